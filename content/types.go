@@ -1,0 +1,321 @@
+package content
+
+import (
+	"fmt"
+	"html/template"
+	"time"
+)
+
+// Category is the canonical (Vietnamese, URL-safe) slug of a kind of disclosure.
+type Category string
+
+// The categories every portal knows. Front matter may use the slug, the English key
+// (budget, land-use-plan, land-price, compensation, notice, draft, procedure) or the
+// Vietnamese name with or without diacritics; Load turns each into the slug.
+const (
+	CatBudget       Category = "ngan-sach"
+	CatLandUsePlan  Category = "quy-hoach"
+	CatLandPrice    Category = "gia-dat"
+	CatCompensation Category = "boi-thuong"
+	CatNotice       Category = "thong-bao"
+	CatDraft        Category = "du-thao"
+	CatProcedure    Category = "thu-tuc"
+)
+
+// CategoryInfo describes a category for pages and feeds.
+type CategoryInfo struct {
+	Slug   Category
+	Key    string // English key accepted in front matter
+	NameVI string
+	NameEN string
+}
+
+// Categories lists every category in display order.
+var Categories = []CategoryInfo{
+	{CatBudget, "budget", "Ngân sách", "Budget"},
+	{CatLandUsePlan, "land-use-plan", "Quy hoạch, kế hoạch sử dụng đất", "Land-use plans"},
+	{CatLandPrice, "land-price", "Bảng giá đất", "Land prices"},
+	{CatCompensation, "compensation", "Bồi thường, hỗ trợ, tái định cư", "Compensation and resettlement"},
+	{CatNotice, "notice", "Thông báo", "Notices"},
+	{CatDraft, "draft", "Dự thảo lấy ý kiến", "Drafts for comment"},
+	{CatProcedure, "procedure", "Thủ tục hành chính", "Administrative procedures"},
+}
+
+// Info returns the description of c; ok is false for an unknown category.
+func (c Category) Info() (CategoryInfo, bool) {
+	for _, ci := range Categories {
+		if ci.Slug == c {
+			return ci, true
+		}
+	}
+	return CategoryInfo{}, false
+}
+
+// Site is one consistent snapshot of a content folder. It is never modified after
+// Load returns it; a change in the folder produces a new Site.
+type Site struct {
+	Config   SiteConfig
+	Agencies []*Agency  // sorted by Order, then collated name
+	Notices  []*Notice  // sorted by Published, newest first, then Path
+	Datasets []*Dataset // sorted by Published, newest first, then Path
+	// Files are the other files under agency folders (attachments, images), keyed by
+	// their slash path in the content folder ("so-tai-chinh/files/du-toan.pdf").
+	Files map[string]*File
+
+	agencies map[string]*Agency
+	notices  map[string]*Notice
+	datasets map[string]*Dataset
+}
+
+// SiteConfig is site.yaml.
+type SiteConfig struct {
+	Title       string   `yaml:"title"`
+	TitleEN     string   `yaml:"title_en"`
+	Description string   `yaml:"description"`
+	Province    string   `yaml:"province"`
+	BaseURL     string   `yaml:"base_url"`  // public base URL, no trailing slash
+	Languages   []string `yaml:"languages"` // first is the default; "vi" when empty
+	Contact     string   `yaml:"contact"`
+	Markdown    struct {
+		UnsafeHTML bool `yaml:"unsafe_html"` // render raw HTML in markdown (off by default)
+	} `yaml:"markdown"`
+	Feedback FeedbackConfig `yaml:"feedback"`
+}
+
+// FeedbackConfig holds the answer deadlines and the calendar of non-working days.
+type FeedbackConfig struct {
+	DeadlineDays int            `yaml:"deadline_days"` // default working days to answer (15 when 0)
+	Deadlines    map[string]int `yaml:"deadlines"`     // per feedback type ("question", "complaint", ...)
+	// Holidays are extra non-working days (lunar holidays, bridge days) as "2006-01-02";
+	// WorkingDays are weekend days declared working days (compensation days).
+	Holidays    []string `yaml:"holidays"`
+	WorkingDays []string `yaml:"working_days"`
+}
+
+// Agency is an agency folder's _agency.md.
+type Agency struct {
+	Slug      string
+	Name      string // "Sở Tài chính tỉnh Bắc Giang"
+	ShortName string // "Sở Tài chính"
+	Kind      string // "province", "department", "district", "commune", "other"
+	Parent    string // slug of the parent agency, if any
+	Address   string
+	Phone     string
+	Email     string
+	Website   string
+	Staff     []string // email addresses that receive citizens' feedback
+	Order     int      // lower first in lists; 0 sorts by name after ordered ones
+	Places    []Place
+	Body      string        // markdown source of the description
+	HTML      template.HTML // rendered description
+	Source    string        // path of _agency.md in the content folder
+	Hash      string        // hex sha256 of the file bytes
+}
+
+// Place is a location a disclosure concerns. Empty fields mean "the whole" of the level above.
+type Place struct {
+	Province string `yaml:"province"`
+	District string `yaml:"district"`
+	Commune  string `yaml:"commune"`
+}
+
+// Label is the most specific name of p followed by its parents ("Xã A, Huyện B, Tỉnh C").
+func (p Place) Label() string {
+	s := ""
+	for _, part := range []string{p.Commune, p.District, p.Province} {
+		if part == "" {
+			continue
+		}
+		if s != "" {
+			s += ", "
+		}
+		s += part
+	}
+	return s
+}
+
+// Attachment is a file published with a notice: either a file in the content folder
+// (Path, Size and Type are then filled by Load) or an external URL.
+type Attachment struct {
+	Title string
+	Path  string // slash path in the content folder, "" for external
+	URL   string // external address, "" for local files
+	Size  int64
+	Type  string // media type
+}
+
+// Heading is a heading of a rendered markdown body, for a table of contents.
+type Heading struct {
+	Level int
+	Text  string
+	ID    string
+}
+
+// Notice is a markdown disclosure.
+type Notice struct {
+	Path        string // URL path without leading slash: "so-tai-chinh/du-toan-2025"
+	Agency      string // agency slug
+	Slug        string // last path element
+	Title       string
+	Summary     string // front matter summary, or the first paragraph as plain text
+	Category    Category
+	Published   time.Time // in Asia/Ho_Chi_Minh
+	Updated     time.Time // equals Published when the front matter has no updated date
+	Number      string    // document number: "6733/UBND-KSTT"
+	Signer      string
+	SignerTitle string
+	Effective   time.Time // zero when not given
+	Expires     time.Time // zero when not given
+	Places      []Place
+	Tags        []string
+	Attachments []Attachment
+	Related     []string       // notice or dataset paths
+	Comment     *CommentWindow // non-nil for drafts open (or once open) for comment
+	Body        string         // markdown source
+	HTML        template.HTML  // rendered body
+	Text        string         // plain text of the body (for search and summaries)
+	Headings    []Heading
+	Source      string // path of the .md file in the content folder
+	Hash        string // hex sha256 of the file bytes
+}
+
+// CommentWindow is when a draft accepts comments (both ends inclusive, local time).
+type CommentWindow struct {
+	Opens  time.Time
+	Closes time.Time // end of that day
+}
+
+// OpenAt reports whether comments are accepted at t.
+func (w *CommentWindow) OpenAt(t time.Time) bool {
+	return w != nil && !t.Before(w.Opens) && !t.After(w.Closes)
+}
+
+// ColumnType is the type of a table column.
+type ColumnType string
+
+// The column types. Inferred from the data unless declared in index.md.
+const (
+	TypeText    ColumnType = "text"
+	TypeInteger ColumnType = "integer"
+	TypeDecimal ColumnType = "decimal"
+	TypeMoney   ColumnType = "money" // integer or decimal amount with a unit (đồng, triệu đồng, ...)
+	TypeDate    ColumnType = "date"
+)
+
+// Column describes one column of a table.
+type Column struct {
+	Name        string // header as written in the file
+	Title       string // display title (from index.md, or Name)
+	Type        ColumnType
+	Unit        string
+	Description string
+}
+
+// Dataset is a folder with index.md and one or more tables.
+type Dataset struct {
+	Path        string // "so-tai-nguyen-moi-truong/bang-gia-dat-2025"
+	Agency      string
+	Slug        string
+	Title       string
+	Summary     string
+	Category    Category
+	Published   time.Time
+	Updated     time.Time // newest of the front matter date and table file changes
+	License     string
+	Source      string // who produced the data
+	Frequency   string // update frequency as written ("hằng năm")
+	Places      []Place
+	Tags        []string
+	Columns     []Column // declared columns, matched to tables by Name
+	Tables      []*Table // sorted by name
+	Body        string
+	HTML        template.HTML
+	Text        string
+	IndexSource string // path of index.md
+	Hash        string // sha256 of index.md
+}
+
+// Table is one CSV or XLSX file of a dataset. Its rows are read from the content
+// folder on demand, never held in memory.
+type Table struct {
+	Name     string // file name without extension: "bang-gia-2025"
+	File     string // slash path in the content folder
+	Format   string // "csv" or "xlsx"
+	Size     int64
+	ModTime  time.Time
+	Hash     string // sha256 of the file bytes
+	Columns  []Column
+	RowCount int  // data rows (header excluded)
+	Comma    rune // CSV separator detected
+
+	src tableSource
+}
+
+// Row is a data row of a table. N is its 1-based position among data rows; Line is
+// its line (CSV) or row (XLSX) number in the file, for error messages and links.
+type Row struct {
+	N     int
+	Line  int
+	Cells []Value
+}
+
+// Value is a cell, typed by its column.
+type Value struct {
+	Raw  string    // the text as written (NFC)
+	Num  float64   // for integer, decimal and money columns
+	Time time.Time // for date columns
+	OK   bool      // false when the cell is empty or did not parse as the column type
+}
+
+// File is a non-content file under an agency folder (an attachment, an image).
+type File struct {
+	Path    string
+	Size    int64
+	ModTime time.Time
+	Type    string // media type by extension
+}
+
+// Problem is an error found in one file of the content folder.
+type Problem struct {
+	Path string // slash path in the content folder
+	Line int    // 1-based, 0 when unknown
+	Msg  string
+}
+
+// String formats p as "path:line: message".
+func (p Problem) String() string {
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", p.Path, p.Line, p.Msg)
+	}
+	return fmt.Sprintf("%s: %s", p.Path, p.Msg)
+}
+
+// Agency returns the agency with the slug; ok is false when there is none.
+func (s *Site) Agency(slug string) (*Agency, bool) { a, ok := s.agencies[slug]; return a, ok }
+
+// Notice returns the notice at path ("agency/slug"); ok is false when there is none.
+func (s *Site) Notice(path string) (*Notice, bool) { n, ok := s.notices[path]; return n, ok }
+
+// Dataset returns the dataset at path ("agency/slug"); ok is false when there is none.
+func (s *Site) Dataset(path string) (*Dataset, bool) { d, ok := s.datasets[path]; return d, ok }
+
+// Location is the fixed time zone of every date in the content folder.
+var Location = mustLoadLocation()
+
+func mustLoadLocation() *time.Location {
+	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		// No tzdata on the machine: Vietnam has no daylight saving, so a fixed zone is exact.
+		return time.FixedZone("ICT", 7*3600)
+	}
+	return loc
+}
+
+// ReservedSlugs are names an agency folder may not take, because the portal's own
+// routes use them.
+var ReservedSlugs = []string{
+	"api", "co-quan", "danh-muc", "du-thao", "dia-ban", "the", "search", "tim-kiem",
+	"feedback", "gop-y", "staff", "static", "healthz", "sitemap.xml", "robots.txt",
+	"feed.atom", "feed.rss", "feed.json", "lang", "en", "vi", "favicon.ico", "dataset",
+	"du-lieu", "hoi-dap", "tai-ve",
+}
