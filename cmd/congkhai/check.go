@@ -1,0 +1,50 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/congkhai/congkhai/content"
+)
+
+// check loads a content folder like the server does and prints every problem as
+// path:line: message. It exits 0 when the folder is clean, 1 when it has problems,
+// 2 on usage errors.
+func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprintln(stderr, "usage: congkhai check DIR") }
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return 2
+	}
+	dir := fs.Arg(0)
+	st, err := os.Stat(dir)
+	if err != nil || !st.IsDir() {
+		fmt.Fprintf(stderr, "congkhai check: %s is not a folder\n", dir)
+		return 2
+	}
+	site, problems := content.Load(ctx, os.DirFS(dir), nil)
+	for _, p := range problems {
+		fmt.Fprintf(stdout, "%s/%s\n", trimSlash(dir), p.String())
+	}
+	fmt.Fprintf(stderr, "%d agencies, %d notices, %d datasets, %d problems\n",
+		len(site.Agencies), len(site.Notices), len(site.Datasets), len(problems))
+	if len(problems) > 0 {
+		return 1
+	}
+	return 0
+}
+
+func trimSlash(s string) string {
+	for len(s) > 1 && s[len(s)-1] == '/' {
+		s = s[:len(s)-1]
+	}
+	return s
+}

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/congkhai/congkhai/demo"
+	"github.com/congkhai/congkhai/portal"
+	"github.com/congkhai/congkhai/server"
+	"github.com/congkhai/congkhai/themes"
+)
+
+// config is every setting of `congkhai serve`, filled from flags and the environment.
+type config struct {
+	Addr     string
+	Content  string
+	Data     string
+	Theme    string
+	BaseURL  string
+	LogLevel string
+	LogJSON  bool
+}
+
+func (c *config) flags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free port)")
+	fs.StringVar(&c.Content, "content", "", "content folder to serve and watch (default: the bundled demo province)")
+	fs.StringVar(&c.Data, "data", "./data", "folder for everything the portal writes (search index, database)")
+	fs.StringVar(&c.Theme, "theme", "", "theme folder whose files override the default theme, file by file")
+	fs.StringVar(&c.BaseURL, "base-url", "", "public base URL (default: site.yaml's base_url, else the request's host)")
+	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn, error")
+	fs.BoolVar(&c.LogJSON, "log-json", false, "log as JSON lines instead of text")
+}
+
+func parseServe(args []string, stderr io.Writer) (*config, error) {
+	var cfg config
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg.flags(fs)
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	if err := envDefaults(fs, os.Getenv); err != nil {
+		return nil, err
+	}
+	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
+	return &cfg, nil
+}
+
+func newLogger(cfg *config, w io.Writer) (*slog.Logger, error) {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: lvl}
+	if cfg.LogJSON {
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return slog.New(slog.NewTextHandler(w, opts)), nil
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseServe(args, stderr)
+	if err != nil {
+		return err
+	}
+	log, err := newLogger(cfg, stderr)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	if err := os.MkdirAll(cfg.Data, 0o750); err != nil {
+		return fmt.Errorf("data folder: %w", err)
+	}
+	var contentFS fs.FS
+	dir := ""
+	if cfg.Content == "" {
+		contentFS = demo.FS()
+		log.Info("serving the bundled demo content; use --content DIR to serve (and watch) your own folder")
+	} else {
+		st, err := os.Stat(cfg.Content)
+		if err != nil {
+			return fmt.Errorf("content folder: %w", err)
+		}
+		if !st.IsDir() {
+			return fmt.Errorf("content folder: %s is not a folder", cfg.Content)
+		}
+		contentFS, dir = os.DirFS(cfg.Content), cfg.Content
+	}
+	p, err := portal.Open(ctx, portal.Config{Content: contentFS, Dir: dir, Log: log})
+	if err != nil {
+		return err
+	}
+	th, err := themes.Load(cfg.Theme)
+	if err != nil {
+		return err
+	}
+	srv, err := server.New(server.Deps{Log: log, Portal: p, Theme: th, BaseURL: cfg.BaseURL, Version: versionString()})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      10 * time.Minute, // large table downloads stream for a while
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 2)
+	go func() { errc <- hs.Serve(ln) }()
+	go func() {
+		if err := p.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			log.Error("content watcher stopped", "err", err)
+		}
+	}()
+	log.Info("listening", "addr", "http://"+ln.Addr().String(), "ready_ms", time.Since(start).Milliseconds(), "version", versionString())
+
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("serve: %w", err)
+		}
+		return nil
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}

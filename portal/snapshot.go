@@ -1,0 +1,97 @@
+package portal
+
+import (
+	"time"
+
+	"github.com/congkhai/congkhai/content"
+)
+
+// Snapshot is one loaded site with the lists pages need, computed once per load.
+// It is immutable.
+type Snapshot struct {
+	Site     *content.Site
+	Problems []content.Problem
+	Gen      uint64 // increases with every reload
+
+	byAgency     map[string][]*content.Notice
+	byCategory   map[content.Category][]*content.Notice
+	dsByAgency   map[string][]*content.Dataset
+	dsByCategory map[content.Category][]*content.Dataset
+	drafts       []*content.Notice
+	children     map[string][]*content.Agency
+}
+
+func newSnapshot(site *content.Site, problems []content.Problem, gen uint64) *Snapshot {
+	s := &Snapshot{
+		Site: site, Problems: problems, Gen: gen,
+		byAgency:     map[string][]*content.Notice{},
+		byCategory:   map[content.Category][]*content.Notice{},
+		dsByAgency:   map[string][]*content.Dataset{},
+		dsByCategory: map[content.Category][]*content.Dataset{},
+		children:     map[string][]*content.Agency{},
+	}
+	for _, n := range site.Notices { // already newest first
+		s.byAgency[n.Agency] = append(s.byAgency[n.Agency], n)
+		s.byCategory[n.Category] = append(s.byCategory[n.Category], n)
+		if n.Comment != nil {
+			s.drafts = append(s.drafts, n)
+		}
+	}
+	for _, d := range site.Datasets {
+		s.dsByAgency[d.Agency] = append(s.dsByAgency[d.Agency], d)
+		s.dsByCategory[d.Category] = append(s.dsByCategory[d.Category], d)
+	}
+	for _, a := range site.Agencies {
+		if a.Parent != "" {
+			s.children[a.Parent] = append(s.children[a.Parent], a)
+		}
+	}
+	return s
+}
+
+// AgencyNotices returns the agency's notices, newest first.
+func (s *Snapshot) AgencyNotices(slug string) []*content.Notice { return s.byAgency[slug] }
+
+// AgencyDatasets returns the agency's datasets, newest first.
+func (s *Snapshot) AgencyDatasets(slug string) []*content.Dataset { return s.dsByAgency[slug] }
+
+// Children returns the agencies whose parent is slug.
+func (s *Snapshot) Children(slug string) []*content.Agency { return s.children[slug] }
+
+// CategoryNotices returns the category's notices, newest first.
+func (s *Snapshot) CategoryNotices(c content.Category) []*content.Notice { return s.byCategory[c] }
+
+// CategoryDatasets returns the category's datasets, newest first.
+func (s *Snapshot) CategoryDatasets(c content.Category) []*content.Dataset {
+	return s.dsByCategory[c]
+}
+
+// Drafts splits the drafts for comment at time now into those open, those not yet
+// open (soonest first) and those closed (most recently closed first).
+func (s *Snapshot) Drafts(now time.Time) (open, upcoming, closed []*content.Notice) {
+	for _, n := range s.drafts {
+		switch {
+		case n.Comment.OpenAt(now):
+			open = append(open, n)
+		case now.Before(n.Comment.Opens):
+			upcoming = append(upcoming, n)
+		default:
+			closed = append(closed, n)
+		}
+	}
+	sortBy(open, func(a, b *content.Notice) bool { return a.Comment.Closes.Before(b.Comment.Closes) })
+	sortBy(upcoming, func(a, b *content.Notice) bool { return a.Comment.Opens.Before(b.Comment.Opens) })
+	sortBy(closed, func(a, b *content.Notice) bool { return a.Comment.Closes.After(b.Comment.Closes) })
+	return open, upcoming, closed
+}
+
+// Lookup finds what a path ("agency/slug") names: a notice, a dataset, or nil for both.
+func (s *Snapshot) Lookup(path string) (*content.Notice, *content.Dataset) {
+	if n, ok := s.Site.Notice(path); ok {
+		return n, nil
+	}
+	if d, ok := s.Site.Dataset(path); ok {
+		return nil, d
+	}
+	return nil, nil
+}

@@ -1,0 +1,93 @@
+package server
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// pageCache keeps rendered pages of the current content generation. Pages are
+// rendered once per content change (and per day, since drafts open and close by
+// date), not once per request. It is bounded: when full it starts afresh, which
+// costs a re-render and cannot be used to exhaust memory with random query strings.
+type pageCache struct {
+	mu      sync.RWMutex
+	gen     uint64
+	day     time.Time
+	entries map[string]*cachedPage
+	max     int
+}
+
+type cachedPage struct {
+	body        []byte
+	etag        string
+	contentType string
+}
+
+func newPageCache(max int) *pageCache {
+	return &pageCache{entries: map[string]*cachedPage{}, max: max}
+}
+
+func (pc *pageCache) get(gen uint64, day time.Time, key string) (*cachedPage, bool) {
+	pc.mu.RLock()
+	defer pc.mu.RUnlock()
+	if pc.gen != gen || !pc.day.Equal(day) {
+		return nil, false
+	}
+	p, ok := pc.entries[key]
+	return p, ok
+}
+
+func (pc *pageCache) put(gen uint64, day time.Time, key string, p *cachedPage) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if pc.gen != gen || !pc.day.Equal(day) {
+		if gen < pc.gen {
+			return // rendered from an older snapshot while a newer one arrived
+		}
+		pc.gen, pc.day = gen, day
+		pc.entries = map[string]*cachedPage{}
+	}
+	if len(pc.entries) >= pc.max {
+		pc.entries = map[string]*cachedPage{}
+	}
+	pc.entries[key] = p
+}
+
+func newCachedPage(body []byte, contentType string) *cachedPage {
+	sum := sha256.Sum256(body)
+	return &cachedPage{body: body, contentType: contentType, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
+}
+
+// write sends the page, or 304 when the client already has it.
+func (p *cachedPage) write(c echo.Context, status int) error {
+	h := c.Response().Header()
+	h.Set("ETag", p.etag)
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "no-cache")
+	}
+	h.Add("Vary", "Cookie")
+	if status == http.StatusOK && etagMatch(c.Request().Header.Get("If-None-Match"), p.etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	return c.Blob(status, p.contentType, p.body)
+}
+
+func etagMatch(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	for _, part := range strings.Split(header, ",") {
+		part = strings.TrimSpace(part)
+		part = strings.TrimPrefix(part, "W/")
+		if part == etag || part == "*" {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,4 @@
+// Package server translates HTTP into calls on the portal and results into pages,
+// feeds and JSON. Every route is declared in routes.go; errors become responses in
+// one place (errors.go).
+package server

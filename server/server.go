@@ -1,0 +1,89 @@
+package server
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/congkhai/congkhai/portal"
+	"github.com/congkhai/congkhai/themes"
+)
+
+// Deps is everything the server needs, passed in by main.
+type Deps struct {
+	Log    *slog.Logger
+	Portal *portal.Portal
+	Theme  *themes.Theme
+	// BaseURL is the public address without trailing slash ("https://congkhai.example.gov.vn").
+	// When empty, site.yaml's base_url is used, then the request's own host.
+	BaseURL string
+	// Version is shown by /healthz.
+	Version string
+}
+
+// Server is the HTTP side of the portal.
+type Server struct {
+	deps  Deps
+	log   *slog.Logger
+	e     *echo.Echo
+	tmpl  *renderer
+	cache *pageCache
+}
+
+// New builds the server and parses every template, so a broken theme fails here,
+// at start, rather than in front of a visitor.
+func New(d Deps) (*Server, error) {
+	if d.Log == nil || d.Portal == nil || d.Theme == nil {
+		return nil, errors.New("server: Log, Portal and Theme are required")
+	}
+	r, err := newRenderer(d.Theme)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{deps: d, log: d.Log, tmpl: r, cache: newPageCache(4096)}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	// Never trust X-Forwarded-For or X-Real-IP unless a proxy is configured: the
+	// client address is the TCP peer.
+	e.IPExtractor = echo.ExtractIPDirect()
+	e.HTTPErrorHandler = s.handleError
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
+	e.Use(middleware.RequestID())
+	e.Use(s.recoverer())
+	e.Use(s.requestLogger())
+	e.Use(securityHeaders)
+	e.Use(middleware.BodyLimit("1M"))
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024, Skipper: skipGzip}))
+	s.e = e
+	s.routes()
+	return s, nil
+}
+
+// Handler returns the server as an http.Handler.
+func (s *Server) Handler() http.Handler { return s.e }
+
+// Echo exposes the echo instance to main for Start/Shutdown.
+func (s *Server) Echo() *echo.Echo { return s.e }
+
+func (s *Server) now() time.Time { return s.deps.Portal.Now() }
+
+// skipGzip leaves files and downloads as they are: compressing a PDF, an XLSX or a
+// big table export costs CPU for little gain. Pages, feeds, JSON and theme CSS are
+// compressed.
+func skipGzip(c echo.Context) bool {
+	p := c.Request().URL.Path
+	if strings.HasPrefix(p, "/tai-ve/") {
+		return true
+	}
+	if strings.HasPrefix(p, "/static/") {
+		return false
+	}
+	last := p[strings.LastIndex(p, "/")+1:]
+	return strings.Contains(last, ".") && !strings.HasPrefix(p, "/feed.") && last != "sitemap.xml"
+}
