@@ -105,6 +105,9 @@ func (s *Server) requestLogger() echo.MiddlewareFunc {
 			if res.Status >= 500 {
 				lvl = slog.LevelWarn
 			}
+			if !s.log.Enabled(req.Context(), lvl) {
+				return nil
+			}
 			s.log.Log(req.Context(), lvl, "request", "method", req.Method, "path", req.URL.Path,
 				"status", res.Status, "bytes", res.Size, "took_ms", float64(time.Since(start).Microseconds())/1000,
 				"request_id", res.Header().Get(echo.HeaderXRequestID))

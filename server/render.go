@@ -24,7 +24,8 @@ type renderer struct {
 	msgs  map[string]map[string]string // lang -> key -> text
 }
 
-var pageNames = []string{"home", "agencies", "agency", "categories", "category", "notice", "dataset", "drafts", "error"}
+// requiredPages must exist in every theme; any other templates/*.html is a page too.
+var requiredPages = []string{"home", "agencies", "agency", "categories", "category", "notice", "dataset", "drafts", "error"}
 
 // languages the UI is translated into; the first is the default.
 var languages = []string{"vi", "en"}
@@ -32,13 +33,20 @@ var languages = []string{"vi", "en"}
 func newRenderer(th *themes.Theme) (*renderer, error) {
 	r := &renderer{theme: th, pages: map[string]*template.Template{}, msgs: map[string]map[string]string{}}
 	for _, lang := range languages {
-		b, err := fs.ReadFile(th.FS(), "i18n/"+lang+".json")
-		if err != nil {
-			return nil, fmt.Errorf("server: theme translations %s: %w", lang, err)
+		// i18n/<lang>/*.json are merged, so each feature keeps its own file.
+		files, err := fs.Glob(th.FS(), "i18n/"+lang+"/*.json")
+		if err != nil || len(files) == 0 {
+			return nil, fmt.Errorf("server: theme has no translations for %s", lang)
 		}
 		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("server: theme translations %s: %w", lang, err)
+		for _, f := range files {
+			b, err := fs.ReadFile(th.FS(), f)
+			if err != nil {
+				return nil, fmt.Errorf("server: theme translations: %w", err)
+			}
+			if err := json.Unmarshal(b, &m); err != nil {
+				return nil, fmt.Errorf("server: theme translations %s: %w", f, err)
+			}
 		}
 		r.msgs[lang] = m
 	}
@@ -46,9 +54,17 @@ func newRenderer(th *themes.Theme) (*renderer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: theme: %w", err)
 	}
+	pages, err := fs.Glob(th.FS(), "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("server: theme: %w", err)
+	}
 	funcs := r.funcs()
-	for _, name := range pageNames {
-		page, err := fs.ReadFile(th.FS(), "templates/"+name+".html")
+	for _, file := range pages {
+		name := strings.TrimSuffix(path.Base(file), ".html")
+		if name == "base" {
+			continue
+		}
+		page, err := fs.ReadFile(th.FS(), file)
 		if err != nil {
 			return nil, fmt.Errorf("server: theme: %w", err)
 		}
@@ -57,9 +73,14 @@ func newRenderer(th *themes.Theme) (*renderer, error) {
 			return nil, fmt.Errorf("server: theme: templates/base.html: %w", err)
 		}
 		if _, err := t.New(name + ".html").Parse(string(page)); err != nil {
-			return nil, fmt.Errorf("server: theme: templates/%s.html: %w", name, err)
+			return nil, fmt.Errorf("server: theme: %s: %w", file, err)
 		}
 		r.pages[name] = t
+	}
+	for _, name := range requiredPages {
+		if r.pages[name] == nil {
+			return nil, fmt.Errorf("server: theme: templates/%s.html is missing", name)
+		}
 	}
 	return r, nil
 }

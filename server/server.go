@@ -54,7 +54,8 @@ func New(d Deps) (*Server, error) {
 	e.IPExtractor = echo.ExtractIPDirect()
 	e.HTTPErrorHandler = s.handleError
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
-	e.Use(middleware.RequestID())
+	ids := newRequestIDs()
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: ids.next}))
 	e.Use(s.recoverer())
 	e.Use(s.requestLogger())
 	e.Use(securityHeaders)

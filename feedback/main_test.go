@@ -1,0 +1,172 @@
+package feedback
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestMain(m *testing.M) {
+	// Cheap hashes: the suite logs in hundreds of times under -race.
+	argon = argonParams{memory: 64, time: 1, threads: 1, keyLen: 32}
+	if os.Getenv(crashHelperEnv) != "" {
+		crashHelper()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// clock is a settable clock for WithClock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+func pgBaseDSN() string {
+	if dsn := os.Getenv("CONGKHAI_TEST_PG"); dsn != "" {
+		return dsn
+	}
+	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+}
+
+var pgCheck = sync.OnceValue(func() error {
+	db, err := sql.Open("pgx", pgBaseDSN())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return db.PingContext(ctx)
+})
+
+// pgDSN returns the DSN of a fresh schema, dropped when the test ends. Without
+// a server the test is skipped, unless CI=true, where it fails.
+func pgDSN(t testing.TB) string {
+	t.Helper()
+	if err := pgCheck(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("PostgreSQL at %s: %v", pgBaseDSN(), err)
+		}
+		t.Skipf("PostgreSQL not available at %s: %v", pgBaseDSN(), err)
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	db, err := sql.Open("pgx", pgBaseDSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`CREATE SCHEMA ` + schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		db, err := sql.Open("pgx", pgBaseDSN())
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer db.Close()
+		if _, err := db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	u, err := url.Parse(pgBaseDSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// testStart is a Monday in an ordinary week.
+var testStart = time.Date(2026, 3, 2, 9, 0, 0, 0, Location)
+
+// openTest opens a store of the kind ("sqlite" or "postgres") on a fresh
+// database, with a clock at testStart.
+func openTest(t testing.TB, kind string, opts ...Option) (*Store, *clock) {
+	t.Helper()
+	clk := &clock{t: testStart}
+	opts = append([]Option{WithClock(clk.Now), WithLogger(quiet), WithDeadlines(15, map[string]int{"complaint": 10})}, opts...)
+	dsn, dir := "", t.TempDir()
+	if kind == "postgres" {
+		dsn = pgDSN(t)
+	}
+	s, err := Open(context.Background(), dsn, dir, opts...)
+	if err != nil {
+		t.Fatalf("Open(%s): %v", kind, err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, clk
+}
+
+var kinds = []string{"sqlite", "postgres"}
+
+// eachStore runs fn against a fresh SQLite store and a fresh PostgreSQL
+// store, in parallel subtests.
+func eachStore(t *testing.T, fn func(t *testing.T, s *Store, clk *clock)) {
+	t.Helper()
+	for _, kind := range kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			s, clk := openTest(t, kind)
+			fn(t, s, clk)
+		})
+	}
+}
+
+// submit stores a valid submission with overrides applied by edit.
+func submit(t testing.TB, s *Store, edit func(n *NewSubmission)) *Submission {
+	t.Helper()
+	n := NewSubmission{
+		Type:        TypeQuestion,
+		Agency:      "so-tai-chinh",
+		TargetPath:  "so-tai-chinh/du-toan-2026",
+		TargetTitle: "Dự toán ngân sách 2026",
+		Subject:     "Về dự toán",
+		Body:        "Xin hỏi vì sao dự toán chi thường xuyên năm 2026 tăng 12%?",
+		Name:        "Nguyễn Văn An",
+		Phone:       "0912 345 678",
+		Email:       "an@example.vn",
+		Address:     "12 Lê Lợi, phường Trần Phú",
+		Recipients:  []string{"staff1@stc.gov.vn", "staff2@stc.gov.vn"},
+	}
+	if edit != nil {
+		edit(&n)
+	}
+	sub, err := s.Submit(context.Background(), n)
+	if err != nil {
+		t.Fatalf("Submit: %v", err)
+	}
+	return sub
+}
+
+func newStaff(t testing.TB, s *Store, email, agency string, role Role) *Staff {
+	t.Helper()
+	st, err := s.CreateStaff(context.Background(), email, "Cán bộ "+email, agency, role, "mật khẩu rất dài")
+	if err != nil {
+		t.Fatalf("CreateStaff(%s): %v", email, err)
+	}
+	return st
+}

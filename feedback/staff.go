@@ -1,0 +1,367 @@
+package feedback
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// Login throttling: after MaxFailedLogins failures in a row an account is
+// locked for LockBase, doubling with each further failure up to LockMax. A
+// success resets the count.
+const (
+	MaxFailedLogins = 5
+	LockBase        = time.Minute
+	LockMax         = time.Hour
+	MinPasswordLen  = 10
+)
+
+// argonParams are the argon2id parameters of new hashes (OWASP's first
+// choice: 19 MiB, 2 passes, 1 lane). Verification reads the parameters from
+// the stored hash, so they can be raised without invalidating passwords.
+type argonParams struct {
+	memory  uint32 // KiB
+	time    uint32
+	threads uint8
+	keyLen  uint32
+}
+
+var argon = argonParams{memory: 19 * 1024, time: 2, threads: 1, keyLen: 32}
+
+// hashPassword returns the PHC string of the argon2id hash of password.
+func hashPassword(password string) string {
+	salt := make([]byte, 16)
+	rand.Read(salt)
+	key := argon2.IDKey([]byte(password), salt, argon.time, argon.memory, argon.threads, argon.keyLen)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argon.memory, argon.time, argon.threads,
+		b64.EncodeToString(salt), b64.EncodeToString(key))
+}
+
+// checkPassword reports whether password matches the PHC string.
+func checkPassword(phc, password string) bool {
+	parts := strings.Split(phc, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" || parts[2] != fmt.Sprintf("v=%d", argon2.Version) {
+		return false
+	}
+	var m, t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || m == 0 || t == 0 || p == 0 {
+		return false
+	}
+	b64 := base64.RawStdEncoding
+	salt, err1 := b64.DecodeString(parts[4])
+	want, err2 := b64.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || len(want) == 0 {
+		return false
+	}
+	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// dummyHash is verified against for unknown emails, so that they take as long
+// as known ones.
+var dummyHash = sync.OnceValue(func() string { return hashPassword("not a password of anyone") })
+
+const staffCols = `staff.id, staff.email, staff.name, staff.agency, staff.role, staff.created_at, staff.disabled, staff.failed_logins,
+	staff.locked_until, staff.last_login_at`
+
+// scanStaff scans staffCols, then the extra columns into extra.
+func scanStaff(sc scanner, extra ...any) (*Staff, error) {
+	var st Staff
+	err := sc.Scan(append([]any{&st.ID, &st.Email, &st.Name, &st.Agency, &st.Role, tsDst(&st.CreatedAt), &st.Disabled, &st.FailedLogins,
+		tsDst(&st.LockedUntil), tsDst(&st.LastLoginAt)}, extra...)...)
+	if err != nil {
+		return nil, err
+	}
+	return &st, nil
+}
+
+func validatePassword(v *ValidationError, password string) {
+	switch l := runes(password); {
+	case l < MinPasswordLen:
+		v.add("password", "Mật khẩu phải có ít nhất 10 ký tự.")
+	case l > 256:
+		v.add("password", "Mật khẩu quá dài.")
+	}
+}
+
+// CreateStaff creates a staff account. It returns a *ValidationError
+// ("email", "name", "agency", "role", "password") for invalid input or an
+// email already in use; agency may be empty only for site admins.
+func (s *Store) CreateStaff(ctx context.Context, email, name, agency string, role Role, password string) (*Staff, error) {
+	email = strings.ToLower(cleanLine(email))
+	name, agency = cleanLine(name), cleanLine(agency)
+	v := &ValidationError{}
+	if !validEmail(email) {
+		v.add("email", "Địa chỉ email không hợp lệ.")
+	}
+	if name == "" || runes(name) > MaxNameLen {
+		v.add("name", "Vui lòng nhập họ tên (tối đa 100 ký tự).")
+	}
+	if !role.Valid() {
+		v.add("role", "Vai trò không hợp lệ.")
+	}
+	if agency == "" && role != RoleSiteAdmin {
+		v.add("agency", "Vui lòng chọn cơ quan.")
+	}
+	validatePassword(v, password)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	now := normTime(s.now())
+	st := &Staff{Email: email, Name: name, Agency: agency, Role: role, CreatedAt: now}
+	hash := hashPassword(password)
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, s.q(`INSERT INTO staff (email, name, agency, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
+			email, name, agency, role, hash, s.ts(now)).Scan(&st.ID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, 0, ActorSystem, st.ID, "staff_created", fmt.Sprintf("%s %s %s", email, role, agency), now)
+	})
+	if isUnique(err, "staff.email", "staff_email_key") {
+		return nil, invalid("email", "Địa chỉ email này đã có tài khoản.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("feedback: create staff %s: %w", email, err)
+	}
+	s.log.Info("staff created", "staff_id", st.ID, "role", string(role), "agency", agency)
+	return st, nil
+}
+
+// GetStaff returns the staff account with the id, or ErrNotFound.
+func (s *Store) GetStaff(ctx context.Context, id int64) (*Staff, error) {
+	st, err := s.staffByID(ctx, s.db, id)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("feedback: staff %d: %w", id, err)
+	}
+	return st, err
+}
+
+// ListStaff returns the accounts of the agency ("" for all), by name.
+func (s *Store) ListStaff(ctx context.Context, agency string) ([]*Staff, error) {
+	query, args := `SELECT `+staffCols+` FROM staff`, []any{}
+	if agency != "" {
+		query += ` WHERE agency = ?`
+		args = append(args, agency)
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(query+` ORDER BY name, id`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("feedback: list staff: %w", err)
+	}
+	defer rows.Close()
+	var out []*Staff
+	for rows.Next() {
+		st, err := scanStaff(rows)
+		if err != nil {
+			return nil, fmt.Errorf("feedback: list staff: %w", err)
+		}
+		out = append(out, st)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("feedback: list staff: %w", err)
+	}
+	return out, nil
+}
+
+// updateStaff runs an UPDATE on one staff row, ends the member's sessions and
+// writes an audit row; ErrNotFound when there is no such account.
+func (s *Store) updateStaff(ctx context.Context, id int64, action, query string, args ...any) error {
+	now := normTime(s.now())
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q(query), args...)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM sessions WHERE staff_id = ?`), id); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, 0, ActorSystem, id, action, "", now)
+	})
+	if err != nil {
+		return fmt.Errorf("feedback: %s %d: %w", action, id, err)
+	}
+	s.log.Info("staff "+action, "staff_id", id)
+	return nil
+}
+
+// SetPassword replaces the password, lifts a lock and ends the member's
+// sessions. It returns ErrNotFound, or a *ValidationError ("password") for a
+// too short password.
+func (s *Store) SetPassword(ctx context.Context, id int64, password string) error {
+	v := &ValidationError{}
+	validatePassword(v, password)
+	if err := v.err(); err != nil {
+		return err
+	}
+	return s.updateStaff(ctx, id, "password_set",
+		`UPDATE staff SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?`, hashPassword(password), id)
+}
+
+// DisableStaff disables the account and ends its sessions; its history stays.
+// It returns ErrNotFound.
+func (s *Store) DisableStaff(ctx context.Context, id int64) error {
+	return s.updateStaff(ctx, id, "staff_disabled", `UPDATE staff SET disabled = ? WHERE id = ?`, true, id)
+}
+
+// lockFor is how long an account stays locked after failures failed logins in a row.
+func lockFor(failures int) time.Duration {
+	if failures < MaxFailedLogins {
+		return 0
+	}
+	d := LockBase
+	for i := MaxFailedLogins; i < failures && d < LockMax; i++ {
+		d *= 2
+	}
+	return min(d, LockMax)
+}
+
+// Authenticate checks an email and password at now. It returns the account,
+// ErrBadCredentials for an unknown email, a wrong password or a disabled
+// account (unknown emails take as long as known ones), or a *LockedError
+// (errors.Is ErrLocked) while the account is locked after MaxFailedLogins
+// failures; the password is not even checked then.
+func (s *Store) Authenticate(ctx context.Context, email, password string, now time.Time) (*Staff, error) {
+	email = strings.ToLower(cleanLine(email))
+	var hash string
+	st, err := scanStaff(s.db.QueryRowContext(ctx, s.q(`SELECT `+staffCols+`, password_hash FROM staff WHERE email = ?`), email), &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		checkPassword(dummyHash(), password)
+		return nil, ErrBadCredentials
+	}
+	if err != nil {
+		return nil, fmt.Errorf("feedback: authenticate: %w", err)
+	}
+	if now.Before(st.LockedUntil) {
+		return nil, &LockedError{Wait: st.LockedUntil.Sub(now)}
+	}
+	ok := checkPassword(hash, password)
+	at := normTime(now)
+	if ok && !st.Disabled {
+		if err := s.inTx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, s.q(`UPDATE staff SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?`), s.ts(at), st.ID); err != nil {
+				return err
+			}
+			return s.audit(ctx, tx, 0, staffActor(st.ID), st.ID, "login", "", at)
+		}); err != nil {
+			return nil, fmt.Errorf("feedback: authenticate: %w", err)
+		}
+		st.FailedLogins, st.LockedUntil, st.LastLoginAt = 0, time.Time{}, at
+		return st, nil
+	}
+	var failures int
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, s.q(`UPDATE staff SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins`), st.ID).Scan(&failures); err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("failures=%d", failures)
+		if d := lockFor(failures); d > 0 {
+			if _, err := tx.ExecContext(ctx, s.q(`UPDATE staff SET locked_until = ? WHERE id = ?`), s.ts(at.Add(d)), st.ID); err != nil {
+				return err
+			}
+			detail += " locked=" + d.String()
+		}
+		return s.audit(ctx, tx, 0, ActorSystem, st.ID, "login_failed", detail, at)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("feedback: authenticate: %w", err)
+	}
+	if failures >= MaxFailedLogins {
+		s.log.Warn("staff login locked", "staff_id", st.ID, "failures", failures, "lock_s", int(lockFor(failures).Seconds()))
+	}
+	return nil, ErrBadCredentials
+}
+
+func tokenHash(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+// CreateSession starts a login session for the staff member, valid for ttl
+// after its last use, and returns its token (32 random bytes, base64url) for
+// the cookie. Only a SHA-256 of the token is stored. It returns ErrNotFound
+// for an unknown or disabled account.
+func (s *Store) CreateSession(ctx context.Context, staffID int64, ttl time.Duration) (string, error) {
+	var b [32]byte
+	rand.Read(b[:])
+	token := base64.RawURLEncoding.EncodeToString(b[:])
+	now := s.now()
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var disabled bool
+		err := tx.QueryRowContext(ctx, s.q(`SELECT disabled FROM staff WHERE id = ?`), staffID).Scan(&disabled)
+		if errors.Is(err, sql.ErrNoRows) || disabled {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO sessions (token_hash, staff_id, created_at, expires_at, last_seen, ttl_seconds) VALUES (?, ?, ?, ?, ?, ?)`),
+			tokenHash(token), staffID, s.ts(now), s.ts(now.Add(ttl)), s.ts(now), int64(ttl/time.Second))
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("feedback: create session for staff %d: %w", staffID, err)
+	}
+	return token, nil
+}
+
+// sessionTouchEvery limits how often a session's sliding expiry is written.
+const sessionTouchEvery = time.Minute
+
+// SessionStaff returns the staff member of a live session at now and slides
+// its expiry to now + ttl. It returns ErrNotFound when the token is unknown,
+// expired, or its account disabled.
+func (s *Store) SessionStaff(ctx context.Context, token string, now time.Time) (*Staff, error) {
+	h := tokenHash(token)
+	var lastSeen, expires time.Time
+	var ttl int64
+	st, err := scanStaff(s.db.QueryRowContext(ctx, s.q(`SELECT `+staffCols+`, se.last_seen, se.expires_at, se.ttl_seconds
+		FROM sessions se JOIN staff ON staff.id = se.staff_id WHERE se.token_hash = ?`), h), tsDst(&lastSeen), tsDst(&expires), &ttl)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("feedback: session: %w", ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("feedback: session: %w", err)
+	}
+	if !now.Before(expires) || st.Disabled {
+		return nil, fmt.Errorf("feedback: session: %w", ErrNotFound)
+	}
+	if now.Sub(lastSeen) >= sessionTouchEvery {
+		if _, err := s.w.ExecContext(ctx, s.q(`UPDATE sessions SET last_seen = ?, expires_at = ? WHERE token_hash = ?`),
+			s.ts(now), s.ts(now.Add(time.Duration(ttl)*time.Second)), h); err != nil {
+			return nil, fmt.Errorf("feedback: session: %w", err)
+		}
+	}
+	return st, nil
+}
+
+// DeleteSession ends the session (logout). Unknown tokens are not an error.
+func (s *Store) DeleteSession(ctx context.Context, token string) error {
+	if _, err := s.w.ExecContext(ctx, s.q(`DELETE FROM sessions WHERE token_hash = ?`), tokenHash(token)); err != nil {
+		return fmt.Errorf("feedback: delete session: %w", err)
+	}
+	return nil
+}
+
+// DeleteExpiredSessions removes the sessions expired at now and returns how many.
+func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
+	res, err := s.w.ExecContext(ctx, s.q(`DELETE FROM sessions WHERE expires_at <= ?`), s.ts(now))
+	if err != nil {
+		return 0, fmt.Errorf("feedback: delete expired sessions: %w", err)
+	}
+	return res.RowsAffected()
+}

@@ -1,0 +1,456 @@
+package feedback
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
+)
+
+// DefaultDeadlineDays is the answer deadline, in working days, of a type with
+// no deadline of its own.
+const DefaultDeadlineDays = 15
+
+// Store keeps submissions, staff accounts, sessions, the audit log and the
+// mail outbox in SQLite or PostgreSQL. Its methods are safe for concurrent use.
+type Store struct {
+	db *sql.DB // reads: a pool of readers on SQLite, the pool on PostgreSQL
+	w  *sql.DB // writes: one connection on SQLite (one writer at a time, no SQLITE_BUSY), the pool on PostgreSQL
+	pg bool
+
+	cal        *Calendar
+	defDays    int
+	days       map[Type]int
+	log        *slog.Logger
+	now        func() time.Time
+	trackURL   func(code string) string
+	staffURL   func(id int64) string
+	sqliteSync string
+}
+
+// Option configures a Store at Open.
+type Option func(*Store)
+
+// WithCalendar sets the working-day calendar (default NewCalendar(nil, nil)).
+func WithCalendar(c *Calendar) Option { return func(s *Store) { s.cal = c } }
+
+// WithDeadlines sets the answer deadlines in working days: defaultDays for
+// every type (DefaultDeadlineDays when ≤ 0), perType for types with their own
+// ("question", "complaint", "suggestion", "comment"), as in site.yaml.
+func WithDeadlines(defaultDays int, perType map[string]int) Option {
+	return func(s *Store) {
+		if defaultDays > 0 {
+			s.defDays = defaultDays
+		}
+		for k, v := range perType {
+			if v > 0 {
+				s.days[Type(k)] = v
+			}
+		}
+	}
+}
+
+// WithLogger sets the logger (default slog.Default()).
+func WithLogger(l *slog.Logger) Option { return func(s *Store) { s.log = l } }
+
+// WithClock sets the clock used where a method takes no time (default time.Now).
+func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
+
+// WithLinks sets how notification mails link to the public tracking page of a
+// code and to a submission in the staff console. Without it, mails carry the
+// code only.
+func WithLinks(track func(code string) string, staff func(id int64) string) Option {
+	return func(s *Store) { s.trackURL, s.staffURL = track, staff }
+}
+
+// WithSQLiteSynchronous sets PRAGMA synchronous for SQLite: "FULL" (default)
+// or "NORMAL". FULL syncs the WAL on every commit, so a commit that returned
+// survives a power cut; NORMAL survives a killed process but may lose the last
+// commits on power loss. Only for measurements and throwaway databases.
+func WithSQLiteSynchronous(mode string) Option {
+	return func(s *Store) { s.sqliteSync = strings.ToUpper(mode) }
+}
+
+// Open opens the store and brings its schema up to date. dsn "" opens SQLite
+// at dataDir/congkhai.db (creating the folder); a dsn starting with
+// postgres:// or postgresql:// opens PostgreSQL (search_path and other run-time
+// parameters may be given as query parameters). Migrations run in one
+// transaction; on PostgreSQL an advisory lock makes replicas that start
+// together apply them once. Open fails when the database cannot be reached or
+// migrated; the error is wrapped "feedback: ...".
+func Open(ctx context.Context, dsn, dataDir string, opts ...Option) (*Store, error) {
+	s := &Store{
+		defDays:    DefaultDeadlineDays,
+		days:       map[Type]int{},
+		log:        slog.Default(),
+		now:        time.Now,
+		sqliteSync: "FULL",
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.cal == nil {
+		s.cal = NewCalendar(nil, nil)
+	}
+	switch {
+	case dsn == "":
+		if s.sqliteSync != "FULL" && s.sqliteSync != "NORMAL" {
+			return nil, fmt.Errorf("feedback: synchronous mode %q: want FULL or NORMAL", s.sqliteSync)
+		}
+		if err := os.MkdirAll(dataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("feedback: create data folder: %w", err)
+		}
+		file := filepath.Join(dataDir, "congkhai.db")
+		params := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(" + s.sqliteSync +
+			")&_pragma=foreign_keys(1)&_txlock=immediate"
+		w, err := sql.Open("sqlite", file+params)
+		if err != nil {
+			return nil, fmt.Errorf("feedback: open %s: %w", file, err)
+		}
+		// One writer connection: database/sql queues writers in Go instead of
+		// SQLite answering SQLITE_BUSY, and BEGIN IMMEDIATE takes the write
+		// lock up front so a read-then-write transaction cannot deadlock.
+		w.SetMaxOpenConns(1)
+		w.SetMaxIdleConns(1)
+		w.SetConnMaxLifetime(0)
+		r, err := sql.Open("sqlite", file+params+"&_pragma=query_only(1)")
+		if err != nil {
+			w.Close()
+			return nil, fmt.Errorf("feedback: open %s: %w", file, err)
+		}
+		r.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
+		r.SetMaxIdleConns(max(4, runtime.GOMAXPROCS(0)))
+		s.w, s.db = w, r
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("feedback: open postgres: %w", err)
+		}
+		db.SetMaxOpenConns(20)
+		db.SetMaxIdleConns(10)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		s.w, s.db, s.pg = db, db, true
+	default:
+		return nil, errors.New("feedback: unsupported dsn: want empty (SQLite) or postgres://")
+	}
+	if err := s.w.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("feedback: connect: %w", err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database connections.
+func (s *Store) Close() error {
+	err := s.w.Close()
+	if s.db != s.w {
+		err = errors.Join(err, s.db.Close())
+	}
+	return err
+}
+
+// Calendar returns the store's working-day calendar.
+func (s *Store) Calendar() *Calendar { return s.cal }
+
+// DeadlineDays returns the answer deadline of the type, in working days.
+func (s *Store) DeadlineDays(t Type) int {
+	if d, ok := s.days[t]; ok {
+		return d
+	}
+	return s.defDays
+}
+
+// Dialect returns "sqlite" or "postgres".
+func (s *Store) Dialect() string {
+	if s.pg {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+//go:embed migrations
+var migrationFiles embed.FS
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// migrations reads migrations/<dialect>/NNNN_name.sql in version order.
+func migrations(dialect string) ([]migration, error) {
+	dir := path.Join("migrations", dialect)
+	entries, err := fs.ReadDir(migrationFiles, dir)
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, e := range entries {
+		num, name, ok := strings.Cut(strings.TrimSuffix(e.Name(), ".sql"), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || !strings.HasSuffix(e.Name(), ".sql") {
+			return nil, fmt.Errorf("migration %s: want NNNN_name.sql", e.Name())
+		}
+		b, err := fs.ReadFile(migrationFiles, path.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{v, name, string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i := 1; i < len(ms); i++ {
+		if ms[i].version == ms[i-1].version {
+			return nil, fmt.Errorf("migration %d: duplicate version", ms[i].version)
+		}
+	}
+	return ms, nil
+}
+
+// migrationComponent names this package's rows in schema_migrations, which
+// other packages may share with their own component name.
+const migrationComponent = "feedback"
+
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := migrations(s.Dialect())
+	if err != nil {
+		return fmt.Errorf("feedback: migrations: %w", err)
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("feedback: migrate: %w", err)
+	}
+	defer tx.Rollback()
+	ts := "TEXT"
+	if s.pg {
+		// Replicas starting together queue here; the lock is per schema so
+		// that separate schemas (tests) do not wait for each other.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('congkhai.migrate.' || current_schema()))`); err != nil {
+			return fmt.Errorf("feedback: migrate: lock: %w", err)
+		}
+		ts = "TIMESTAMPTZ"
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		component  TEXT    NOT NULL,
+		version    INTEGER NOT NULL,
+		name       TEXT    NOT NULL,
+		applied_at `+ts+` NOT NULL,
+		PRIMARY KEY (component, version))`); err != nil {
+		return fmt.Errorf("feedback: migrate: %w", err)
+	}
+	applied := map[int]bool{}
+	rows, err := tx.QueryContext(ctx, s.q(`SELECT version FROM schema_migrations WHERE component = ?`), migrationComponent)
+	if err != nil {
+		return fmt.Errorf("feedback: migrate: %w", err)
+	}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return fmt.Errorf("feedback: migrate: %w", err)
+		}
+		applied[v] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("feedback: migrate: %w", err)
+	}
+	n := 0
+	for _, m := range ms {
+		if applied[m.version] {
+			delete(applied, m.version)
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			return fmt.Errorf("feedback: migration %04d_%s: %w", m.version, m.name, err)
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO schema_migrations (component, version, name, applied_at) VALUES (?, ?, ?, ?)`),
+			migrationComponent, m.version, m.name, s.ts(time.Now())); err != nil {
+			return fmt.Errorf("feedback: migration %04d_%s: %w", m.version, m.name, err)
+		}
+		n++
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("feedback: migrate: commit: %w", err)
+	}
+	if len(applied) > 0 {
+		// A newer binary migrated this database (rolling upgrade): keep going,
+		// its migrations only add.
+		s.log.Warn("feedback schema is newer than this binary", "unknown_versions", len(applied))
+	}
+	if n > 0 {
+		s.log.Info("feedback schema migrated", "dialect", s.Dialect(), "applied", n, "version", ms[len(ms)-1].version)
+	}
+	return nil
+}
+
+// q rewrites the ? placeholders of query for PostgreSQL ($1, $2, ...). Queries
+// in this package never hold a literal question mark.
+func (s *Store) q(query string) string {
+	if !s.pg {
+		return query
+	}
+	var b strings.Builder
+	b.Grow(len(query) + 16)
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	return b.String()
+}
+
+// forUpdate is the row-locking suffix of a SELECT inside a write transaction.
+// SQLite needs none: BEGIN IMMEDIATE already holds the database's write lock.
+func (s *Store) forUpdate() string {
+	if s.pg {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// sqliteTime is how SQLite columns hold times: UTC, fixed width, so that
+// comparing the text compares the times.
+const sqliteTime = "2006-01-02T15:04:05.000000Z"
+
+// ts converts a time for a query argument, at the microsecond precision both
+// databases keep.
+func (s *Store) ts(t time.Time) any {
+	t = t.UTC().Truncate(time.Microsecond)
+	if s.pg {
+		return t
+	}
+	return t.Format(sqliteTime)
+}
+
+// normTime is t as it comes back from the database.
+func normTime(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.Truncate(time.Microsecond).In(Location)
+}
+
+// timeDst scans a time column of either database (NULL → zero time) into *t,
+// in Asia/Ho_Chi_Minh.
+type timeDst struct{ t *time.Time }
+
+func (d timeDst) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		*d.t = time.Time{}
+	case time.Time:
+		*d.t = x.In(Location)
+	case string:
+		return d.parse(x)
+	case []byte:
+		return d.parse(string(x))
+	default:
+		return fmt.Errorf("feedback: cannot scan %T as a time", v)
+	}
+	return nil
+}
+
+func (d timeDst) parse(s string) error {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return fmt.Errorf("feedback: bad time %q: %w", s, err)
+	}
+	*d.t = t.In(Location)
+	return nil
+}
+
+func tsDst(t *time.Time) timeDst { return timeDst{t} }
+
+// querier is what *sql.DB and *sql.Tx share.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// inTx runs fn in a write transaction, committed when fn returns nil. The
+// commit is durable (synchronous=FULL on SQLite) before inTx returns.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// isUnique reports whether err is a unique-constraint violation on column
+// (SQLite: "table.column"; PostgreSQL: the constraint name).
+func isUnique(err error, sqliteCol, pgConstraint string) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505" && pe.ConstraintName == pgConstraint
+	}
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed: "+sqliteCol)
+}
+
+// audit writes one audit row in tx.
+func (s *Store) audit(ctx context.Context, tx querier, subID int64, actor string, staffID int64, action, detail string, at time.Time) error {
+	var sid, stf any
+	if subID != 0 {
+		sid = subID
+	}
+	if staffID != 0 {
+		stf = staffID
+	}
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO audit_log (submission_id, actor, staff_id, action, detail, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
+		sid, actor, stf, action, detail, s.ts(at))
+	return err
+}
+
+// Mail is a message to send, as the outbox holds it.
+type Mail struct {
+	ID      int64
+	Kind    string // new_submission, acknowledgement, reply, assigned, transferred
+	To      string
+	Subject string
+	Body    string
+}
+
+// enqueue writes outbox rows in tx, so that a notification exists exactly when
+// the change it announces is committed.
+func (s *Store) enqueue(ctx context.Context, tx querier, subID int64, at time.Time, mails ...Mail) error {
+	var sid any
+	if subID != 0 {
+		sid = subID
+	}
+	for _, m := range mails {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO outbox (kind, submission_id, recipient, subject, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+			m.Kind, sid, m.To, m.Subject, m.Body, s.ts(at), s.ts(at)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
