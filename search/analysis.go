@@ -1,0 +1,218 @@
+package search
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/token/edgengram"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
+	unicodetok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/registry"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Names of the analysis components this package registers with bleve's
+// registry. They are written into every index's mapping, so a binary that
+// opens an index must import this package (it does, to call Open).
+const (
+	// AnalyzerExact tokenises on Unicode word boundaries, lower-cases and
+	// NFC-normalises each token: "Đất" → "đất".
+	AnalyzerExact = "vi_exact"
+	// AnalyzerFold is AnalyzerExact followed by diacritic folding
+	// (see Fold): "Đất" → "dat".
+	AnalyzerFold = "vi_fold"
+	// AnalyzerKey keeps the whole input as one lower-cased, folded token:
+	// "6733/UBND-KSTT" → "6733/ubnd-kstt", "12/QĐ-UBND" → "12/qd-ubnd".
+	AnalyzerKey = "vi_key"
+	// AnalyzerPrefix is AnalyzerFold followed by front edge n-grams of
+	// 1..maxPrefix runes, for title autocomplete.
+	AnalyzerPrefix = "vi_prefix"
+
+	filterNFC  = "vi_nfc"
+	filterFold = "vi_diacritics"
+	filterEdge = "vi_edge"
+)
+
+// maxPrefix is the longest syllable prefix indexed for autocomplete; a
+// Vietnamese syllable has at most 7 letters, longer tokens are numbers or
+// foreign words where 20 runes are plenty to disambiguate.
+const maxPrefix = 20
+
+func init() {
+	// Registration is pure (maps in bleve's registry), so init is the right
+	// place: every binary that imports this package can open an index.
+	must(registry.RegisterTokenFilter(filterNFC, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+		return nfcFilter{}, nil
+	}))
+	must(registry.RegisterTokenFilter(filterFold, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+		return foldFilter{}, nil
+	}))
+	must(registry.RegisterTokenFilter(filterEdge, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+		return edgengram.NewEdgeNgramFilter(edgengram.FRONT, 1, maxPrefix), nil
+	}))
+	must(registry.RegisterAnalyzer(AnalyzerExact, analyzerOf(unicodetok.Name, lowercase.Name, filterNFC)))
+	must(registry.RegisterAnalyzer(AnalyzerFold, analyzerOf(unicodetok.Name, lowercase.Name, filterFold)))
+	must(registry.RegisterAnalyzer(AnalyzerKey, analyzerOf(single.Name, lowercase.Name, filterFold)))
+	must(registry.RegisterAnalyzer(AnalyzerPrefix, analyzerOf(unicodetok.Name, lowercase.Name, filterFold, filterEdge)))
+}
+
+func must(err error) {
+	if err != nil {
+		panic("search: " + err.Error())
+	}
+}
+
+func analyzerOf(tokenizer string, filters ...string) registry.AnalyzerConstructor {
+	return func(_ map[string]interface{}, cache *registry.Cache) (analysis.Analyzer, error) {
+		tok, err := cache.TokenizerNamed(tokenizer)
+		if err != nil {
+			return nil, fmt.Errorf("search: tokenizer %s: %w", tokenizer, err)
+		}
+		a := &analysis.DefaultAnalyzer{Tokenizer: tok}
+		for _, name := range filters {
+			f, err := cache.TokenFilterNamed(name)
+			if err != nil {
+				return nil, fmt.Errorf("search: token filter %s: %w", name, err)
+			}
+			a.TokenFilters = append(a.TokenFilters, f)
+		}
+		return a, nil
+	}
+}
+
+// nfcFilter recomposes tokens. Input is normalised before indexing, so this
+// is a cheap safety net (IsNormal is a fast scan) for text that reaches the
+// analyzer some other way, e.g. a query built by another package.
+type nfcFilter struct{}
+
+func (nfcFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+	for _, t := range in {
+		if !norm.NFC.IsNormal(t.Term) {
+			t.Term = norm.NFC.Bytes(t.Term)
+		}
+	}
+	return in
+}
+
+// foldFilter folds diacritics token by token. Doing it after tokenising
+// (rather than with bleve's asciifolding char filter) leaves each token's
+// Start/End pointing at the original accented bytes, so highlights of a
+// folded match mark "đất" in the stored text.
+type foldFilter struct{}
+
+func (foldFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+	for _, t := range in {
+		t.Term = foldBytes(t.Term)
+	}
+	return in
+}
+
+// Fold returns s without Vietnamese (or any other combining) diacritics and
+// in lower case: it decomposes to NFD, drops combining marks, maps đ/Đ to d,
+// lower-cases and recomposes to NFC. "Đường Trần Hưng Đạo" → "duong tran hung dao".
+// Fold never fails; invalid UTF-8 bytes are kept as U+FFFD.
+func Fold(s string) string {
+	if isLowerASCII(s) {
+		return s
+	}
+	return string(foldBytes([]byte(s)))
+}
+
+func isLowerASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf || ('A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// foldTable maps each rune below len(foldTable) to its folded form (see
+// foldSlow), or to -1 when folding it could interact with a neighbour
+// (combining marks). It covers Latin, including all precomposed Vietnamese
+// letters (U+1EA0–U+1EF9), so tokens are folded without normalising.
+var foldTable = func() []rune {
+	t := make([]rune, 0x1F00)
+	for r := range t {
+		switch {
+		case unicode.Is(unicode.Mn, rune(r)) || !utf8.ValidRune(rune(r)):
+			t[r] = -1
+		default:
+			f := []rune(string(foldSlow([]byte(string(rune(r))))))
+			if len(f) == 1 {
+				t[r] = f[0]
+			} else {
+				t[r] = -1
+			}
+		}
+	}
+	return t
+}()
+
+func foldBytes(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			out = append(out, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if r >= rune(len(foldTable)) || foldTable[r] < 0 {
+			return foldSlow(b)
+		}
+		out = utf8.AppendRune(out, foldTable[r])
+		i += n
+	}
+	return out
+}
+
+// foldSlow folds any text: NFD, drop combining marks, đ→d, lower case, NFC.
+func foldSlow(b []byte) []byte {
+	d := norm.NFD.Bytes(b)
+	out := make([]byte, 0, len(d))
+	for len(d) > 0 {
+		r, n := utf8.DecodeRune(d)
+		d = d[n:]
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case r == 'đ' || r == 'Đ':
+			r = 'd'
+		default:
+			r = unicode.ToLower(r)
+		}
+		out = utf8.AppendRune(out, r)
+	}
+	return norm.NFC.Bytes(out)
+}
+
+// clean prepares text for indexing or querying: NFC, no soft hyphens (real
+// documents carry U+00AD inside words, which would split or hide them), and
+// no control characters other than newline and tab.
+func clean(s string) string {
+	s = norm.NFC.String(s)
+	if !strings.ContainsFunc(s, func(r rune) bool { return r == '\u00ad' || (unicode.IsControl(r) && r != '\n' && r != '\t') }) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\u00ad':
+			return -1
+		case r == '\n' || r == '\t':
+			return r
+		case unicode.IsControl(r):
+			return ' '
+		}
+		return r
+	}, s)
+}

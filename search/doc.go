@@ -1,0 +1,60 @@
+// Package search is the portal's full-text index: a bleve index on disk with
+// Vietnamese analysis, batch indexing, queries with filters and facets,
+// highlighted snippets, "did you mean" corrections and title autocomplete.
+//
+// The package knows nothing of notices, datasets or tables: the caller maps
+// its content into [Document] values and hands them to [Index.Apply]. The
+// index is a rebuildable cache of that content: [OpenOrRebuild] throws away
+// an index that cannot be opened or was built with an older mapping, and the
+// caller re-indexes (keeping, if it likes, a manifest of content hashes with
+// [Index.SetMeta] to make re-indexing incremental).
+//
+// # Vietnamese analysis
+//
+// A Vietnamese word is several syllables separated by spaces ("ngân sách"),
+// and users type with or without diacritics, in NFC or NFD. Text is
+// normalised to NFC and cleared of soft hyphens, then every text field is
+// indexed twice: with [AnalyzerExact] (lower case, accents kept) and with
+// [AnalyzerFold] (accents and đ folded away at token level, see [Fold], so
+// highlight offsets still point into the original text). A query matches
+// when every syllable matches in either form; the exact form and the title
+// are boosted, and the whole sequence as a phrase adds a bonus, so that
+//
+//   - "đất" ranks texts with "đất" above texts with "Dat" (a name), and
+//     "dat" finds both;
+//   - "ngân sách" ranks the adjacent phrase first and does not match a text
+//     that only has "sách giáo khoa";
+//   - document numbers are found as typed ("6733/UBND-KSTT", "12/qd-ubnd")
+//     or as separate words ("6733 UBND KSTT").
+//
+// The analyzers are registered with bleve's registry when this package is
+// initialised; any binary that opens an index must import this package.
+//
+// # Query syntax
+//
+// [ParseQuery] accepts words, "quoted phrases" (required, adjacent), -word
+// and -"phrase" (excluded) and field filters agency:slug, category:slug,
+// year:2025, place:"Xã Tân Thịnh", kind:row (a leading - excludes the value).
+// Several values of one filter are alternatives; different filters must all
+// hold.
+//
+// # Crashes and corruption
+//
+// Open reports ErrRebuild when bleve cannot open the folder (torn root.bolt,
+// unreadable index_meta.json), when the stored MappingVersion differs, and
+// when bleve silently fell back to an older snapshot because the newest one
+// would not load (its segment files were torn or lost). The last case is
+// detected with a generation number written in every batch and mirrored in
+// the file congkhai_generation next to the index. OpenOrRebuild only ever
+// removes a folder that looks like a bleve index.
+//
+// Running text needs no spaces inserted around "/": the Unicode tokenizer
+// already splits "người/km2" into two words, so the stored text (and the
+// snippets) stay as written.
+//
+// # Concurrency
+//
+// An [Index] is safe for concurrent use by goroutines. Only one process may
+// open a given directory: a second opener gets [ErrLocked] after
+// Options.LockTimeout instead of waiting forever.
+package search

@@ -1,0 +1,526 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// MappingVersion identifies the index mapping and analysis built by this
+// package. Bump it whenever a field, an analyzer or a token filter changes:
+// an index written with another version is refused with ErrRebuild.
+const MappingVersion = 1
+
+// Sentinel errors; test with errors.Is.
+var (
+	// ErrRebuild means the index on disk cannot be used as is (unreadable,
+	// torn by a crash, or built with another MappingVersion) and must be
+	// rebuilt from content. OpenOrRebuild does that.
+	ErrRebuild = errors.New("search: index must be rebuilt")
+	// ErrLocked means another process holds the index open.
+	ErrLocked = errors.New("search: index is locked by another process")
+	// ErrBadQuery means a request or query string was rejected; its text
+	// (after the "search: " prefix) is safe to show to the user.
+	ErrBadQuery = errors.New("search: bad query")
+	// ErrClosed is returned by calls on a closed Index.
+	ErrClosed = errors.New("search: index closed")
+)
+
+// Internal-storage keys. User meta keys live under their own prefix so that
+// SetMeta can never overwrite the mapping version.
+const (
+	keyVersion    = "congkhai/mapping_version"
+	keyGeneration = "congkhai/generation"
+	metaKeyPrefix = "congkhai/meta/"
+)
+
+// generationFile mirrors the generation of the last applied batch outside
+// bleve. When bleve cannot load its latest snapshot it logs a line and
+// silently opens an older one; an index generation behind this file's
+// reveals that, and Open reports ErrRebuild instead of serving stale results.
+const generationFile = "congkhai_generation"
+
+// Options tunes an Index. The zero value is ready to use.
+type Options struct {
+	// BatchSize is the number of documents per bleve batch in Apply
+	// (default 200: larger batches raise peak memory sharply, see
+	// LIBRARY-NOTES).
+	BatchSize int
+	// LockTimeout is how long Open waits for another process to release the
+	// index before returning ErrLocked (default 2s).
+	LockTimeout time.Duration
+	// SuggestKinds limits which kinds of documents feed Suggest (e.g. only
+	// "notice" and "dataset", so that millions of table rows do not bloat
+	// the autocomplete field). Nil means every kind.
+	SuggestKinds []string
+}
+
+func (o Options) withDefaults() Options {
+	if o.BatchSize <= 0 {
+		o.BatchSize = 200
+	}
+	if o.LockTimeout <= 0 {
+		o.LockTimeout = 2 * time.Second
+	}
+	return o
+}
+
+// Document is one searchable item. The search package does not know what
+// it stands for; the portal maps notices, datasets, table rows and answers
+// into Documents.
+type Document struct {
+	ID        string    // unique, e.g. "notice:so-tai-chinh/du-toan-2025"
+	Kind      string    // "notice", "dataset", "row", "qa" (facet, filter)
+	URL       string    // where a hit links to (stored)
+	Title     string    // searched (boosted), stored, highlighted
+	Body      string    // searched, stored for snippets
+	Number    string    // document number "6733/UBND-KSTT", "12/QĐ-UBND"
+	Signer    string    // searched
+	Agency    string    // agency slug (facet, filter)
+	Category  string    // category slug (facet, filter)
+	Places    []string  // place labels "Xã Tân Thịnh" (facet, filter, searched)
+	Tags      []string  // searched
+	Published time.Time // facet "year", sort by date; zero means undated
+	Parent    string    // optional ID of the parent (a row's dataset), stored
+}
+
+// Index is an open search index. It is safe for concurrent use.
+type Index struct {
+	mu      sync.Mutex // serialises batches and the generation counter
+	gen     uint64     // generation of the last applied batch
+	closed  bool
+	bi      bleve.Index
+	dir     string
+	opts    Options
+	suggest map[string]bool // nil: every kind feeds Suggest
+}
+
+// Open opens the index in dir, creating it (and dir) if missing.
+//
+// Errors: ErrLocked (wrapped) when another process holds the index for longer
+// than Options.LockTimeout; ErrRebuild (wrapped) when the index is
+// unreadable or was built with another MappingVersion; another error when dir
+// is not usable at all (e.g. permissions, or dir holds files that are not an
+// index, which OpenOrRebuild refuses to delete).
+func Open(dir string, opts Options) (*Index, error) {
+	opts = opts.withDefaults()
+	state, err := inspectDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var bi bleve.Index
+	var gen uint64
+	switch state {
+	case dirMissing, dirEmpty:
+		bi, err = bleve.New(dir, newMapping())
+		if err != nil {
+			return nil, fmt.Errorf("search: create index %s: %w", dir, err)
+		}
+		if err := bi.SetInternal([]byte(keyVersion), []byte(strconv.Itoa(MappingVersion))); err != nil {
+			_ = bi.Close()
+			return nil, fmt.Errorf("search: create index %s: %w", dir, err)
+		}
+	case dirTorn:
+		return nil, fmt.Errorf("search: open %s: no index_meta.json: %w", dir, ErrRebuild)
+	case dirIndex:
+		bi, err = openBleve(dir, opts.LockTimeout)
+		if err != nil {
+			return nil, err
+		}
+		v, err := bi.GetInternal([]byte(keyVersion))
+		if err != nil {
+			_ = bi.Close()
+			return nil, fmt.Errorf("search: open %s: read mapping version: %v: %w", dir, err, ErrRebuild)
+		}
+		if string(v) != strconv.Itoa(MappingVersion) {
+			_ = bi.Close()
+			return nil, fmt.Errorf("search: open %s: mapping version %q, want %d: %w", dir, v, MappingVersion, ErrRebuild)
+		}
+		g, err := bi.GetInternal([]byte(keyGeneration))
+		if err != nil {
+			_ = bi.Close()
+			return nil, fmt.Errorf("search: open %s: read generation: %v: %w", dir, err, ErrRebuild)
+		}
+		gen, _ = strconv.ParseUint(string(g), 10, 64)
+		// A missing or torn file reads as 0: it is written without fsync.
+		b, _ := os.ReadFile(filepath.Join(dir, generationFile))
+		if want, _ := strconv.ParseUint(string(b), 10, 64); gen < want {
+			_ = bi.Close()
+			return nil, fmt.Errorf("search: open %s: index went back to generation %d from %d (lost snapshot): %w", dir, gen, want, ErrRebuild)
+		}
+	}
+	ix := &Index{bi: bi, dir: dir, opts: opts, gen: gen}
+	if opts.SuggestKinds != nil {
+		ix.suggest = make(map[string]bool, len(opts.SuggestKinds))
+		for _, k := range opts.SuggestKinds {
+			ix.suggest[k] = true
+		}
+	}
+	return ix, nil
+}
+
+// openBleve opens an existing index, turning bleve's failures into
+// ErrLocked or ErrRebuild. bleve may panic on some corrupt segment files, so
+// a panic is treated as corruption too.
+func openBleve(dir string, lockTimeout time.Duration) (bi bleve.Index, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			bi = nil
+			err = fmt.Errorf("search: open %s: panic: %v: %w", dir, r, ErrRebuild)
+		}
+	}()
+	bi, err = bleve.OpenUsing(dir, map[string]interface{}{
+		"bolt_timeout": lockTimeout.String(),
+	})
+	switch {
+	case err == nil:
+		return bi, nil
+	case errors.Is(err, bolterrors.ErrTimeout):
+		return nil, fmt.Errorf("search: open %s: %w", dir, ErrLocked)
+	case errors.Is(err, os.ErrPermission):
+		return nil, fmt.Errorf("search: open %s: %w", dir, err)
+	default:
+		return nil, fmt.Errorf("search: open %s: %v: %w", dir, err, ErrRebuild)
+	}
+}
+
+type dirState int
+
+const (
+	dirMissing dirState = iota
+	dirEmpty
+	dirIndex   // has index_meta.json
+	dirTorn    // has bleve's store folder but no index_meta.json
+	dirForeign // anything else: never touched
+)
+
+func inspectDir(dir string) (dirState, error) {
+	entries, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return dirMissing, nil
+	case err != nil:
+		return 0, fmt.Errorf("search: open %s: %w", dir, err)
+	case len(entries) == 0:
+		return dirEmpty, nil
+	}
+	names := make([]string, len(entries))
+	for i, e := range entries {
+		names[i] = e.Name()
+	}
+	switch {
+	case slices.Contains(names, "index_meta.json"):
+		return dirIndex, nil
+	case slices.Contains(names, "store"):
+		return dirTorn, nil
+	}
+	return dirForeign, fmt.Errorf("search: open %s: folder is not empty and holds no search index", dir)
+}
+
+// OpenOrRebuild opens the index in dir like Open; when Open reports
+// ErrRebuild it removes dir and creates a fresh empty index, reporting
+// rebuilt = true so that the caller re-indexes its content.
+//
+// Errors: as Open, except ErrRebuild; ErrLocked is returned as is (a locked
+// index is never removed).
+func OpenOrRebuild(dir string, opts Options) (ix *Index, rebuilt bool, err error) {
+	ix, err = Open(dir, opts)
+	if !errors.Is(err, ErrRebuild) {
+		return ix, false, err
+	}
+	if state, serr := inspectDir(dir); serr != nil || (state != dirIndex && state != dirTorn) {
+		// Defensive: only ever delete what looks like a bleve index.
+		return nil, false, err
+	}
+	if rerr := os.RemoveAll(dir); rerr != nil {
+		return nil, false, fmt.Errorf("search: rebuild %s: %w", dir, rerr)
+	}
+	ix, err = Open(dir, opts)
+	if err != nil {
+		return nil, false, err
+	}
+	return ix, true, nil
+}
+
+// Close waits for a running batch, then releases the index and its lock.
+// Closing twice is a no-op; other calls after Close return ErrClosed.
+func (ix *Index) Close() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.closed {
+		return nil
+	}
+	ix.closed = true
+	if err := ix.bi.Close(); err != nil {
+		return fmt.Errorf("search: close %s: %w", ix.dir, err)
+	}
+	return nil
+}
+
+// Dir returns the folder the index lives in.
+func (ix *Index) Dir() string { return ix.dir }
+
+// Count returns the number of documents in the index.
+func (ix *Index) Count() (uint64, error) {
+	n, err := ix.bi.DocCount()
+	if err != nil {
+		return 0, wrapClosed("count", err)
+	}
+	return n, nil
+}
+
+// SetMeta stores val under key in the index's internal storage (not
+// searchable), e.g. the portal's manifest of indexed content hashes. A nil
+// val deletes the key.
+func (ix *Index) SetMeta(key string, val []byte) error {
+	var err error
+	if val == nil {
+		err = ix.bi.DeleteInternal([]byte(metaKeyPrefix + key))
+	} else {
+		err = ix.bi.SetInternal([]byte(metaKeyPrefix+key), val)
+	}
+	if err != nil {
+		return wrapClosed("set meta "+key, err)
+	}
+	return nil
+}
+
+// Meta returns the value stored under key by SetMeta, or nil (and no error)
+// when the key was never set.
+func (ix *Index) Meta(key string) ([]byte, error) {
+	v, err := ix.bi.GetInternal([]byte(metaKeyPrefix + key))
+	if err != nil {
+		return nil, wrapClosed("meta "+key, err)
+	}
+	return v, nil
+}
+
+func wrapClosed(op string, err error) error {
+	if errors.Is(err, bleve.ErrorIndexClosed) {
+		return fmt.Errorf("search: %s: %w", op, ErrClosed)
+	}
+	return fmt.Errorf("search: %s: %w", op, err)
+}
+
+// Apply indexes upserts (replacing documents with the same ID) and removes
+// the documents whose IDs are in deletes, in batches of Options.BatchSize.
+// Deletes are applied first, so an ID in both lists ends up indexed. All
+// text is normalised to NFC.
+//
+// Apply is not atomic: on error (including ctx cancellation, checked between
+// batches) the batches already written stay written; re-applying the same
+// call is safe. A document with an empty ID is an error and nothing after
+// it is applied.
+func (ix *Index) Apply(ctx context.Context, upserts []Document, deletes []string) error {
+	b := ix.bi.NewBatch()
+	flush := func() error {
+		if b.Size() == 0 {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("search: apply: %w", err)
+		}
+		if err := ix.batch(b); err != nil {
+			return err
+		}
+		b.Reset()
+		return nil
+	}
+	for _, id := range deletes {
+		b.Delete(id)
+		if b.Size() >= ix.opts.BatchSize {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	for i := range upserts {
+		d := &upserts[i]
+		if d.ID == "" {
+			return fmt.Errorf("search: apply: document %d (%q) has no ID", i, d.Title)
+		}
+		if err := b.Index(d.ID, ix.fields(d)); err != nil {
+			return fmt.Errorf("search: apply %s: %w", d.ID, err)
+		}
+		if b.Size() >= ix.opts.BatchSize {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}
+
+// batch applies b with the next generation number, durably (bleve's
+// default safe batches return once persisted), then records the generation
+// outside the index.
+func (ix *Index) batch(b *bleve.Batch) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	gen := strconv.FormatUint(ix.gen+1, 10)
+	b.SetInternal([]byte(keyGeneration), []byte(gen))
+	if err := ix.bi.Batch(b); err != nil {
+		return wrapClosed("apply", err)
+	}
+	ix.gen++
+	tmp := filepath.Join(ix.dir, generationFile+".tmp")
+	if err := os.WriteFile(tmp, []byte(gen), 0o600); err != nil {
+		return fmt.Errorf("search: apply: record generation: %w", err)
+	}
+	if err := os.Rename(tmp, filepath.Join(ix.dir, generationFile)); err != nil {
+		return fmt.Errorf("search: apply: record generation: %w", err)
+	}
+	return nil
+}
+
+// Field names in the index. Text is indexed twice: exact (accents kept)
+// and folded ("_f").
+const (
+	fTitle     = "title"
+	fTitleF    = "title_f"
+	fBody      = "body"
+	fBodyF     = "body_f"
+	fNumber    = "number"   // whole number as one folded token
+	fNumberT   = "number_t" // number split into folded words
+	fExtra     = "extra"    // signer, tags and places as text
+	fExtraF    = "extra_f"
+	fPrefix    = "title_p" // edge n-grams of folded title words (Suggest)
+	fTitleKey  = "title_k" // whole folded title as one token (Suggest)
+	fKind      = "kind"
+	fAgency    = "agency"
+	fCategory  = "category"
+	fPlaces    = "places"
+	fPlacesF   = "places_f" // folded place labels, for filters as typed
+	fYear      = "year"
+	fPublished = "published"
+	fURL       = "url"
+	fParent    = "parent"
+)
+
+// fields turns a Document into the property map the mapping describes.
+// Empty values are left out so that facets have no "" bucket.
+func (ix *Index) fields(d *Document) map[string]interface{} {
+	m := make(map[string]interface{}, 16)
+	put := func(k, v string) {
+		if v = clean(v); v != "" {
+			m[k] = v
+		}
+	}
+	put("title", d.Title)
+	put("body", d.Body)
+	put("number", d.Number)
+	put("kind", d.Kind)
+	put("agency", d.Agency)
+	put("category", d.Category)
+	put("url", d.URL)
+	put("parent", d.Parent)
+	if ix.suggest == nil || ix.suggest[d.Kind] {
+		put("suggest", d.Title)
+	}
+	var places []string
+	for _, p := range d.Places {
+		if p = clean(p); p != "" {
+			places = append(places, p)
+		}
+	}
+	if len(places) > 0 {
+		m["places"] = places
+	}
+	extra := make([]string, 0, 1+len(d.Tags)+len(places))
+	if s := clean(d.Signer); s != "" {
+		extra = append(extra, s)
+	}
+	for _, t := range d.Tags {
+		if t = clean(t); t != "" {
+			extra = append(extra, t)
+		}
+	}
+	extra = append(extra, places...)
+	if len(extra) > 0 {
+		m["extra"] = extra
+	}
+	if !d.Published.IsZero() {
+		m["published"] = d.Published.UTC()
+		m["year"] = strconv.Itoa(d.Published.Year())
+	}
+	return m
+}
+
+// newMapping is the explicit mapping of every field. Nothing is dynamic and
+// _all is empty: each query names its fields and analyzer, which avoids the
+// trap of a field silently analysed with bleve's standard analyzer.
+func newMapping() *mapping.IndexMappingImpl {
+	im := bleve.NewIndexMapping()
+	im.DefaultAnalyzer = AnalyzerFold
+	im.IndexDynamic = false
+	im.StoreDynamic = false
+	im.DocValuesDynamic = false
+
+	text := func(name, analyzer string, store, vectors bool) *mapping.FieldMapping {
+		fm := bleve.NewTextFieldMapping()
+		fm.Name = name
+		fm.Analyzer = analyzer
+		fm.Store = store
+		fm.IncludeTermVectors = vectors // positions: phrases and highlights
+		fm.IncludeInAll = false
+		fm.DocValues = false
+		return fm
+	}
+	kw := func(name string, store, docValues bool) *mapping.FieldMapping {
+		fm := bleve.NewKeywordFieldMapping()
+		fm.Name = name
+		fm.Analyzer = keyword.Name
+		fm.Store = store
+		fm.IncludeTermVectors = false
+		fm.IncludeInAll = false
+		fm.DocValues = docValues // facets and sorting read doc values
+		return fm
+	}
+	storedOnly := func(name string) *mapping.FieldMapping {
+		fm := bleve.NewTextFieldMapping()
+		fm.Name = name
+		fm.Index = false
+		fm.Store = true
+		fm.IncludeTermVectors = false
+		fm.IncludeInAll = false
+		fm.DocValues = false
+		return fm
+	}
+
+	dm := bleve.NewDocumentStaticMapping()
+	dm.AddFieldMappingsAt("title", text(fTitle, AnalyzerExact, true, true), text(fTitleF, AnalyzerFold, false, true))
+	// The exact body has no term vectors: every query word also matches the
+	// folded body, whose positions serve phrases and highlights; the exact
+	// body only adds its score. This saves about a fifth of the disk.
+	dm.AddFieldMappingsAt("body", text(fBody, AnalyzerExact, true, false), text(fBodyF, AnalyzerFold, false, true))
+	dm.AddFieldMappingsAt("number", text(fNumber, AnalyzerKey, false, false), text(fNumberT, AnalyzerFold, false, true))
+	dm.AddFieldMappingsAt("extra", text(fExtra, AnalyzerExact, false, true), text(fExtraF, AnalyzerFold, false, true))
+	dm.AddFieldMappingsAt("suggest", text(fPrefix, AnalyzerPrefix, false, false), text(fTitleKey, AnalyzerKey, false, false))
+	dm.AddFieldMappingsAt("kind", kw(fKind, true, true))
+	dm.AddFieldMappingsAt("agency", kw(fAgency, true, true))
+	dm.AddFieldMappingsAt("category", kw(fCategory, true, true))
+	dm.AddFieldMappingsAt("places", kw(fPlaces, true, true), text(fPlacesF, AnalyzerKey, false, false))
+	dm.AddFieldMappingsAt("year", kw(fYear, false, true))
+	pub := bleve.NewDateTimeFieldMapping()
+	pub.Name = fPublished
+	pub.Store = true
+	pub.DocValues = true
+	pub.IncludeInAll = false
+	dm.AddFieldMappingsAt("published", pub)
+	dm.AddFieldMappingsAt("url", storedOnly(fURL))
+	dm.AddFieldMappingsAt("parent", storedOnly(fParent))
+
+	im.DefaultMapping = dm
+	return im
+}

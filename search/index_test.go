@@ -1,0 +1,467 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// lockChildEnv makes the test binary act as a second process opening an
+// index (see TestLockOtherProcess).
+const lockChildEnv = "CONGKHAI_SEARCH_LOCK_CHILD"
+
+func TestMain(m *testing.M) {
+	if dir := os.Getenv(lockChildEnv); dir != "" {
+		start := time.Now()
+		ix, err := Open(dir, Options{LockTimeout: time.Second})
+		switch {
+		case errors.Is(err, ErrLocked):
+			fmt.Printf("locked after %s\n", time.Since(start).Round(time.Millisecond))
+		case err != nil:
+			fmt.Printf("error: %v\n", err)
+		default:
+			_ = ix.Close()
+			fmt.Println("opened")
+		}
+		os.Exit(0)
+	}
+	code := m.Run()
+	cleanupBench()
+	os.Exit(code)
+}
+
+func TestFold(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"đất", "dat"},
+		{"Đất", "dat"},
+		{"ĐẤT ĐAI", "dat dai"},
+		{"Đường Trần Hưng Đạo", "duong tran hung dao"},
+		{norm.NFD.String("Đường Trần Hưng Đạo"), "duong tran hung dao"},
+		{"Nghị định 12/QĐ-UBND", "nghi dinh 12/qd-ubnd"},
+		{"ươ ỳ ỹ ữ ặ", "uo y y u a"},
+		{"Mixed CASE ascii", "mixed case ascii"},
+		{"plain", "plain"},
+		{"", ""},
+		{"café naïve", "cafe naive"},
+	}
+	for _, tt := range tests {
+		if got := Fold(tt.in); got != tt.want {
+			t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestFoldTableMatchesSlowPath(t *testing.T) {
+	for r := rune(0); r < 0x2000; r++ {
+		if !utf8.ValidRune(r) {
+			continue
+		}
+		in := []byte("a" + string(r) + "Ư")
+		if got, want := string(foldBytes(in)), string(foldSlow(in)); got != want {
+			t.Errorf("foldBytes(%q) = %q, want %q", in, got, want)
+		}
+	}
+	in := norm.NFD.String("Tiếng Việt có dấu")
+	if got := Fold(in); got != "tieng viet co dau" {
+		t.Errorf("Fold(NFD) = %q", got)
+	}
+}
+
+func TestClean(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{norm.NFD.String("Đất"), "Đất"},
+		{"sá\u00adch", "sách"},
+		{"a\x00b\tc\nd", "a b\tc\nd"},
+	}
+	for _, tt := range tests {
+		if got := clean(tt.in); got != tt.want {
+			t.Errorf("clean(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestApplyDeletesAndUpdates(t *testing.T) {
+	ix := newFixtureIndex(t)
+	ctx := context.Background()
+	n, err := ix.Count()
+	if err != nil || n != uint64(len(fixture)) {
+		t.Fatalf("Count() = %d, %v; want %d", n, err, len(fixture))
+	}
+	upd := fixture[0]
+	upd.Title = "Bảng giá nhà ở xã hội"
+	upd.Body = "Giá bán nhà ở xã hội."
+	if err := ix.Apply(ctx, []Document{upd}, []string{"du-toan", "khen-thuong", "no-such-id"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := ix.Count(); n != uint64(len(fixture)-2) {
+		t.Errorf("Count() after deleting 2 = %d, want %d", n, len(fixture)-2)
+	}
+	res, err := ix.Search(ctx, Request{Query: "12/QĐ-UBND"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range res.Hits {
+		if h.ID == "du-toan" {
+			t.Errorf("deleted doc still found")
+		}
+	}
+	res, err = ix.Search(ctx, Request{Query: "nhà ở xã hội"})
+	if err != nil || len(res.Hits) == 0 || res.Hits[0].ID != "gia-dat" {
+		t.Errorf("updated doc: %v %v", res, err)
+	}
+	res, err = ix.Search(ctx, Request{Query: "trần hưng đạo kind:notice"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range res.Hits {
+		if h.ID == "gia-dat" {
+			t.Errorf("old text of updated doc still found")
+		}
+	}
+	if err := ix.Apply(ctx, []Document{{Title: "no id"}}, nil); err == nil {
+		t.Errorf("Apply(document without ID) = nil, want error")
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := ix.Apply(cctx, fixture, nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("Apply(cancelled) = %v, want context.Canceled", err)
+	}
+}
+
+func TestApplyManyBatches(t *testing.T) {
+	ix, err := Open(t.TempDir(), Options{BatchSize: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	docs := make([]Document, 50)
+	for i := range docs {
+		docs[i] = Document{ID: "d" + strconv.Itoa(i), Title: "Thông báo số " + strconv.Itoa(i), Kind: "notice"}
+	}
+	var dels []string
+	for i := range 20 {
+		dels = append(dels, "d"+strconv.Itoa(i))
+	}
+	ctx := context.Background()
+	if err := ix.Apply(ctx, docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Apply(ctx, nil, dels); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := ix.Count(); n != 30 {
+		t.Errorf("Count() = %d, want 30", n)
+	}
+}
+
+func TestMetaAndReopen(t *testing.T) {
+	dir := t.TempDir()
+	ix, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := ix.Apply(ctx, fixture, nil); err != nil {
+		t.Fatal(err)
+	}
+	manifest := []byte(`{"notice:a":"sha256:…"}`)
+	if err := ix.SetMeta("manifest", manifest); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ix.Meta("manifest"); err != nil || string(got) != string(manifest) {
+		t.Errorf("Meta(manifest) = %q, %v; want %q", got, err, manifest)
+	}
+	if got, err := ix.Meta("missing"); err != nil || got != nil {
+		t.Errorf("Meta(missing) = %q, %v; want nil, nil", got, err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.Count(); !errors.Is(err, ErrClosed) {
+		t.Errorf("Count() after Close = %v, want ErrClosed", err)
+	}
+
+	start := time.Now()
+	ix, rebuilt, err := OpenOrRebuild(dir, Options{})
+	if err != nil || rebuilt {
+		t.Fatalf("OpenOrRebuild = %v, %v; want reopened", rebuilt, err)
+	}
+	defer ix.Close()
+	t.Logf("reopen took %s", time.Since(start))
+	if n, _ := ix.Count(); n != uint64(len(fixture)) {
+		t.Errorf("Count() after reopen = %d, want %d", n, len(fixture))
+	}
+	if got, _ := ix.Meta("manifest"); string(got) != string(manifest) {
+		t.Errorf("Meta(manifest) after reopen = %q", got)
+	}
+	res, err := ix.Search(ctx, Request{Query: "gia dat", Highlight: true})
+	if err != nil || res.Total == 0 || !strings.Contains(res.Hits[0].Snippet, "<mark>") {
+		t.Errorf("search after reopen: %+v, %v", res, err)
+	}
+	if err := ix.SetMeta("manifest", nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := ix.Meta("manifest"); got != nil {
+		t.Errorf("Meta after SetMeta(nil) = %q, want nil", got)
+	}
+}
+
+func TestMappingVersionBump(t *testing.T) {
+	dir := t.TempDir()
+	ix, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Apply(context.Background(), fixture, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Pretend the index was written by an older build.
+	if err := ix.bi.SetInternal([]byte(keyVersion), []byte(strconv.Itoa(MappingVersion-1))); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir, Options{}); !errors.Is(err, ErrRebuild) {
+		t.Fatalf("Open(old version) = %v, want ErrRebuild", err)
+	}
+	ix, rebuilt, err := OpenOrRebuild(dir, Options{})
+	if err != nil || !rebuilt {
+		t.Fatalf("OpenOrRebuild = %v, %v; want rebuilt", rebuilt, err)
+	}
+	defer ix.Close()
+	if n, _ := ix.Count(); n != 0 {
+		t.Errorf("Count() of rebuilt index = %d, want 0", n)
+	}
+}
+
+func TestCorruptIndexRecovers(t *testing.T) {
+	corruptions := []struct {
+		name string
+		harm func(t *testing.T, dir string)
+	}{
+		{"garbage index_meta.json", func(t *testing.T, dir string) {
+			writeFile(t, filepath.Join(dir, "index_meta.json"), "{not json")
+		}},
+		{"missing index_meta.json", func(t *testing.T, dir string) {
+			if err := os.Remove(filepath.Join(dir, "index_meta.json")); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"truncated root.bolt", func(t *testing.T, dir string) {
+			if err := os.Truncate(filepath.Join(dir, "store", "root.bolt"), 100); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"garbage root.bolt", func(t *testing.T, dir string) {
+			writeFile(t, filepath.Join(dir, "store", "root.bolt"), strings.Repeat("torn page ", 1000))
+		}},
+		{"truncated segments", func(t *testing.T, dir string) {
+			segs, _ := filepath.Glob(filepath.Join(dir, "store", "*.zap"))
+			if len(segs) == 0 {
+				t.Fatal("no segment files")
+			}
+			for _, s := range segs {
+				if err := os.Truncate(s, 10); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}},
+		{"missing generation file is harmless", nil},
+		{"deleted segments", func(t *testing.T, dir string) {
+			segs, _ := filepath.Glob(filepath.Join(dir, "store", "*.zap"))
+			for _, s := range segs {
+				if err := os.Remove(s); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}},
+	}
+	for _, tt := range corruptions {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			ix, err := Open(dir, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := ix.Apply(context.Background(), fixture, nil); err != nil {
+				t.Fatal(err)
+			}
+			if err := ix.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if tt.harm == nil {
+				if err := os.Remove(filepath.Join(dir, generationFile)); err != nil {
+					t.Fatal(err)
+				}
+				ix, rebuilt, err := OpenOrRebuild(dir, Options{})
+				if err != nil || rebuilt {
+					t.Fatalf("OpenOrRebuild = %v, %v; want opened as is", rebuilt, err)
+				}
+				defer ix.Close()
+				if n, _ := ix.Count(); n != uint64(len(fixture)) {
+					t.Errorf("Count() = %d, want %d", n, len(fixture))
+				}
+				return
+			}
+			tt.harm(t, dir)
+			if ix, err := Open(dir, Options{}); !errors.Is(err, ErrRebuild) {
+				if err == nil {
+					n, _ := ix.Count()
+					_ = ix.Close()
+					t.Fatalf("Open(corrupt) opened an index of %d documents, want ErrRebuild", n)
+				}
+				t.Errorf("Open(corrupt) = %v, want ErrRebuild", err)
+			}
+			ix, rebuilt, err := OpenOrRebuild(dir, Options{})
+			if err != nil || !rebuilt {
+				t.Fatalf("OpenOrRebuild = %v, %v; want rebuilt", rebuilt, err)
+			}
+			defer ix.Close()
+			if err := ix.Apply(context.Background(), fixture[:3], nil); err != nil {
+				t.Fatal(err)
+			}
+			if n, _ := ix.Count(); n != 3 {
+				t.Errorf("Count() after rebuild and re-index = %d, want 3", n)
+			}
+		})
+	}
+}
+
+func TestOpenRefusesForeignFolder(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "notes.md"), "not an index")
+	if _, _, err := OpenOrRebuild(dir, Options{}); err == nil || errors.Is(err, ErrRebuild) {
+		t.Fatalf("OpenOrRebuild(foreign folder) = %v, want a plain error", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "notes.md")); err != nil {
+		t.Errorf("foreign file was removed: %v", err)
+	}
+}
+
+func TestLockSameProcess(t *testing.T) {
+	dir := t.TempDir()
+	ix, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	start := time.Now()
+	_, err = Open(dir, Options{LockTimeout: 300 * time.Millisecond})
+	if !errors.Is(err, ErrLocked) {
+		t.Fatalf("second Open = %v, want ErrLocked", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("second Open took %s, want < 5s", d)
+	}
+	// OpenOrRebuild must never remove a locked index.
+	if _, _, err := OpenOrRebuild(dir, Options{LockTimeout: 300 * time.Millisecond}); !errors.Is(err, ErrLocked) {
+		t.Errorf("OpenOrRebuild(locked) = %v, want ErrLocked", err)
+	}
+	if n, err := ix.Count(); err != nil || n != 0 {
+		t.Errorf("first index after lock attempts: %d, %v", n, err)
+	}
+}
+
+func TestLockOtherProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a subprocess")
+	}
+	dir := t.TempDir()
+	ix, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), lockChildEnv+"="+dir)
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	if !strings.HasPrefix(string(out), "locked") {
+		t.Errorf("child output = %q, want locked", out)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("child took %s, want < 5s", d)
+	}
+}
+
+func writeFile(t *testing.T, path, s string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestConcurrentSearchAndApply(t *testing.T) {
+	ix := newFixtureIndex(t)
+	ctx := context.Background()
+	done := make(chan error, 4)
+	for g := range 3 {
+		go func() {
+			for i := range 20 {
+				q := []string{"đất", "ngan sach", "6733/UBND-KSTT"}[(g+i)%3]
+				if _, err := ix.Search(ctx, Request{Query: q, Facets: true, Highlight: true}); err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	go func() {
+		for i := range 5 {
+			d := fixture[i]
+			d.Title += " (sửa đổi)"
+			if err := ix.Apply(ctx, []Document{d}, nil); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, _ := ix.Count(); n != uint64(len(fixture)) {
+		t.Errorf("Count() = %d, want %d", n, len(fixture))
+	}
+}
+
+func TestSearchCancelledAndClosed(t *testing.T) {
+	ix := newFixtureIndex(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := ix.Search(ctx, Request{Query: "đất"}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Search(cancelled) = %v, want context.Canceled", err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.Search(context.Background(), Request{Query: "đất"}); !errors.Is(err, ErrClosed) {
+		t.Errorf("Search after Close = %v, want ErrClosed", err)
+	}
+	if err := ix.Apply(context.Background(), fixture[:1], nil); !errors.Is(err, ErrClosed) {
+		t.Errorf("Apply after Close = %v, want ErrClosed", err)
+	}
+}
