@@ -65,6 +65,11 @@ type Site struct {
 	agencies map[string]*Agency
 	notices  map[string]*Notice
 	datasets map[string]*Dataset
+	// parsed is the last good parse of each markdown file by source path, reused
+	// when a file is unchanged and kept when its new version fails to load.
+	parsed map[string]*parsedFile
+	// tables are the scanned tables by file path, reused when unchanged.
+	tables map[string]*Table
 }
 
 // SiteConfig is site.yaml.

@@ -157,21 +157,17 @@ func TestLiveReload(t *testing.T) {
 
 	t.Run("edit", func(t *testing.T) {
 		edited := regexp.MustCompile(`(?m)^title: ("?)`).ReplaceAllString(string(orig), `title: ${1}ĐÃ SỬA `)
-		if err := os.WriteFile(notice, []byte(edited), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeAtomic(t, notice, []byte(edited))
 		took := waitFor(t, p, url, func(s int, b string) bool { return s == 200 && strings.Contains(b, "ĐÃ SỬA") })
 		t.Logf("edit visible after %v", took)
 	})
 	t.Run("broken front matter keeps the last good version", func(t *testing.T) {
 		broken := strings.Replace(string(orig), "\ntitle:", "\ntitle: [unclosed", 1)
-		if err := os.WriteFile(notice, []byte(broken), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeAtomic(t, notice, []byte(broken))
 		waitFor(t, p, "/healthz", func(s int, b string) bool { return !strings.Contains(b, `"problems":0`) })
 		status, body := p.Get(t, url)
 		if status != 200 || !strings.Contains(body, "ĐÃ SỬA") {
-			t.Errorf("after a broken edit GET %s = %d; want the last good version", url, status)
+			t.Errorf("after a broken edit GET %s = %d; want the last good version\n%s\nlogs:\n%s", url, status, body, p.Logs())
 		}
 		if !strings.Contains(p.Logs(), "ubnd-tinh/cong-van-6733-ubnd-kstt.md:") {
 			t.Errorf("log does not name the broken file with its line:\n%s", p.Logs())
@@ -183,9 +179,7 @@ func TestLiveReload(t *testing.T) {
 		if !regexp.MustCompile(`cong-van-6733-ubnd-kstt\.md:\d+: `).Match(out) {
 			t.Errorf("congkhai check output lacks path:line:\n%s", out)
 		}
-		if err := os.WriteFile(notice, orig, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeAtomic(t, notice, orig)
 		waitFor(t, p, url, func(s int, b string) bool { return s == 200 && !strings.Contains(b, "ĐÃ SỬA") })
 	})
 	t.Run("rename", func(t *testing.T) {
@@ -245,4 +239,17 @@ func exitCode(err error) int {
 		return ee.ExitCode()
 	}
 	return -1
+}
+
+// writeAtomic saves a file the way editors do (a temporary file renamed over the
+// old one), so that the watcher never sees it half written.
+func writeAtomic(t *testing.T, path string, b []byte) {
+	t.Helper()
+	tmp := filepath.Join(filepath.Dir(path), ".tmp-"+filepath.Base(path))
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		t.Fatal(err)
+	}
 }

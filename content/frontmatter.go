@@ -1,0 +1,262 @@
+package content
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// frontMatter is the YAML block at the top of a markdown file.
+type frontMatter struct {
+	yaml     []byte // the YAML text
+	offset   int    // file line of the YAML's first line, minus 1
+	body     []byte // markdown after the closing line
+	bodyLine int    // file line where body starts
+}
+
+// splitFrontMatter splits a cleaned markdown file into its front matter and body.
+// The front matter starts with a line "---" on line 1 and ends with "---" or "...".
+func splitFrontMatter(b []byte) (*frontMatter, *Problem) {
+	first, rest, _ := bytes.Cut(b, []byte("\n"))
+	if strings.TrimRight(string(first), " \t") != "---" {
+		return nil, &Problem{Line: 1, Msg: "no front matter: the file must start with a line \"---\", then YAML fields, then another \"---\""}
+	}
+	line := 2
+	start := rest
+	off := 0
+	for len(rest) > 0 {
+		l, r, _ := bytes.Cut(rest, []byte("\n"))
+		t := strings.TrimRight(string(l), " \t")
+		if t == "---" || t == "..." {
+			return &frontMatter{yaml: start[:off], offset: 1, body: r, bodyLine: line + 1}, nil
+		}
+		off += len(l) + 1
+		if off > len(start) {
+			off = len(start)
+		}
+		rest = r
+		line++
+	}
+	return nil, &Problem{Line: 1, Msg: "front matter is not closed: add a line \"---\" after the last field"}
+}
+
+var yamlLineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+// decodeYAML decodes y into v, rejecting unknown keys. Errors are returned as
+// problems whose lines are offset by off (the file line before the YAML's line 1).
+func decodeYAML(y []byte, off int, v any) (*yaml.Node, []Problem) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(y, &root); err != nil {
+		return nil, yamlProblems(err, off)
+	}
+	if len(root.Content) == 0 {
+		return &root, nil // empty document: fields are checked by the caller
+	}
+	if root.Content[0].Kind != yaml.MappingNode {
+		return nil, []Problem{{Line: root.Content[0].Line + off, Msg: "front matter must be a list of \"key: value\" fields"}}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(y))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil {
+		return nil, yamlProblems(err, off)
+	}
+	return root.Content[0], nil
+}
+
+func yamlProblems(err error, off int) []Problem {
+	var msgs []string
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	} else {
+		msgs = []string{err.Error()}
+	}
+	var ps []Problem
+	for _, m := range msgs {
+		p := Problem{Msg: strings.TrimPrefix(m, "yaml: ")}
+		if sm := yamlLineRE.FindStringSubmatch(m); sm != nil {
+			n, _ := strconv.Atoi(sm[1])
+			p.Line = n + off
+			p.Msg = sm[2]
+			if parserError(p.Msg) {
+				// yaml.v3 reports the 0-based line of the construct for parser
+				// (not scanner) errors.
+				p.Line++
+			}
+		}
+		p.Msg = friendlyYAML(p.Msg, off)
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+// parserError reports whether a yaml.v3 message comes from its parser, whose line
+// numbers are off by one.
+func parserError(msg string) bool {
+	for _, what := range []string{"<document start>", "node content", "key", "'-' indicator", "',' or ']'", "',' or '}'"} {
+		if msg == "did not find expected "+what {
+			return true
+		}
+	}
+	return false
+}
+
+var unknownFieldRE = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+
+var (
+	atLineRE    = regexp.MustCompile(`at line (\d+)`)
+	unmarshalRE = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (\\S+)$")
+)
+
+// friendlyYAML rewrites yaml.v3 messages for authors: unknown keys named as such,
+// Go types replaced by what to write, lines inside messages offset to file lines.
+func friendlyYAML(m string, off int) string {
+	if sm := unknownFieldRE.FindStringSubmatch(m); sm != nil {
+		return fmt.Sprintf("unknown field %q", sm[1])
+	}
+	m = atLineRE.ReplaceAllStringFunc(m, func(s string) string {
+		n, _ := strconv.Atoi(s[len("at line "):])
+		return "at line " + strconv.Itoa(n+off)
+	})
+	if sm := unmarshalRE.FindStringSubmatch(m); sm != nil {
+		got := map[string]string{"str": "text", "int": "a number", "float": "a number", "bool": "true/false", "map": "a list of fields", "seq": "a list", "timestamp": "a date", "null": "nothing"}[sm[1]]
+		if got == "" {
+			got = sm[1]
+		}
+		want := sm[3]
+		switch {
+		case strings.HasPrefix(want, "[]"):
+			want = "a list (lines starting with \"- \", or [a, b])"
+		case want == "int":
+			want = "a whole number"
+		case want == "bool":
+			want = "true or false"
+		case want == "string":
+			want = "text"
+		default:
+			want = "fields (key: value lines)"
+		}
+		if sm[2] != "" {
+			return fmt.Sprintf("expected %s, found %s %q", want, got, sm[2])
+		}
+		return fmt.Sprintf("expected %s, found %s", want, got)
+	}
+	return m
+}
+
+// nodeLine returns the line of the value at keys (a path of mapping keys and list
+// indexes as ints) under a mapping node, or the line of the deepest node found.
+func nodeLine(n *yaml.Node, keys ...any) int {
+	if n == nil {
+		return 0
+	}
+	line := n.Line
+	for _, k := range keys {
+		var next *yaml.Node
+		switch k := k.(type) {
+		case string:
+			if n.Kind == yaml.MappingNode {
+				for i := 0; i+1 < len(n.Content); i += 2 {
+					if n.Content[i].Value == k {
+						next = n.Content[i+1]
+						break
+					}
+				}
+			}
+		case int:
+			if n.Kind == yaml.SequenceNode && k >= 0 && k < len(n.Content) {
+				next = n.Content[k]
+			}
+		}
+		if next == nil {
+			return line
+		}
+		n = next
+		line = n.Line
+	}
+	return line
+}
+
+// Dates.
+
+var dateLayouts = []struct {
+	layout  string
+	hasTime bool
+}{
+	{"2006-01-02", false},
+	{"02/01/2006", false},
+	{"2/1/2006", false},
+	{"2006-01-02 15:04", true},
+	{"2006-01-02 15:04:05", true},
+	{"2006-01-02T15:04", true},
+	{"2006-01-02T15:04:05", true},
+	{"02/01/2006 15:04", true},
+	{"2/1/2006 15:04", true},
+	{"02/01/2006 15:04:05", true},
+	{time.RFC3339, true},
+	{time.RFC3339Nano, true},
+	{"2006-01-02 15:04:05Z07:00", true},
+	{"2006-01-02 15:04:05 -0700", true},
+}
+
+// parseDate parses a date as documented in docs/content.md, in Location unless the
+// text carries a zone. hasTime is false for a bare date (midnight).
+func parseDate(s string) (t time.Time, hasTime bool, err error) {
+	s = strings.TrimSpace(s)
+	for _, l := range dateLayouts {
+		if t, err := time.ParseInLocation(l.layout, s, Location); err == nil {
+			return t.In(Location), l.hasTime, nil
+		}
+	}
+	return time.Time{}, false, fmt.Errorf("bad date %q: write 2025-01-15 or 15/01/2025, optionally with a time (2025-01-15 08:30)", s)
+}
+
+// endOfDay returns the last instant of t's day in Location.
+func endOfDay(t time.Time) time.Time {
+	y, m, d := t.In(Location).Date()
+	return time.Date(y, m, d, 23, 59, 59, int(time.Second-time.Nanosecond), Location)
+}
+
+// Categories.
+
+var categoryAliases = map[string]Category{}
+
+func init() {
+	// Short Vietnamese names as listed in docs/content.md, besides each category's
+	// slug, English key and full names.
+	short := map[Category][]string{
+		CatBudget:       {"Ngân sách"},
+		CatLandUsePlan:  {"Quy hoạch", "Kế hoạch sử dụng đất", "Quy hoạch sử dụng đất"},
+		CatLandPrice:    {"Giá đất", "Bảng giá đất"},
+		CatCompensation: {"Bồi thường", "Tái định cư", "Bồi thường, hỗ trợ, tái định cư"},
+		CatNotice:       {"Thông báo"},
+		CatDraft:        {"Dự thảo"},
+		CatProcedure:    {"Thủ tục", "Thủ tục hành chính"},
+	}
+	for _, ci := range Categories {
+		for _, a := range append([]string{string(ci.Slug), ci.Key, ci.NameVI, ci.NameEN}, short[ci.Slug]...) {
+			categoryAliases[Slugify(a)] = ci.Slug
+		}
+	}
+}
+
+// ParseCategory returns the category named by s: its slug, English key or Vietnamese
+// name with or without diacritics, in any case. ok is false for any other value.
+func ParseCategory(s string) (c Category, ok bool) {
+	c, ok = categoryAliases[Slugify(s)]
+	return c, ok
+}
+
+func acceptedCategories() string {
+	var parts []string
+	for _, ci := range Categories {
+		parts = append(parts, fmt.Sprintf("%s (%s, %s)", ci.Slug, ci.Key, ci.NameVI))
+	}
+	return strings.Join(parts, "; ")
+}
