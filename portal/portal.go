@@ -23,6 +23,9 @@ type Config struct {
 	Log *slog.Logger
 	// Now returns the current time; time.Now when nil. Tests set it.
 	Now func() time.Time
+	// IndexDir, when set, is where the search index lives; the portal keeps it in
+	// step with the content. Without it Search returns ErrNoIndex.
+	IndexDir string
 	// Debounce is how long Run waits for a burst of file events to settle before
 	// reloading (100 ms when zero).
 	Debounce time.Duration
@@ -38,11 +41,17 @@ type Portal struct {
 
 	listenMu  sync.Mutex
 	listeners []func(old, cur *Snapshot)
+
+	idx       *indexer // nil without IndexDir
+	stopIndex context.CancelFunc
 }
 
-// Open loads the content folder once and returns a Portal serving it. Problems in
-// individual files are logged and kept in the snapshot; Open fails only when the
-// configuration is incomplete.
+// Open loads the content folder once and returns a Portal serving it, and opens
+// the search index when cfg.IndexDir is set (indexing then runs in the
+// background: the portal serves pages at once). Problems in individual files are
+// logged and kept in the snapshot. Open fails when the configuration is
+// incomplete or the index cannot be opened (search.ErrLocked when another
+// process holds it). Call Close when done.
 func Open(ctx context.Context, cfg Config) (*Portal, error) {
 	if cfg.Content == nil {
 		return nil, errors.New("portal: no content folder")
@@ -58,6 +67,11 @@ func Open(ctx context.Context, cfg Config) (*Portal, error) {
 	}
 	p := &Portal{cfg: cfg, log: cfg.Log}
 	p.Reload(ctx)
+	if cfg.IndexDir != "" {
+		if err := p.openIndex(cfg.IndexDir); err != nil {
+			return nil, err
+		}
+	}
 	return p, nil
 }
 
@@ -106,6 +120,9 @@ func (p *Portal) Reload(ctx context.Context) *Snapshot {
 	p.listenMu.Unlock()
 	for _, fn := range ls {
 		fn(old, cur)
+	}
+	if p.idx != nil {
+		p.idx.poke()
 	}
 	return cur
 }

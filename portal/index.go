@@ -1,0 +1,482 @@
+package portal
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/congkhai/congkhai/content"
+	"github.com/congkhai/congkhai/search"
+)
+
+// The index is kept in step with the snapshots by one goroutine. It compares a
+// manifest of what is indexed (a hash per notice, dataset and table, saved in the
+// index itself) with the new snapshot and applies only the difference, so an edit
+// is searchable within a second and a restart re-indexes nothing that did not change.
+
+const manifestKey = "portal.manifest"
+
+// rowsPerPage must match the dataset page's page size, so a row hit links to
+// the page that shows the row.
+const rowsPerPage = 50
+
+// manifestEntry is what the index holds for one notice, dataset or table.
+type manifestEntry struct {
+	Hash string `json:"h"`           // "" while an apply is in progress
+	Rows int    `json:"r,omitempty"` // tables: rows indexed (IDs 1..Rows)
+}
+
+type manifest map[string]manifestEntry
+
+// indexer owns the index's manifest and runs syncs one at a time.
+type indexer struct {
+	ix      *search.Index
+	wake    chan struct{}
+	done    chan struct{}
+	mu      sync.Mutex
+	synced  uint64 // generation last fully indexed
+	changed int    // entries changed by the last sync
+	err     error  // last sync error
+	docs    uint64
+	waiters []chan struct{}
+}
+
+// IndexStatus tells whether the search index has caught up with the content.
+type IndexStatus struct {
+	Enabled bool
+	Synced  bool   // the index reflects the current snapshot
+	Docs    uint64 // documents in the index
+	Changed int    // notices, datasets and tables re-indexed or removed by the last sync
+	Err     string // the last indexing error, if any
+}
+
+// openIndex opens (or rebuilds) the index and starts keeping it in step.
+func (p *Portal) openIndex(dir string) error {
+	ix, rebuilt, err := search.OpenOrRebuild(dir, search.Options{SuggestKinds: []string{"notice", "dataset", "qa"}})
+	if err != nil {
+		return fmt.Errorf("portal: search index: %w", err)
+	}
+	if rebuilt {
+		p.log.Warn("search index was unusable (older format or torn by a crash) and is being rebuilt from the content", "dir", dir)
+	}
+	p.idx = &indexer{ix: ix, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	p.stopIndex = cancel
+	go p.indexLoop(ctx)
+	p.idx.poke()
+	return nil
+}
+
+func (x *indexer) poke() {
+	select {
+	case x.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (p *Portal) indexLoop(ctx context.Context) {
+	defer close(p.idx.done)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-p.idx.wake:
+		}
+		snap := p.Snapshot()
+		start := time.Now()
+		n, err := p.syncIndex(ctx, snap)
+		if errors.Is(err, context.Canceled) {
+			return
+		}
+		docs, _ := p.idx.ix.Count()
+		p.idx.mu.Lock()
+		p.idx.err = err
+		p.idx.docs = docs
+		if err == nil {
+			p.idx.synced = snap.Gen
+			p.idx.changed = n
+			for _, w := range p.idx.waiters {
+				close(w)
+			}
+			p.idx.waiters = nil
+		}
+		p.idx.mu.Unlock()
+		if err != nil {
+			p.log.Error("search index sync failed", "generation", snap.Gen, "err", err)
+			continue
+		}
+		if n > 0 {
+			p.log.Info("search index synced", "generation", snap.Gen, "changed", n, "docs", docs, "took_ms", time.Since(start).Milliseconds())
+		}
+	}
+}
+
+// WaitIndexed blocks until the index reflects the snapshot current at the call,
+// or ctx ends. It returns at once when the portal has no index.
+func (p *Portal) WaitIndexed(ctx context.Context) error {
+	if p.idx == nil {
+		return nil
+	}
+	gen := p.Snapshot().Gen
+	for {
+		p.idx.mu.Lock()
+		if p.idx.synced >= gen {
+			p.idx.mu.Unlock()
+			return nil
+		}
+		w := make(chan struct{})
+		p.idx.waiters = append(p.idx.waiters, w)
+		p.idx.mu.Unlock()
+		select {
+		case <-w:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// IndexStatus reports the search index's state.
+func (p *Portal) IndexStatus() IndexStatus {
+	if p.idx == nil {
+		return IndexStatus{}
+	}
+	p.idx.mu.Lock()
+	defer p.idx.mu.Unlock()
+	st := IndexStatus{Enabled: true, Synced: p.idx.synced >= p.Snapshot().Gen, Docs: p.idx.docs, Changed: p.idx.changed}
+	if p.idx.err != nil {
+		st.Err = p.idx.err.Error()
+	}
+	return st
+}
+
+// ErrNoIndex is returned by Search and Suggest when the portal runs without an index.
+var ErrNoIndex = errors.New("portal: search is not enabled")
+
+// Search runs a search. Errors: ErrNoIndex; search.ErrBadQuery (wrapped) for a
+// request the user must correct; others are internal.
+func (p *Portal) Search(ctx context.Context, r search.Request) (*search.Result, error) {
+	if p.idx == nil {
+		return nil, ErrNoIndex
+	}
+	return p.idx.ix.Search(ctx, r)
+}
+
+// Suggest completes a title prefix. Errors as Search.
+func (p *Portal) Suggest(ctx context.Context, prefix string, n int) ([]search.Suggestion, error) {
+	if p.idx == nil {
+		return nil, ErrNoIndex
+	}
+	return p.idx.ix.Suggest(ctx, prefix, n)
+}
+
+// Close stops indexing and closes the index.
+func (p *Portal) Close() error {
+	if p.idx == nil {
+		return nil
+	}
+	p.stopIndex()
+	<-p.idx.done
+	return p.idx.ix.Close()
+}
+
+// syncIndex brings the index in line with snap and returns how many notices,
+// datasets and tables changed.
+func (p *Portal) syncIndex(ctx context.Context, snap *Snapshot) (int, error) {
+	ix := p.idx.ix
+	old := manifest{}
+	if b, err := ix.Meta(manifestKey); err != nil {
+		return 0, fmt.Errorf("read manifest: %w", err)
+	} else if b != nil {
+		if err := json.Unmarshal(b, &old); err != nil {
+			p.log.Warn("search manifest unreadable; re-indexing everything", "err", err)
+			old = manifest{}
+		}
+	}
+	want := p.wantedEntries(snap)
+
+	var changed []string
+	for key, e := range want {
+		if old[key].Hash != e.Hash || old[key].Hash == "" {
+			changed = append(changed, key)
+		}
+	}
+	var removed []string
+	for key := range old {
+		if _, ok := want[key]; !ok {
+			removed = append(removed, key)
+		}
+	}
+	if len(changed) == 0 && len(removed) == 0 {
+		return 0, nil
+	}
+	sort.Strings(changed)
+	sort.Strings(removed)
+
+	// Mark what is about to change as dirty first: if the process dies half way,
+	// the next sync redoes those entries (and still knows how many rows to delete).
+	dirty := manifest{}
+	for k, e := range old {
+		dirty[k] = e
+	}
+	for _, k := range changed {
+		e := dirty[k]
+		e.Hash = ""
+		dirty[k] = e
+	}
+	if err := p.saveManifest(dirty); err != nil {
+		return 0, err
+	}
+
+	final := dirty
+	var dels []string
+	for _, key := range removed {
+		dels = append(dels, docIDs(key, old[key])...)
+		delete(final, key)
+	}
+	if len(dels) > 0 {
+		if err := ix.Apply(ctx, nil, dels); err != nil {
+			return 0, err
+		}
+	}
+	var batch []search.Document
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		err := ix.Apply(ctx, batch, nil)
+		batch = batch[:0]
+		return err
+	}
+	for _, key := range changed {
+		kind, id, _ := strings.Cut(key, ":")
+		switch kind {
+		case "n":
+			n, _ := snap.Site.Notice(id)
+			batch = append(batch, p.noticeDoc(snap, n))
+		case "d":
+			d, _ := snap.Site.Dataset(id)
+			batch = append(batch, p.datasetDoc(snap, d))
+		case "t":
+			d, t := tableByFile(snap, id)
+			rows := 0
+			err := t.Each(ctx, func(r content.Row) error {
+				rows = r.N
+				batch = append(batch, p.rowDoc(snap, d, t, r))
+				if len(batch) >= 1000 {
+					return flush()
+				}
+				return nil
+			})
+			if err != nil {
+				return 0, fmt.Errorf("index %s: %w", t.File, err)
+			}
+			// Rows past the new end of a shorter table.
+			if prev := old[key].Rows; prev > rows {
+				var extra []string
+				for i := rows + 1; i <= prev; i++ {
+					extra = append(extra, rowID(id, i))
+				}
+				if err := flush(); err != nil {
+					return 0, err
+				}
+				if err := ix.Apply(ctx, nil, extra); err != nil {
+					return 0, err
+				}
+			}
+			e := want[key]
+			e.Rows = rows
+			want[key] = e
+		}
+		if len(batch) >= 200 {
+			if err := flush(); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return 0, err
+	}
+	for _, key := range changed {
+		final[key] = want[key]
+	}
+	if err := p.saveManifest(final); err != nil {
+		return 0, err
+	}
+	return len(changed) + len(removed), nil
+}
+
+func (p *Portal) saveManifest(m manifest) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("write manifest: %w", err)
+	}
+	if err := p.idx.ix.SetMeta(manifestKey, b); err != nil {
+		return fmt.Errorf("write manifest: %w", err)
+	}
+	return nil
+}
+
+// wantedEntries lists what the index should hold for snap, with hashes that change
+// whenever a document built from the entry would.
+func (p *Portal) wantedEntries(snap *Snapshot) manifest {
+	m := manifest{}
+	for _, n := range snap.Site.Notices {
+		m["n:"+n.Path] = manifestEntry{Hash: n.Hash}
+	}
+	for _, d := range snap.Site.Datasets {
+		var th []string
+		for _, t := range d.Tables {
+			th = append(th, t.Name)
+		}
+		m["d:"+d.Path] = manifestEntry{Hash: d.Hash + "|" + strings.Join(th, ",")}
+		for _, t := range d.Tables {
+			// A row document carries its dataset's title, place and URL: a change
+			// in index.md re-indexes the rows too.
+			m["t:"+t.File] = manifestEntry{Hash: t.Hash + "|" + d.Hash + "|" + d.Path}
+		}
+	}
+	return m
+}
+
+func tableByFile(snap *Snapshot, file string) (*content.Dataset, *content.Table) {
+	for _, d := range snap.Site.Datasets {
+		for _, t := range d.Tables {
+			if t.File == file {
+				return d, t
+			}
+		}
+	}
+	return nil, nil
+}
+
+// docIDs are the search document IDs of a manifest entry.
+func docIDs(key string, e manifestEntry) []string {
+	kind, id, _ := strings.Cut(key, ":")
+	switch kind {
+	case "t":
+		ids := make([]string, 0, e.Rows)
+		for i := 1; i <= e.Rows; i++ {
+			ids = append(ids, rowID(id, i))
+		}
+		return ids
+	default:
+		return []string{key}
+	}
+}
+
+func rowID(file string, n int) string { return "r:" + file + "#" + strconv.Itoa(n) }
+
+// placeLabels turns places into facet values: each named level, most specific
+// first, without the site's own province (every document would carry it).
+func placeLabels(site *content.Site, places []content.Place) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(s string) {
+		if s != "" && !seen[s] && s != site.Config.Province {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, pl := range places {
+		add(pl.Commune)
+		add(pl.District)
+		add(pl.Province)
+	}
+	return out
+}
+
+func (p *Portal) noticeDoc(snap *Snapshot, n *content.Notice) search.Document {
+	return search.Document{
+		ID:        "n:" + n.Path,
+		Kind:      "notice",
+		URL:       "/" + n.Path,
+		Title:     n.Title,
+		Body:      n.Text,
+		Number:    n.Number,
+		Signer:    n.Signer,
+		Agency:    n.Agency,
+		Category:  string(n.Category),
+		Places:    placeLabels(snap.Site, n.Places),
+		Tags:      n.Tags,
+		Published: n.Published,
+	}
+}
+
+func (p *Portal) datasetDoc(snap *Snapshot, d *content.Dataset) search.Document {
+	var b strings.Builder
+	b.WriteString(d.Text)
+	for _, c := range d.Columns {
+		b.WriteString("\n" + c.Title + " " + c.Description)
+	}
+	return search.Document{
+		ID:        "d:" + d.Path,
+		Kind:      "dataset",
+		URL:       "/" + d.Path,
+		Title:     d.Title,
+		Body:      b.String(),
+		Agency:    d.Agency,
+		Category:  string(d.Category),
+		Places:    placeLabels(snap.Site, d.Places),
+		Tags:      d.Tags,
+		Published: d.Published,
+	}
+}
+
+// rowDoc makes one table row searchable: its text cells form the title (a road
+// and its segment, an item of a budget), every cell with its column title forms
+// the body, and a column of communes adds the row's place.
+func (p *Portal) rowDoc(snap *Snapshot, d *content.Dataset, t *content.Table, r content.Row) search.Document {
+	var title, body []string
+	places := placeLabels(snap.Site, d.Places)
+	for i, v := range r.Cells {
+		if v.Raw == "" || i >= len(t.Columns) {
+			continue
+		}
+		col := t.Columns[i]
+		body = append(body, col.Title+": "+v.Raw)
+		if col.Type == content.TypeText || col.Type == "" {
+			title = append(title, v.Raw)
+			if isPlaceColumn(col) {
+				places = append(places, v.Raw)
+			}
+		}
+	}
+	tt := strings.Join(title, " – ")
+	if len([]rune(tt)) > 200 {
+		tt = string([]rune(tt)[:200]) + "…"
+	}
+	if tt == "" {
+		tt = d.Title + " – " + strconv.Itoa(r.N)
+	}
+	page := (r.N-1)/rowsPerPage + 1
+	return search.Document{
+		ID:        rowID(t.File, r.N),
+		Kind:      "row",
+		URL:       fmt.Sprintf("/%s?bang=%s&trang=%d#r%d", d.Path, t.Name, page, r.N),
+		Title:     tt,
+		Body:      strings.Join(body, "; ") + "\n" + d.Title,
+		Agency:    d.Agency,
+		Category:  string(d.Category),
+		Places:    places,
+		Published: d.Updated,
+		Parent:    "d:" + d.Path,
+	}
+}
+
+// isPlaceColumn recognises a column of communes or wards by its name or title.
+func isPlaceColumn(c content.Column) bool {
+	for _, s := range []string{c.Name, c.Title} {
+		f := strings.ReplaceAll(content.Fold(s), "_", " ")
+		switch f {
+		case "xa", "phuong", "xa phuong", "phuong xa", "xa, phuong", "xa, phuong, thi tran", "xa, thi tran", "commune", "ward":
+			return true
+		}
+	}
+	return false
+}

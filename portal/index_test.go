@@ -1,0 +1,194 @@
+package portal
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/congkhai/congkhai/search"
+)
+
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func openDir(t *testing.T, content, index string) *Portal {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	p, err := Open(context.Background(), Config{Content: os.DirFS(content), Log: log, IndexDir: index})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitIndexed(t, p)
+	return p
+}
+
+func waitIndexed(t *testing.T, p *Portal) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := p.WaitIndexed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st := p.IndexStatus(); st.Err != "" {
+		t.Fatalf("index error: %s", st.Err)
+	}
+}
+
+func ids(t *testing.T, p *Portal, q string) []string {
+	t.Helper()
+	res, err := p.Search(context.Background(), search.Request{Query: q, Size: 100})
+	if err != nil {
+		t.Fatalf("Search(%q): %v", q, err)
+	}
+	var out []string
+	for _, h := range res.Hits {
+		out = append(out, h.ID)
+	}
+	return out
+}
+
+func has(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+var baseSite = map[string]string{
+	"site.yaml":                 "title: Thử\nprovince: Tỉnh Thử\n",
+	"so-x/_agency.md":           "---\nname: Sở X\n---\n",
+	"so-x/thong-bao-a.md":       "---\ntitle: Thông báo về giá lúa giống\ncategory: thong-bao\npublished: 2026-01-02\n---\nNội dung về lúa giống vụ xuân.\n",
+	"so-x/gia-dat/index.md":     "---\ntitle: Bảng giá đất xã Thử\ncategory: gia-dat\npublished: 2026-01-01\n---\nBảng giá.\n",
+	"so-x/gia-dat/bang-gia.csv": "xa,duong,vt1\nXã Thử,Lê Lợi,1200\nXã Thử,Nguyễn Huệ,900\nXã Thử,Hàm Nghi,800\n",
+}
+
+// TestIndexFollowsContent: every kind of change reaches the index, and only what changed is re-indexed.
+func TestIndexFollowsContent(t *testing.T) {
+	dir, idx := t.TempDir(), t.TempDir()
+	writeFiles(t, dir, baseSite)
+	p := openDir(t, dir, idx)
+	if got := ids(t, p, "lua giong"); !has(got, "n:so-x/thong-bao-a") {
+		t.Fatalf("initial index: %v", got)
+	}
+	if got := ids(t, p, "ham nghi"); !has(got, "r:so-x/gia-dat/bang-gia.csv#3") {
+		t.Fatalf("row not indexed: %v", got)
+	}
+	if st := p.IndexStatus(); st.Docs != 5 {
+		t.Errorf("docs = %d, want 5 (notice, dataset, 3 rows)", st.Docs)
+	}
+
+	steps := []struct {
+		name    string
+		change  func()
+		changed int
+		check   func()
+	}{
+		{"edit a notice", func() {
+			writeFiles(t, dir, map[string]string{"so-x/thong-bao-a.md": "---\ntitle: Thông báo về giá phân bón\ncategory: thong-bao\npublished: 2026-01-02\n---\nNội dung về phân bón.\n"})
+		}, 1, func() {
+			if got := ids(t, p, "lua giong"); has(got, "n:so-x/thong-bao-a") {
+				t.Errorf("old text still found: %v", got)
+			}
+			if got := ids(t, p, "phan bon"); !has(got, "n:so-x/thong-bao-a") {
+				t.Errorf("new text not found: %v", got)
+			}
+		}},
+		{"replace a table with a shorter one", func() {
+			writeFiles(t, dir, map[string]string{"so-x/gia-dat/bang-gia.csv": "xa,duong,vt1\nXã Thử,Trần Phú,1500\n"})
+		}, 1, func() {
+			if got := ids(t, p, "ham nghi"); len(got) != 0 {
+				t.Errorf("a removed row is still found: %v", got)
+			}
+			if got := ids(t, p, "tran phu"); !has(got, "r:so-x/gia-dat/bang-gia.csv#1") {
+				t.Errorf("new row not found: %v", got)
+			}
+		}},
+		{"delete a notice", func() {
+			os.Remove(filepath.Join(dir, "so-x", "thong-bao-a.md"))
+		}, 1, func() {
+			if got := ids(t, p, "phan bon"); len(got) != 0 {
+				t.Errorf("deleted notice still found: %v", got)
+			}
+		}},
+		{"rename a dataset folder", func() {
+			os.Rename(filepath.Join(dir, "so-x", "gia-dat"), filepath.Join(dir, "so-x", "gia-dat-2026"))
+		}, 4, func() {
+			got := ids(t, p, "tran phu")
+			if !has(got, "r:so-x/gia-dat-2026/bang-gia.csv#1") || has(got, "r:so-x/gia-dat/bang-gia.csv#1") {
+				t.Errorf("after rename: %v", got)
+			}
+		}},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			st.change()
+			p.Reload(context.Background())
+			waitIndexed(t, p)
+			if got := p.IndexStatus().Changed; got != st.changed {
+				t.Errorf("changed = %d, want %d", got, st.changed)
+			}
+			st.check()
+		})
+	}
+	docs := p.IndexStatus().Docs
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// A restart on an unchanged folder re-indexes nothing.
+	p2 := openDir(t, dir, idx)
+	defer p2.Close()
+	if st := p2.IndexStatus(); st.Changed != 0 || st.Docs != docs {
+		t.Errorf("after restart: %+v, want nothing changed and %d docs", st, docs)
+	}
+}
+
+// TestIndexLockedByAnotherPortal: a second opener gets an error, not a hang.
+func TestIndexLockedByAnotherPortal(t *testing.T) {
+	dir, idx := t.TempDir(), t.TempDir()
+	writeFiles(t, dir, baseSite)
+	p := openDir(t, dir, idx)
+	defer p.Close()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	start := time.Now()
+	_, err := Open(context.Background(), Config{Content: os.DirFS(dir), Log: log, IndexDir: idx})
+	if err == nil || !strings.Contains(err.Error(), "locked") {
+		t.Fatalf("second Open: err = %v, want a lock error", err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("second Open took %v", d)
+	}
+}
+
+// TestIndexRebuiltWhenTorn: an index folder that cannot be opened is rebuilt from the content.
+func TestIndexRebuiltWhenTorn(t *testing.T) {
+	dir, idx := t.TempDir(), t.TempDir()
+	writeFiles(t, dir, baseSite)
+	p := openDir(t, dir, idx)
+	p.Close()
+	if err := os.WriteFile(filepath.Join(idx, "index_meta.json"), []byte("{torn"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p2 := openDir(t, dir, idx)
+	defer p2.Close()
+	if got := ids(t, p2, "lua giong"); !has(got, "n:so-x/thong-bao-a") {
+		t.Errorf("rebuilt index lacks the notice: %v", got)
+	}
+}
