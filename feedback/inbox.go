@@ -180,11 +180,37 @@ func (s *Store) PublicQA(ctx context.Context, agency string, page int) ([]Public
 	if err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM submissions WHERE `+where), args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("feedback: public q&a: %w", err)
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, type, agency, target_path, target_title, public_question, public_answer,
-		created_at, answered_at, published_at FROM submissions WHERE `+where+` ORDER BY published_at DESC, id DESC LIMIT ? OFFSET ?`),
-		append(args, PageSize, (page-1)*PageSize)...)
+	out, err := s.queryPublicQA(ctx, where+` ORDER BY published_at DESC, id DESC LIMIT ? OFFSET ?`, append(args, PageSize, (page-1)*PageSize)...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("feedback: public q&a: %w", err)
+		return nil, 0, err
+	}
+	return out, total, nil
+}
+
+// PublishedQA returns one published question and answer. Errors: ErrNotFound
+// when there is no such submission or it is not public.
+func (s *Store) PublishedQA(ctx context.Context, id int64) (*PublicQA, error) {
+	out, err := s.queryPublicQA(ctx, `public = ? AND id = ?`, true, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, ErrNotFound
+	}
+	return &out[0], nil
+}
+
+// AllPublicQA returns every published question and answer, oldest first (for
+// the search index).
+func (s *Store) AllPublicQA(ctx context.Context) ([]PublicQA, error) {
+	return s.queryPublicQA(ctx, `public = ? ORDER BY id`, true)
+}
+
+func (s *Store) queryPublicQA(ctx context.Context, whereOrder string, args ...any) ([]PublicQA, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, type, agency, target_path, target_title, public_question, public_answer,
+		created_at, answered_at, published_at FROM submissions WHERE `+whereOrder), args...)
+	if err != nil {
+		return nil, fmt.Errorf("feedback: public q&a: %w", err)
 	}
 	defer rows.Close()
 	var out []PublicQA
@@ -192,14 +218,14 @@ func (s *Store) PublicQA(ctx context.Context, agency string, page int) ([]Public
 		var p PublicQA
 		if err := rows.Scan(&p.ID, &p.Type, &p.Agency, &p.TargetPath, &p.TargetTitle, &p.Question, &p.Answer,
 			tsDst(&p.AskedAt), tsDst(&p.AnsweredAt), tsDst(&p.PublishedAt)); err != nil {
-			return nil, 0, fmt.Errorf("feedback: public q&a: %w", err)
+			return nil, fmt.Errorf("feedback: public q&a: %w", err)
 		}
 		out = append(out, p)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("feedback: public q&a: %w", err)
+		return nil, fmt.Errorf("feedback: public q&a: %w", err)
 	}
-	return out, total, nil
+	return out, nil
 }
 
 // StatsQuery selects the submissions counted: received in [From, To)

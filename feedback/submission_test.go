@@ -485,6 +485,18 @@ func TestPublicQA(t *testing.T) {
 		if _, total, _ := s.PublicQA(ctx, "so-xay-dung", 1); total != 0 {
 			t.Errorf("PublicQA(other agency) total = %d", total)
 		}
+		if all, err := s.AllPublicQA(ctx); err != nil || len(all) != 1 || all[0].ID != sub.ID {
+			t.Errorf("AllPublicQA = %v, %v; want the one published", all, err)
+		}
+		if qa, err := s.PublishedQA(ctx, sub.ID); err != nil || qa.Answer != "Do điều chỉnh lương cơ sở." {
+			t.Errorf("PublishedQA(%d) = %v, %v", sub.ID, qa, err)
+		}
+		if err := s.Unpublish(ctx, sub.ID, st.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.PublishedQA(ctx, sub.ID); !errors.Is(err, ErrNotFound) {
+			t.Errorf("PublishedQA after Unpublish: err = %v, want ErrNotFound", err)
+		}
 	})
 }
 

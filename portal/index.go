@@ -2,6 +2,8 @@ package portal
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,8 +14,32 @@ import (
 	"time"
 
 	"github.com/congkhai/congkhai/content"
+	"github.com/congkhai/congkhai/feedback"
 	"github.com/congkhai/congkhai/search"
 )
+
+// QASource lists the published questions and answers (the feedback store).
+type QASource interface {
+	AllPublicQA(ctx context.Context) ([]feedback.PublicQA, error)
+}
+
+// qaRecheck is how often the index asks the QA source for changes made by other
+// replicas (a publish on this replica is indexed at once through IndexQA).
+const qaRecheck = time.Minute
+
+// SetQA sets the source of published questions and answers (for a store opened
+// after the portal) and indexes them.
+func (p *Portal) SetQA(src QASource) {
+	p.qa.Store(&src)
+	p.IndexQA()
+}
+
+// IndexQA asks the indexer to pick up published questions and answers now.
+func (p *Portal) IndexQA() {
+	if p.idx != nil {
+		p.idx.poke()
+	}
+}
 
 // The index is kept in step with the snapshots by one goroutine. It compares a
 // manifest of what is indexed (a hash per notice, dataset and table, saved in the
@@ -82,11 +108,17 @@ func (x *indexer) poke() {
 
 func (p *Portal) indexLoop(ctx context.Context) {
 	defer close(p.idx.done)
+	recheck := time.NewTicker(qaRecheck)
+	defer recheck.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-p.idx.wake:
+		case <-recheck.C:
+			if p.qa.Load() == nil {
+				continue
+			}
 		}
 		snap := p.Snapshot()
 		start := time.Now()
@@ -199,6 +231,19 @@ func (p *Portal) syncIndex(ctx context.Context, snap *Snapshot) (int, error) {
 		}
 	}
 	want := p.wantedEntries(snap)
+	qas := map[string]feedback.PublicQA{}
+	if src := p.qa.Load(); src != nil {
+		all, err := (*src).AllPublicQA(ctx)
+		if err != nil {
+			return 0, fmt.Errorf("published q&a: %w", err)
+		}
+		for _, qa := range all {
+			key := "q:" + strconv.FormatInt(qa.ID, 10)
+			sum := sha256.Sum256([]byte(qa.Question + "\x00" + qa.Answer + "\x00" + qa.Agency + "\x00" + qa.PublishedAt.String()))
+			want[key] = manifestEntry{Hash: hex.EncodeToString(sum[:12])}
+			qas[key] = qa
+		}
+	}
 
 	var changed []string
 	for key, e := range want {
@@ -262,6 +307,8 @@ func (p *Portal) syncIndex(ctx context.Context, snap *Snapshot) (int, error) {
 		case "d":
 			d, _ := snap.Site.Dataset(id)
 			batch = append(batch, p.datasetDoc(snap, d))
+		case "q":
+			batch = append(batch, qaDoc(snap, qas[key]))
 		case "t":
 			d, t := tableByFile(snap, id)
 			rows := 0
@@ -479,4 +526,35 @@ func isPlaceColumn(c content.Column) bool {
 		}
 	}
 	return false
+}
+
+// qaDoc makes a published question and answer searchable. It holds no personal
+// data: the store publishes only the texts staff edited for publication.
+func qaDoc(snap *Snapshot, qa feedback.PublicQA) search.Document {
+	title := qa.Question
+	if r := []rune(title); len(r) > 160 {
+		title = string(r[:160]) + "…"
+	}
+	var places []string
+	var category string
+	if n, d := snap.Lookup(qa.TargetPath); n != nil {
+		places, category = placeLabels(snap.Site, n.Places), string(n.Category)
+	} else if d != nil {
+		places, category = placeLabels(snap.Site, d.Places), string(d.Category)
+	}
+	body := qa.Question + "\n" + qa.Answer
+	if qa.TargetTitle != "" {
+		body += "\n" + qa.TargetTitle
+	}
+	return search.Document{
+		ID:        "q:" + strconv.FormatInt(qa.ID, 10),
+		Kind:      "qa",
+		URL:       "/hoi-dap/" + strconv.FormatInt(qa.ID, 10),
+		Title:     title,
+		Body:      body,
+		Agency:    qa.Agency,
+		Category:  category,
+		Places:    places,
+		Published: qa.PublishedAt,
+	}
 }

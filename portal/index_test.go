@@ -6,10 +6,12 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/congkhai/congkhai/feedback"
 	"github.com/congkhai/congkhai/search"
 )
 
@@ -191,4 +193,67 @@ func TestIndexRebuiltWhenTorn(t *testing.T) {
 	if got := ids(t, p2, "lua giong"); !has(got, "n:so-x/thong-bao-a") {
 		t.Errorf("rebuilt index lacks the notice: %v", got)
 	}
+}
+
+// TestIndexPublishedQA: a question published by staff joins the index (through
+// the real feedback store) and leaves it when unpublished.
+func TestIndexPublishedQA(t *testing.T) {
+	ctx := context.Background()
+	dir, idx := t.TempDir(), t.TempDir()
+	writeFiles(t, dir, baseSite)
+	store, err := feedback.Open(ctx, "", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	p, err := Open(ctx, Config{Content: os.DirFS(dir), Log: log, IndexDir: idx, QA: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	waitIndexed(t, p)
+
+	staff, err := store.CreateStaff(ctx, "canbo@so-x.gov.vn", "Cán bộ", "so-x", feedback.RoleStaff, "mật-khẩu-dài-đủ-12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := store.Submit(ctx, feedback.NewSubmission{Type: feedback.TypeQuestion, Agency: "so-x", TargetPath: "so-x/thong-bao-a",
+		Body: "Giá lúa giống vụ xuân năm nay là bao nhiêu?", Name: "Nguyễn Thị Hoa", Email: "hoa@example.vn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Reply(ctx, sub.ID, staff.ID, "Giá lúa giống được niêm yết tại trụ sở.", "", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Publish(ctx, sub.ID, staff.ID, "Giá lúa giống vụ xuân là bao nhiêu?", "Giá được niêm yết tại trụ sở Sở X."); err != nil {
+		t.Fatal(err)
+	}
+	p.IndexQA()
+	waitQA := func(want bool) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		id := "q:" + strconv.FormatInt(sub.ID, 10)
+		for {
+			got := has(ids(t, p, "niem yet tru so"), id)
+			if got == want {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("q&a %s in index = %v, want %v", id, got, want)
+			}
+			p.IndexQA()
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	waitQA(true)
+	res, err := p.Search(ctx, search.Request{Query: "Nguyen Thi Hoa"})
+	if err != nil || res.Total != 0 {
+		t.Errorf("the citizen's name is searchable: %v, %v", res, err)
+	}
+	if err := store.Unpublish(ctx, sub.ID, staff.ID); err != nil {
+		t.Fatal(err)
+	}
+	p.IndexQA()
+	waitQA(false)
 }

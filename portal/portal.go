@@ -26,6 +26,10 @@ type Config struct {
 	// IndexDir, when set, is where the search index lives; the portal keeps it in
 	// step with the content. Without it Search returns ErrNoIndex.
 	IndexDir string
+	// QA, when set, lists the published questions and answers, which join the
+	// search index as kind "qa" (call IndexQA after publishing or unpublishing).
+	// SetQA sets it after Open.
+	QA QASource
 	// Debounce is how long Run waits for a burst of file events to settle before
 	// reloading (100 ms when zero).
 	Debounce time.Duration
@@ -44,6 +48,7 @@ type Portal struct {
 
 	idx       *indexer // nil without IndexDir
 	stopIndex context.CancelFunc
+	qa        atomic.Pointer[QASource]
 }
 
 // Open loads the content folder once and returns a Portal serving it, and opens
@@ -66,6 +71,9 @@ func Open(ctx context.Context, cfg Config) (*Portal, error) {
 		cfg.Debounce = 100 * time.Millisecond
 	}
 	p := &Portal{cfg: cfg, log: cfg.Log}
+	if cfg.QA != nil {
+		p.qa.Store(&cfg.QA)
+	}
 	p.Reload(ctx)
 	if cfg.IndexDir != "" {
 		if err := p.openIndex(cfg.IndexDir); err != nil {

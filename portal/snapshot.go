@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"sync"
 	"time"
 
 	"github.com/congkhai/congkhai/content"
@@ -19,6 +20,9 @@ type Snapshot struct {
 	dsByCategory map[content.Category][]*content.Dataset
 	drafts       []*content.Notice
 	children     map[string][]*content.Agency
+
+	termsOnce sync.Once // places and tags (places.go), built on first use
+	termsVal  *terms
 }
 
 func newSnapshot(site *content.Site, problems []content.Problem, gen uint64) *Snapshot {

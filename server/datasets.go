@@ -89,6 +89,7 @@ func (s *Server) dataset(c echo.Context, d *content.Dataset) error {
 			return echo.NewHTTPError(http.StatusNotFound)
 		}
 		v.Title = d.Title
+		v.Feeds = feedLinks("/"+d.Path, d.Title)
 		v.Description = d.Summary
 		tv := &tableView{Dataset: d, Agency: a, SortBy: -1, base: url.Values{}, path: d.Path}
 		if len(d.Tables) > 0 {
@@ -204,7 +205,7 @@ func (s *Server) download(c echo.Context) error {
 		cw.Flush()
 		return s.streamErr(c, t, err)
 	}
-	h.Set(echo.HeaderContentType, echo.MIMEApplicationJSONCharsetUTF8)
+	h.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	w.WriteHeader(http.StatusOK)
 	io.WriteString(w, "[")
 	first := true

@@ -16,8 +16,10 @@ import (
 
 func (s *Server) healthz(c echo.Context) error {
 	snap := s.deps.Portal.Snapshot()
+	ix := s.deps.Portal.IndexStatus()
 	return c.JSON(http.StatusOK, map[string]any{
 		"status":     "ok",
+		"index":      map[string]any{"enabled": ix.Enabled, "synced": ix.Synced, "docs": ix.Docs, "error": ix.Err},
 		"version":    s.deps.Version,
 		"generation": snap.Gen,
 		"notices":    len(snap.Site.Notices),

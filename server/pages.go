@@ -144,6 +144,7 @@ func (s *Server) categoryCounts(v *view) []categoryCount {
 func (s *Server) home(c echo.Context) error {
 	return s.page(c, "home", func(v *view) error {
 		v.Section = "home"
+		v.Feeds = feedLinks("/", v.SiteTitle)
 		v.HideHeaderSearch = true
 		v.Description = v.Site.Config.Description
 		type latest struct {
@@ -213,6 +214,7 @@ func (s *Server) agency(c echo.Context) error {
 		}
 		v.Section = "agencies"
 		v.Title = a.Name
+		v.Feeds = feedLinks("/"+a.Slug, a.Name)
 		ns, err := paginate(v, v.snap.AgencyNotices(slug), pageParam(c), pageSize)
 		if err != nil {
 			return err
@@ -249,6 +251,7 @@ func (s *Server) category(c echo.Context) error {
 		}
 		v.Section = "categories"
 		v.Title = v.CategoryName(cat)
+		v.Feeds = feedLinks("/danh-muc/"+string(cat), v.Title)
 		ns, err := paginate(v, v.snap.CategoryNotices(cat), pageParam(c), pageSize)
 		if err != nil {
 			return err
@@ -262,6 +265,7 @@ func (s *Server) drafts(c echo.Context) error {
 	return s.page(c, "drafts", func(v *view) error {
 		v.Section = "drafts"
 		v.Title = v.T("drafts")
+		v.Feeds = feedLinks("/du-thao", v.Title)
 		open, upcoming, closed := v.snap.Drafts(v.now)
 		v.Data = map[string]any{"Open": open, "Upcoming": upcoming, "Closed": closed}
 		return nil

@@ -109,6 +109,7 @@ func (r *renderer) funcs() template.FuncMap {
 			return t.In(content.Location).Format(time.RFC3339)
 		},
 		"num":   func(n int) string { return formatNumber(float64(n), 0) },
+		"num64": func(n uint64) string { return formatNumber(float64(n), 0) },
 		"bytes": formatBytes,
 		"ext":   func(p string) string { return strings.ToUpper(strings.TrimPrefix(path.Ext(p), ".")) },
 		"upper": strings.ToUpper,

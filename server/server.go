@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/congkhai/congkhai/feedback"
 	"github.com/congkhai/congkhai/portal"
 	"github.com/congkhai/congkhai/themes"
 )
@@ -24,6 +26,22 @@ type Deps struct {
 	BaseURL string
 	// Version is shown by /healthz.
 	Version string
+
+	// Feedback is the citizens' feedback store; nil serves no feedback pages.
+	Feedback *feedback.Store
+	// RateLimit is how many public submissions (feedback, ratings, staff
+	// logins) one client address may send per minute, with a burst of as many;
+	// 0 turns the limit off (load tests).
+	RateLimit int
+	// TrustedProxies are the networks of reverse proxies whose X-Forwarded-For
+	// is believed; without them the client address is the TCP peer.
+	TrustedProxies []*net.IPNet
+	// Secret keys the hash of client addresses stored with submissions; a
+	// random key is used when empty (hashes then change at each start).
+	Secret []byte
+	// Alerts sends email alerts of lists (see AlertsConfig, RunAlerts); nil
+	// when mail is not configured: the subscribe form then says alerts are off.
+	Alerts *feedback.Alerts
 }
 
 // Server is the HTTP side of the portal.
@@ -33,6 +51,8 @@ type Server struct {
 	e     *echo.Echo
 	tmpl  *renderer
 	cache *pageCache
+	feeds feedCache      // rendered feeds (feeds.go); the zero value is ready
+	fb    *feedbackState // feedback and staff console state, set by feedbackRoutes
 }
 
 // New builds the server and parses every template, so a broken theme fails here,
@@ -52,6 +72,9 @@ func New(d Deps) (*Server, error) {
 	// Never trust X-Forwarded-For or X-Real-IP unless a proxy is configured: the
 	// client address is the TCP peer.
 	e.IPExtractor = echo.ExtractIPDirect()
+	if len(d.TrustedProxies) > 0 {
+		e.IPExtractor = trustedProxyExtractor(d.TrustedProxies)
+	}
 	e.HTTPErrorHandler = s.handleError
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
 	ids := newRequestIDs()
@@ -86,5 +109,5 @@ func skipGzip(c echo.Context) bool {
 		return false
 	}
 	last := p[strings.LastIndex(p, "/")+1:]
-	return strings.Contains(last, ".") && !strings.HasPrefix(p, "/feed.") && last != "sitemap.xml"
+	return strings.Contains(last, ".") && !isFeedName(last) && last != "sitemap.xml"
 }

@@ -2,6 +2,8 @@
 //
 //	congkhai serve [flags]     serve the portal (the bundled demo when --content is not given)
 //	congkhai check DIR         validate a content folder; exit 1 when it has problems
+//	congkhai index [--rebuild] build the search index offline
+//	congkhai staff add|list|disable  manage staff accounts of the feedback console
 //	congkhai health            exit 0 when a running portal answers /healthz (for containers)
 //	congkhai version           print the version
 //
@@ -33,6 +35,8 @@ const usage = `congkhai: the public transparency portal
 Usage:
   congkhai serve [flags]   serve the portal (bundled demo content unless --content is given)
   congkhai check DIR       check a content folder and print every problem as path:line: message
+  congkhai index --rebuild rebuild the search index offline (the portal must be stopped)
+  congkhai staff add|list|disable  manage staff accounts (run "congkhai staff -h")
   congkhai health          exit 0 when a running portal answers /healthz
   congkhai version         print the version
 
@@ -51,6 +55,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = serve(ctx, args[1:], stdout, stderr)
 	case "check":
 		return check(ctx, args[1:], stdout, stderr)
+	case "index":
+		err = index(ctx, args[1:], stdout, stderr)
+	case "staff":
+		err = staff(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "health":
 		return health(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":

@@ -12,11 +12,13 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/congkhai/congkhai/demo"
+	"github.com/congkhai/congkhai/feedback"
 	"github.com/congkhai/congkhai/portal"
 	"github.com/congkhai/congkhai/server"
 	"github.com/congkhai/congkhai/themes"
@@ -31,6 +33,7 @@ type config struct {
 	BaseURL  string
 	LogLevel string
 	LogJSON  bool
+	Feedback feedbackConfig
 }
 
 func (c *config) flags(fs *flag.FlagSet) {
@@ -41,6 +44,7 @@ func (c *config) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.BaseURL, "base-url", "", "public base URL (default: site.yaml's base_url, else the request's host)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fs.BoolVar(&c.LogJSON, "log-json", false, "log as JSON lines instead of text")
+	c.Feedback.flags(fs)
 }
 
 func parseServe(args []string, stderr io.Writer) (*config, error) {
@@ -104,18 +108,42 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		contentFS, dir = os.DirFS(cfg.Content), cfg.Content
 	}
-	p, err := portal.Open(ctx, portal.Config{Content: contentFS, Dir: dir, Log: log})
+	p, err := portal.Open(ctx, portal.Config{Content: contentFS, Dir: dir, Log: log, IndexDir: filepath.Join(cfg.Data, "index")})
 	if err != nil {
 		return err
 	}
+	defer p.Close()
 	th, err := themes.Load(cfg.Theme)
 	if err != nil {
 		return err
 	}
-	srv, err := server.New(server.Deps{Log: log, Portal: p, Theme: th, BaseURL: cfg.BaseURL, Version: versionString()})
+	deps := server.Deps{Log: log, Portal: p, Theme: th, BaseURL: cfg.BaseURL, Version: versionString()}
+	store, err := feedbackDeps(ctx, &cfg.Feedback, cfg.Data, cfg.BaseURL, p, log, &deps)
 	if err != nil {
 		return err
 	}
+	defer store.Close()
+	p.SetQA(store)  // published questions and answers join the search index
+	defer p.Close() // stop indexing before the store closes (Close is idempotent)
+	stopJobs, err := feedbackJobs(ctx, &cfg.Feedback, store, p, log)
+	if err != nil {
+		return err
+	}
+	defer stopJobs() // runs before store.Close
+	// Email alerts of lists need mail: without SMTP the subscribe form says they are off.
+	if cfg.Feedback.SMTPHost != "" {
+		if deps.Alerts, err = feedback.NewAlerts(ctx, store, server.AlertsConfig(p, cfg.BaseURL)); err != nil {
+			return err
+		}
+	}
+	srv, err := server.New(deps)
+	if err != nil {
+		return err
+	}
+	alertsCtx, stopAlerts := context.WithCancel(ctx)
+	alertsDone := make(chan struct{})
+	go func() { srv.RunAlerts(alertsCtx, time.Minute); close(alertsDone) }()
+	defer func() { stopAlerts(); <-alertsDone }() // runs before store.Close
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)

@@ -52,6 +52,16 @@ func browser(t *testing.T) context.Context {
 	t.Helper()
 	chrome := chromiumPath()
 	need(t, chrome != "", "Debian's chromium")
+	// Not t.TempDir: chromium may still be writing its profile when the test ends,
+	// which would fail the test's own cleanup.
+	profile, err := os.MkdirTemp("", "congkhai-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		time.Sleep(200 * time.Millisecond)
+		os.RemoveAll(profile)
+	})
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chrome),
 		chromedp.NoSandbox,
@@ -62,7 +72,7 @@ func browser(t *testing.T) context.Context {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(390, 844), // a phone
 	)
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
@@ -96,6 +106,7 @@ func TestAccessibility(t *testing.T) {
 	axe := axeScript(t)
 	ctx := browser(t)
 	p := binarytest.Start(t, "--data", t.TempDir())
+	waitSynced(t, p)
 
 	pages := []struct {
 		name, path, wantText string
@@ -106,6 +117,9 @@ func TestAccessibility(t *testing.T) {
 		{"not found", "/khong-co-trang-nay", "Không tìm thấy trang"},
 		{"agencies", "/co-quan", "Sở Tài chính"},
 		{"drafts", "/du-thao", "Dự thảo"},
+		{"search", "/search?q=gia+dat+tran+hung+dao", "Trần Hưng Đạo"},
+		{"no results", "/search?q=ngan+sahc", "Có phải bạn muốn tìm"},
+		{"english", "/lang?to=en&next=/co-quan", "Agencies"},
 	}
 	for _, tt := range pages {
 		t.Run(tt.name, func(t *testing.T) {
@@ -126,8 +140,8 @@ func TestAccessibility(t *testing.T) {
 			if !strings.Contains(body, tt.wantText) {
 				t.Errorf("%s: page text lacks %q", tt.path, tt.wantText)
 			}
-			if lang != "vi" {
-				t.Errorf("%s: <html lang=%q>, want vi", tt.path, lang)
+			if wantLang := map[bool]string{true: "en", false: "vi"}[tt.name == "english"]; lang != wantLang {
+				t.Errorf("%s: <html lang=%q>, want %q", tt.path, lang, wantLang)
 			}
 			if err := json.Unmarshal([]byte(raw), &res); err != nil {
 				t.Fatalf("axe result: %v", err)
@@ -147,3 +161,41 @@ func TestAccessibility(t *testing.T) {
 }
 
 func awaitPromise(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }
+
+// TestSuggestions types into the home page's search box and expects the title
+// suggestions (filled by search.js from /api/suggest) to offer the land price table.
+func TestSuggestions(t *testing.T) {
+	ctx := browser(t)
+	p := binarytest.Start(t, "--data", t.TempDir())
+	waitSynced(t, p)
+	var options []string
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(p.URL+"/"),
+		chromedp.WaitVisible("#home-q"),
+		chromedp.SendKeys("#home-q", "bang gia dat"),
+		chromedp.Poll(`document.querySelectorAll("#home-suggestions option").length > 0`, nil, chromedp.WithPollingTimeout(10*time.Second)),
+		chromedp.Evaluate(`Array.from(document.querySelectorAll("#home-suggestions option")).map(o => o.value)`, &options),
+	)
+	if err != nil {
+		t.Fatalf("suggestions: %v", err)
+	}
+	found := false
+	for _, o := range options {
+		found = found || strings.Contains(o, "Bảng giá đất")
+	}
+	if !found {
+		t.Errorf("suggestions %q lack a land price title", options)
+	}
+}
+
+func waitSynced(t *testing.T, p *binarytest.Process) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, body := p.Get(t, "/healthz"); strings.Contains(body, `"synced":true`) {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("search index not synced after 30 s")
+}

@@ -1,0 +1,197 @@
+// Package load is an open-loop load generator: requests are sent on a fixed
+// schedule (request i at start + i/rate), and each latency is measured from
+// the time the request was *scheduled*, not from when it was actually sent.
+// A slow response therefore counts against every request queued behind it
+// (no coordinated omission), as with wrk2.
+//
+// The schedule is split over Conns workers (worker k sends requests k,
+// k+Conns, ...), like wrk2's connections: a worker that falls behind sends its
+// next request at once, and the wait shows in that request's latency.
+package load
+
+import (
+	"context"
+	"math"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Clock is the time source; tests use a fake one.
+type Clock interface {
+	Now() time.Time
+	// SleepUntil returns at t or later (at once when t has passed), or
+	// earlier when ctx ends.
+	SleepUntil(ctx context.Context, t time.Time)
+}
+
+// RealClock is the wall clock.
+type RealClock struct{}
+
+// Now is time.Now.
+func (RealClock) Now() time.Time { return time.Now() }
+
+// SleepUntil sleeps until t.
+func (RealClock) SleepUntil(ctx context.Context, t time.Time) {
+	d := time.Until(t)
+	if d <= 0 {
+		return
+	}
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-tm.C:
+	case <-ctx.Done():
+	}
+}
+
+// Plan is a fixed-rate schedule.
+type Plan struct {
+	Rate     float64       // requests per second
+	Duration time.Duration // length of the schedule
+	Conns    int           // workers (default 1)
+}
+
+// Requests is how many requests the plan schedules.
+func (p Plan) Requests() int { return int(math.Round(p.Rate * p.Duration.Seconds())) }
+
+// Scheduled is when request i is due, relative to the start.
+func (p Plan) Scheduled(i int) time.Duration {
+	return time.Duration(float64(i) / p.Rate * float64(time.Second))
+}
+
+// Sample is one request's timing.
+type Sample struct {
+	Scheduled time.Duration // due, from the start
+	Sent      time.Duration // actually sent, from the start
+	Done      time.Duration // completed, from the start
+	Err       bool
+}
+
+// Latency is what a user saw: from due to done.
+func (s Sample) Latency() time.Duration { return s.Done - s.Scheduled }
+
+// Service is the time the request itself took, from send to done (what a
+// closed-loop tool would report).
+func (s Sample) Service() time.Duration { return s.Done - s.Sent }
+
+// Do sends request i and reports whether it succeeded.
+type Do func(ctx context.Context, i int) error
+
+// Run runs plan against do and returns every sample, indexed by request.
+// Requests not sent before ctx ends are left out.
+func Run(ctx context.Context, clk Clock, p Plan, do Do) []Sample {
+	n := p.Requests()
+	conns := max(1, p.Conns)
+	samples := make([]Sample, n)
+	sent := make([]bool, n)
+	start := clk.Now()
+	var wg sync.WaitGroup
+	for k := 0; k < conns; k++ {
+		wg.Add(1)
+		go func(k int) {
+			defer wg.Done()
+			for i := k; i < n; i += conns {
+				due := p.Scheduled(i)
+				clk.SleepUntil(ctx, start.Add(due))
+				if ctx.Err() != nil {
+					return
+				}
+				s := Sample{Scheduled: due, Sent: clk.Now().Sub(start)}
+				err := do(ctx, i)
+				s.Done = clk.Now().Sub(start)
+				s.Err = err != nil
+				samples[i] = s
+				sent[i] = true
+			}
+		}(k)
+	}
+	wg.Wait()
+	out := samples[:0]
+	for i, s := range samples {
+		if sent[i] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Summary is what a run measured.
+type Summary struct {
+	Offered    float64 `json:"offered_rps"`
+	Achieved   float64 `json:"achieved_rps"` // completed requests over the time to complete them
+	Requests   int     `json:"requests"`
+	Errors     int     `json:"errors"`
+	P50        float64 `json:"p50_ms"`
+	P90        float64 `json:"p90_ms"`
+	P99        float64 `json:"p99_ms"`
+	Max        float64 `json:"max_ms"`
+	ServiceP50 float64 `json:"service_p50_ms"` // send-to-done, for comparison
+	ServiceP99 float64 `json:"service_p99_ms"`
+}
+
+// Summarize computes percentiles of latency (from the scheduled time).
+func Summarize(p Plan, samples []Sample) Summary {
+	s := Summary{Offered: p.Rate, Requests: len(samples)}
+	if len(samples) == 0 {
+		return s
+	}
+	lat := make([]time.Duration, len(samples))
+	svc := make([]time.Duration, len(samples))
+	var end time.Duration
+	for i, x := range samples {
+		lat[i], svc[i] = x.Latency(), x.Service()
+		end = max(end, x.Done)
+		if x.Err {
+			s.Errors++
+		}
+	}
+	slices.Sort(lat)
+	slices.Sort(svc)
+	s.P50, s.P90, s.P99 = ms(Percentile(lat, 50)), ms(Percentile(lat, 90)), ms(Percentile(lat, 99))
+	s.Max = ms(lat[len(lat)-1])
+	s.ServiceP50, s.ServiceP99 = ms(Percentile(svc, 50)), ms(Percentile(svc, 99))
+	if end > 0 {
+		s.Achieved = float64(len(samples)) / end.Seconds()
+	}
+	return s
+}
+
+// Percentile is the nearest-rank percentile of sorted durations.
+func Percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	k := int(math.Ceil(p/100*float64(len(sorted)))) - 1
+	return sorted[min(max(k, 0), len(sorted)-1)]
+}
+
+func ms(d time.Duration) float64 { return math.Round(float64(d)/1e4) / 100 }
+
+// MaxRate finds the highest rate at which the latency stays acceptable:
+// it starts at from and doubles while ok(summary) holds, then bisects once
+// between the last good and the first bad rate. It returns the best passing
+// summary (zero when even the first rate failed) and every step.
+func MaxRate(ctx context.Context, clk Clock, from float64, limit float64, step time.Duration, conns int, do Do,
+	ok func(Summary) bool) (Summary, []Summary) {
+	var best Summary
+	var steps []Summary
+	try := func(rate float64) bool {
+		p := Plan{Rate: rate, Duration: step, Conns: conns}
+		s := Summarize(p, Run(ctx, clk, p, do))
+		steps = append(steps, s)
+		pass := ok(s) && ctx.Err() == nil
+		if pass && s.Offered > best.Offered {
+			best = s
+		}
+		return pass
+	}
+	rate := from
+	for rate <= limit && try(rate) {
+		rate *= 2
+	}
+	if rate <= limit && best.Offered > 0 && ctx.Err() == nil {
+		try((best.Offered + rate) / 2)
+	}
+	return best, steps
+}

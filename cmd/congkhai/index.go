@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/congkhai/congkhai/demo"
+	"github.com/congkhai/congkhai/portal"
+)
+
+// index builds the search index offline: `congkhai index [--rebuild] [--content DIR] [--data DIR]`.
+// With --rebuild the existing index is removed first. The portal must not be
+// running on the same data folder (the index allows one process).
+func index(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg config
+	fs := flag.NewFlagSet("index", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Content, "content", "", "content folder (default: the bundled demo)")
+	fs.StringVar(&cfg.Data, "data", "./data", "data folder holding the index")
+	rebuild := fs.Bool("rebuild", false, "remove the index and build it again from the content")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := envDefaults(fs, os.Getenv); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	dir := filepath.Join(cfg.Data, "index")
+	if *rebuild {
+		if err := os.RemoveAll(dir); err != nil {
+			return fmt.Errorf("remove index: %w", err)
+		}
+	}
+	pc := portal.Config{Log: log, IndexDir: dir}
+	if cfg.Content == "" {
+		pc.Content = demo.FS()
+	} else {
+		pc.Content = os.DirFS(cfg.Content)
+	}
+	start := time.Now()
+	p, err := portal.Open(ctx, pc)
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	if err := p.WaitIndexed(ctx); err != nil {
+		return err
+	}
+	st := p.IndexStatus()
+	if st.Err != "" {
+		return fmt.Errorf("index: %s", st.Err)
+	}
+	fmt.Fprintf(stdout, "indexed %d documents in %v\n", st.Docs, time.Since(start).Round(time.Millisecond))
+	return nil
+}

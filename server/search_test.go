@@ -1,0 +1,124 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/congkhai/congkhai/demo"
+	"github.com/congkhai/congkhai/portal"
+	"github.com/congkhai/congkhai/themes"
+)
+
+func newSearchServer(t testing.TB) *Server {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	p, err := portal.Open(context.Background(), portal.Config{Content: demo.FS(), Log: log, IndexDir: t.TempDir(), Now: func() time.Time { return fixedNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := p.WaitIndexed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	th, err := themes.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Deps{Log: log, Portal: p, Theme: th, BaseURL: "https://congkhai.example.vn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestSearchPages: the search page and API, their parameters and their errors.
+func TestSearchPages(t *testing.T) {
+	s := newSearchServer(t)
+	tests := []struct {
+		name    string
+		url     string
+		status  int
+		want    []string
+		notWant []string
+	}{
+		{"empty search shows the form", "/search", 200, []string{`id="search-q"`, `role="search"`}, []string{"kết quả ("}},
+		{"unaccented query highlights the accented text", "/search?q=gia+dat+tran+hung+dao", 200, []string{"<mark>Trần</mark>", "Dòng dữ liệu", "#r"}, nil},
+		{"facets are links", "/search?q=ngan+sach", 200, []string{`href="/search?category=ngan-sach&amp;q=ngan&#43;sach"`, "Lĩnh vực", "Cơ quan", "Năm"}, nil},
+		{"active filter can be removed", "/search?q=ngan+sach&agency=ubnd-xa-cam-quan", 200, []string{`aria-current="true"`, "✓ UBND xã Cẩm Quan"}, nil},
+		{"sort by date", "/search?q=ngan+sach&sort=date", 200, []string{"<strong>Mới nhất</strong>"}, nil},
+		{"no results offers corrections", "/search?q=ngan+sahc", 200, []string{"Có phải bạn muốn tìm", "ngan sach"}, nil},
+		{"no results with filters offers the query without them", "/search?q=ngan+sach&year=1999", 200, []string{"Tìm lại không kèm bộ lọc"}, nil},
+		{"script in the query is escaped", "/search?q=%3Cscript%3Ealert(1)%3C/script%3E", 200, []string{"&lt;script&gt;"}, []string{"<script>alert(1)"}},
+		{"bad year", "/search?q=x&year=abc", 400, []string{"năm không hợp lệ"}, nil},
+		{"bad sort", "/search?q=x&sort=price", 400, []string{"cách sắp xếp không hợp lệ"}, nil},
+		{"bad page", "/search?q=x&trang=0", 400, []string{"số trang không hợp lệ"}, nil},
+		{"page too deep", "/search?q=x&trang=5000", 400, nil, nil},
+		{"unknown field in the query", "/search?q=foo:bar", 400, nil, nil},
+		{"too long", "/search?q=" + strings.Repeat("a", 600), 400, []string{"quá dài"}, nil},
+		{"api", "/api/search?q=6733%2FUBND-KSTT", 200, []string{`"total":`, `"url":"https://congkhai.example.vn/ubnd-tinh/cong-van-6733-ubnd-kstt"`, `"facets":`, `"took_ms":`}, nil},
+		{"api bad parameter", "/api/search?q=x&year=abc", 400, []string{`"error":`}, nil},
+		{"api bad size", "/api/search?q=x&size=1000", 400, nil, nil},
+		{"suggest", "/api/suggest?q=bang+gia+d", 200, []string{`"suggestions":[{`, "Bảng giá đất"}, nil},
+		{"suggest empty", "/api/suggest?q=", 200, []string{`"suggestions":[]`}, nil},
+		{"old address", "/tim-kiem?q=gia+dat", 301, nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := do(t, s, request{url: tt.url})
+			body := rec.Body.String()
+			if rec.Code != tt.status {
+				t.Fatalf("GET %s = %d, want %d\n%.600s", tt.url, rec.Code, tt.status, body)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("GET %s: body lacks %q", tt.url, w)
+				}
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(body, w) {
+					t.Errorf("GET %s: body contains %q", tt.url, w)
+				}
+			}
+		})
+	}
+}
+
+// TestSearchAPIShape checks the documented JSON fields of /api/search.
+func TestSearchAPIShape(t *testing.T) {
+	s := newSearchServer(t)
+	rec := do(t, s, request{url: "/api/search?q=bồi+thường&kind=notice&size=5"})
+	var got struct {
+		Query  string  `json:"query"`
+		Total  int     `json:"total"`
+		TookMS float64 `json:"took_ms"`
+		Hits   []struct {
+			URL, Title, Kind, Agency, Category, Published, Snippet string
+			Score                                                  float64
+		} `json:"hits"`
+		Facets map[string][]struct {
+			Value, Label string
+			Count        int
+		} `json:"facets"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
+		t.Fatalf("decode: %v\n%s", err, rec.Body)
+	}
+	if got.Query != "bồi thường" || got.Total == 0 || len(got.Hits) == 0 || len(got.Hits) > 5 {
+		t.Fatalf("query %q total %d hits %d", got.Query, got.Total, len(got.Hits))
+	}
+	for _, h := range got.Hits {
+		if h.Kind != "notice" || h.URL == "" || h.Title == "" || h.Agency == "" || h.Category == "" || h.Published == "" || h.Score <= 0 {
+			t.Errorf("incomplete hit %+v", h)
+		}
+	}
+	if len(got.Facets["agency"]) == 0 || got.Facets["agency"][0].Label == "" {
+		t.Errorf("agency facet without labels: %+v", got.Facets["agency"])
+	}
+}
