@@ -101,10 +101,10 @@ func envOr(k, def string) string {
 func newMode(o options) (mode, error) {
 	m := mode{name: "full", sizes: []int{10000, 30000, 100000}, rowsPer: 10, rate: o.rate,
 		latDur: 30 * time.Second, pointDur: 15 * time.Second, broadDur: 20 * time.Second, stepDur: 5 * time.Second,
-		wrkDur: 10 * time.Second, fbDur: 5 * time.Second, changesMain: 10, changesPt: 10, restarts: 3}
+		wrkDur: 6 * time.Second, fbDur: 5 * time.Second, changesMain: 10, changesPt: 10, restarts: 2}
 	if o.quick {
 		m = mode{name: "quick", sizes: []int{1000, 2000, 5000}, rowsPer: 4, rate: o.rate,
-			latDur: 6 * time.Second, pointDur: 3 * time.Second, broadDur: 3 * time.Second, stepDur: 1500 * time.Millisecond,
+			latDur: 6 * time.Second, pointDur: 3 * time.Second, broadDur: 2 * time.Second, stepDur: time.Second,
 			wrkDur: time.Second, fbDur: 1500 * time.Millisecond, changesMain: 10, changesPt: 3, restarts: 1}
 	}
 	if o.sizes != "" {
@@ -257,7 +257,7 @@ func ensureCorpus(cache string, cfg corpus.Config) (*corpus.Corpus, string, corp
 	if cfg.DataDir == "" {
 		src = "synthetic"
 	}
-	key := fmt.Sprintf("n%d-r%d-s%d-%s", cfg.Notices, cfg.Rows, cfg.Seed, src)
+	key := fmt.Sprintf("v%d-n%d-r%d-s%d-%s", corpus.Version, cfg.Notices, cfg.Rows, cfg.Seed, src)
 	dir, err := filepath.Abs(filepath.Join(cache, key))
 	if err != nil {
 		return nil, "", st, err
@@ -441,9 +441,13 @@ func pgLoad(ctx context.Context, pg *pgBase, qs []corpus.Query, p load.Plan) loa
 	return load.Summarize(p, samples)
 }
 
-// sustainable: p99 within the target, the rate kept up, no errors.
+// sloP99 is the latency bound of the max-rate search: issue 3's bound for
+// the broadest queries.
+const sloP99 = 200
+
+// sustainable: p99 within the bound, the rate kept up, no errors.
 func sustainable(s load.Summary) bool {
-	return s.Errors == 0 && s.P99 <= 50 && s.Achieved >= 0.9*s.Offered
+	return s.Errors == 0 && s.P99 <= sloP99 && s.Achieved >= 0.9*s.Offered
 }
 
 func measureMain(ctx context.Context, o options, m mode, res *Results, pt *ScalePoint, srv *server, c *corpus.Corpus, dir string,
@@ -543,7 +547,7 @@ func measureMain(ctx context.Context, o options, m mode, res *Results, pt *Scale
 	}
 	log.Printf("max rate: portal %.0f/s, postgres %.0f/s", best.Offered, pgBest.Offered)
 	res.add("search_max_rps", best.Offered, "req/s", pgFig(pgBest.Offered), "PostgreSQL FTS + unaccent", true, "", nil,
-		fmt.Sprintf("highest doubling step (then one bisection) with p99 ≤ 50 ms, ≥ 90%% of the rate achieved, no errors; %v steps, 64 connections; the load generator shares the 2 cores", m.stepDur))
+		fmt.Sprintf("highest doubling step from 5/s (then one bisection) with p99 ≤ %d ms, ≥ 90%% of the rate achieved, no errors; %v steps, 64 connections; the load generator shares the 2 cores", sloP99, m.stepDur))
 
 	// Folding test.
 	portalFound, pgFound := 0, 0

@@ -68,6 +68,7 @@ type indexer struct {
 	mu      sync.Mutex
 	synced  uint64 // generation last fully indexed
 	changed int    // entries changed by the last sync
+	version uint64 // increases with every sync that changed the index
 	err     error  // last sync error
 	docs    uint64
 	waiters []chan struct{}
@@ -79,6 +80,7 @@ type IndexStatus struct {
 	Synced  bool   // the index reflects the current snapshot
 	Docs    uint64 // documents in the index
 	Changed int    // notices, datasets and tables re-indexed or removed by the last sync
+	Version uint64 // increases whenever the index's content changes (a cache key for results)
 	Err     string // the last indexing error, if any
 }
 
@@ -133,6 +135,9 @@ func (p *Portal) indexLoop(ctx context.Context) {
 		if err == nil {
 			p.idx.synced = snap.Gen
 			p.idx.changed = n
+			if n > 0 {
+				p.idx.version++
+			}
 			for _, w := range p.idx.waiters {
 				close(w)
 			}
@@ -180,7 +185,7 @@ func (p *Portal) IndexStatus() IndexStatus {
 	}
 	p.idx.mu.Lock()
 	defer p.idx.mu.Unlock()
-	st := IndexStatus{Enabled: true, Synced: p.idx.synced >= p.Snapshot().Gen, Docs: p.idx.docs, Changed: p.idx.changed}
+	st := IndexStatus{Enabled: true, Synced: p.idx.synced >= p.Snapshot().Gen, Docs: p.idx.docs, Changed: p.idx.changed, Version: p.idx.version}
 	if p.idx.err != nil {
 		st.Err = p.idx.err.Error()
 	}

@@ -19,8 +19,9 @@ import (
 const benchDocs = 4000
 
 // vlcDir holds Vietnamese laws as text (one file per law) when the shared
-// data set is present; the benchmarks fall back to a synthetic corpus.
-const vlcDir = "/work/shared/data/vlc"
+// data set is present beside the repository (../shared, as in CI); the
+// benchmarks fall back to a synthetic corpus.
+const vlcDir = "../../shared/data/vlc"
 
 var (
 	reArticle = regexp.MustCompile(`(?m)^Điều \d+\.`)

@@ -90,7 +90,7 @@ func (s *Server) SyncAlerts(ctx context.Context) error {
 	b := newFeedBuilder(publicBase(s.deps.BaseURL, snap), snap)
 	now := s.now()
 	for _, l := range lists {
-		items, err := alertItems(b, l, now)
+		items, err := s.alertItems(ctx, b, l, now)
 		if err != nil {
 			continue // the list is gone (agency renamed); its subscribers keep their links
 		}
@@ -105,8 +105,8 @@ func (s *Server) SyncAlerts(ctx context.Context) error {
 	return err
 }
 
-func alertItems(b *feedBuilder, list string, now time.Time) ([]feedback.AlertItem, error) {
-	f, err := listFeed(b, list, now)
+func (s *Server) alertItems(ctx context.Context, b *feedBuilder, list string, now time.Time) ([]feedback.AlertItem, error) {
+	f, err := s.anyListFeed(ctx, b, list, now)
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +156,7 @@ func (s *Server) alertList(c echo.Context, list string) (title string, ok bool) 
 		return "", false
 	}
 	snap := s.deps.Portal.Snapshot()
-	f, err := listFeed(s.newFeedBuilder(c, snap), list, s.now())
+	f, err := s.anyListFeed(c.Request().Context(), s.newFeedBuilder(c, snap), list, s.now())
 	if err != nil {
 		return "", false
 	}
@@ -168,7 +168,15 @@ func (s *Server) renderAlert(c echo.Context, status int, p *alertPage) error {
 		v.Title = v.T("alerts_title")
 		v.Section = "alerts"
 		if p.ListPath != "" && p.Mode != "invalid" {
-			v.Feeds = feedLinks(p.ListPath, p.ListTitle)
+			if rest, ok := strings.CutPrefix(p.ListPath, "/search?"); ok {
+				if q, err := url.ParseQuery(rest); err == nil {
+					if sp, err := parseSearch(q); err == nil {
+						v.Feeds = searchFeedLinks(sp)
+					}
+				}
+			} else {
+				v.Feeds = feedLinks(p.ListPath, p.ListTitle)
+			}
 		}
 		p.CSRF = csrfToken(c)
 		v.Data = p
@@ -248,7 +256,7 @@ func (s *Server) alertConfirm(c echo.Context) error {
 	}
 	// Record the list first, so that only what appears after the confirmation is mailed.
 	snap := s.deps.Portal.Snapshot()
-	if items, err := alertItems(newFeedBuilder(publicBase(s.deps.BaseURL, snap), snap), sub.ListPath, s.now()); err == nil {
+	if items, err := s.alertItems(ctx, newFeedBuilder(publicBase(s.deps.BaseURL, snap), snap), sub.ListPath, s.now()); err == nil {
 		if _, err := a.RecordList(ctx, sub.ListPath, items, s.now()); err != nil {
 			return err
 		}
@@ -277,6 +285,10 @@ func (p *alertPage) FrequencyLabel() string { return feedback.Frequency(p.Freque
 
 // AlertURL is the subscribe form of the list whose feeds are l.
 func (l feedLink) AlertURL() string {
+	if strings.HasPrefix(l.URL, "/search.") {
+		_, q, _ := strings.Cut(l.URL, "?")
+		return "/theo-doi?list=" + url.QueryEscape("/search?"+q)
+	}
 	list := path.Dir(l.URL)
 	return "/theo-doi?list=" + strings.ReplaceAll(url.QueryEscape(list), "%2F", "/")
 }

@@ -389,6 +389,8 @@ func TestPublicPages(t *testing.T) {
 		{fmt.Sprintf("/hoi-dap/%d", sub.ID), 200, []string{"Hỏi về học phí năm 2026.", "Học phí giữ nguyên."}, []string{"Lê Văn Hùng"}},
 		{fmt.Sprintf("/hoi-dap/%d", sub.ID+1), 404, nil, nil},
 		{"/hoi-dap/abc", 404, nil, nil},
+		{"/hoi-dap/feed.atom", 200, []string{"Hỏi về học phí năm 2026.", "Học phí giữ nguyên.", "/hoi-dap/"}, []string{"Lê Văn Hùng"}},
+		{"/hoi-dap/feed.json", 200, []string{"Hỏi về học phí năm 2026."}, []string{"Lê Văn Hùng"}},
 		{"/feedback/qa", 301, nil, nil},
 		{"/feedback/stats", 200, []string{"Theo cơ quan", "Theo tháng", "11/2026", "Sở Tài chính tỉnh Hà Tĩnh", "100,0 %"}, []string{"Lê Văn Hùng"}},
 		{"/feedback/stats?co-quan=so-tai-chinh", 200, []string{"11/2026", "100,0 %"}, nil},

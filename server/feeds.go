@@ -769,6 +769,12 @@ func (cf *cachedFeed) write(c echo.Context) error {
 // ignored, so they cannot multiply renders. build returns the feed or an error
 // (echo.NewHTTPError(404) for an unknown list).
 func (s *Server) serveFeed(c echo.Context, query url.Values, build func(b *feedBuilder) (*feed, error)) error {
+	return s.serveFeedKeyed(c, query, "", build)
+}
+
+// serveFeedKeyed is serveFeed for feeds that depend on more than the content
+// snapshot (search results, published Q&A): extra is added to the cache key.
+func (s *Server) serveFeedKeyed(c echo.Context, query url.Values, extra string, build func(b *feedBuilder) (*feed, error)) error {
 	p := c.Request().URL.Path
 	ff, ok := formatOf(p)
 	if !ok {
@@ -781,6 +787,9 @@ func (s *Server) serveFeed(c echo.Context, query url.Values, build func(b *feedB
 	}
 	// The base URL may come from the request's host when none is configured.
 	key = s.baseURL(c, snap) + key
+	if extra != "" {
+		key += "#" + extra
+	}
 	if cf, ok := s.feeds.get(snap.Gen, key); ok {
 		return cf.write(c)
 	}

@@ -33,6 +33,10 @@ func (s *Server) routes() {
 	})
 	e.GET("/api/search", s.apiSearch)
 	e.GET("/api/suggest", s.apiSuggest)
+	for _, f := range feedFormats {
+		e.GET("/search."+f.ext, s.searchFeed)
+	}
+	feedRoutes(e, "/hoi-dap", s.qaFeed)
 
 	// Places and tags (places.go), and the feeds of every list (feeds.go). The
 	// feed routes of agencies and datasets are static segments under parameters,

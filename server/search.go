@@ -172,6 +172,7 @@ func (s *Server) searchPage(c echo.Context) error {
 			return err
 		default:
 			s.fillSearch(v, data, p, res)
+			v.Feeds = searchFeedLinks(p)
 		}
 		if st := s.deps.Portal.IndexStatus(); st.Enabled && !st.Synced {
 			data["Indexing"] = true

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mmcdole/gofeed"
 
 	"github.com/congkhai/congkhai/demo"
 	"github.com/congkhai/congkhai/portal"
@@ -120,5 +123,66 @@ func TestSearchAPIShape(t *testing.T) {
 	}
 	if len(got.Facets["agency"]) == 0 || got.Facets["agency"][0].Label == "" {
 		t.Errorf("agency facet without labels: %+v", got.Facets["agency"])
+	}
+}
+
+// TestSearchFeeds: any search is a feed in the three formats, valid, newest
+// first, with row hits folded into their table's version.
+func TestSearchFeeds(t *testing.T) {
+	s := newSearchServer(t)
+	tests := []struct {
+		url      string
+		status   int
+		wantItem string // a title fragment one item must have
+	}{
+		{"/search.atom?q=bồi+thường+cao+tốc", 200, "Phương án bồi thường"},
+		{"/search.rss?q=boi+thuong+cao+toc", 200, "Phương án bồi thường"},
+		{"/search.json?q=boi+thuong+cao+toc", 200, "Phương án bồi thường"},
+		{"/search.atom?place=Huyện+Cẩm+Xuyên&category=gia-dat&category=boi-thuong", 200, "bồi thường"},
+		{"/search.atom?q=tran+hung+dao&kind=row", 200, "bảng bang-gia-dat-o"},
+		{"/search.atom", 400, ""},
+		{"/search.atom?q=x&year=abc", 400, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			rec := do(t, s, request{url: tt.url})
+			if rec.Code != tt.status {
+				t.Fatalf("GET %s = %d, want %d\n%.300s", tt.url, rec.Code, tt.status, rec.Body)
+			}
+			if tt.status != 200 {
+				return
+			}
+			if !strings.Contains(tt.url, "/search.json") {
+				if err := strictXML(rec.Body.Bytes()); err != nil {
+					t.Fatalf("not well-formed: %v", err)
+				}
+			}
+			feed, err := gofeed.NewParser().Parse(bytes.NewReader(rec.Body.Bytes()))
+			if err != nil {
+				t.Fatalf("gofeed: %v", err)
+			}
+			found := false
+			seen := map[string]bool{}
+			for i, it := range feed.Items {
+				found = found || strings.Contains(it.Title, tt.wantItem)
+				if seen[it.GUID] {
+					t.Errorf("duplicate item %s", it.GUID)
+				}
+				seen[it.GUID] = true
+				if i > 0 && it.UpdatedParsed != nil && feed.Items[i-1].UpdatedParsed != nil && it.UpdatedParsed.After(*feed.Items[i-1].UpdatedParsed) && strings.Contains(tt.url, ".atom") {
+					t.Errorf("items not newest first at %d", i)
+				}
+			}
+			if !found {
+				t.Errorf("no item titled like %q among %d", tt.wantItem, len(feed.Items))
+			}
+		})
+	}
+	// The search page advertises its feeds and the email alert.
+	body := do(t, s, request{url: "/search?q=bồi+thường"}).Body.String()
+	for _, w := range []string{`rel="alternate" type="application/atom&#43;xml"`, `/search.atom?q=b%e1%bb%93i&#43;th%c6%b0%e1%bb%9dng`, `/theo-doi?list=%2Fsearch%3Fq%3D`} {
+		if !strings.Contains(strings.ToLower(body), strings.ToLower(w)) {
+			t.Errorf("search page lacks %q", w)
+		}
 	}
 }

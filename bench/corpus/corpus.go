@@ -15,6 +15,9 @@ import (
 	"github.com/congkhai/congkhai/content"
 )
 
+// Version changes whenever the generator's output does; caches key on it.
+const Version = 2
+
 // Config says what to generate.
 type Config struct {
 	Notices int    // number of notices
@@ -280,8 +283,18 @@ func (c *Corpus) Notice(i int) *Notice {
 		where = pl.Province
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s công khai nội dung sau theo văn bản số %s ngày %s, áp dụng trên địa bàn %s (trích %s).\n",
-		ag.Name, number, pub.Format("02/01/2006"), where, art.Law)
+	// An opening line in one of several wordings (or none), so that no
+	// phrase is shared by every notice.
+	switch rng.IntN(6) {
+	case 0:
+		fmt.Fprintf(&b, "%s công khai nội dung sau theo văn bản số %s ngày %s.\n", ag.Name, number, pub.Format("02/01/2006"))
+	case 1:
+		fmt.Fprintf(&b, "Căn cứ %s, %s thông báo đến nhân dân trên địa bàn %s.\n", art.Law, ag.ShortName, where)
+	case 2:
+		fmt.Fprintf(&b, "Thực hiện %s, %s đăng tải để người dân được biết và góp ý.\n", art.Law, ag.ShortName)
+	case 3:
+		fmt.Fprintf(&b, "Ngày %s, %s ban hành văn bản số %s áp dụng tại %s.\n", pub.Format("02/01/2006"), ag.ShortName, number, where)
+	}
 	// A run of the article's clauses, so that a reused article differs in length.
 	cl := art.Clauses
 	if len(cl) > 3 {

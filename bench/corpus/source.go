@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
@@ -60,10 +61,30 @@ func CleanText(s string) string {
 	return norm.NFC.String(s)
 }
 
+var (
+	sourceMu    sync.Mutex
+	sourceCache = map[string]*Source{}
+)
+
 // LoadSource reads the laws in dataDir/vlc/*.txt and the units in
 // dataDir/vn-units-63.json; whatever is missing is replaced by synthetic
 // material generated from seed.
 func LoadSource(dataDir string, seed uint64) (*Source, error) {
+	// Sources are read-only once built: share them between generators.
+	key := fmt.Sprintf("%s\x00%d", dataDir, seed)
+	sourceMu.Lock()
+	defer sourceMu.Unlock()
+	if s, ok := sourceCache[key]; ok {
+		return s, nil
+	}
+	src, err := loadSource(dataDir, seed)
+	if err == nil {
+		sourceCache[key] = src
+	}
+	return src, err
+}
+
+func loadSource(dataDir string, seed uint64) (*Source, error) {
 	src := &Source{}
 	if dataDir != "" {
 		files, _ := filepath.Glob(filepath.Join(dataDir, "vlc", "*.txt"))
