@@ -2,16 +2,14 @@ package feedback
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/congkhai/congkhai/internal/pgtest"
 )
 
 func TestMain(m *testing.M) {
@@ -40,65 +38,8 @@ func (c *clock) Add(d time.Duration) {
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
-func pgBaseDSN() string {
-	if dsn := os.Getenv("CONGKHAI_TEST_PG"); dsn != "" {
-		return dsn
-	}
-	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-}
-
-var pgCheck = sync.OnceValue(func() error {
-	db, err := sql.Open("pgx", pgBaseDSN())
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	return db.PingContext(ctx)
-})
-
-// pgDSN returns the DSN of a fresh schema, dropped when the test ends. Without
-// a server the test is skipped, unless CI=true, where it fails.
-func pgDSN(t testing.TB) string {
-	t.Helper()
-	if err := pgCheck(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL at %s: %v", pgBaseDSN(), err)
-		}
-		t.Skipf("PostgreSQL not available at %s: %v", pgBaseDSN(), err)
-	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
-	db, err := sql.Open("pgx", pgBaseDSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		db, err := sql.Open("pgx", pgBaseDSN())
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer db.Close()
-		if _, err := db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(pgBaseDSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+// pgDSN returns the DSN of a fresh schema (see internal/pgtest).
+func pgDSN(t testing.TB) string { return pgtest.DSN(t, "t") }
 
 // testStart is a Monday in an ordinary week.
 var testStart = time.Date(2026, 3, 2, 9, 0, 0, 0, Location)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/congkhai/congkhai/internal/pgtest"
 )
 
 // BenchmarkFeedbackSubmit measures accepted submissions per second through
@@ -18,8 +20,8 @@ func BenchmarkFeedbackSubmit(b *testing.B) {
 		b.Run(db, func(b *testing.B) {
 			dsn := ""
 			if db == "postgres" {
-				if err := pgCheck(); err != nil {
-					b.Skipf("PostgreSQL not available: %v", err)
+				if !pgtest.Available() {
+					b.Skip("PostgreSQL not available")
 				}
 				dsn = pgDSN(b)
 			}

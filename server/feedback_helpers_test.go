@@ -2,9 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"io"
 	"log/slog"
 	"net/http"
@@ -16,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/congkhai/congkhai/internal/pgtest"
 
 	"github.com/congkhai/congkhai/demo"
 	"github.com/congkhai/congkhai/feedback"
@@ -50,58 +49,8 @@ func dialects(t *testing.T, fn func(t *testing.T, dsn string)) {
 	t.Run("postgres", func(t *testing.T) { fn(t, pgDSN(t)) })
 }
 
-func pgBaseDSN() string {
-	if dsn := os.Getenv("CONGKHAI_TEST_PG"); dsn != "" {
-		return dsn
-	}
-	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-}
-
-var pgCheck = sync.OnceValue(func() error {
-	db, err := sql.Open("pgx", pgBaseDSN())
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	return db.PingContext(ctx)
-})
-
-// pgDSN returns the DSN of a fresh schema, dropped at cleanup. Without a
-// server the test is skipped, except in CI where it fails.
-func pgDSN(t testing.TB) string {
-	t.Helper()
-	if err := pgCheck(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL at %s: %v", pgBaseDSN(), err)
-		}
-		t.Skipf("PostgreSQL not available at %s: %v", pgBaseDSN(), err)
-	}
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	schema := "srv_" + hex.EncodeToString(b)
-	db, err := sql.Open("pgx", pgBaseDSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		db.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_, _ = db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-		db.Close()
-	})
-	u, err := url.Parse(pgBaseDSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+// pgDSN returns the DSN of a fresh schema (see internal/pgtest).
+func pgDSN(t testing.TB) string { return pgtest.DSN(t, "srv") }
 
 func newFeedbackEnv(t testing.TB, dsn string, deps func(*Deps)) *fbEnv {
 	t.Helper()

@@ -1,10 +1,6 @@
 package e2e
 
 import (
-	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -13,9 +9,10 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/congkhai/congkhai/internal/pgtest"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx", for the test schemas
 
@@ -174,52 +171,5 @@ func TestFeedbackEndToEnd(t *testing.T) {
 	}
 }
 
-func pgBaseDSN() string {
-	if dsn := os.Getenv("CONGKHAI_TEST_PG"); dsn != "" {
-		return dsn
-	}
-	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-}
-
-var pgCheck = sync.OnceValue(func() error {
-	db, err := sql.Open("pgx", pgBaseDSN())
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	return db.PingContext(ctx)
-})
-
-// pgDSN returns the DSN of a fresh schema for the binary's --db, dropped at
-// cleanup; without PostgreSQL the test is skipped, except in CI.
-func pgDSN(t *testing.T) string {
-	t.Helper()
-	if err := pgCheck(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL at %s: %v", pgBaseDSN(), err)
-		}
-		t.Skipf("PostgreSQL not available at %s: %v", pgBaseDSN(), err)
-	}
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	schema := "e2e_" + hex.EncodeToString(b)
-	db, err := sql.Open("pgx", pgBaseDSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		db.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_, _ = db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-		db.Close()
-	})
-	u, _ := url.Parse(pgBaseDSN())
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+// pgDSN returns the DSN of a fresh schema for the binary's --db (see internal/pgtest).
+func pgDSN(t *testing.T) string { return pgtest.DSN(t, "e2e") }
