@@ -120,6 +120,13 @@ func TestAccessibility(t *testing.T) {
 		{"search", "/search?q=gia+dat+tran+hung+dao", "Trần Hưng Đạo"},
 		{"no results", "/search?q=ngan+sahc", "Có phải bạn muốn tìm"},
 		{"english", "/lang?to=en&next=/co-quan", "Agencies"},
+		{"feedback form", "/lang?to=vi&next=/feedback%3Ftarget%3Dubnd-tinh/cong-van-6733-ubnd-kstt", "Gửi góp ý"},
+		{"published answers", "/hoi-dap", "Hỏi đáp"},
+		{"feedback statistics", "/feedback/stats", "Theo cơ quan"},
+		{"staff login", "/staff/login", "Đăng nhập"},
+		{"email alerts", "/theo-doi?list=/danh-muc/gia-dat", "Bảng giá đất"},
+		{"places", "/dia-ban", "Huyện Cẩm Xuyên"},
+		{"category", "/danh-muc/boi-thuong", "Bồi thường"},
 	}
 	for _, tt := range pages {
 		t.Run(tt.name, func(t *testing.T) {
@@ -198,4 +205,107 @@ func waitSynced(t *testing.T, p *binarytest.Process) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatal("search index not synced after 30 s")
+}
+
+// TestFeedbackInBrowser sends a question through the real form (CSRF cookie and
+// token as a browser handles them) and lands on the tracking page, which passes axe.
+func TestFeedbackInBrowser(t *testing.T) {
+	axe := axeScript(t)
+	ctx := browser(t)
+	p := binarytest.Start(t, "--data", t.TempDir())
+	var url, body, raw string
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(p.URL+"/feedback?target=ubnd-tinh/cong-van-6733-ubnd-kstt"),
+		chromedp.WaitVisible("#f-body"),
+		chromedp.SendKeys("#f-body", "Xin hỏi thời hạn báo cáo kết quả khắc phục theo Công văn 6733 là ngày nào?"),
+		chromedp.Submit("#f-body"),
+		chromedp.WaitVisible("main h1"),
+		chromedp.Location(&url),
+		chromedp.Text("body", &body),
+		chromedp.Evaluate(axe, nil),
+		chromedp.Evaluate(`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => JSON.stringify(r.violations.map(v => v.id + ": " + v.help)))`, &raw, awaitPromise),
+	)
+	if err != nil {
+		t.Fatalf("submit in the browser: %v", err)
+	}
+	if !strings.Contains(url, "/feedback/GY-") {
+		t.Fatalf("after submitting, the browser is at %s\n%s", url, body)
+	}
+	if !strings.Contains(body, "6733") {
+		t.Errorf("tracking page does not show the question")
+	}
+	if raw != "[]" {
+		t.Errorf("tracking page: axe violations %s", raw)
+	}
+}
+
+// TestStaffConsoleInBrowser: a citizen's question reaches the staff console; a
+// staff member logs in, opens it, answers, and every console page passes axe.
+func TestStaffConsoleInBrowser(t *testing.T) {
+	axe := axeScript(t)
+	ctx := browser(t)
+	data := t.TempDir()
+	add := exec.Command(binarytest.Binary(t), "staff", "add", "--data", data, "--email", "canbo@stc.example.vn",
+		"--agency", "ubnd-tinh", "--role", "agency_admin", "--name", "Trần Văn Bình")
+	add.Stdin = strings.NewReader("mat-khau-trinh-duyet-dai\n")
+	if out, err := add.CombinedOutput(); err != nil {
+		t.Fatalf("staff add: %v\n%s", err, out)
+	}
+	p := binarytest.Start(t, "--data", data)
+	check := func(name string) {
+		t.Helper()
+		var raw string
+		if err := chromedp.Run(ctx,
+			chromedp.Evaluate(axe, nil),
+			chromedp.Evaluate(`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => JSON.stringify(r.violations.map(v => v.id + ": " + v.help + " " + v.nodes.map(n => n.html).join(" | "))))`, &raw, awaitPromise),
+		); err != nil {
+			t.Fatalf("%s: axe: %v", name, err)
+		}
+		if raw != "[]" {
+			t.Errorf("%s: axe violations %s", name, raw)
+		}
+	}
+	var body, loc string
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(p.URL+"/feedback?target=ubnd-tinh/cong-van-6733-ubnd-kstt"),
+		chromedp.WaitVisible("#f-body"),
+		chromedp.SendKeys("#f-body", "Đề nghị cho biết đầu mối tiếp nhận báo cáo khắc phục hạn chế cải cách hành chính."),
+		chromedp.Submit("#f-body"),
+		chromedp.WaitVisible("main h1"),
+		chromedp.Navigate(p.URL+"/staff/login"),
+		chromedp.WaitVisible("#f-email"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("login")
+	err = chromedp.Run(ctx,
+		chromedp.SendKeys("#f-email", "canbo@stc.example.vn"),
+		chromedp.SendKeys("#f-password", "mat-khau-trinh-duyet-dai"),
+		chromedp.Submit("#f-password"),
+		chromedp.WaitVisible("main h1"),
+		chromedp.Location(&loc),
+		chromedp.Text("main", &body),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(loc, "/staff/inbox") || !strings.Contains(body, "GY-") {
+		t.Fatalf("after login at %s; inbox:\n%s", loc, body)
+	}
+	check("inbox")
+	err = chromedp.Run(ctx,
+		chromedp.Click(`main a[href^="/staff/s/"]`, chromedp.NodeVisible),
+		chromedp.WaitVisible("main h1"),
+		chromedp.Location(&loc),
+	)
+	if err != nil {
+		t.Fatalf("open the submission: %v", err)
+	}
+	check("submission")
+	err = chromedp.Run(ctx, chromedp.Navigate(p.URL+"/staff/accounts"), chromedp.WaitVisible("main h1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("accounts")
 }
