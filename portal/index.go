@@ -482,9 +482,10 @@ func (p *Portal) datasetDoc(snap *Snapshot, d *content.Dataset) search.Document 
 
 // rowDoc makes one table row searchable: its text cells form the title (a road
 // and its segment, an item of a budget), every cell with its column title forms
-// the body, and a column of communes adds the row's place.
+// the body, the dataset's title its context, and a column of communes adds the
+// row's place.
 func (p *Portal) rowDoc(snap *Snapshot, d *content.Dataset, t *content.Table, r content.Row) search.Document {
-	var title, body []string
+	var title, body, cols []string
 	places := placeLabels(snap.Site, d.Places)
 	for i, v := range r.Cells {
 		if v.Raw == "" || i >= len(t.Columns) {
@@ -492,6 +493,7 @@ func (p *Portal) rowDoc(snap *Snapshot, d *content.Dataset, t *content.Table, r 
 		}
 		col := t.Columns[i]
 		body = append(body, col.Title+": "+v.Raw)
+		cols = append(cols, col.Title, col.Unit)
 		if col.Type == content.TypeText || col.Type == "" {
 			title = append(title, v.Raw)
 			if isPlaceColumn(col) {
@@ -508,11 +510,14 @@ func (p *Portal) rowDoc(snap *Snapshot, d *content.Dataset, t *content.Table, r 
 	}
 	page := (r.N-1)/rowsPerPage + 1
 	return search.Document{
-		ID:        rowID(t.File, r.N),
-		Kind:      "row",
-		URL:       fmt.Sprintf("/%s?bang=%s&trang=%d#r%d", d.Path, t.Name, page, r.N),
-		Title:     tt,
-		Body:      strings.Join(body, "; ") + "\n" + d.Title,
+		ID:    rowID(t.File, r.N),
+		Kind:  "row",
+		URL:   fmt.Sprintf("/%s?bang=%s&trang=%d#r%d", d.Path, t.Name, page, r.N),
+		Title: tt,
+		Body:  strings.Join(body, "; "),
+		// The dataset's title and the column titles help a query find the row
+		// ("giá đất Trần Hưng Đạo") but cannot match it alone ("giá đất").
+		Context:   d.Title + "\n" + strings.Join(cols, " "),
 		Agency:    d.Agency,
 		Category:  string(d.Category),
 		Places:    places,

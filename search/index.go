@@ -20,7 +20,7 @@ import (
 // MappingVersion identifies the index mapping and analysis built by this
 // package. Bump it whenever a field, an analyzer or a token filter changes:
 // an index written with another version is refused with ErrRebuild.
-const MappingVersion = 1
+const MappingVersion = 2
 
 // Sentinel errors; test with errors.Is.
 var (
@@ -93,6 +93,13 @@ type Document struct {
 	Tags      []string  // searched
 	Published time.Time // facet "year", sort by date; zero means undated
 	Parent    string    // optional ID of the parent (a row's dataset), stored
+	// Context is text about where the document sits (a table row's dataset
+	// title and column titles). A query word may be found in it, but at least
+	// one word must be found in the document's own text: "giá đất trần hưng
+	// đạo" finds the rows of Trần Hưng Đạo in a land price table, while "giá
+	// đất" alone does not match every row of every land price table, which
+	// would make broad queries slow and their results useless.
+	Context string
 }
 
 // Index is an open search index. It is safe for concurrent use.
@@ -395,6 +402,7 @@ const (
 	fNumberT   = "number_t" // number split into folded words
 	fExtra     = "extra"    // signer, tags and places as text
 	fExtraF    = "extra_f"
+	fContextF  = "context_f" // Document.Context, folded
 	fPrefix    = "title_p" // edge n-grams of folded title words (Suggest)
 	fTitleKey  = "title_k" // whole folded title as one token (Suggest)
 	fKind      = "kind"
@@ -425,6 +433,7 @@ func (ix *Index) fields(d *Document) map[string]interface{} {
 	put("category", d.Category)
 	put("url", d.URL)
 	put("parent", d.Parent)
+	put("context", d.Context)
 	if ix.suggest == nil || ix.suggest[d.Kind] {
 		put("suggest", d.Title)
 	}
@@ -506,6 +515,8 @@ func newMapping() *mapping.IndexMappingImpl {
 	dm.AddFieldMappingsAt("body", text(fBody, AnalyzerExact, true, false), text(fBodyF, AnalyzerFold, false, true))
 	dm.AddFieldMappingsAt("number", text(fNumber, AnalyzerKey, false, false), text(fNumberT, AnalyzerFold, false, true))
 	dm.AddFieldMappingsAt("extra", text(fExtra, AnalyzerExact, false, true), text(fExtraF, AnalyzerFold, false, true))
+	// Context: folded only, no positions (never in phrases or highlights).
+	dm.AddFieldMappingsAt("context", text(fContextF, AnalyzerFold, false, false))
 	dm.AddFieldMappingsAt("suggest", text(fPrefix, AnalyzerPrefix, false, false), text(fTitleKey, AnalyzerKey, false, false))
 	dm.AddFieldMappingsAt("kind", kw(fKind, true, true))
 	dm.AddFieldMappingsAt("agency", kw(fAgency, true, true))

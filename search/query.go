@@ -301,6 +301,7 @@ const (
 	boostExtraF   = 0.75
 	boostNumberT  = 2.0
 	boostNumber   = 20.0 // the document number typed as a whole
+	boostContext  = 0.3  // a word found only in Document.Context
 	phraseBoost   = 2.0  // multiplier of the field boost for adjacent syllables
 	boostPrefixKW = 5.0  // Suggest: title starts with the prefix
 )
@@ -376,17 +377,28 @@ func buildQuery(p Parsed, filters map[string][]string) (query.Query, error) {
 	bq := bleve.NewBooleanQuery()
 	var must []query.Query
 
-	// Every syllable must match, in any text field, exact or folded.
+	// Every syllable must match, in any text field, exact or folded, or in
+	// the document's context; and at least one in the document's own text.
 	var tokens []string
 	for _, w := range p.Terms {
-		for _, tok := range analyze(w) {
-			tokens = append(tokens, tok)
-			alts := make([]query.Query, 0, len(textFields))
-			for _, fb := range textFields {
-				alts = append(alts, matchQ(tok, fb, false))
-			}
-			must = append(must, bleve.NewDisjunctionQuery(alts...))
+		tokens = append(tokens, analyze(w)...)
+	}
+	ctx := fieldBoost{fContextF, AnalyzerFold, boostContext, false}
+	var own []query.Query
+	for _, tok := range tokens {
+		alts := make([]query.Query, 0, len(textFields)+1)
+		for _, fb := range textFields {
+			q := matchQ(tok, fb, false)
+			alts = append(alts, q)
+			own = append(own, q)
 		}
+		if len(tokens) > 1 {
+			alts = append(alts, matchQ(tok, ctx, false))
+		}
+		must = append(must, bleve.NewDisjunctionQuery(alts...))
+	}
+	if len(tokens) > 1 {
+		must = append(must, bleve.NewDisjunctionQuery(own...))
 	}
 	// Quoted phrases must match as phrases.
 	for _, ph := range p.Phrases {

@@ -440,3 +440,44 @@ func TestSuggestKinds(t *testing.T) {
 		t.Errorf("Suggest(duong) = none, want notices")
 	}
 }
+
+// TestContext: words of a document's context help it match, but never alone.
+func TestContext(t *testing.T) {
+	ix, err := Open(t.TempDir()+"/index", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	docs := []Document{
+		{ID: "r1", Kind: "row", Title: "Thị trấn Cẩm Xuyên – Trần Hưng Đạo – Chợ", Body: "Tên đường: Trần Hưng Đạo; Vị trí 1: 9500", Context: "Bảng giá đất ở huyện Cẩm Xuyên"},
+		{ID: "r2", Kind: "row", Title: "Thị trấn Cẩm Xuyên – Lê Lợi", Body: "Tên đường: Lê Lợi; Vị trí 1: 7300", Context: "Bảng giá đất ở huyện Cẩm Xuyên"},
+		{ID: "n1", Kind: "notice", Title: "Công bố bảng giá đất năm 2026", Body: "Bảng giá đất áp dụng từ ngày 01/01/2026."},
+	}
+	if err := ix.Apply(context.Background(), docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"gia dat tran hung dao", []string{"r1"}},
+		{"giá đất Lê Lợi", []string{"r2"}},
+		{"giá đất", []string{"n1"}},         // the context alone matches nothing
+		{"bang gia dat", []string{"n1"}},    // nor does it for several words
+		{"cam xuyen", []string{"r1", "r2"}}, // own text of both rows
+	}
+	for _, tt := range tests {
+		res, err := ix.Search(context.Background(), Request{Query: tt.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, h := range res.Hits {
+			got = append(got, h.ID)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("Search(%q) = %v, want %v", tt.q, got, tt.want)
+		}
+	}
+}

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -145,11 +147,20 @@ func facetLabel(v *view, key, value string) string {
 
 func (s *Server) searchPage(c echo.Context) error {
 	snap := s.deps.Portal.Snapshot()
+	// Results are cached per index version (popular searches are asked again and
+	// again), never while the index is catching up with the content.
+	ix := s.deps.Portal.IndexStatus()
+	day := startOfDay(s.now())
+	key := "search " + strconv.FormatUint(ix.Version, 10) + " " + s.lang(c) + " " + c.Request().URL.RequestURI()
+	if ix.Synced {
+		if page, ok := s.cache.get(snap.Gen, day, key); ok {
+			return page.write(c, http.StatusOK)
+		}
+	}
 	v := s.newView(c, snap, s.lang(c), s.now())
 	v.Section = "search"
 	v.Title = v.T("search")
 	v.HideHeaderSearch = true
-	c.Response().Header().Set("Cache-Control", "no-cache")
 	data := map[string]any{}
 	v.Data = data
 	p, perr := parseSearch(c.QueryParams())
@@ -182,7 +193,14 @@ func (s *Server) searchPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.HTMLBlob(status, body)
+	if status != http.StatusOK {
+		return c.HTMLBlob(status, body)
+	}
+	page := newCachedPage(body, echo.MIMETextHTMLCharsetUTF8)
+	if ix.Synced && data["Indexing"] == nil {
+		s.cache.put(snap.Gen, day, key, page)
+	}
+	return page.write(c, http.StatusOK)
 }
 
 func (s *Server) fillSearch(v *view, data map[string]any, p searchParams, res *search.Result) {
@@ -256,7 +274,17 @@ func (s *Server) fillSearch(v *view, data map[string]any, p searchParams, res *s
 }
 
 // apiSearch is GET /api/search: the same parameters as /search, as JSON.
+// Answers are cached per index version like the search page.
 func (s *Server) apiSearch(c echo.Context) error {
+	snap := s.deps.Portal.Snapshot()
+	ix := s.deps.Portal.IndexStatus()
+	day := startOfDay(s.now())
+	key := "api " + strconv.FormatUint(ix.Version, 10) + " " + s.lang(c) + " " + c.Request().URL.RequestURI()
+	if ix.Synced {
+		if page, ok := s.cache.get(snap.Gen, day, key); ok {
+			return page.write(c, http.StatusOK)
+		}
+	}
 	p, err := parseSearch(c.QueryParams())
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
@@ -277,7 +305,6 @@ func (s *Server) apiSearch(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	snap := s.deps.Portal.Snapshot()
 	v := s.newView(c, snap, s.lang(c), s.now())
 	type apiHit struct {
 		URL       string  `json:"url"`
@@ -311,7 +338,7 @@ func (s *Server) apiSearch(c echo.Context) error {
 		}
 		facets[key] = fs
 	}
-	return c.JSON(http.StatusOK, map[string]any{
+	body, err := json.Marshal(map[string]any{
 		"query":       p.Q,
 		"filters":     p.Filters,
 		"page":        p.Page,
@@ -321,6 +348,14 @@ func (s *Server) apiSearch(c echo.Context) error {
 		"facets":      facets,
 		"corrections": res.Corrections,
 	})
+	if err != nil {
+		return fmt.Errorf("server: search answer: %w", err)
+	}
+	page := newCachedPage(body, echo.MIMEApplicationJSON)
+	if ix.Synced {
+		s.cache.put(snap.Gen, day, key, page)
+	}
+	return page.write(c, http.StatusOK)
 }
 
 // apiSuggest is GET /api/suggest?q=: titles completing what is typed.

@@ -66,6 +66,7 @@ type Sample struct {
 	Sent      time.Duration // actually sent, from the start
 	Done      time.Duration // completed, from the start
 	Err       bool
+	Unsent    bool // never sent: the run was cut off
 }
 
 // Latency is what a user saw: from due to done.
@@ -79,7 +80,9 @@ func (s Sample) Service() time.Duration { return s.Done - s.Sent }
 type Do func(ctx context.Context, i int) error
 
 // Run runs plan against do and returns every sample, indexed by request.
-// Requests not sent before ctx ends are left out.
+// When ctx ends first (a time cap on an overloaded server), requests not yet
+// sent count as errors that completed at that moment, so that percentiles
+// stay a lower bound of what users would see instead of dropping the worst.
 func Run(ctx context.Context, clk Clock, p Plan, do Do) []Sample {
 	n := p.Requests()
 	conns := max(1, p.Conns)
@@ -107,13 +110,20 @@ func Run(ctx context.Context, clk Clock, p Plan, do Do) []Sample {
 		}(k)
 	}
 	wg.Wait()
-	out := samples[:0]
-	for i, s := range samples {
-		if sent[i] {
-			out = append(out, s)
+	end := clk.Now().Sub(start)
+	for i := range samples {
+		if !sent[i] {
+			samples[i] = Sample{Scheduled: p.Scheduled(i), Sent: end, Done: max(end, p.Scheduled(i)), Err: true, Unsent: true}
 		}
 	}
-	return out
+	return samples
+}
+
+// RunFor is Run with a time cap: the plan's duration times factor plus slack.
+func RunFor(ctx context.Context, clk Clock, p Plan, factor float64, slack time.Duration, do Do) []Sample {
+	ctx, cancel := context.WithTimeout(ctx, time.Duration(float64(p.Duration)*factor)+slack)
+	defer cancel()
+	return Run(ctx, clk, p, do)
 }
 
 // Summary is what a run measured.
@@ -122,6 +132,7 @@ type Summary struct {
 	Achieved   float64 `json:"achieved_rps"` // completed requests over the time to complete them
 	Requests   int     `json:"requests"`
 	Errors     int     `json:"errors"`
+	Unsent     int     `json:"unsent"` // cut off by the time cap (counted in errors too)
 	P50        float64 `json:"p50_ms"`
 	P90        float64 `json:"p90_ms"`
 	P99        float64 `json:"p99_ms"`
@@ -144,6 +155,9 @@ func Summarize(p Plan, samples []Sample) Summary {
 		end = max(end, x.Done)
 		if x.Err {
 			s.Errors++
+		}
+		if x.Unsent {
+			s.Unsent++
 		}
 	}
 	slices.Sort(lat)
@@ -178,9 +192,12 @@ func MaxRate(ctx context.Context, clk Clock, from float64, limit float64, step t
 	var steps []Summary
 	try := func(rate float64) bool {
 		p := Plan{Rate: rate, Duration: step, Conns: conns}
-		s := Summarize(p, Run(ctx, clk, p, do))
+		s := Summarize(p, RunFor(ctx, clk, p, 2, 5*time.Second, do))
 		steps = append(steps, s)
 		pass := ok(s) && ctx.Err() == nil
+		if !pass {
+			return false
+		}
 		if pass && s.Offered > best.Offered {
 			best = s
 		}

@@ -119,3 +119,27 @@ func TestRealClock(t *testing.T) {
 		}
 	}
 }
+
+// A run cut off by its time cap reports the requests it never sent as
+// errors with the latency they had reached, not as missing.
+func TestCutOff(t *testing.T) {
+	p := Plan{Rate: 100, Duration: time.Second, Conns: 2}
+	s := RunFor(context.Background(), RealClock{}, p, 0, 150*time.Millisecond, func(ctx context.Context, i int) error {
+		select {
+		case <-time.After(time.Second):
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	if len(s) != 100 {
+		t.Fatalf("%d samples, want all 100", len(s))
+	}
+	sum := Summarize(p, s)
+	if sum.Errors != 100 || sum.Unsent < 90 {
+		t.Fatalf("summary %+v", sum)
+	}
+	if sum.Max < 100 {
+		t.Fatalf("max latency %v ms, want about the cap", sum.Max)
+	}
+}
