@@ -403,8 +403,8 @@ const (
 	fExtra     = "extra"    // signer, tags and places as text
 	fExtraF    = "extra_f"
 	fContextF  = "context_f" // Document.Context, folded
-	fPrefix    = "title_p" // edge n-grams of folded title words (Suggest)
-	fTitleKey  = "title_k" // whole folded title as one token (Suggest)
+	fPrefix    = "title_p"   // edge n-grams of folded title words (Suggest)
+	fTitleKey  = "title_k"   // whole folded title as one token (Suggest)
 	fKind      = "kind"
 	fAgency    = "agency"
 	fCategory  = "category"
