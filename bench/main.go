@@ -378,7 +378,7 @@ func measurePoint(ctx context.Context, m mode, bin string, c *corpus.Corpus, dir
 	if dur > 0 {
 		qs := c.Mix(300)
 		warmPortal(ctx, srv, qs)
-		s := portalLoad(ctx, srv, qs, load.Plan{Rate: m.rate, Duration: dur, Conns: 32})
+		s := portalLoad(ctx, srv, qs, load.Plan{Rate: m.rate, Duration: dur, Conns: 32}, false)
 		pt.Search = s
 		log.Printf("[%d notices] search at %.0f/s: p50 %.2f ms, p99 %.2f ms", pt.Notices, m.rate, s.P50, s.P99)
 	}
@@ -409,24 +409,43 @@ func searchURL(srv *server, q string) string {
 	return srv.base + "/api/search?q=" + urlQuery(q)
 }
 
+// runNonce makes cache-busting URLs unique to this run.
+var runNonce = strconv.FormatInt(time.Now().UnixNano()%1e9, 36)
+
+// uncachedURL is searchURL with a parameter the portal ignores but its
+// answer cache keys on, so that every request runs the search itself.
+func uncachedURL(srv *server, q string, i int) string {
+	return searchURL(srv, q) + "&nc=" + runNonce + strconv.Itoa(i)
+}
+
 func urlQuery(q string) string {
 	return strings.ReplaceAll(url.QueryEscape(q), "+", "%20")
 }
 
+// warmPortal runs every distinct query once, past the answer cache: it warms
+// the index (page cache, bleve's caches), not the answers.
 func warmPortal(ctx context.Context, srv *server, qs []corpus.Query) {
 	seen := map[string]bool{}
-	for _, q := range qs {
+	for i, q := range qs {
 		if !seen[q.Text] {
 			seen[q.Text] = true
-			_ = get(ctx, searchURL(srv, q.Text))
+			_ = get(ctx, uncachedURL(srv, q.Text, -1-i))
 		}
 	}
 }
 
-func portalLoad(ctx context.Context, srv *server, qs []corpus.Query, p load.Plan) load.Summary {
+// portalLoad runs qs on the plan. cached=false puts every request past the
+// portal's answer cache (the engine's own latency, comparable with
+// PostgreSQL); cached=true sends the queries as users type them, so Zipf
+// repeats are answered from the cache.
+func portalLoad(ctx context.Context, srv *server, qs []corpus.Query, p load.Plan, cached bool) load.Summary {
 	var failed atomic.Int64
 	samples := load.RunFor(ctx, load.RealClock{}, p, 2, 20*time.Second, func(ctx context.Context, i int) error {
-		err := get(ctx, searchURL(srv, qs[i%len(qs)].Text))
+		u := uncachedURL(srv, qs[i%len(qs)].Text, i)
+		if cached {
+			u = searchURL(srv, qs[i%len(qs)].Text)
+		}
+		err := get(ctx, u)
 		if err != nil && ctx.Err() == nil && failed.Add(1) == 1 {
 			log.Printf("search error: %v", err)
 		}
@@ -468,14 +487,19 @@ func measureMain(ctx context.Context, o options, m mode, res *Results, pt *Scale
 	// The portal: the mix at the fixed rate.
 	log.Printf("search mix at %.0f/s for %v (load %.2f)", m.rate, m.latDur, loadAvg())
 	warmPortal(ctx, srv, mix)
-	ps := portalLoad(ctx, srv, mix, plan)
+	ps := portalLoad(ctx, srv, mix, plan, false)
 	pt.Search = ps
 	res.Raw["portal_mix"] = ps
 	log.Printf("portal: p50 %.2f p90 %.2f p99 %.2f ms (service p99 %.2f)", ps.P50, ps.P90, ps.P99, ps.ServiceP99)
 	bp := load.Plan{Rate: 5, Duration: m.broadDur, Conns: 8}
-	pb := portalLoad(ctx, srv, broad, bp)
+	pb := portalLoad(ctx, srv, broad, bp, false)
 	res.Raw["portal_broad"] = pb
 	log.Printf("portal broadest: p50 %.2f p99 %.2f ms", pb.P50, pb.P99)
+
+	// As deployed: the same mix as typed, so that repeats hit the answer cache.
+	pc := portalLoad(ctx, srv, mix, plan, true)
+	res.Raw["portal_mix_cached"] = pc
+	log.Printf("portal with its answer cache: p50 %.2f p99 %.2f ms", pc.P50, pc.P99)
 
 	// PostgreSQL on the same corpus and queries.
 	var pg *pgBase
@@ -524,7 +548,7 @@ func measureMain(ctx context.Context, o options, m mode, res *Results, pt *Scale
 		}
 		return f64(v)
 	}
-	note := fmt.Sprintf("%d queries at %.0f/s for %v, 32 connections, latency from the scheduled send time; service-time p99 %.2f ms",
+	note := fmt.Sprintf("%d queries at %.0f/s for %v, 32 connections, every request past the answer cache, latency from the scheduled send time; service-time p99 %.2f ms",
 		ps.Requests, m.rate, m.latDur, ps.ServiceP99)
 	if ps.Errors > 0 {
 		note += fmt.Sprintf("; %d errors (%d never sent: the run hit its time cap, the server could not keep up)", ps.Errors, ps.Unsent)
@@ -533,13 +557,15 @@ func measureMain(ctx context.Context, o options, m mode, res *Results, pt *Scale
 	res.add("search_p90", ps.P90, "ms", pgFig(gs.P90), "PostgreSQL FTS + unaccent", false, "", nil, "")
 	res.add("search_p99", ps.P99, "ms", pgFig(gs.P99), "PostgreSQL FTS + unaccent", false, "≤ 50 ms, and ≥ 2× faster than PostgreSQL",
 		boolp(ps.P99 <= 50 && (pg == nil || gs.P99/ps.P99 >= 2)), "")
+	res.add("search_cached_p99", pc.P99, "ms", pgFig(gs.P99), "PostgreSQL FTS + unaccent (no cache)", false, "", nil,
+		fmt.Sprintf("the mix as typed: first occurrences searched, Zipf repeats answered from the portal's answer cache; p50 %.2f ms", pc.P50))
 	res.add("search_broad_p99", pb.P99, "ms", pgFig(gb.P99), "PostgreSQL FTS + unaccent", false, "≤ 200 ms", boolp(pb.P99 <= 200),
 		fmt.Sprintf("the %d syllables found in most documents (%s…), 5/s", len(broad), joinQ(broad, 5)))
 
 	// Max sustainable rates.
 	log.Printf("max sustainable search rate (load %.2f)", loadAvg())
 	best, steps := load.MaxRate(ctx, load.RealClock{}, 5, 5120, m.stepDur, 64, func(ctx context.Context, i int) error {
-		return get(ctx, searchURL(srv, mix[i%len(mix)].Text))
+		return get(ctx, uncachedURL(srv, mix[i%len(mix)].Text, 1_000_000+i))
 	}, sustainable)
 	res.Raw["portal_max_steps"] = steps
 	var pgBest load.Summary

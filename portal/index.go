@@ -492,14 +492,17 @@ func (p *Portal) rowDoc(snap *Snapshot, d *content.Dataset, t *content.Table, r 
 			continue
 		}
 		col := t.Columns[i]
-		body = append(body, col.Title+": "+v.Raw)
 		cols = append(cols, col.Title, col.Unit)
 		if col.Type == content.TypeText || col.Type == "" {
+			// Text cells are the row's title; not repeated in the body, which
+			// would double the index for nothing.
 			title = append(title, v.Raw)
 			if isPlaceColumn(col) {
 				places = append(places, v.Raw)
 			}
+			continue
 		}
+		body = append(body, col.Title+": "+v.Raw)
 	}
 	tt := strings.Join(title, " – ")
 	if len([]rune(tt)) > 200 {

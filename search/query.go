@@ -302,6 +302,7 @@ const (
 	boostNumberT  = 2.0
 	boostNumber   = 20.0 // the document number typed as a whole
 	boostContext  = 0.3  // a word found only in Document.Context
+	boostEntry    = 3.0  // words found both in the context and in the document's own text
 	phraseBoost   = 2.0  // multiplier of the field boost for adjacent syllables
 	boostPrefixKW = 5.0  // Suggest: title starts with the prefix
 )
@@ -397,8 +398,19 @@ func buildQuery(p Parsed, filters map[string][]string) (query.Query, error) {
 		}
 		must = append(must, bleve.NewDisjunctionQuery(alts...))
 	}
+	var ctxBonus query.Query
 	if len(tokens) > 1 {
 		must = append(must, bleve.NewDisjunctionQuery(own...))
+		// A document found both through its context and its own text is an
+		// entry of the table the query describes ("giá đất" + "Trần Hưng Đạo"):
+		// it ranks ahead of texts that merely mention the same words.
+		var inCtx []query.Query
+		for _, tok := range tokens {
+			inCtx = append(inCtx, matchQ(tok, ctx, false))
+		}
+		cq := bleve.NewConjunctionQuery(bleve.NewDisjunctionQuery(inCtx...), bleve.NewDisjunctionQuery(own...))
+		cq.SetBoost(boostEntry)
+		ctxBonus = cq
 	}
 	// Quoted phrases must match as phrases.
 	for _, ph := range p.Phrases {
@@ -429,6 +441,21 @@ func buildQuery(p Parsed, filters map[string][]string) (query.Query, error) {
 				should = append(should, matchQ(text, fb, true))
 			}
 		}
+	}
+	// Bonus for each pair of adjacent words in a title: "gia dat tran hung dao"
+	// favours a title with "Trần Hưng Đạo" over a long text where the five
+	// syllables are scattered. Titles only: pairs in bodies would cost a phrase
+	// query over every long text for little gain.
+	if len(tokens) > 2 {
+		for i := 0; i+1 < len(tokens); i++ {
+			pair := tokens[i] + " " + tokens[i+1]
+			should = append(should,
+				matchQ(pair, fieldBoost{fTitle, AnalyzerExact, boostTitle, true}, true),
+				matchQ(pair, fieldBoost{fTitleF, AnalyzerFold, boostTitleF, true}, true))
+		}
+	}
+	if ctxBonus != nil {
+		should = append(should, ctxBonus)
 	}
 	// Bonus for a document number typed as a whole ("12/QĐ-UBND").
 	for _, w := range p.Terms {
