@@ -1000,7 +1000,7 @@ func parseNotice(p string, fm *frontMatter, unsafe bool) (*parsedFile, []Problem
 	if err != nil {
 		return nil, []Problem{{Line: fm.bodyLine, Msg: err.Error()}}
 	}
-	n.Body, n.HTML, n.Text, n.Headings = string(body), r.html, r.text, r.headings
+	n.HTML, n.Text, n.Headings = r.html, r.text, r.headings
 	n.Summary = strings.Join(strings.Fields(meta.Summary), " ")
 	if n.Summary == "" {
 		n.Summary = summarize(r.firstPara, 300)
@@ -1088,7 +1088,7 @@ func parseDataset(p string, fm *frontMatter, unsafe bool) (*parsedFile, []Proble
 	if err != nil {
 		return nil, []Problem{{Line: fm.bodyLine, Msg: err.Error()}}
 	}
-	ds.Body, ds.HTML, ds.Text = string(body), r.html, r.text
+	ds.HTML, ds.Text = r.html, r.text
 	ds.Summary = strings.Join(strings.Fields(meta.Summary), " ")
 	if ds.Summary == "" {
 		ds.Summary = summarize(r.firstPara, 300)

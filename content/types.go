@@ -176,12 +176,13 @@ type Notice struct {
 	Attachments []Attachment
 	Related     []string       // notice or dataset paths
 	Comment     *CommentWindow // non-nil for drafts open (or once open) for comment
-	Body        string         // markdown source
-	HTML        template.HTML  // rendered body
-	Text        string         // plain text of the body (for search and summaries)
-	Headings    []Heading
-	Source      string // path of the .md file in the content folder
-	Hash        string // hex sha256 of the file bytes
+	// The markdown source is not kept in memory (a province has tens of
+	// thousands of notices): the file is the source, HTML and Text what is used.
+	HTML     template.HTML // rendered body
+	Text     string        // plain text of the body (for search and summaries)
+	Headings []Heading
+	Source   string // path of the .md file in the content folder
+	Hash     string // hex sha256 of the file bytes
 }
 
 // CommentWindow is when a draft accepts comments (both ends inclusive, local time).
@@ -233,7 +234,6 @@ type Dataset struct {
 	Tags        []string
 	Columns     []Column // declared columns, matched to tables by Name
 	Tables      []*Table // sorted by name
-	Body        string
 	HTML        template.HTML
 	Text        string
 	IndexSource string // path of index.md
