@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"io"
 	"io/fs"
@@ -16,6 +17,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/labstack/echo/v4"
 
 	"github.com/congkhai/congkhai/demo"
 	"github.com/congkhai/congkhai/portal"
@@ -284,4 +287,42 @@ func firstDiff(a, b string) string {
 		}
 	}
 	return ""
+}
+
+// TestInternalErrorPage: an unexpected error becomes a kind Vietnamese page with
+// the request id; the cause goes to the log, never to the visitor.
+func TestInternalErrorPage(t *testing.T) {
+	var logs strings.Builder
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	p, err := portal.Open(context.Background(), portal.Config{Content: demo.FS(), Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	th, _ := themes.Load("")
+	s, err := New(Deps{Log: log, Portal: p, Theme: th})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		fail func() error
+	}{
+		{"error", func() error { return errors.New("database password is hunter2") }},
+		{"panic", func() error { panic("database password is hunter2") }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s.e.GET("/loi-"+tt.name, func(c echo.Context) error { return tt.fail() })
+			rec := do(t, s, request{url: "/loi-" + tt.name})
+			body := rec.Body.String()
+			if rec.Code != 500 || !strings.Contains(body, "Đã có lỗi xảy ra") || !strings.Contains(body, "Mã yêu cầu") {
+				t.Errorf("GET /loi-%s = %d\n%.300s", tt.name, rec.Code, body)
+			}
+			if strings.Contains(body, "hunter2") {
+				t.Error("the internal error reached the visitor")
+			}
+			if !strings.Contains(logs.String(), "hunter2") {
+				t.Error("the cause was not logged")
+			}
+		})
+	}
 }
