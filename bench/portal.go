@@ -195,6 +195,28 @@ func (s *server) memory() (rss, hwm float64) {
 	return procMem(s.cmd.Process.Pid)
 }
 
+// memorySplit reads RssAnon (heap, stacks) and RssFile (mapped files such as
+// the index segments, reclaimable by the kernel) in MB.
+func (s *server) memorySplit() (anon, file float64) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		return 0, 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 2 {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			switch f[0] {
+			case "RssAnon:":
+				anon = kb / 1024
+			case "RssFile:":
+				file = kb / 1024
+			}
+		}
+	}
+	return anon, file
+}
+
 func procMem(pid int) (rss, hwm float64) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {

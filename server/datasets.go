@@ -236,7 +236,7 @@ func (s *Server) download(c echo.Context) error {
 // already sent, so the client sees a truncated file rather than an error page.
 func (s *Server) streamErr(c echo.Context, t *content.Table, err error) error {
 	if err != nil {
-		s.log.Error("table download interrupted", "file", t.File, "err", err, "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+		s.log.Error("table download interrupted", "file", t.File, "err", err, "request_id", requestID(c))
 	}
 	return nil
 }

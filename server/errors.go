@@ -26,7 +26,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 			msg = m
 		}
 	}
-	rid := c.Response().Header().Get(echo.HeaderXRequestID)
+	rid := requestID(c)
+	c.Response().Header().Set(echo.HeaderXRequestID, rid)
 	if code >= 500 {
 		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "status", code, "err", err, "request_id", rid)
 	}
@@ -110,7 +111,7 @@ func (s *Server) requestLogger() echo.MiddlewareFunc {
 			}
 			s.log.Log(req.Context(), lvl, "request", "method", req.Method, "path", req.URL.Path,
 				"status", res.Status, "bytes", res.Size, "took_ms", float64(time.Since(start).Microseconds())/1000,
-				"request_id", res.Header().Get(echo.HeaderXRequestID))
+				"request_id", requestID(c))
 			return nil
 		}
 	}

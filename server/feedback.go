@@ -239,7 +239,7 @@ func (s *Server) feedbackSubmit(c echo.Context) error {
 		CSRF: csrfToken(c),
 	}
 	if c.FormValue(honeypotField) != "" {
-		s.log.Info("feedback refused: honeypot filled", "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+		s.log.Info("feedback refused: honeypot filled", "request_id", requestID(c))
 		t, _, _ := resolveTarget(snap, f.Target, f.Agency)
 		f.fill(snap, t, s.now())
 		f.Errors = map[string]string{honeypotField: "Vui lòng để trống ô này."}

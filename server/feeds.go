@@ -760,6 +760,10 @@ func (cf *cachedFeed) write(c echo.Context) error {
 			return c.NoContent(http.StatusNotModified)
 		}
 	}
+	if !strings.Contains(req.Header.Get(echo.HeaderAcceptEncoding), "gzip") {
+		// One write for the body rather than 2 KB chunks (see cachedPage.write).
+		c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(cf.body)))
+	}
 	return c.Blob(http.StatusOK, cf.header.Get(echo.HeaderContentType), cf.body)
 }
 

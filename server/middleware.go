@@ -14,13 +14,13 @@ import (
 const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
 	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-// baseHeaders are set on every response. The keys are already canonical, so they
+// baseHeaders are set on every response. (No X-Frame-Options: the policy's
+// frame-ancestors 'none' replaces it in every browser that still gets updates.) The keys are already canonical, so they
 // are assigned without Header.Set's canonicalisation, and the value slices are
 // shared (net/http only reads them).
 var baseHeaders = map[string][]string{
 	"Content-Security-Policy":    {contentSecurityPolicy},
 	"X-Content-Type-Options":     {"nosniff"},
-	"X-Frame-Options":            {"DENY"},
 	"Referrer-Policy":            {"strict-origin-when-cross-origin"},
 	"Permissions-Policy":         {"camera=(), microphone=(), geolocation=()"},
 	"Cross-Origin-Opener-Policy": {"same-origin"},
@@ -51,6 +51,23 @@ func newRequestIDs() *requestIDs {
 
 func (r *requestIDs) next() string {
 	return r.prefix + "-" + strconv.FormatUint(r.n.Add(1), 36)
+}
+
+// middleware gives every request an id, for the log and for error pages (where
+// it is also sent as X-Request-Id); successful answers do not carry it.
+func (r *requestIDs) middleware(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Set(requestIDKey, r.next())
+		return next(c)
+	}
+}
+
+const requestIDKey = "request_id"
+
+// requestID is the id the middleware gave the request ("" outside it).
+func requestID(c echo.Context) string {
+	id, _ := c.Get(requestIDKey).(string)
+	return id
 }
 
 func stack() string { return string(debug.Stack()) }

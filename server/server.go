@@ -78,7 +78,7 @@ func New(d Deps) (*Server, error) {
 	e.HTTPErrorHandler = s.handleError
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
 	ids := newRequestIDs()
-	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: ids.next}))
+	e.Use(ids.middleware)
 	e.Use(s.recoverer())
 	e.Use(s.requestLogger())
 	e.Use(securityHeaders)

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -87,6 +88,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	start := time.Now()
+	if os.Getenv("GOGC") == "" {
+		// Pages are served from memory and allocate little that lives; a GC
+		// every 200% of growth instead of 100% halves its share of a busy CPU.
+		debug.SetGCPercent(200)
+	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 

@@ -70,7 +70,7 @@ func TestSecurityHeaders(t *testing.T) {
 	for h, want := range map[string]string{
 		"Content-Security-Policy": "default-src 'self'",
 		"X-Content-Type-Options":  "nosniff",
-		"X-Frame-Options":         "DENY",
+		"Referrer-Policy":         "strict-origin-when-cross-origin",
 		"Content-Type":            "text/html; charset=UTF-8",
 	} {
 		if got := res.Header.Get(h); !strings.Contains(got, want) {
