@@ -129,6 +129,8 @@ type agencyDir struct {
 // parsedFile is the parse of one markdown file, before references are resolved.
 type parsedFile struct {
 	hash    string
+	size    int64     // of the file when it was read
+	modTime time.Time // idem; zero for file systems without times (embed)
 	unsafe  bool
 	agency  *Agency
 	notice  *Notice
@@ -643,6 +645,17 @@ func mediaType(name string) string {
 func pathBase(p string) string { return path.Base(p) }
 func pathExt(p string) string  { return path.Ext(p) }
 
+// sameTable reports whether the file at p, of the same size and time as old, is
+// old. With times, size and time decide (hashing a table of a million rows on
+// every reload would make every edit wait for it); without (embed), the hash.
+func (l *loader) sameTable(p string, info fs.FileInfo, old *Table) bool {
+	if !info.ModTime().IsZero() {
+		return true
+	}
+	h, err := hashFile(l.fsys, p)
+	return err == nil && h == old.Hash
+}
+
 // Markdown files.
 
 // parseFile reads and parses one markdown file. It returns the entry to use: the new
@@ -653,6 +666,14 @@ func (l *loader) parseFile(m *mdFile, unsafe bool) *parsedFile {
 	if l.prev != nil {
 		// An entry rendered with the other markdown mode is only a fallback.
 		last = l.prev.parsed[m.path]
+	}
+	// Unchanged size and time: reuse without reading. A reload after one edit
+	// then reads one file, not the whole folder (tens of thousands of notices).
+	st, err := fs.Stat(l.fsys, m.path)
+	if err == nil && last != nil && last.unsafe == unsafe && !st.ModTime().IsZero() &&
+		last.size == st.Size() && last.modTime.Equal(st.ModTime()) {
+		m.reused = true
+		return last
 	}
 	b, err := fs.ReadFile(l.fsys, m.path)
 	if err != nil {
@@ -678,6 +699,9 @@ func (l *loader) parseFile(m *mdFile, unsafe bool) *parsedFile {
 	}
 	pf.hash = hash
 	pf.unsafe = unsafe
+	if st != nil {
+		pf.size, pf.modTime = st.Size(), st.ModTime()
+	}
 	return pf
 }
 
@@ -1171,13 +1195,11 @@ func (l *loader) loadTable(p string, decl declaredColumns) *Table {
 		return nil
 	}
 	if l.prev != nil {
-		if old := l.prev.tables[p]; old != nil && old.Size == info.Size() && old.ModTime.Equal(info.ModTime()) && old.src.scan != nil && old.src.scan.declSig == decl.signature() {
-			if h, err := hashFile(l.fsys, p); err == nil && h == old.Hash {
-				t := *old
-				t.src.fsys = l.fsys
-				l.add(old.src.scan.problems...)
-				return &t
-			}
+		if old := l.prev.tables[p]; old != nil && old.Size == info.Size() && old.ModTime.Equal(info.ModTime()) && old.src.scan != nil && old.src.scan.declSig == decl.signature() && l.sameTable(p, info, old) {
+			t := *old
+			t.src.fsys = l.fsys
+			l.add(old.src.scan.problems...)
+			return &t
 		}
 	}
 	t, err := scanTable(l.ctx, l.fsys, p, info, decl)

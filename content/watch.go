@@ -19,8 +19,10 @@ import (
 // folders that changed, once per burst of changes: after debounce without a new event
 // (at most 10×debounce after the first). Dot-files, "_"-files other than _agency.md,
 // and editor backup and temporary files are ignored. A path "." means the watcher lost
-// events and the whole folder should be reloaded. onChange runs on Watch's goroutine;
-// calls never overlap.
+// events and the whole folder should be reloaded; it is also the first call, made
+// once the watches are in place, so that a change made between the caller's first
+// load and the start of the watch is not missed. onChange runs on Watch's
+// goroutine; calls never overlap.
 //
 // Watch returns nil when ctx is done, or an error (prefixed "content: watch") if the
 // watcher cannot be started or fails.
@@ -37,6 +39,7 @@ func Watch(ctx context.Context, dir string, debounce time.Duration, onChange fun
 	if err := addTree(w, dir, dir, nil); err != nil {
 		return fmt.Errorf("content: watch %s: %w", dir, err)
 	}
+	onChange([]string{"."})
 	pending := map[string]bool{}
 	var timer *time.Timer
 	var timerC <-chan time.Time

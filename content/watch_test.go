@@ -41,7 +41,15 @@ func TestWatch(t *testing.T) {
 			t.Errorf("Watch did not return after cancel")
 		}
 	})
-	time.Sleep(200 * time.Millisecond) // let the watches be added
+	// The first call says the watches are in place.
+	select {
+	case first := <-changes:
+		if len(first) != 1 || first[0] != "." {
+			t.Fatalf("first change = %q, want [.]", first)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no first call from Watch")
+	}
 
 	// wait collects batches until every wanted path has been seen.
 	wait := func(name string, want ...string) {
