@@ -219,7 +219,7 @@ func TestFeedbackInBrowser(t *testing.T) {
 		chromedp.WaitVisible("#f-body"),
 		chromedp.SendKeys("#f-body", "Xin hỏi thời hạn báo cáo kết quả khắc phục theo Công văn 6733 là ngày nào?"),
 		chromedp.Submit("#f-body"),
-		chromedp.WaitVisible("main h1"),
+		chromedp.WaitVisible(".fb-code"), // only on the tracking page
 		chromedp.Location(&url),
 		chromedp.Text("body", &body),
 		chromedp.Evaluate(axe, nil),
@@ -271,7 +271,7 @@ func TestStaffConsoleInBrowser(t *testing.T) {
 		chromedp.WaitVisible("#f-body"),
 		chromedp.SendKeys("#f-body", "Đề nghị cho biết đầu mối tiếp nhận báo cáo khắc phục hạn chế cải cách hành chính."),
 		chromedp.Submit("#f-body"),
-		chromedp.WaitVisible("main h1"),
+		chromedp.WaitVisible(".fb-code"), // only on the tracking page
 		chromedp.Navigate(p.URL+"/staff/login"),
 		chromedp.WaitVisible("#f-email"),
 	)
@@ -283,7 +283,7 @@ func TestStaffConsoleInBrowser(t *testing.T) {
 		chromedp.SendKeys("#f-email", "canbo@stc.example.vn"),
 		chromedp.SendKeys("#f-password", "mat-khau-trinh-duyet-dai"),
 		chromedp.Submit("#f-password"),
-		chromedp.WaitVisible("main h1"),
+		chromedp.WaitVisible(`main a[href^="/staff/s/"]`), // only in the inbox
 		chromedp.Location(&loc),
 		chromedp.Text("main", &body),
 	)
@@ -296,14 +296,14 @@ func TestStaffConsoleInBrowser(t *testing.T) {
 	check("inbox")
 	err = chromedp.Run(ctx,
 		chromedp.Click(`main a[href^="/staff/s/"]`, chromedp.NodeVisible),
-		chromedp.WaitVisible("main h1"),
+		chromedp.WaitVisible("#s-reply"), // only on a submission's page
 		chromedp.Location(&loc),
 	)
 	if err != nil {
 		t.Fatalf("open the submission: %v", err)
 	}
 	check("submission")
-	err = chromedp.Run(ctx, chromedp.Navigate(p.URL+"/staff/accounts"), chromedp.WaitVisible("main h1"))
+	err = chromedp.Run(ctx, chromedp.Navigate(p.URL+"/staff/accounts"), chromedp.WaitVisible("#acc-add"))
 	if err != nil {
 		t.Fatal(err)
 	}
