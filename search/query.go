@@ -391,7 +391,12 @@ func buildQuery(p Parsed, filters map[string][]string) (query.Query, error) {
 		for _, fb := range textFields {
 			q := matchQ(tok, fb, false)
 			alts = append(alts, q)
-			own = append(own, q)
+			// The own-text condition needs only the folded fields: whatever
+			// matches exactly also matches folded, and half the fields is half
+			// the postings to walk.
+			if fb.analyzer == AnalyzerFold {
+				own = append(own, q)
+			}
 		}
 		if len(tokens) > 1 {
 			alts = append(alts, matchQ(tok, ctx, false))
