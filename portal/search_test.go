@@ -106,6 +106,7 @@ func TestRanking(t *testing.T) {
 		{q: "buoi phuc trach", top3: []string{"row~Bưởi Phúc Trạch"}},
 		{q: "bưởi phúc trạch", top3: []string{"row~Bưởi Phúc Trạch"}},
 		{q: "thu hoi dat DT.550", top3: []string{thuHoiDT550}},
+		{q: "thu hoi dat DT550", top3: []string{thuHoiDT550}},
 		{q: "ĐT.550", top3: []string{thuHoiDT550}},
 		// Land-use plan.
 		{q: "ke hoach su dung dat 2026 cam xuyen", top3: []string{khsdd}},

@@ -32,9 +32,10 @@ const (
 	// 1..maxPrefix runes, for title autocomplete.
 	AnalyzerPrefix = "vi_prefix"
 
-	filterNFC  = "vi_nfc"
-	filterFold = "vi_diacritics"
-	filterEdge = "vi_edge"
+	filterNFC   = "vi_nfc"
+	filterFold  = "vi_diacritics"
+	filterEdge  = "vi_edge"
+	filterSplit = "vi_split_alnum"
 )
 
 // maxPrefix is the longest syllable prefix indexed for autocomplete; a
@@ -55,7 +56,10 @@ func init() {
 		return edgengram.NewEdgeNgramFilter(edgengram.FRONT, 1, maxPrefix), nil
 	}))
 	must(registry.RegisterAnalyzer(AnalyzerExact, analyzerOf(unicodetok.Name, lowercase.Name, filterNFC)))
-	must(registry.RegisterAnalyzer(AnalyzerFold, analyzerOf(unicodetok.Name, lowercase.Name, filterFold)))
+	must(registry.RegisterTokenFilter(filterSplit, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+		return splitFilter{}, nil
+	}))
+	must(registry.RegisterAnalyzer(AnalyzerFold, analyzerOf(unicodetok.Name, lowercase.Name, filterSplit, filterFold)))
 	must(registry.RegisterAnalyzer(AnalyzerKey, analyzerOf(single.Name, lowercase.Name, filterFold)))
 	must(registry.RegisterAnalyzer(AnalyzerPrefix, analyzerOf(unicodetok.Name, lowercase.Name, filterFold, filterEdge)))
 }
@@ -109,6 +113,71 @@ func (foldFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 		t.Term = foldBytes(t.Term)
 	}
 	return in
+}
+
+// splitFilter splits tokens where letters meet digits, so that road and
+// route codes match however they are typed: the tokenizer reads "ĐT.550" as
+// "đt" "550" but "DT550" as one token, and "QL1A" as one but "QL 1A" as two.
+// After the split all of them are "dt" "550" and "ql" "1" "a". Positions are
+// renumbered so that phrases still work. It runs before folding, while the
+// term's bytes still match the original text's, so offsets stay exact.
+type splitFilter struct{}
+
+func (splitFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+	mixed := false
+	for _, t := range in {
+		if hasLetterDigit(t.Term) {
+			mixed = true
+			break
+		}
+	}
+	if !mixed {
+		return in
+	}
+	out := make(analysis.TokenStream, 0, len(in)+4)
+	pos := 0
+	lastPos := -1
+	for _, t := range in {
+		if t.Position != lastPos {
+			pos++ // tokens sharing a position (none today) keep sharing it
+			lastPos = t.Position
+		}
+		if !hasLetterDigit(t.Term) {
+			t.Position = pos
+			out = append(out, t)
+			continue
+		}
+		start := 0
+		for i, r := range string(t.Term) {
+			if i > 0 && isDigit(r) != isDigit(lastRune(t.Term[:i])) {
+				out = append(out, &analysis.Token{Term: t.Term[start:i], Start: t.Start + start, End: t.Start + i, Position: pos, Type: t.Type})
+				pos++
+				start = i
+			}
+		}
+		out = append(out, &analysis.Token{Term: t.Term[start:], Start: t.Start + start, End: t.End, Position: pos, Type: t.Type})
+	}
+	return out
+}
+
+func isDigit(r rune) bool { return '0' <= r && r <= '9' }
+
+func lastRune(b []byte) rune {
+	r, _ := utf8.DecodeLastRune(b)
+	return r
+}
+
+// hasLetterDigit reports whether a token has both a digit and a letter next
+// to each other ("dt550", "1a"), which splitFilter separates.
+func hasLetterDigit(b []byte) bool {
+	prev := rune(-1)
+	for _, r := range string(b) {
+		if prev >= 0 && (isDigit(r) != isDigit(prev)) && (unicode.IsLetter(r) || unicode.IsLetter(prev)) {
+			return true
+		}
+		prev = r
+	}
+	return false
 }
 
 // Fold returns s without Vietnamese (or any other combining) diacritics and

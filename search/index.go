@@ -20,7 +20,7 @@ import (
 // MappingVersion identifies the index mapping and analysis built by this
 // package. Bump it whenever a field, an analyzer or a token filter changes:
 // an index written with another version is refused with ErrRebuild.
-const MappingVersion = 2
+const MappingVersion = 3
 
 // Sentinel errors; test with errors.Is.
 var (

@@ -481,3 +481,41 @@ func TestContext(t *testing.T) {
 		}
 	}
 }
+
+// TestRoadCodes: route codes match however they are typed, and highlights
+// still mark the original text.
+func TestRoadCodes(t *testing.T) {
+	ix, err := Open(t.TempDir()+"/index", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	docs := []Document{
+		{ID: "a", Kind: "notice", Title: "Thu hồi đất nâng cấp ĐT.550", Body: "Đường tỉnh ĐT.550 đoạn Cẩm Quan – Cẩm Thịnh."},
+		{ID: "b", Kind: "notice", Title: "Mở rộng QL1A qua thị trấn", Body: "Quốc lộ 1A, km 512."},
+		{ID: "c", Kind: "notice", Title: "Sửa chữa cầu", Body: "Cầu trên đường 550 người dân thường đi."},
+	}
+	if err := ix.Apply(context.Background(), docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		q    string
+		want string
+	}{
+		{"DT550", "a"}, {"ĐT.550", "a"}, {"dt 550", "a"}, {"ĐT550", "a"},
+		{"QL1A", "b"}, {"ql 1a", "b"}, {"QL 1 A", "b"},
+	}
+	for _, tt := range tests {
+		res, err := ix.Search(context.Background(), Request{Query: tt.q, Highlight: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) == 0 || res.Hits[0].ID != tt.want {
+			t.Errorf("Search(%q): first hit %v, want %s", tt.q, res.Hits, tt.want)
+			continue
+		}
+		if tt.want == "a" && !strings.Contains(res.Hits[0].TitleHTML, "<mark>ĐT</mark>") {
+			t.Errorf("Search(%q): title %q does not mark ĐT", tt.q, res.Hits[0].TitleHTML)
+		}
+	}
+}
