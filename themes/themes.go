@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"sort"
 	"strings"
 )
 
@@ -130,5 +131,7 @@ func (l layered) ReadDir(name string) ([]fs.DirEntry, error) {
 	if terr != nil && berr != nil {
 		return nil, berr
 	}
+	// fs.ReadDirFS promises entries sorted by name.
+	sort.Slice(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
 	return out, nil
 }
