@@ -64,6 +64,16 @@ type Options struct {
 	// "notice" and "dataset", so that millions of table rows do not bloat
 	// the autocomplete field). Nil means every kind.
 	SuggestKinds []string
+	// ExactLimit is the largest number of matches that bleve ranks in
+	// full (default 2000); above it a pre-score picks the candidates (see
+	// fast.go). Tests lower it to exercise the bounded path.
+	ExactLimit int
+	// CostLimit is the number of postings a query may make bleve walk
+	// (default 150,000); costlier queries are ranked by the bounded path
+	// itself (see own.go). Tests lower it to exercise that path.
+	CostLimit int
+
+	noFast bool // tests: bleve's own path only, the reference of fast.go
 }
 
 func (o Options) withDefaults() Options {
@@ -72,6 +82,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.LockTimeout <= 0 {
 		o.LockTimeout = 2 * time.Second
+	}
+	if o.CostLimit <= 0 {
+		o.CostLimit = defaultCostLimit
+	}
+	if o.ExactLimit <= 0 {
+		o.ExactLimit = defaultExactLimit
 	}
 	return o
 }
@@ -111,6 +127,7 @@ type Index struct {
 	dir     string
 	opts    Options
 	suggest map[string]bool // nil: every kind feeds Suggest
+	fwd     facetCache      // facet forward index per segment
 }
 
 // Open opens the index in dir, creating it (and dir) if missing.

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html"
 	"slices"
@@ -588,21 +589,17 @@ func (ix *Index) search(ctx context.Context, p Parsed, r Request) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
-	req := bleve.NewSearchRequestOptions(q, r.Size, r.From, false)
-	req.Fields = storedFields
-	if r.Highlight {
-		req.Fields = append(slices.Clip(req.Fields), fBody)
-		req.IncludeLocations = true
-	}
-	switch r.Sort {
-	case "", "relevance":
-		// bleve's default order. A tie-breaker such as -published would read
-		// doc values for every match, not only the top ones: +40% per query.
-	case "date":
-		req.SortBy([]string{"-" + fPublished, "-_score"}) // ties: index order, stable across pages
-	default:
+	if r.Sort != "" && r.Sort != "relevance" && r.Sort != "date" {
 		return nil, badQuery("unknown sort %q (relevance or date)", r.Sort)
 	}
+	if !ix.opts.noFast {
+		res, err := ix.fastSearch(ctx, p, r, q)
+		if !errors.Is(err, errNoFastPath) {
+			return res, err
+		}
+	}
+	req := bleve.NewSearchRequestOptions(q, r.Size, r.From, false)
+	ix.prepare(req, r)
 	if r.Facets {
 		for name, field := range facetFields {
 			req.AddFacet(name, bleve.NewFacetRequest(field, facetSize))
@@ -638,6 +635,20 @@ func (ix *Index) search(ctx context.Context, p Parsed, r Request) (*Result, erro
 		}
 	}
 	return res, nil
+}
+
+// prepare sets the stored fields, highlights and sort of req.
+func (ix *Index) prepare(req *bleve.SearchRequest, r Request) {
+	req.Fields = storedFields
+	if r.Highlight {
+		req.Fields = append(slices.Clip(req.Fields), fBody)
+		req.IncludeLocations = true
+	}
+	if r.Sort == "date" {
+		req.SortBy([]string{"-" + fPublished, "-_score"}) // ties: index order, stable across pages
+	}
+	// Relevance is bleve's default order. A tie-breaker such as -published
+	// would read doc values for every match, not only the top ones.
 }
 
 func toHit(dm *bsearch.DocumentMatch, hl bool) Hit {

@@ -1,0 +1,187 @@
+package search
+
+import (
+	"sync"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+// A forward index of the facet fields of one segment: for every document,
+// the number of its value in each facet field. Segments never change once
+// written (deletions are kept aside), so it is built once per segment, from
+// the segment's own postings lists, and dropped when the segment is merged
+// away.
+type segFacets struct {
+	fields []facetColumn
+}
+
+type facetColumn struct {
+	name   string   // facet name (agency, category, …)
+	values []string // value numbers → text
+	// single[d] is 1 + the value number of document d, 0 for none; used
+	// when no document has two values. Otherwise starts/vals hold each
+	// document's values (CSR).
+	single []uint16
+	starts []uint32
+	vals   []uint32
+}
+
+// facetNames fixes the order of the columns.
+var facetNames = []string{FilterAgency, FilterCategory, FilterYear, FilterPlace, FilterKind}
+
+func buildSegFacets(v *segView) (*segFacets, error) {
+	n := int(v.seg.Count())
+	sf := &segFacets{}
+	for _, name := range facetNames {
+		field := facetFields[name]
+		col := facetColumn{name: name}
+		d, err := v.dict(field)
+		if err != nil {
+			return nil, err
+		}
+		var bms []*roaring.Bitmap
+		it := d.AutomatonIterator(nil, nil, nil)
+		for e, err := it.Next(); e != nil || err != nil; e, err = it.Next() {
+			if err != nil {
+				return nil, err
+			}
+			bm, err := v.postings(field, []byte(e.Term))
+			if err != nil {
+				return nil, err
+			}
+			col.values = append(col.values, e.Term)
+			bms = append(bms, bm)
+		}
+		counts := make([]uint32, n+1)
+		multi := len(col.values) >= 1<<16-1
+		for _, bm := range bms {
+			bm.Iterate(func(x uint32) bool {
+				if int(x) < n {
+					counts[x+1]++
+					if counts[x+1] > 1 {
+						multi = true
+					}
+				}
+				return true
+			})
+		}
+		if !multi {
+			col.single = make([]uint16, n)
+			for k, bm := range bms {
+				bm.Iterate(func(x uint32) bool {
+					if int(x) < n {
+						col.single[x] = uint16(k + 1)
+					}
+					return true
+				})
+			}
+		} else {
+			for i := 1; i <= n; i++ {
+				counts[i] += counts[i-1]
+			}
+			col.starts = counts
+			col.vals = make([]uint32, counts[n])
+			fill := make([]uint32, n)
+			for k, bm := range bms {
+				bm.Iterate(func(x uint32) bool {
+					if int(x) < n {
+						col.vals[counts[x]+fill[x]] = uint32(k)
+						fill[x]++
+					}
+					return true
+				})
+			}
+		}
+		sf.fields = append(sf.fields, col)
+	}
+	return sf, nil
+}
+
+// count adds the facet values of the documents of m to out.
+func (sf *segFacets) count(m *roaring.Bitmap, out map[string]map[string]int) {
+	tallies := make([][]int, len(sf.fields))
+	for i, col := range sf.fields {
+		tallies[i] = make([]int, len(col.values)+1)
+	}
+	buf := make([]uint32, 256)
+	it := m.ManyIterator()
+	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
+		for i := range sf.fields {
+			col := &sf.fields[i]
+			t := tallies[i]
+			if col.single != nil {
+				for _, d := range buf[:k] {
+					if int(d) < len(col.single) {
+						t[col.single[d]]++
+					}
+				}
+				continue
+			}
+			for _, d := range buf[:k] {
+				if int(d)+1 < len(col.starts) {
+					for _, v := range col.vals[col.starts[d]:col.starts[d+1]] {
+						t[v+1]++
+					}
+				}
+			}
+		}
+	}
+	for i, col := range sf.fields {
+		o := out[col.name]
+		for k, c := range tallies[i][1:] {
+			if c > 0 {
+				o[col.values[k]] += c
+			}
+		}
+	}
+}
+
+// facetCache holds the forward index of each live segment.
+type facetCache struct {
+	mu   sync.Mutex
+	segs map[uint64]*facetEntry
+}
+
+type facetEntry struct {
+	once sync.Once
+	sf   *segFacets
+	err  error
+}
+
+func (c *facetCache) get(v *segView) (*segFacets, error) {
+	id := v.ss.Id()
+	c.mu.Lock()
+	if c.segs == nil {
+		c.segs = map[uint64]*facetEntry{}
+	}
+	e, ok := c.segs[id]
+	if !ok {
+		e = &facetEntry{}
+		c.segs[id] = e
+	}
+	c.mu.Unlock()
+	e.once.Do(func() { e.sf, e.err = buildSegFacets(v) })
+	if e.err != nil {
+		c.mu.Lock()
+		delete(c.segs, id)
+		c.mu.Unlock()
+	}
+	return e.sf, e.err
+}
+
+// keep forgets the segments that are not in vs (merged away). It runs
+// after each faceted search; a snapshot being searched concurrently may
+// rebuild an entry it still needs, which costs time, never correctness.
+func (c *facetCache) keep(vs []*segView) {
+	live := make(map[uint64]bool, len(vs))
+	for _, v := range vs {
+		live[v.ss.Id()] = true
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for id := range c.segs {
+		if !live[id] {
+			delete(c.segs, id)
+		}
+	}
+}

@@ -1,0 +1,758 @@
+package search
+
+// The bounded search path.
+//
+// bleve scores, facets and collects every matching document, so a query's
+// cost grows with the number of matches: a syllable such as "xã" or "của"
+// matches hundreds of thousands of documents on a provincial portal with
+// its land price rows, and took seconds. This file answers the same queries
+// with work bounded by the page, not by the matches:
+//
+//  1. The match set is computed exactly as roaring bitmaps, per segment,
+//     straight from the postings lists (the same terms bleve would look up:
+//     every query syllable in any text field, the own-text condition, the
+//     filters, the exclusions). Its cardinality is Result.Total.
+//  2. Facets are counted from a per-segment forward index of the keyword
+//     fields (document → value), built once per immutable segment and cached.
+//  3. When the match set is small (at most Options.ExactLimit), all of it is
+//     handed to bleve, which ranks it exactly as before. When it is larger,
+//     a cheap pre-score (bleve's TF-IDF of the title-like fields, and of the
+//     folded body when titles alone do not fill the candidates) picks the
+//     best candidates, and bleve ranks and highlights only those. For date
+//     order the candidates are the newest years that fill the page.
+//
+// Queries with quoted phrases or excluded phrases need term positions and
+// take bleve's path.
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/registry"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// defaultExactLimit is the largest match set that bleve ranks in full.
+const defaultExactLimit = 2000
+
+// candidateFloor is the smallest number of candidates the pre-score hands
+// to bleve when the match set is larger than the exact limit.
+const candidateFloor = 200
+
+// errNoFastPath means the query needs bleve's own path.
+var errNoFastPath = errors.New("search: no bounded path for this query")
+
+// fieldTerms is one field and the terms its analyzer makes of a word; a
+// document matches when it has all of them in that field.
+type fieldTerms struct {
+	field string
+	terms [][]byte
+}
+
+// alt is a disjunction: a document matches when one fieldTerms matches.
+type alt []fieldTerms
+
+// scoreField is one text-field alternative of a syllable.
+type scoreField struct {
+	field string
+	terms [][]byte
+	boost float64
+}
+
+// scoreTerm is one postings list of the pre-score.
+type scoreTerm struct {
+	field string
+	term  []byte
+	boost float64
+}
+
+// plan is a query in the form the bounded path evaluates.
+type plan struct {
+	tokens     [][]scoreField // per query syllable: its text-field alternatives
+	number     []scoreTerm    // the document number typed as a whole
+	all        bool           // no words: every document (then filters and exclusions)
+	must       []alt          // each must match
+	mustNot    []alt          // none may match
+	filters    []alt          // each must match (OR within)
+	strong     []scoreTerm
+	weak       []scoreTerm
+	dateSorted bool
+}
+
+var analyzers sync.Map // name → analysis.Analyzer
+
+func analyzerNamed(name string) analysis.Analyzer {
+	if a, ok := analyzers.Load(name); ok {
+		return a.(analysis.Analyzer)
+	}
+	a, err := registry.NewCache().AnalyzerNamed(name)
+	if err != nil {
+		panic("search: " + err.Error()) // registered in init: cannot happen
+	}
+	analyzers.Store(name, a)
+	return a
+}
+
+// termsOf analyses text as bleve's match query does for fb.
+func termsOf(text string, fb fieldBoost) fieldTerms {
+	ft := fieldTerms{field: fb.field}
+	for _, t := range analyzerNamed(fb.analyzer).Analyze([]byte(text)) {
+		ft.terms = append(ft.terms, slices.Clone(t.Term))
+	}
+	return ft
+}
+
+// makePlan mirrors buildQuery. It fails with errNoFastPath for what needs
+// positions (quoted phrases, excluded phrases).
+func makePlan(p Parsed, filters map[string][]string, dateSorted bool) (*plan, error) {
+	if len(p.Phrases) > 0 {
+		return nil, errNoFastPath
+	}
+	pl := &plan{dateSorted: dateSorted}
+	var tokens []string
+	for _, w := range p.Terms {
+		tokens = append(tokens, analyze(w)...)
+	}
+	ctxField := fieldBoost{fContextF, AnalyzerFold, boostContext, false}
+	var own alt
+	for _, tok := range tokens {
+		var a alt
+		var sf []scoreField
+		for _, fb := range textFields {
+			ft := termsOf(tok, fb)
+			a = append(a, ft)
+			sf = append(sf, scoreField{fb.field, ft.terms, fb.boost})
+			if fb.analyzer == AnalyzerFold {
+				own = append(own, ft)
+			}
+			switch fb.field {
+			case fTitle, fTitleF, fExtraF, fNumberT:
+				for _, t := range ft.terms {
+					pl.strong = append(pl.strong, scoreTerm{fb.field, t, fb.boost})
+				}
+			case fBodyF:
+				for _, t := range ft.terms {
+					pl.weak = append(pl.weak, scoreTerm{fb.field, t, fb.boost})
+				}
+			}
+		}
+		if len(tokens) > 1 {
+			a = append(a, termsOf(tok, ctxField))
+		}
+		pl.must = append(pl.must, a)
+		pl.tokens = append(pl.tokens, sf)
+	}
+	for _, w := range p.Terms {
+		w = strings.TrimFunc(w, func(r rune) bool { return unicode.IsPunct(r) })
+		if strings.ContainsAny(w, "/-") && strings.ContainsFunc(w, unicode.IsDigit) {
+			pl.number = append(pl.number, scoreTerm{fNumber, []byte(Fold(w)), boostNumber})
+		}
+	}
+	if len(tokens) > 1 {
+		pl.must = append(pl.must, own)
+	}
+	pl.all = len(pl.must) == 0
+	for _, ex := range p.Excluded {
+		toks := analyze(ex)
+		if len(toks) == 0 {
+			continue
+		}
+		if len(toks) > 1 {
+			return nil, errNoFastPath
+		}
+		var a alt
+		for _, fb := range exclusionFields(Fold(toks[0]) != toks[0], false) {
+			a = append(a, termsOf(toks[0], fb))
+		}
+		pl.mustNot = append(pl.mustNot, a)
+	}
+	for name, vals := range p.NotFilters {
+		for _, v := range vals {
+			pl.mustNot = append(pl.mustNot, alt{filterTerms(name, v)})
+		}
+	}
+	for _, src := range []map[string][]string{p.Filters, filters} {
+		for name, vals := range src {
+			var a alt
+			for _, v := range vals {
+				v = clean(strings.TrimSpace(v))
+				if v == "" {
+					continue
+				}
+				if err := checkFilter(name, v); err != nil {
+					return nil, err
+				}
+				a = append(a, filterTerms(name, v))
+			}
+			if len(a) > 0 {
+				pl.filters = append(pl.filters, a)
+			}
+		}
+	}
+	return pl, nil
+}
+
+func filterTerms(name, value string) fieldTerms {
+	field := filterFields[name]
+	if field == fPlacesF {
+		value = Fold(value)
+	}
+	return fieldTerms{field: field, terms: [][]byte{[]byte(value)}}
+}
+
+// segView is one segment of an index snapshot.
+type segView struct {
+	ss      *scorch.SegmentSnapshot
+	seg     segment.Segment
+	offset  uint64 // global number of the segment's first document
+	deleted *roaring.Bitmap
+	dicts   map[string]segment.TermDictionary
+}
+
+func (s *segView) dict(field string) (segment.TermDictionary, error) {
+	if d, ok := s.dicts[field]; ok {
+		return d, nil
+	}
+	d, err := s.seg.Dictionary(field)
+	if err != nil {
+		return nil, err
+	}
+	s.dicts[field] = d
+	return d, nil
+}
+
+// postings returns the documents (live or not) that have term in field.
+// The bitmap may belong to the segment: never modify it.
+func (s *segView) postings(field string, term []byte) (*roaring.Bitmap, error) {
+	d, err := s.dict(field)
+	if err != nil {
+		return nil, err
+	}
+	pl, err := d.PostingsList(term, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	it := pl.Iterator(false, false, false, nil)
+	oi, ok := it.(segment.OptimizablePostingsIterator)
+	if !ok {
+		// Not a zap segment (an in-memory one of another kind): walk it.
+		bm := roaring.New()
+		for p, err := it.Next(); p != nil || err != nil; p, err = it.Next() {
+			if err != nil {
+				return nil, err
+			}
+			bm.Add(uint32(p.Number()))
+		}
+		return bm, nil
+	}
+	if n, ok := oi.DocNum1Hit(); ok {
+		return roaring.BitmapOf(uint32(n)), nil
+	}
+	if bm := oi.ActualBitmap(); bm != nil {
+		return bm, nil
+	}
+	return roaring.New(), nil
+}
+
+// fieldTermsBM: documents with every term of ft.
+func (s *segView) fieldTermsBM(ft fieldTerms) (*roaring.Bitmap, error) {
+	if len(ft.terms) == 0 {
+		return roaring.New(), nil
+	}
+	var acc *roaring.Bitmap
+	for _, t := range ft.terms {
+		bm, err := s.postings(ft.field, t)
+		if err != nil {
+			return nil, err
+		}
+		if acc == nil {
+			acc = bm
+		} else {
+			acc = roaring.And(acc, bm)
+		}
+		if acc.IsEmpty() {
+			break
+		}
+	}
+	return acc, nil
+}
+
+func (s *segView) altBM(a alt) (*roaring.Bitmap, error) {
+	bms := make([]*roaring.Bitmap, 0, len(a))
+	for _, ft := range a {
+		bm, err := s.fieldTermsBM(ft)
+		if err != nil {
+			return nil, err
+		}
+		if !bm.IsEmpty() {
+			bms = append(bms, bm)
+		}
+	}
+	switch len(bms) {
+	case 0:
+		return roaring.New(), nil
+	case 1:
+		return bms[0], nil
+	}
+	return roaring.FastOr(bms...), nil
+}
+
+// matches is the live match set of pl in s.
+func (s *segView) matches(pl *plan) (*roaring.Bitmap, error) {
+	var m *roaring.Bitmap
+	if pl.all {
+		m = roaring.New()
+		m.AddRange(0, s.seg.Count())
+	}
+	for _, a := range pl.must {
+		bm, err := s.altBM(a)
+		if err != nil {
+			return nil, err
+		}
+		if m == nil {
+			m = bm.Clone()
+		} else {
+			m.And(bm)
+		}
+		if m.IsEmpty() {
+			return m, nil
+		}
+	}
+	for _, a := range pl.filters {
+		bm, err := s.altBM(a)
+		if err != nil {
+			return nil, err
+		}
+		m.And(bm)
+		if m.IsEmpty() {
+			return m, nil
+		}
+	}
+	for _, a := range pl.mustNot {
+		bm, err := s.altBM(a)
+		if err != nil {
+			return nil, err
+		}
+		m.AndNot(bm)
+	}
+	if s.deleted != nil {
+		m.AndNot(s.deleted)
+	}
+	return m, nil
+}
+
+// outcome is what the bounded path learnt, beside bleve's hits.
+type outcome struct {
+	total  uint64
+	facets map[string]map[string]int
+	cands  int
+}
+
+// candQuery is a bleve query: its Searcher computes the match set, the
+// facets and the candidates on the very snapshot bleve searches, and
+// iterates the candidates. bleve combines it with the scoring query.
+type candQuery struct {
+	ix     *Index
+	pl     *plan
+	want   int // from+size
+	facets bool
+	out    *outcome
+	err    error
+}
+
+func (q *candQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping.IndexMapping, _ bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		q.err = errNoFastPath
+		return nil, q.err
+	}
+	ids, out, err := q.ix.plan(ctx, snap, q.pl, q.want, q.facets)
+	if err != nil {
+		q.err = err
+		return nil, err
+	}
+	*q.out = out
+	return &listSearcher{ids: ids}, nil
+}
+
+func views(snap *scorch.IndexSnapshot) []*segView {
+	segs := snap.Segments()
+	vs := make([]*segView, 0, len(segs))
+	var off uint64
+	for _, ss := range segs {
+		seg := ss.Segment()
+		vs = append(vs, &segView{ss: ss, seg: seg, offset: off, deleted: ss.Deleted(), dicts: map[string]segment.TermDictionary{}})
+		off += seg.Count()
+	}
+	return vs
+}
+
+// plan evaluates pl on snap: total, facets and the sorted global numbers of
+// the documents bleve should rank.
+func (ix *Index) plan(ctx context.Context, snap *scorch.IndexSnapshot, pl *plan, want int, facets bool) ([]uint64, outcome, error) {
+	vs := views(snap)
+	ms := make([]*roaring.Bitmap, len(vs))
+	var out outcome
+	for i, v := range vs {
+		if err := ctx.Err(); err != nil {
+			return nil, out, err
+		}
+		m, err := v.matches(pl)
+		if err != nil {
+			return nil, out, err
+		}
+		ms[i] = m
+		out.total += m.GetCardinality()
+	}
+	if facets {
+		out.facets = make(map[string]map[string]int, len(facetFields))
+		for name := range facetFields {
+			out.facets[name] = map[string]int{}
+		}
+		for i, v := range vs {
+			if ms[i].IsEmpty() {
+				continue
+			}
+			fx, err := ix.fwd.get(v)
+			if err != nil {
+				return nil, out, err
+			}
+			fx.count(ms[i], out.facets)
+		}
+		ix.fwd.keep(vs)
+	}
+	limit := ix.opts.ExactLimit
+	var ids []uint64
+	switch {
+	case out.total <= uint64(limit):
+		for i, v := range vs {
+			ms[i].Iterate(func(x uint32) bool {
+				ids = append(ids, v.offset+uint64(x))
+				return true
+			})
+		}
+	case pl.dateSorted:
+		var err error
+		ids, err = newestYears(vs, ms, want)
+		if err != nil {
+			return nil, out, err
+		}
+	default:
+		var err error
+		ids, err = preScore(vs, ms, pl, max(candidateFloor, 2*want), snap)
+		if err != nil {
+			return nil, out, err
+		}
+	}
+	out.cands = len(ids)
+	return ids, out, nil
+}
+
+// newestYears keeps the documents of the newest years that together hold
+// at least want matches (and the undated ones only when they do not).
+func newestYears(vs []*segView, ms []*roaring.Bitmap, want int) ([]uint64, error) {
+	byYear := map[string][]*roaring.Bitmap{}
+	var years []string
+	for i, v := range vs {
+		d, err := v.dict(fYear)
+		if err != nil {
+			return nil, err
+		}
+		it := d.AutomatonIterator(nil, nil, nil)
+		for e, err := it.Next(); e != nil || err != nil; e, err = it.Next() {
+			if err != nil {
+				return nil, err
+			}
+			bm, err := v.postings(fYear, []byte(e.Term))
+			if err != nil {
+				return nil, err
+			}
+			x := roaring.And(ms[i], bm)
+			if x.IsEmpty() {
+				continue
+			}
+			if _, ok := byYear[e.Term]; !ok {
+				years = append(years, e.Term)
+				byYear[e.Term] = make([]*roaring.Bitmap, len(vs))
+			}
+			byYear[e.Term][i] = x
+		}
+	}
+	// Years are four digits: text order is number order.
+	sort.Sort(sort.Reverse(sort.StringSlice(years)))
+	keep := make([]*roaring.Bitmap, len(vs))
+	for i := range keep {
+		keep[i] = roaring.New()
+	}
+	n := 0
+	for _, y := range years {
+		for i, bm := range byYear[y] {
+			if bm != nil {
+				keep[i].Or(bm)
+				n += int(bm.GetCardinality())
+			}
+		}
+		if n >= want {
+			break
+		}
+	}
+	if n < want {
+		keep = ms // undated documents sort last; take everything
+	}
+	var ids []uint64
+	for i, v := range vs {
+		keep[i].Iterate(func(x uint32) bool {
+			ids = append(ids, v.offset+uint64(x))
+			return true
+		})
+	}
+	return ids, nil
+}
+
+// preScore picks the n matches with the best TF-IDF on the title-like
+// fields, adding the folded body when fewer than n matches have a word in
+// a title-like field.
+func preScore(vs []*segView, ms []*roaring.Bitmap, pl *plan, n int, snap *scorch.IndexSnapshot) ([]uint64, error) {
+	docCount, err := snap.DocCount()
+	if err != nil {
+		return nil, err
+	}
+	accs := make([][]float32, len(vs))
+	for i, v := range vs {
+		if !ms[i].IsEmpty() {
+			accs[i] = make([]float32, v.seg.Count())
+		}
+	}
+	hits := 0
+	add := func(terms []scoreTerm) error {
+		for _, st := range terms {
+			// bleve's TF-IDF: sqrt(freq) × norm × idf² × boost (× the query
+			// norm, the same for every document).
+			var df uint64
+			pls := make([]segment.PostingsList, len(vs))
+			for i, v := range vs {
+				if accs[i] == nil {
+					continue
+				}
+				d, err := v.dict(st.field)
+				if err != nil {
+					return err
+				}
+				pl, err := d.PostingsList(st.term, v.deleted, nil)
+				if err != nil {
+					return err
+				}
+				pls[i] = pl
+				df += pl.Count()
+			}
+			if df == 0 {
+				continue
+			}
+			idf := 1 + math.Log(float64(docCount)/float64(df+1))
+			w := float32(st.boost * idf * idf)
+			var it segment.PostingsIterator
+			for i, pl := range pls {
+				if pl == nil {
+					continue
+				}
+				acc, m := accs[i], ms[i]
+				it = pl.Iterator(true, true, false, it)
+				for p, err := it.Next(); p != nil || err != nil; p, err = it.Next() {
+					if err != nil {
+						return err
+					}
+					d := p.Number()
+					if acc[d] == 0 {
+						if !m.Contains(uint32(d)) {
+							continue
+						}
+						hits++
+					}
+					acc[d] += w * float32(math.Sqrt(float64(p.Frequency()))*p.Norm())
+				}
+			}
+		}
+		return nil
+	}
+	if err := add(pl.strong); err != nil {
+		return nil, err
+	}
+	if hits < n {
+		if err := add(pl.weak); err != nil {
+			return nil, err
+		}
+	}
+	h := &topHeap{}
+	for i, v := range vs {
+		acc := accs[i]
+		if acc == nil {
+			continue
+		}
+		ms[i].Iterate(func(x uint32) bool {
+			s := acc[x]
+			if h.Len() < n {
+				heap.Push(h, scored{s, v.offset + uint64(x)})
+			} else if s > (*h)[0].score {
+				(*h)[0] = scored{s, v.offset + uint64(x)}
+				heap.Fix(h, 0)
+			}
+			return true
+		})
+	}
+	ids := make([]uint64, 0, h.Len())
+	for _, s := range *h {
+		ids = append(ids, s.id)
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
+type scored struct {
+	score float32
+	id    uint64
+}
+
+// topHeap is a min-heap on score: its root is the weakest kept candidate.
+type topHeap []scored
+
+func (h topHeap) Len() int           { return len(h) }
+func (h topHeap) Less(i, j int) bool { return h[i].score < h[j].score }
+func (h topHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *topHeap) Push(x any)        { *h = append(*h, x.(scored)) }
+func (h *topHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// listSearcher iterates sorted global document numbers with no score.
+type listSearcher struct {
+	ids []uint64
+	pos int
+	buf []byte
+}
+
+func (s *listSearcher) match(ctx *bsearch.SearchContext) *bsearch.DocumentMatch {
+	dm := ctx.DocumentMatchPool.Get()
+	dm.IndexInternalID = index.NewIndexInternalID(dm.IndexInternalID, s.ids[s.pos])
+	dm.Score = 0
+	s.pos++
+	return dm
+}
+
+func (s *listSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	if s.pos >= len(s.ids) {
+		return nil, nil
+	}
+	return s.match(ctx), nil
+}
+
+func (s *listSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	target := id.Value()
+	s.pos += sort.Search(len(s.ids)-s.pos, func(i int) bool { return s.ids[s.pos+i] >= target })
+	return s.Next(ctx)
+}
+
+func (s *listSearcher) Close() error               { return nil }
+func (s *listSearcher) Weight() float64            { return 0 }
+func (s *listSearcher) SetQueryNorm(float64)       {}
+func (s *listSearcher) Count() uint64              { return uint64(len(s.ids)) }
+func (s *listSearcher) Min() int                   { return 0 }
+func (s *listSearcher) Size() int                  { return 64 + 8*cap(s.ids) }
+func (s *listSearcher) DocumentMatchPoolSize() int { return 1 }
+
+// fastSearch runs r on the bounded path; errNoFastPath when it cannot.
+func (ix *Index) fastSearch(ctx context.Context, p Parsed, r Request, q query.Query) (*Result, error) {
+	pl, err := makePlan(p, r.Filters, r.Sort == "date")
+	if err != nil {
+		return nil, err
+	}
+	snap, release, err := ix.snapshot()
+	if err != nil {
+		return nil, err
+	}
+	vs := views(snap)
+	cost, err := pl.cost(vs)
+	if err == nil && cost > uint64(ix.opts.CostLimit) {
+		res, err := ix.ownSearch(ctx, snap, vs, pl, r)
+		release()
+		return res, err
+	}
+	release()
+	if err != nil {
+		return nil, err
+	}
+	out := &outcome{}
+	cq := &candQuery{ix: ix, pl: pl, want: r.From + r.Size, facets: r.Facets, out: out}
+	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{cq, q}), r.Size, r.From, false)
+	// Rank without term locations: advancing a postings iterator with
+	// locations decodes the positions of every document it skips. The page's
+	// highlights come from analysing its own titles and bodies (markHits).
+	ix.prepare(req, Request{Sort: r.Sort})
+	if r.Highlight {
+		req.Fields = append(slices.Clip(req.Fields), fBody)
+	}
+	sr, err := ix.bi.SearchInContext(ctx, req)
+	if cq.err != nil {
+		return nil, cq.err
+	}
+	if err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			return nil, fmt.Errorf("search: %w", cerr)
+		}
+		return nil, wrapClosed("search", err)
+	}
+	res := &Result{Total: out.total, Took: sr.Took, Hits: make([]Hit, 0, len(sr.Hits))}
+	for _, dm := range sr.Hits {
+		h := toHit(dm, false)
+		if r.Highlight {
+			h.Snippet, _ = dm.Fields[fBody].(string)
+		}
+		res.Hits = append(res.Hits, h)
+	}
+	if r.Highlight {
+		markHits(res.Hits, pl)
+	}
+	if r.Facets {
+		res.Facets = make(map[string][]FacetValue, len(out.facets))
+		for name, counts := range out.facets {
+			vals := make([]FacetValue, 0, len(counts))
+			for v, c := range counts {
+				vals = append(vals, FacetValue{Value: v, Count: c})
+			}
+			res.Facets[name] = topFacets(vals)
+		}
+	}
+	return res, nil
+}
+
+// topFacets sorts by count (then value) and keeps facetSize values.
+func topFacets(vals []FacetValue) []FacetValue {
+	slices.SortFunc(vals, func(a, b FacetValue) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return strings.Compare(a.Value, b.Value)
+	})
+	if len(vals) > facetSize {
+		vals = vals[:facetSize]
+	}
+	return vals
+}

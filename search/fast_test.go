@@ -1,0 +1,175 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"testing"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// fastQueries exercise every part of the bounded path: single and several
+// syllables, folding, NFD, document numbers, filters in the text and in the
+// URL, negated filters, excluded words, filters alone, and what must fall
+// back to bleve (phrases).
+var fastQueries = []Request{
+	{Query: "đất"},
+	{Query: "dat"},
+	{Query: "ngân sách"},
+	{Query: "ngan sach xa"},
+	{Query: norm.NFD.String("quyền sử dụng đất")},
+	{Query: "người lao động"},
+	{Query: "của"},
+	{Query: "và", Sort: "date"},
+	{Query: "hợp đồng", Sort: "date", From: 20},
+	{Query: "12/QĐ-UBND"},
+	{Query: "6733/ubnd-kstt"},
+	{Query: "gia dat tran hung dao"},
+	{Query: "xã", Filters: map[string][]string{"agency": {"ubnd-tan-thinh", "so-tnmt"}}},
+	{Query: "xã year:2025"},
+	{Query: "đất -agency:so-tnmt"},
+	{Query: "đất -nông"},
+	{Query: "dat -nong"},
+	{Query: `place:"Xã Tân Thịnh"`},
+	{Query: "kind:row"},
+	{Query: "", Filters: map[string][]string{"category": {"ngan-sach"}}},
+	{Query: `"ngân sách" xã`},
+	{Query: `đất -"nông nghiệp"`},
+	{Query: "từkhôngcó"},
+	{Query: "người", From: 30, Size: 20},
+}
+
+func fastIndex(t *testing.T, opts Options) *Index {
+	t.Helper()
+	ix, err := Open(t.TempDir()+"/index", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ix.Close() })
+	docs, _ := benchCorpus(t, 1500)
+	if err := ix.Apply(context.Background(), append(docs, fixture...), nil); err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
+func both(t *testing.T, ix *Index, r Request) (fast, ref *Result) {
+	t.Helper()
+	r.Facets, r.Highlight = true, true
+	ctx := context.Background()
+	ix.opts.noFast = false
+	fast, err := ix.Search(ctx, r)
+	if err != nil {
+		t.Fatalf("%+v: fast: %v", r, err)
+	}
+	ix.opts.noFast = true
+	ref, err = ix.Search(ctx, r)
+	ix.opts.noFast = false
+	if err != nil {
+		t.Fatalf("%+v: bleve: %v", r, err)
+	}
+	return fast, ref
+}
+
+// TestFastPathIsExact: below the exact limit the bounded path gives what
+// bleve alone gives: the same total, facets, hits in the same order, the
+// same snippets.
+func TestFastPathIsExact(t *testing.T) {
+	ix := fastIndex(t, Options{ExactLimit: 1 << 20})
+	for _, r := range fastQueries {
+		t.Run(fmt.Sprintf("%q%v/%s/%d", r.Query, r.Filters, r.Sort, r.From), func(t *testing.T) {
+			fast, ref := both(t, ix, r)
+			if fast.Total != ref.Total {
+				t.Errorf("total %d, bleve %d", fast.Total, ref.Total)
+			}
+			if !reflect.DeepEqual(fast.Facets, ref.Facets) {
+				t.Errorf("facets\n got %v\nwant %v", fast.Facets, ref.Facets)
+			}
+			if !reflect.DeepEqual(ids(fast.Hits), ids(ref.Hits)) {
+				t.Errorf("hits\n got %v\nwant %v", ids(fast.Hits), ids(ref.Hits))
+			}
+			for i := range min(len(fast.Hits), len(ref.Hits)) {
+				if fast.Hits[i].Snippet != ref.Hits[i].Snippet || fast.Hits[i].TitleHTML != ref.Hits[i].TitleHTML {
+					t.Errorf("hit %d highlights differ:\n%q %q\n%q %q", i, fast.Hits[i].TitleHTML, fast.Hits[i].Snippet, ref.Hits[i].TitleHTML, ref.Hits[i].Snippet)
+				}
+			}
+		})
+	}
+}
+
+// TestFastPathBounded: above the exact limit, totals and facets stay exact,
+// date order stays exact, and relevance order comes from the pre-scored
+// candidates: the best hits of bleve's full ranking are still found.
+func TestFastPathBounded(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		opts       Options
+		top1, over float64 // least share of top-1 hits equal, of top-10 overlap
+	}{
+		{"candidates", Options{ExactLimit: 20}, 0.8, 0.7},
+		{"own ranking", Options{CostLimit: 1}, 0.6, 0.5},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testBounded(t, tc.opts, tc.top1, tc.over) })
+	}
+}
+
+func testBounded(t *testing.T, opts Options, minTop1, minOverlap float64) {
+	ix := fastIndex(t, opts)
+	bounded, overlap, top1 := 0, 0, 0
+	for _, r := range fastQueries {
+		fast, ref := both(t, ix, r)
+		if fast.Total != ref.Total {
+			t.Errorf("%q: total %d, bleve %d", r.Query, fast.Total, ref.Total)
+		}
+		if !reflect.DeepEqual(fast.Facets, ref.Facets) {
+			t.Errorf("%q: facets\n got %v\nwant %v", r.Query, fast.Facets, ref.Facets)
+		}
+		if ref.Total <= 20 && opts.CostLimit == 0 {
+			if !reflect.DeepEqual(ids(fast.Hits), ids(ref.Hits)) {
+				t.Errorf("%q: small result, hits %v, bleve %v", r.Query, ids(fast.Hits), ids(ref.Hits))
+			}
+			continue
+		}
+		if r.Sort == "date" {
+			// Same dates in the same order; documents of the same date may
+			// come in another order (bleve breaks ties by score).
+			if !reflect.DeepEqual(dates(fast.Hits), dates(ref.Hits)) {
+				t.Errorf("%q by date: hits %v, bleve %v", r.Query, ids(fast.Hits), ids(ref.Hits))
+			}
+			continue
+		}
+		if r.From > 0 {
+			continue
+		}
+		bounded++
+		want := map[string]bool{}
+		for _, id := range ids(ref.Hits) {
+			want[id] = true
+		}
+		for _, id := range ids(fast.Hits) {
+			if want[id] {
+				overlap++
+			}
+		}
+		if len(fast.Hits) > 0 && len(ref.Hits) > 0 && fast.Hits[0].ID == ref.Hits[0].ID {
+			top1++
+		}
+		t.Logf("%q: %d matches, top-10 overlap %v vs %v", r.Query, ref.Total, ids(fast.Hits), ids(ref.Hits))
+	}
+	if bounded < 8 {
+		t.Fatalf("only %d queries took the bounded path; the test corpus is too small", bounded)
+	}
+	t.Logf("bounded relevance: %d queries, top-1 equal %d, top-10 overlap %d of %d", bounded, top1, overlap, 10*bounded)
+	if float64(top1) < minTop1*float64(bounded) || float64(overlap) < minOverlap*float64(10*bounded) {
+		t.Errorf("bounded ranking too far from bleve's: top-1 equal %d of %d, top-10 overlap %d of %d", top1, bounded, overlap, 10*bounded)
+	}
+}
+
+func dates(hits []Hit) []string {
+	var out []string
+	for _, h := range hits {
+		out = append(out, h.Published.Format("2006-01-02"))
+	}
+	return out
+}
