@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"golang.org/x/text/unicode/norm"
@@ -172,4 +173,36 @@ func dates(hits []Hit) []string {
 		out = append(out, h.Published.Format("2006-01-02"))
 	}
 	return out
+}
+
+// TestOwnPathPruned: when every postings list of a query is long, the own
+// ranking reads the title lists up to a cap. Totals and facets stay exact,
+// and documents with the word in their title still come first (a rare
+// spelling in a body may come among them: "Dat", a name, for "dat").
+func TestOwnPathPruned(t *testing.T) {
+	ix := fastIndex(t, Options{CostLimit: 1, pruneAt: 10})
+	for _, q := range []string{"của", "xã", "dat", "người"} {
+		fast, ref := both(t, ix, Request{Query: q})
+		if fast.Total != ref.Total || !reflect.DeepEqual(fast.Facets, ref.Facets) {
+			t.Errorf("%q: total %d facets %v; bleve %d %v", q, fast.Total, fast.Facets, ref.Total, ref.Facets)
+		}
+		inTitle := 0
+		for _, h := range ref.Hits {
+			if strings.Contains(Fold(h.Title), Fold(q)) {
+				inTitle++
+			}
+		}
+		got := 0
+		for _, h := range fast.Hits[:min(inTitle, len(fast.Hits))] {
+			if strings.Contains(Fold(h.Title), Fold(q)) {
+				got++
+			}
+		}
+		if inTitle > 0 && (got*10 < inTitle*8 || !strings.Contains(Fold(fast.Hits[0].Title), Fold(q))) {
+			t.Errorf("%q: %d of the first %d hits have the word in their title (bleve: %d), first %q", q, got, inTitle, inTitle, fast.Hits[0].Title)
+		}
+		if len(fast.Hits) != len(ref.Hits) {
+			t.Errorf("%q: %d hits, bleve %d", q, len(fast.Hits), len(ref.Hits))
+		}
+	}
 }

@@ -73,7 +73,8 @@ type Options struct {
 	// itself (see own.go). Tests lower it to exercise that path.
 	CostLimit int
 
-	noFast bool // tests: bleve's own path only, the reference of fast.go
+	noFast  bool   // tests: bleve's own path only, the reference of fast.go
+	pruneAt uint64 // tests: postings lists longer than this are pruned (own.go)
 }
 
 func (o Options) withDefaults() Options {

@@ -13,10 +13,11 @@ package search
 //   - the match set, total and facets are still exact (bitmaps, fast.go);
 //   - each syllable scores as bleve's TF-IDF would (√freq × norm × idf² ×
 //     the field's boost, times the share of its fields that matched), but a
-//     postings list longer than pruneShare of the index is left out of the
-//     score: a syllable that common has an idf near 1 and hardly moves the
-//     order, while reading its list is most of the cost. When every list of
-//     a query is that long, the title-like lists are read up to a cap;
+//     body or extra postings list longer than pruneShare of the index is
+//     left out of the score: a syllable that common has an idf near 1 and
+//     hardly moves the order, while reading its list is most of the cost.
+//     Title-like lists that long are read up to a cap (capPostings, in index
+//     order), because a title match is what ranks first;
 //   - a document number typed as a whole still gives its large bonus; the
 //     phrase bonuses are not computed (they need positions);
 //   - sort by date reads the publication date of the newest years' matches
@@ -52,9 +53,8 @@ const (
 	// documents (and at least pruneMin postings) does not count in the score.
 	pruneShare = 0.08
 	pruneMin   = 20_000
-	// capPostings bounds the postings read per list when every list of a
-	// query is pruned.
-	capPostings = 100_000
+	// capPostings bounds the postings read from a long title-like list.
+	capPostings = 30_000
 )
 
 // snapshot returns the index's current snapshot and its release.
@@ -149,7 +149,7 @@ func (ix *Index) ownSearch(ctx context.Context, snap *scorch.IndexSnapshot, vs [
 		if err != nil {
 			return nil, err
 		}
-		order, err = ownRank(vs, ms, pl, docCount, want)
+		order, err = ownRank(vs, ms, pl, docCount, want, ix.opts.pruneAt)
 		if err != nil {
 			return nil, err
 		}
@@ -211,7 +211,7 @@ type segScores struct {
 
 // ownRank returns the global numbers of the best want matches, best first
 // (ties in index order).
-func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, want int) ([]uint64, error) {
+func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, want int, pruneAt uint64) ([]uint64, error) {
 	ss := make([]*segScores, len(vs))
 	for i, v := range vs {
 		if !ms[i].IsEmpty() {
@@ -220,6 +220,9 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 		}
 	}
 	prune := uint64(max(pruneMin, pruneShare*float64(docCount)))
+	if pruneAt > 0 {
+		prune = pruneAt
+	}
 	type list struct {
 		field string
 		term  []byte
@@ -241,19 +244,8 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 			}
 		}
 	}
-	limit := uint64(0) // 0: read whole lists, pruning the long ones
-	kept := 0
-	for _, l := range lists {
-		if l.df <= prune {
-			kept++
-		}
-	}
-	if kept == 0 {
-		// Every list is long: read the title-like lists, up to a cap.
-		limit = capPostings
-	}
 	var it segment.PostingsIterator
-	read := func(l list, isTok bool) error {
+	read := func(l list, isTok bool, limit uint64) error {
 		idf := 1 + math.Log(float64(docCount)/float64(l.df+1))
 		w := float32(l.boost * idf * idf)
 		for i, v := range vs {
@@ -301,13 +293,14 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 			if l.tok != k {
 				continue
 			}
-			if limit == 0 && l.df > prune {
-				continue
+			limit := uint64(0)
+			if l.df > prune {
+				if l.field != fTitle && l.field != fTitleF && l.field != fNumberT {
+					continue
+				}
+				limit = capPostings
 			}
-			if limit > 0 && l.field != fTitle && l.field != fTitleF && l.field != fNumberT {
-				continue
-			}
-			if err := read(l, true); err != nil {
+			if err := read(l, true, limit); err != nil {
 				return nil, err
 			}
 		}
@@ -331,7 +324,7 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 			return nil, err
 		}
 		if df > 0 {
-			if err := read(list{t.field, t.term, t.boost, df, -1}, false); err != nil {
+			if err := read(list{t.field, t.term, t.boost, df, -1}, false, 0); err != nil {
 				return nil, err
 			}
 		}
