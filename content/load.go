@@ -12,10 +12,13 @@ import (
 	"net/mail"
 	"net/url"
 	"path"
+	"reflect"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -39,11 +42,39 @@ const DefaultLicense = "Giấy phép dữ liệu mở (CC BY 4.0)"
 // reference is dropped. Load reuses prev's parsed files whose bytes are unchanged,
 // and prev's table scans whose size, modification time and hash are unchanged.
 //
+// prev may also come from ReadCache (a cache of an earlier process): files whose
+// size and modification time match their entry are then neither read nor parsed.
+// When prev was loaded from fsys and nothing in the folder changed since, Load
+// returns prev itself (with its problems), so callers can tell that nothing
+// changed.
+//
 // If ctx ends before Load finishes, it returns prev (or an empty Site when prev is
 // nil) and a problem saying so.
 func Load(ctx context.Context, fsys fs.FS, prev *Site) (*Site, []Problem) {
+	return load(ctx, fsys, prev, nil)
+}
+
+// Reload is Load for a folder in which only the given paths changed since prev was
+// loaded from it: slash paths relative to the folder, files or folders, as Watch
+// reports them (a folder stands for everything below it: a deleted or renamed
+// folder, a folder copied in). Instead of walking the whole folder it lists those
+// paths again and reuses prev's list of everything else, so its cost follows the
+// change, not the size of the folder. site.yaml is read every time. With a path
+// ".", or a prev that was not loaded by Load or Reload (nil, or from ReadCache),
+// Reload is Load. A change Reload is not told about is not seen until a Load.
+func Reload(ctx context.Context, fsys fs.FS, prev *Site, paths []string) (*Site, []Problem) {
+	if prev == nil || prev.nodes == nil || slices.Contains(paths, ".") {
+		return load(ctx, fsys, prev, nil)
+	}
+	return load(ctx, fsys, prev, relist(ctx, fsys, prev.nodes, paths))
+}
+
+func load(ctx context.Context, fsys fs.FS, prev *Site, nodes []node) (*Site, []Problem) {
 	l := &loader{ctx: ctx, fsys: fsys, prev: prev}
-	site := l.load()
+	if nodes == nil {
+		nodes = list(ctx, fsys, ".")
+	}
+	site := l.load(nodes)
 	if err := ctx.Err(); err != nil {
 		if prev == nil {
 			prev = newSite(defaultConfig())
@@ -51,8 +82,30 @@ func Load(ctx context.Context, fsys fs.FS, prev *Site) (*Site, []Problem) {
 		return prev, []Problem{{Path: ".", Msg: "load cancelled: " + err.Error()}}
 	}
 	sortProblems(l.problems)
+	if prev != nil && prev.nodes != nil && l.parsedCount.Load() == 0 && slices.Equal(l.problems, prev.problems) &&
+		reflect.DeepEqual(site.Config, prev.Config) && sameNodes(nodes, prev.nodes) {
+		return prev, prev.problems // nothing changed
+	}
+	site.problems = l.problems
+	site.parsedFiles = int(l.parsedCount.Load())
 	return site, l.problems
 }
+
+func sameNodes(a, b []node) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !a[i].same(&b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// Parsed is the number of markdown files and tables that the Load or Reload which
+// returned s read and parsed (the rest came from the previous Site or the cache).
+func (s *Site) Parsed() int { return s.parsedFiles }
 
 func sortProblems(ps []Problem) {
 	sort.SliceStable(ps, func(i, j int) bool {
@@ -82,12 +135,13 @@ func newSite(cfg SiteConfig) *Site {
 }
 
 type loader struct {
-	ctx      context.Context
-	fsys     fs.FS
-	prev     *Site
-	site     *Site // being built
-	mu       sync.Mutex
-	problems []Problem
+	ctx         context.Context
+	fsys        fs.FS
+	prev        *Site
+	site        *Site // being built
+	mu          sync.Mutex
+	problems    []Problem
+	parsedCount atomic.Int64 // markdown files parsed and tables scanned
 }
 
 func (l *loader) problem(p string, line int, format string, args ...any) {
@@ -110,8 +164,10 @@ const (
 )
 
 type mdFile struct {
-	path string
-	kind int
+	path    string
+	kind    int
+	size    int64     // as listed
+	modTime time.Time // idem
 	// results
 	entry  *parsedFile
 	reused bool
@@ -123,7 +179,7 @@ type agencyDir struct {
 	notices []*mdFile
 	sets    []*mdFile
 	files   []*File
-	tables  map[string][]string // dataset dir → table paths
+	tables  map[string][]*File // dataset dir → its table files
 }
 
 // parsedFile is the parse of one markdown file, before references are resolved.
@@ -154,11 +210,12 @@ type rawRef struct {
 	line int
 }
 
-func (l *loader) load() *Site {
+func (l *loader) load(nodes []node) *Site {
 	cfg := l.loadConfig()
 	site := newSite(cfg)
+	site.nodes = nodes
 	l.site = site
-	dirs := l.walk()
+	dirs := l.classify(nodes)
 	// Markdown files, parsed in parallel.
 	var mds []*mdFile
 	for _, d := range dirs {
@@ -241,8 +298,8 @@ func (l *loader) load() *Site {
 		}
 		j := jobs[i]
 		dir := path.Dir(j.m.path)
-		for _, tp := range j.d.tables[dir] {
-			if t := l.loadTable(tp, j.m.entry.columns); t != nil {
+		for _, tf := range j.d.tables[dir] {
+			if t := l.loadTable(tf, j.m.entry.columns); t != nil {
 				j.tables = append(j.tables, t)
 			}
 		}
@@ -266,6 +323,7 @@ func (l *loader) load() *Site {
 			}
 			n := *m.entry.notice
 			n.Hash = m.entry.hash
+			n.src = noticeSource{fsys: l.fsys, unsafe: m.entry.unsafe}
 			site.notices[n.Path] = &n
 			site.Notices = append(site.Notices, &n)
 		}
@@ -474,19 +532,57 @@ func (l *loader) checkDays(root *yaml.Node, key string, days []string) []string 
 
 // Walking the folder.
 
-func (l *loader) walk() []*agencyDir {
-	byName := map[string]*agencyDir{}
-	var dirs []*agencyDir
-	err := fs.WalkDir(l.fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if l.ctx.Err() != nil {
+// node is a file or folder of the content folder as the walk found it. The
+// nodes of a Site are kept in walk order (see walkLess), so that a reload can
+// list again only what the watcher reported and reuse the rest of the list.
+type node struct {
+	path    string
+	dir     bool
+	mode    fs.FileMode // type bits
+	size    int64
+	modTime time.Time
+	err     string // the folder or file could not be read
+}
+
+func (a *node) same(b *node) bool {
+	return a.path == b.path && a.dir == b.dir && a.mode == b.mode && a.size == b.size &&
+		a.modTime.Equal(b.modTime) && a.err == b.err
+}
+
+// walkLess orders slash paths as fs.WalkDir visits them: a folder, then what is
+// inside it, then its next sibling ("a", "a/x", "a-b"), i.e. by bytes with '/'
+// lowest.
+func walkLess(a, b string) bool {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		ca, cb := a[i], b[i]
+		if ca == cb {
+			continue
+		}
+		if ca == '/' {
+			return true
+		}
+		if cb == '/' {
+			return false
+		}
+		return ca < cb
+	}
+	return len(a) < len(b)
+}
+
+// list walks root (a slash path in fsys, "." for all of it) and returns its nodes
+// in walk order, leaving out ignored names. A root that does not exist gives no
+// node.
+func list(ctx context.Context, fsys fs.FS, root string) []node {
+	var nodes []node
+	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+		if ctx.Err() != nil {
 			return fs.SkipAll
 		}
 		if err != nil {
-			if p == "." {
-				l.problem(".", 0, "cannot read the content folder: %v", err)
-				return fs.SkipAll
+			if p == root && root != "." && errors.Is(err, fs.ErrNotExist) {
+				return fs.SkipAll // gone: a deletion or the old name of a rename
 			}
-			l.problem(p, 0, "cannot read: %v", err)
+			nodes = append(nodes, node{path: p, dir: d == nil || d.IsDir(), err: err.Error()})
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -495,89 +591,177 @@ func (l *loader) walk() []*agencyDir {
 		if p == "." {
 			return nil
 		}
-		name := d.Name()
-		if ignoredName(name) {
+		if ignoredName(d.Name()) {
 			if d.IsDir() {
 				return fs.SkipDir
 			}
 			return nil
 		}
-		if d.Type()&fs.ModeSymlink != 0 {
+		n := node{path: p, dir: d.IsDir(), mode: d.Type()}
+		if d.Type().IsRegular() {
+			info, err := d.Info()
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) {
+					return nil // vanished while walking
+				}
+				n.err = err.Error()
+			} else {
+				n.size, n.modTime = info.Size(), info.ModTime()
+			}
+		}
+		nodes = append(nodes, n)
+		return nil
+	})
+	if err != nil && ctx.Err() == nil {
+		nodes = append(nodes, node{path: root, dir: true, err: err.Error()})
+	}
+	return nodes
+}
+
+// relist returns the nodes of prev with every path in changed (and everything
+// below it) listed again from fsys. A path whose folder was not in prev is
+// listed from its topmost new folder, so a folder copied in whole arrives with
+// its contents whatever the order of the watcher's events.
+func relist(ctx context.Context, fsys fs.FS, prev []node, changed []string) []node {
+	has := func(nodes []node, p string) bool {
+		i := sort.Search(len(nodes), func(i int) bool { return !walkLess(nodes[i].path, p) })
+		return i < len(nodes) && nodes[i].path == p
+	}
+	var roots []string
+	for _, p := range changed {
+		p = path.Clean(strings.Trim(p, "/"))
+		if p == "." || !fs.ValidPath(p) || watchIgnored(p) {
+			continue
+		}
+		for dir := path.Dir(p); dir != "." && !has(prev, dir); dir = path.Dir(p) {
+			p = dir
+		}
+		roots = append(roots, p)
+	}
+	sort.Slice(roots, func(i, j int) bool { return walkLess(roots[i], roots[j]) })
+	nodes := prev
+	last := ""
+	for _, root := range roots {
+		if last != "" && (root == last || strings.HasPrefix(root, last+"/")) {
+			continue // inside a root already listed
+		}
+		last = root
+		i := sort.Search(len(nodes), func(i int) bool { return !walkLess(nodes[i].path, root) })
+		j := i
+		for j < len(nodes) && (nodes[j].path == root || strings.HasPrefix(nodes[j].path, root+"/")) {
+			j++
+		}
+		fresh := list(ctx, fsys, root)
+		out := make([]node, 0, len(nodes)-(j-i)+len(fresh))
+		out = append(out, nodes[:i]...)
+		out = append(out, fresh...)
+		out = append(out, nodes[j:]...)
+		nodes = out
+	}
+	return nodes
+}
+
+// classify sorts the nodes into agency folders, reporting what is misplaced or
+// misnamed.
+func (l *loader) classify(nodes []node) []*agencyDir {
+	byName := map[string]*agencyDir{}
+	var dirs []*agencyDir
+	skip := "" // a folder whose contents are skipped
+	for i := range nodes {
+		nd := &nodes[i]
+		p := nd.path
+		if skip != "" && strings.HasPrefix(p, skip) {
+			continue
+		}
+		skip = ""
+		skipDir := func() {
+			if nd.dir {
+				skip = p + "/"
+			}
+		}
+		if nd.err != "" {
+			if p == "." {
+				l.problem(".", 0, "cannot read the content folder: %s", nd.err)
+				return nil
+			}
+			l.problem(p, 0, "cannot read: %s", nd.err)
+			skipDir()
+			continue
+		}
+		name := path.Base(p)
+		if nd.mode&fs.ModeSymlink != 0 {
 			l.problem(p, 0, "symbolic links are not followed; copy the file instead")
-			return nil
+			continue
 		}
 		parts := strings.Split(p, "/")
 		depth := len(parts)
 		isMD := strings.EqualFold(path.Ext(name), ".md")
 		if depth == 1 {
-			if d.IsDir() {
+			if nd.dir {
 				switch {
 				case !validSlug(name):
 					l.problem(p, 0, "agency folder name %q must be lower-case ASCII letters, digits and hyphens (e.g. so-tai-chinh)", name)
-					return fs.SkipDir
+					skipDir()
+					continue
 				case isReserved(name):
 					l.problem(p, 0, "agency folder name %q is reserved for the portal's own pages; choose another name", name)
-					return fs.SkipDir
+					skipDir()
+					continue
 				}
-				ad := &agencyDir{slug: name, tables: map[string][]string{}}
+				ad := &agencyDir{slug: name, tables: map[string][]*File{}}
 				byName[name] = ad
 				dirs = append(dirs, ad)
-				return nil
+				continue
 			}
 			if isMD && !strings.EqualFold(name, "README.md") {
 				l.problem(p, 0, "a notice must be inside an agency folder (agency/notice.md)")
 			}
-			return nil
+			continue
 		}
 		ad := byName[parts[0]]
 		if ad == nil {
-			return fs.SkipDir
+			continue
 		}
-		if d.IsDir() {
+		if nd.dir {
 			if depth == 2 && !validSlug(name) {
 				l.problem(p, 0, "folder name %q must be lower-case ASCII letters, digits and hyphens", name)
-				return fs.SkipDir
+				skipDir()
 			}
-			return nil
+			continue
 		}
-		if !d.Type().IsRegular() {
-			return nil
+		if !nd.mode.IsRegular() {
+			continue
 		}
+		md := &mdFile{path: p, size: nd.size, modTime: nd.modTime}
 		switch {
 		case depth == 2 && name == "_agency.md":
-			ad.md = &mdFile{path: p, kind: kindAgency}
-			return nil
+			md.kind = kindAgency
+			ad.md = md
+			continue
 		case depth == 2 && name == "index.md":
 			l.problem(p, 0, "an agency's description goes in _agency.md; index.md belongs in a dataset folder")
-			return nil
+			continue
 		case depth == 2 && isMD:
-			ad.notices = append(ad.notices, &mdFile{path: p, kind: kindNotice})
-			return nil
+			md.kind = kindNotice
+			ad.notices = append(ad.notices, md)
+			continue
 		case depth == 3 && name == "index.md":
-			ad.sets = append(ad.sets, &mdFile{path: p, kind: kindDataset})
-			return nil
+			md.kind = kindDataset
+			ad.sets = append(ad.sets, md)
+			continue
 		case isMD:
 			l.problem(p, 0, "markdown file in the wrong place: notices are agency/notice.md and datasets agency/dataset/index.md")
-			return nil
+			continue
 		}
-		info, err := d.Info()
-		if err != nil {
-			l.problem(p, 0, "cannot read: %v", err)
-			return nil
-		}
-		f := &File{Path: p, Size: info.Size(), ModTime: info.ModTime().In(Location), Type: mediaType(name)}
+		f := &File{Path: p, Size: nd.size, ModTime: nd.modTime.In(Location), Type: mediaType(name)}
 		ad.files = append(ad.files, f)
 		if depth == 3 {
 			switch strings.ToLower(path.Ext(name)) {
 			case ".csv", ".xlsx":
 				dir := path.Dir(p)
-				ad.tables[dir] = append(ad.tables[dir], p)
+				ad.tables[dir] = append(ad.tables[dir], f)
 			}
 		}
-		return nil
-	})
-	if err != nil {
-		l.problem(".", 0, "cannot read the content folder: %v", err)
 	}
 	// Tables only belong to folders that are datasets.
 	for _, ad := range dirs {
@@ -590,7 +774,7 @@ func (l *loader) walk() []*agencyDir {
 				delete(ad.tables, dir)
 				continue
 			}
-			sort.Strings(ts)
+			sort.Slice(ts, func(i, j int) bool { return ts[i].Path < ts[j].Path })
 		}
 	}
 	return dirs
@@ -648,8 +832,8 @@ func pathExt(p string) string  { return path.Ext(p) }
 // sameTable reports whether the file at p, of the same size and time as old, is
 // old. With times, size and time decide (hashing a table of a million rows on
 // every reload would make every edit wait for it); without (embed), the hash.
-func (l *loader) sameTable(p string, info fs.FileInfo, old *Table) bool {
-	if !info.ModTime().IsZero() {
+func (l *loader) sameTable(p string, modTime time.Time, old *Table) bool {
+	if !modTime.IsZero() {
 		return true
 	}
 	h, err := hashFile(l.fsys, p)
@@ -667,11 +851,11 @@ func (l *loader) parseFile(m *mdFile, unsafe bool) *parsedFile {
 		// An entry rendered with the other markdown mode is only a fallback.
 		last = l.prev.parsed[m.path]
 	}
-	// Unchanged size and time: reuse without reading. A reload after one edit
-	// then reads one file, not the whole folder (tens of thousands of notices).
-	st, err := fs.Stat(l.fsys, m.path)
-	if err == nil && last != nil && last.unsafe == unsafe && !st.ModTime().IsZero() &&
-		last.size == st.Size() && last.modTime.Equal(st.ModTime()) {
+	// Unchanged size and time (as listed): reuse without reading. A reload after
+	// one edit then reads one file, not the whole folder (a hundred thousand
+	// notices), and a restart with the cache reads none.
+	if last != nil && last.unsafe == unsafe && !m.modTime.IsZero() &&
+		last.size == m.size && last.modTime.Equal(m.modTime) {
 		m.reused = true
 		return last
 	}
@@ -699,9 +883,8 @@ func (l *loader) parseFile(m *mdFile, unsafe bool) *parsedFile {
 	}
 	pf.hash = hash
 	pf.unsafe = unsafe
-	if st != nil {
-		pf.size, pf.modTime = st.Size(), st.ModTime()
-	}
+	pf.size, pf.modTime = m.size, m.modTime
+	l.parsedCount.Add(1)
 	return pf
 }
 
@@ -1019,15 +1202,14 @@ func parseNotice(p string, fm *frontMatter, unsafe bool) (*parsedFile, []Problem
 	if len(ps) > 0 {
 		return nil, ps
 	}
-	body := bytes.TrimSpace(fm.body)
-	r, err := renderMarkdown(body, unsafe, agency)
-	if err != nil {
-		return nil, []Problem{{Line: fm.bodyLine, Msg: err.Error()}}
-	}
-	n.HTML, n.Text, n.Headings = r.html, r.text, r.headings
 	n.Summary = strings.Join(strings.Fields(meta.Summary), " ")
 	if n.Summary == "" {
-		n.Summary = summarize(r.firstPara, 300)
+		// The body itself is rendered when it is shown (Notice.Body).
+		first, err := markdownSummary(bytes.TrimSpace(fm.body), unsafe, agency)
+		if err != nil {
+			return nil, []Problem{{Line: fm.bodyLine, Msg: err.Error()}}
+		}
+		n.Summary = summarize(first, 300)
 	}
 	return pf, nil
 }
@@ -1183,26 +1365,23 @@ func (l *loader) resolveRelated(site *Site, n *Notice, pf *parsedFile) []string 
 
 // loadTable returns the table at p: prev's scan when the file is unchanged, or a new
 // scan. It returns nil, with a problem, when the table cannot be used.
-func (l *loader) loadTable(p string, decl declaredColumns) *Table {
+func (l *loader) loadTable(f *File, decl declaredColumns) *Table {
+	p := f.Path
 	name := strings.TrimSuffix(path.Base(p), path.Ext(p))
 	if !validSlug(name) || path.Ext(p) != strings.ToLower(path.Ext(p)) {
 		l.problem(p, 0, "table file name %q must be lower-case ASCII letters, digits and hyphens, ending in .csv or .xlsx", path.Base(p))
 		return nil
 	}
-	info, err := fs.Stat(l.fsys, p)
-	if err != nil {
-		l.problem(p, 0, "cannot read: %v", err)
-		return nil
-	}
 	if l.prev != nil {
-		if old := l.prev.tables[p]; old != nil && old.Size == info.Size() && old.ModTime.Equal(info.ModTime()) && old.src.scan != nil && old.src.scan.declSig == decl.signature() && l.sameTable(p, info, old) {
+		if old := l.prev.tables[p]; old != nil && old.Size == f.Size && old.ModTime.Equal(f.ModTime) && old.src.scan != nil && old.src.scan.declSig == decl.signature() && l.sameTable(p, f.ModTime, old) {
 			t := *old
 			t.src.fsys = l.fsys
 			l.add(old.src.scan.problems...)
 			return &t
 		}
 	}
-	t, err := scanTable(l.ctx, l.fsys, p, info, decl)
+	l.parsedCount.Add(1)
+	t, err := scanTable(l.ctx, l.fsys, p, f.Size, f.ModTime, decl)
 	if err != nil {
 		if l.ctx.Err() == nil {
 			l.problem(p, 0, "%v", err)

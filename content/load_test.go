@@ -47,11 +47,15 @@ func TestLoadSite(t *testing.T) {
 	if n.Summary != "Dự toán thu, chi ngân sách địa phương năm 2025." {
 		t.Errorf("Summary = %q", n.Summary)
 	}
-	if len(n.Headings) != 1 || n.Headings[0].ID != "dat-dai-quy-hoach" {
-		t.Errorf("Headings = %+v", n.Headings)
+	body, err := n.Body()
+	if err != nil {
+		t.Fatalf("Body() error: %v", err)
 	}
-	if !strings.Contains(n.Text, "Nội dung.") {
-		t.Errorf("Text = %q", n.Text)
+	if len(body.Headings) != 1 || body.Headings[0].ID != "dat-dai-quy-hoach" {
+		t.Errorf("Headings = %+v", body.Headings)
+	}
+	if !strings.Contains(body.Text, "Nội dung.") {
+		t.Errorf("Text = %q", body.Text)
 	}
 	n2, ok := s.Notice("ubnd-tinh/thong-bao-lich-hop")
 	if !ok || n2.Category != CatNotice || n2.Published.Hour() != 8 {

@@ -75,6 +75,17 @@ var baseKey = parser.NewContextKey()
 // destinations are made absolute against "/"+base, so they work whatever the URL of
 // the page that shows the body.
 func renderMarkdown(src []byte, unsafe bool, base string) (r rendered, err error) {
+	return convertMarkdown(src, unsafe, base, true)
+}
+
+// markdownSummary is what Load needs of a notice's body: its first paragraph as
+// plain text. It parses src as renderMarkdown does but renders nothing.
+func markdownSummary(src []byte, unsafe bool, base string) (firstPara string, err error) {
+	r, err := convertMarkdown(src, unsafe, base, false)
+	return r.firstPara, err
+}
+
+func convertMarkdown(src []byte, unsafe bool, base string, full bool) (r rendered, err error) {
 	defer func() {
 		// goldmark has no known panics, but a content file must never bring the
 		// portal down.
@@ -89,21 +100,23 @@ func renderMarkdown(src []byte, unsafe bool, base string) (r rendered, err error
 	pc := parser.NewContext(parser.WithIDs(newHeadingIDs()))
 	pc.Set(baseKey, base)
 	doc := md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
-	var buf bytes.Buffer
-	if err := md.Renderer().Render(&buf, src, doc); err != nil {
-		return rendered{}, fmt.Errorf("content: render markdown: %w", err)
+	if full {
+		var buf bytes.Buffer
+		if err := md.Renderer().Render(&buf, src, doc); err != nil {
+			return rendered{}, fmt.Errorf("content: render markdown: %w", err)
+		}
+		r.html = template.HTML(buf.String())
+		var tb strings.Builder
+		plainText(&tb, doc, src)
+		r.text = strings.TrimSpace(collapseBlankLines(tb.String()))
 	}
-	r.html = template.HTML(buf.String())
-	var tb strings.Builder
-	plainText(&tb, doc, src)
-	r.text = strings.TrimSpace(collapseBlankLines(tb.String()))
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
 		switch n := n.(type) {
 		case *ast.Heading:
-			if n.Level == 2 || n.Level == 3 {
+			if full && (n.Level == 2 || n.Level == 3) {
 				var hb strings.Builder
 				plainText(&hb, n, src)
 				id, _ := n.AttributeString("id")

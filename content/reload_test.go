@@ -140,7 +140,11 @@ func TestNFDLoadsAsNFC(t *testing.T) {
 	if !ok {
 		t.Fatal("NFD notice not loaded")
 	}
-	for _, s := range []string{n.Title, n.Text, n.Tags[0], string(n.HTML), n.Summary} {
+	body, err := n.Body()
+	if err != nil {
+		t.Fatalf("Body() error: %v", err)
+	}
+	for _, s := range []string{n.Title, body.Text, n.Tags[0], string(body.HTML), n.Summary} {
 		if !norm.NFC.IsNormalString(s) {
 			t.Errorf("%q is not NFC", s)
 		}
@@ -148,8 +152,8 @@ func TestNFDLoadsAsNFC(t *testing.T) {
 			t.Errorf("%q has a soft hyphen", s)
 		}
 	}
-	if n.Title != "Công khai quy hoạch sử dụng đất" || n.Category != CatLandUsePlan || n.Headings[0].ID != "dat-dai" {
-		t.Errorf("notice = %q, %q, %+v", n.Title, n.Category, n.Headings)
+	if n.Title != "Công khai quy hoạch sử dụng đất" || n.Category != CatLandUsePlan || body.Headings[0].ID != "dat-dai" {
+		t.Errorf("notice = %q, %q, %+v", n.Title, n.Category, body.Headings)
 	}
 }
 

@@ -133,16 +133,16 @@ func (d declaredColumns) signature() string {
 // infers column types, validates declared ones and records CSV checkpoints. A non-nil
 // error means the table cannot be used at all (unreadable, empty, not UTF-8, no
 // header); row problems are in the table's scan.
-func scanTable(ctx context.Context, fsys fs.FS, p string, info fs.FileInfo, decl declaredColumns) (*Table, error) {
+func scanTable(ctx context.Context, fsys fs.FS, p string, size int64, modTime time.Time, decl declaredColumns) (*Table, error) {
 	name := strings.TrimSuffix(pathBase(p), pathExt(p))
 	t := &Table{
 		Name:    name,
 		File:    p,
 		Format:  strings.TrimPrefix(strings.ToLower(pathExt(p)), "."),
-		Size:    info.Size(),
-		ModTime: info.ModTime().In(Location),
+		Size:    size,
+		ModTime: modTime.In(Location),
 	}
-	if info.Size() == 0 {
+	if size == 0 {
 		return nil, errors.New("the file is empty (0 bytes)")
 	}
 	f, err := fsys.Open(p)

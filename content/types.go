@@ -3,6 +3,7 @@ package content
 import (
 	"fmt"
 	"html/template"
+	"io/fs"
 	"time"
 )
 
@@ -70,6 +71,11 @@ type Site struct {
 	parsed map[string]*parsedFile
 	// tables are the scanned tables by file path, reused when unchanged.
 	tables map[string]*Table
+	// nodes are the files and folders listed, in walk order, for Reload;
+	// problems and parsedFiles what the load that built the Site found and did.
+	nodes       []node
+	problems    []Problem
+	parsedFiles int
 }
 
 // SiteConfig is site.yaml.
@@ -176,13 +182,25 @@ type Notice struct {
 	Attachments []Attachment
 	Related     []string       // notice or dataset paths
 	Comment     *CommentWindow // non-nil for drafts open (or once open) for comment
-	// The markdown source is not kept in memory (a province has tens of
-	// thousands of notices): the file is the source, HTML and Text what is used.
-	HTML     template.HTML // rendered body
-	Text     string        // plain text of the body (for search and summaries)
-	Headings []Heading
-	Source   string // path of the .md file in the content folder
-	Hash     string // hex sha256 of the file bytes
+	Source      string         // path of the .md file in the content folder
+	Hash        string         // hex sha256 of the file bytes
+	// The body is not kept in memory (a province has a hundred thousand
+	// notices): Body renders it from the file when a page, a feed or the
+	// search index needs it.
+	src noticeSource
+}
+
+// noticeSource is what a Notice needs to render its body again.
+type noticeSource struct {
+	fsys   fs.FS
+	unsafe bool // site.yaml's markdown.unsafe_html when the notice was loaded
+}
+
+// Body is a rendered markdown body.
+type Body struct {
+	HTML     template.HTML // the body as HTML
+	Text     string        // its plain text (for search and summaries)
+	Headings []Heading     // its h2 and h3 headings, for a table of contents
 }
 
 // CommentWindow is when a draft accepts comments (both ends inclusive, local time).

@@ -212,8 +212,10 @@ func (p *Portal) Suggest(ctx context.Context, prefix string, n int) ([]search.Su
 	return p.idx.ix.Suggest(ctx, prefix, n)
 }
 
-// Close stops indexing and closes the index.
+// Close writes the content cache if a change is pending, stops indexing and
+// closes the index.
 func (p *Portal) Close() error {
+	p.flushCache()
 	if p.idx == nil {
 		return nil
 	}
@@ -444,12 +446,19 @@ func placeLabels(site *content.Site, places []content.Place) []string {
 }
 
 func (p *Portal) noticeDoc(snap *Snapshot, n *content.Notice) search.Document {
+	// Bodies are not kept in memory; only changed notices come here.
+	body, err := n.Body()
+	if err != nil {
+		// Changed or deleted since the snapshot: the reload that follows brings
+		// a new hash (or removes the notice) and this document is redone.
+		p.log.Warn("notice indexed without its body", "path", n.Path, "err", err)
+	}
 	return search.Document{
 		ID:        "n:" + n.Path,
 		Kind:      "notice",
 		URL:       "/" + n.Path,
 		Title:     n.Title,
-		Body:      n.Text,
+		Body:      body.Text,
 		Number:    n.Number,
 		Signer:    n.Signer,
 		Agency:    n.Agency,

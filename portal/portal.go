@@ -3,8 +3,11 @@ package portal
 import (
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -33,7 +36,17 @@ type Config struct {
 	// Debounce is how long Run waits for a burst of file events to settle before
 	// reloading (100 ms when zero).
 	Debounce time.Duration
+	// CacheFile, when set, is where the portal keeps the metadata of every
+	// content file between runs (see content.WriteCache), so that a restart
+	// reads and parses only the files that changed while it was down. A missing,
+	// old or corrupt cache is ignored (the start then reads everything).
+	CacheFile string
 }
+
+// cacheDelay is how long after a change the cache file is written: a burst of
+// edits costs one write, and the write does not compete with the reload and
+// the search index for the CPU.
+const cacheDelay = 3 * time.Second
 
 // Portal owns the current snapshot. Its methods are safe for concurrent use.
 type Portal struct {
@@ -49,6 +62,14 @@ type Portal struct {
 	idx       *indexer // nil without IndexDir
 	stopIndex context.CancelFunc
 	qa        atomic.Pointer[QASource]
+
+	cacheKey   string
+	cacheWake  chan struct{} // a site worth saving was loaded
+	cacheDone  chan struct{} // closed when the cache writer has stopped
+	stopCache  context.CancelFunc
+	closeCache sync.Once
+	cacheMu    sync.Mutex  // serialises writes of CacheFile
+	cacheDirty atomic.Bool // a site worth saving was loaded since the last write
 }
 
 // Open loads the content folder once and returns a Portal serving it, and opens
@@ -74,7 +95,20 @@ func Open(ctx context.Context, cfg Config) (*Portal, error) {
 	if cfg.QA != nil {
 		p.qa.Store(&cfg.QA)
 	}
-	p.Reload(ctx)
+	var cached *content.Site
+	if cfg.CacheFile != "" {
+		p.cacheKey = cfg.Dir
+		if abs, err := filepath.Abs(cfg.Dir); err == nil && cfg.Dir != "" {
+			p.cacheKey = abs
+		}
+		cached = p.readCache()
+		p.cacheWake = make(chan struct{}, 1)
+		p.cacheDone = make(chan struct{})
+		cctx, cancel := context.WithCancel(context.Background())
+		p.stopCache = cancel
+		go p.cacheLoop(cctx)
+	}
+	p.load(ctx, cached, nil)
 	if cfg.IndexDir != "" {
 		if err := p.openIndex(cfg.IndexDir); err != nil {
 			return nil, err
@@ -103,17 +137,35 @@ func (p *Portal) OnChange(fn func(old, cur *Snapshot)) {
 
 // Reload reads the content folder again and swaps the snapshot in one step, so a
 // request sees either the old site or the new one, never a mix. Files that fail to
-// load keep their last good version (content.Load's contract).
+// load keep their last good version (content.Load's contract). When nothing
+// changed, the snapshot stays as it is and is returned.
 func (p *Portal) Reload(ctx context.Context) *Snapshot {
+	return p.load(ctx, nil, nil)
+}
+
+// load reloads the content: everything when paths is nil, else only those paths
+// (content.Reload). cached, when not nil, stands for the previous site on the
+// first load.
+func (p *Portal) load(ctx context.Context, cached *content.Site, paths []string) *Snapshot {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	start := time.Now()
 	old := p.snap.Load()
-	var prev *content.Site
+	prev := cached
 	if old != nil {
 		prev = old.Site
 	}
-	site, problems := content.Load(ctx, p.cfg.Content, prev)
+	var site *content.Site
+	var problems []content.Problem
+	if paths == nil {
+		site, problems = content.Load(ctx, p.cfg.Content, prev)
+	} else {
+		site, problems = content.Reload(ctx, p.cfg.Content, prev, paths)
+	}
+	if old != nil && site == old.Site {
+		p.log.Info("content unchanged", "generation", old.Gen, "took_ms", time.Since(start).Milliseconds())
+		return old
+	}
 	p.gen++
 	cur := newSnapshot(site, problems, p.gen)
 	p.snap.Store(cur)
@@ -122,7 +174,7 @@ func (p *Portal) Reload(ctx context.Context) *Snapshot {
 	}
 	p.log.Info("content loaded", "generation", cur.Gen, "agencies", len(site.Agencies),
 		"notices", len(site.Notices), "datasets", len(site.Datasets), "problems", len(problems),
-		"took_ms", time.Since(start).Milliseconds())
+		"parsed", site.Parsed(), "took_ms", time.Since(start).Milliseconds())
 	p.listenMu.Lock()
 	ls := append([]func(old, cur *Snapshot){}, p.listeners...)
 	p.listenMu.Unlock()
@@ -131,6 +183,13 @@ func (p *Portal) Reload(ctx context.Context) *Snapshot {
 	}
 	if p.idx != nil {
 		p.idx.poke()
+	}
+	if p.cacheWake != nil && site.Parsed() > 0 {
+		p.cacheDirty.Store(true)
+		select {
+		case p.cacheWake <- struct{}{}:
+		default:
+		}
 	}
 	return cur
 }
@@ -143,6 +202,102 @@ func (p *Portal) Run(ctx context.Context) error {
 	}
 	return content.Watch(ctx, p.cfg.Dir, p.cfg.Debounce, func(paths []string) {
 		p.log.Info("content changed", "files", len(paths))
-		p.Reload(ctx)
+		// Only the paths the watcher reported are listed again; "." (the first
+		// call, or lost events) reloads everything.
+		p.load(ctx, nil, paths)
+	})
+}
+
+// readCache returns the site saved in CacheFile, or nil when there is none
+// that can be used.
+func (p *Portal) readCache() *content.Site {
+	start := time.Now()
+	f, err := os.Open(p.cfg.CacheFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		p.log.Warn("content cache not read; loading every file", "file", p.cfg.CacheFile, "err", err)
+		return nil
+	}
+	defer f.Close()
+	site, err := content.ReadCache(f, p.cacheKey)
+	if err != nil {
+		p.log.Warn("content cache not used; loading every file", "file", p.cfg.CacheFile, "err", err)
+		return nil
+	}
+	p.log.Info("content cache read", "file", p.cfg.CacheFile, "took_ms", time.Since(start).Milliseconds())
+	return site
+}
+
+// cacheLoop writes the cache file cacheDelay after a load that parsed files.
+func (p *Portal) cacheLoop(ctx context.Context) {
+	defer close(p.cacheDone)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-p.cacheWake:
+		}
+		select {
+		case <-ctx.Done():
+			return // Close writes what is pending
+		case <-time.After(cacheDelay):
+		}
+		p.saveCache()
+	}
+}
+
+// saveCache writes the current site to CacheFile, atomically: a crash leaves
+// the old file or the new one, never half of one.
+func (p *Portal) saveCache() {
+	p.cacheMu.Lock()
+	defer p.cacheMu.Unlock()
+	if !p.cacheDirty.Swap(false) {
+		return
+	}
+	site := p.Snapshot().Site
+	start := time.Now()
+	if err := writeFileAtomic(p.cfg.CacheFile, func(w io.Writer) error {
+		return content.WriteCache(w, site, p.cacheKey)
+	}); err != nil {
+		p.log.Warn("content cache not written", "file", p.cfg.CacheFile, "err", err)
+		return
+	}
+	p.log.Info("content cache written", "file", p.cfg.CacheFile, "took_ms", time.Since(start).Milliseconds())
+}
+
+func writeFileAtomic(name string, write func(io.Writer) error) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if err := write(f); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), name)
+}
+
+// flushCache stops the cache writer and writes what is pending.
+func (p *Portal) flushCache() {
+	if p.cacheWake == nil {
+		return
+	}
+	p.closeCache.Do(func() {
+		p.stopCache()
+		<-p.cacheDone
+		p.saveCache()
 	})
 }

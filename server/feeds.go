@@ -211,7 +211,11 @@ func (b *feedBuilder) noticeEntry(n *content.Notice) feedEntry {
 		meta = append(meta, "Nhận góp ý từ "+formatDate(n.Comment.Opens)+" đến hết ngày "+formatDate(n.Comment.Closes))
 	}
 	h.WriteString("<p>" + strings.Join(meta, "<br>") + "</p>\n")
-	h.WriteString(b.absHTML(string(n.HTML)))
+	// Bodies are rendered here, for the feedLimit entries of a feed only; a body
+	// that cannot be read (the file went away since the last reload) is left out.
+	if body, err := n.Body(); err == nil {
+		h.WriteString(b.absHTML(string(body.HTML)))
+	}
 	if len(n.Attachments) > 0 {
 		h.WriteString("\n<h2>Tệp đính kèm</h2>\n<ul>\n")
 		for _, a := range n.Attachments {

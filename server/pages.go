@@ -1,6 +1,10 @@
 package server
 
 import (
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
 	"net/http"
 	"strconv"
 	"strings"
@@ -305,6 +309,15 @@ func cleanContentPath(p string) (string, bool) {
 	return p, true
 }
 
+// noticeView is a notice with its body, as the notice template sees it
+// ({{.Data.Notice.HTML}}, {{.Data.Notice.Headings}} and every field of the notice):
+// bodies are rendered when a page is, not kept in memory.
+type noticeView struct {
+	*content.Notice
+	HTML     template.HTML
+	Headings []content.Heading
+}
+
 type relatedItem struct {
 	Path, Title, KindLabel string
 	Date                   time.Time
@@ -315,6 +328,14 @@ func (s *Server) notice(c echo.Context, n *content.Notice) error {
 		a := v.Agency(n.Agency)
 		if a == nil {
 			return echo.NewHTTPError(http.StatusNotFound)
+		}
+		body, err := n.Body()
+		if errors.Is(err, fs.ErrNotExist) {
+			// Deleted since the last reload, which is about to drop it.
+			return echo.NewHTTPError(http.StatusNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("notice %s: %w", n.Path, err)
 		}
 		v.Title = n.Title
 		v.Description = n.Summary
@@ -328,7 +349,7 @@ func (s *Server) notice(c echo.Context, n *content.Notice) error {
 		}
 		open := n.Comment.OpenAt(v.now)
 		v.Data = map[string]any{
-			"Notice":          n,
+			"Notice":          noticeView{Notice: n, HTML: body.HTML, Headings: body.Headings},
 			"Agency":          a,
 			"Related":         rel,
 			"CommentOpen":     open,

@@ -114,7 +114,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		contentFS, dir = os.DirFS(cfg.Content), cfg.Content
 	}
-	p, err := portal.Open(ctx, portal.Config{Content: contentFS, Dir: dir, Log: log, IndexDir: filepath.Join(cfg.Data, "index")})
+	p, err := portal.Open(ctx, portal.Config{Content: contentFS, Dir: dir, Log: log,
+		IndexDir: filepath.Join(cfg.Data, "index"), CacheFile: filepath.Join(cfg.Data, "content.cache")})
 	if err != nil {
 		return err
 	}

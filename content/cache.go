@@ -1,0 +1,249 @@
+package content
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"time"
+)
+
+// The cache lets a restarted portal skip reading and parsing the files that did
+// not change while it was down: WriteCache saves what a load learnt about each
+// markdown file (its metadata, keyed by path with the size, time and hash of the
+// file it came from) and each table (its scan), and ReadCache turns that into a
+// Site to pass to Load as prev.
+
+// cacheMagic and cacheVersion identify the format. Bump cacheVersion whenever what
+// parsing produces changes (a new field, a different summary, other problems), so
+// that a newer binary does not serve an older binary's parse.
+const (
+	cacheMagic   = "congkhai content cache"
+	cacheVersion = 1
+)
+
+// ErrCacheUnusable is wrapped by ReadCache when r holds no cache it can use: another
+// format or version, another content folder, or truncated or corrupt data.
+var ErrCacheUnusable = errors.New("content: cache unusable")
+
+type cacheHeader struct {
+	Magic   string
+	Version int
+	Key     string
+	Config  SiteConfig
+	Files   int
+	Tables  int
+}
+
+type cacheMD struct {
+	Path        string
+	Hash        string
+	Size        int64
+	ModTime     time.Time
+	Unsafe      bool
+	Agency      *Agency
+	Notice      *Notice
+	Dataset     *Dataset
+	ParentLine  int
+	Attachments []cacheAttachment
+	Related     []cacheRef
+	Columns     map[string]Column
+	ColumnLines map[string]int
+}
+
+type cacheAttachment struct {
+	Attachment
+	File string
+	Line int
+}
+
+type cacheRef struct {
+	Ref  string
+	Line int
+}
+
+type cacheTable struct {
+	Table       *Table
+	DataStart   int64
+	Checkpoints []cacheCheckpoint
+	Styles      []numStyle
+	Problems    []Problem
+	DeclSig     string
+}
+
+type cacheCheckpoint struct {
+	Off  int64
+	Line int
+	Row  int
+}
+
+// WriteCache writes what the load that built s knows about each markdown file and
+// table of the folder to w. key names the content folder (its absolute path, say):
+// ReadCache accepts the cache only with the same key. The error is w's or the
+// encoder's.
+func WriteCache(w io.Writer, s *Site, key string) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	sum := crc32.New(castagnoli)
+	enc := gob.NewEncoder(io.MultiWriter(bw, sum))
+	h := cacheHeader{Magic: cacheMagic, Version: cacheVersion, Key: key, Config: s.Config, Files: len(s.parsed), Tables: len(s.tables)}
+	if err := enc.Encode(&h); err != nil {
+		return fmt.Errorf("content: write cache: %w", err)
+	}
+	for p, pf := range s.parsed {
+		e := cacheMD{
+			Path: p, Hash: pf.hash, Size: pf.size, ModTime: pf.modTime, Unsafe: pf.unsafe,
+			Agency: pf.agency, Notice: pf.notice, Dataset: pf.dataset, ParentLine: pf.parentLine,
+			Columns: pf.columns, ColumnLines: pf.columnLines,
+		}
+		for _, a := range pf.attachments {
+			e.Attachments = append(e.Attachments, cacheAttachment{Attachment: a.Attachment, File: a.file, Line: a.line})
+		}
+		for _, r := range pf.related {
+			e.Related = append(e.Related, cacheRef{Ref: r.ref, Line: r.line})
+		}
+		if err := enc.Encode(&e); err != nil {
+			return fmt.Errorf("content: write cache: %s: %w", p, err)
+		}
+	}
+	for p, t := range s.tables {
+		sc := t.src.scan
+		if sc == nil {
+			return fmt.Errorf("content: write cache: table %s was not scanned", p)
+		}
+		e := cacheTable{Table: t, DataStart: sc.dataStart, Styles: sc.styles, Problems: sc.problems, DeclSig: sc.declSig}
+		for _, c := range sc.checkpoints {
+			e.Checkpoints = append(e.Checkpoints, cacheCheckpoint{Off: c.off, Line: c.line, Row: c.row})
+		}
+		if err := enc.Encode(&e); err != nil {
+			return fmt.Errorf("content: write cache: %s: %w", p, err)
+		}
+	}
+	// A checksum of everything: a flipped byte inside a title decodes well
+	// and would be served as if the file said so.
+	if _, err := bw.Write(sum.Sum(nil)); err != nil {
+		return fmt.Errorf("content: write cache: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("content: write cache: %w", err)
+	}
+	return nil
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// ReadCache reads a cache written by WriteCache with the same key and returns a
+// Site that holds only what Load reuses; pass it to Load as prev (never serve it).
+// The error wraps ErrCacheUnusable when r holds no usable cache (the caller then
+// loads without one), or is r's read error.
+func ReadCache(r io.Reader, key string) (s *Site, err error) {
+	defer func() {
+		// gob is robust to corrupt input, but a cache must never stop a start.
+		if p := recover(); p != nil {
+			s, err = nil, fmt.Errorf("%w: %v", ErrCacheUnusable, p)
+		}
+	}()
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("content: read cache: %w", err)
+	}
+	if len(b) < crc32.Size {
+		return nil, fmt.Errorf("%w: too short", ErrCacheUnusable)
+	}
+	payload, want := b[:len(b)-crc32.Size], b[len(b)-crc32.Size:]
+	if got := crc32.Checksum(payload, castagnoli); binary.BigEndian.Uint32(want) != got {
+		return nil, fmt.Errorf("%w: checksum mismatch (truncated or damaged)", ErrCacheUnusable)
+	}
+	dec := gob.NewDecoder(bytes.NewReader(payload))
+	var h cacheHeader
+	if err := dec.Decode(&h); err != nil {
+		return nil, unusable(err)
+	}
+	switch {
+	case h.Magic != cacheMagic:
+		return nil, fmt.Errorf("%w: not a content cache", ErrCacheUnusable)
+	case h.Version != cacheVersion:
+		return nil, fmt.Errorf("%w: version %d, want %d", ErrCacheUnusable, h.Version, cacheVersion)
+	case h.Key != key:
+		return nil, fmt.Errorf("%w: written for %q, not %q", ErrCacheUnusable, h.Key, key)
+	}
+	s = newSite(h.Config)
+	for i := 0; i < h.Files; i++ {
+		var e cacheMD
+		if err := dec.Decode(&e); err != nil {
+			return nil, unusable(err)
+		}
+		kinds := 0
+		for _, ok := range []bool{e.Agency != nil, e.Notice != nil, e.Dataset != nil} {
+			if ok {
+				kinds++
+			}
+		}
+		if kinds != 1 || e.Path == "" {
+			return nil, fmt.Errorf("%w: entry %d is not one file", ErrCacheUnusable, i)
+		}
+		pf := &parsedFile{
+			hash: e.Hash, size: e.Size, modTime: e.ModTime, unsafe: e.Unsafe,
+			agency: e.Agency, notice: e.Notice, dataset: e.Dataset, parentLine: e.ParentLine,
+			columns: e.Columns, columnLines: e.ColumnLines,
+		}
+		for _, a := range e.Attachments {
+			pf.attachments = append(pf.attachments, rawAttachment{Attachment: a.Attachment, file: a.File, line: a.Line})
+		}
+		for _, r := range e.Related {
+			pf.related = append(pf.related, rawRef{ref: r.Ref, line: r.Line})
+		}
+		if pf.dataset != nil && pf.columns == nil {
+			pf.columns, pf.columnLines = declaredColumns{}, map[string]int{}
+		}
+		localTimes(pf)
+		s.parsed[e.Path] = pf
+	}
+	for i := 0; i < h.Tables; i++ {
+		var e cacheTable
+		if err := dec.Decode(&e); err != nil {
+			return nil, unusable(err)
+		}
+		if e.Table == nil || e.Table.File == "" {
+			return nil, fmt.Errorf("%w: table entry %d is empty", ErrCacheUnusable, i)
+		}
+		sc := &tableScan{dataStart: e.DataStart, styles: e.Styles, problems: e.Problems, declSig: e.DeclSig}
+		for _, c := range e.Checkpoints {
+			sc.checkpoints = append(sc.checkpoints, checkpoint{off: c.Off, line: c.Line, row: c.Row})
+		}
+		t := e.Table
+		t.ModTime = inLocation(t.ModTime)
+		t.src = tableSource{scan: sc, cache: &sortCache{perms: map[int]*permEntry{}}}
+		s.tables[t.File] = t
+	}
+	return s, nil
+}
+
+func unusable(err error) error {
+	return fmt.Errorf("%w: %v", ErrCacheUnusable, err)
+}
+
+// localTimes puts the dates gob decoded (in a fixed zone) back in Location, as
+// Load makes them.
+func localTimes(pf *parsedFile) {
+	if n := pf.notice; n != nil {
+		n.Published, n.Updated = inLocation(n.Published), inLocation(n.Updated)
+		n.Effective, n.Expires = inLocation(n.Effective), inLocation(n.Expires)
+		if n.Comment != nil {
+			n.Comment.Opens, n.Comment.Closes = inLocation(n.Comment.Opens), inLocation(n.Comment.Closes)
+		}
+	}
+	if d := pf.dataset; d != nil {
+		d.Published, d.Updated = inLocation(d.Published), inLocation(d.Updated)
+	}
+}
+
+func inLocation(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.In(Location)
+}
