@@ -14,15 +14,24 @@ import (
 
 // pageCache keeps rendered pages of the current content generation. Pages are
 // rendered once per content change (and per day, since drafts open and close by
-// date), not once per request. It is bounded: when full it starts afresh, which
-// costs a re-render and cannot be used to exhaust memory with random query strings.
+// date), not once per request. It is bounded in pages and in bytes (a crawler
+// visiting a hundred thousand notices must not keep them all): when the newer
+// half is full it becomes the older half and the older one is dropped, so pages
+// in use survive (a page found in the older half moves back to the newer) and
+// random query strings cannot exhaust memory.
 type pageCache struct {
-	mu      sync.RWMutex
-	gen     uint64
-	day     time.Time
-	entries map[string]*cachedPage
-	max     int
+	mu       sync.Mutex
+	gen      uint64
+	day      time.Time
+	entries  map[string]*cachedPage // the newer half
+	older    map[string]*cachedPage
+	bytes    int // of entries
+	max      int // pages per half
+	maxBytes int // bytes per half
 }
+
+// pageCacheBytes bounds the bytes of pages kept per half of the cache.
+const pageCacheBytes = 32 << 20
 
 type cachedPage struct {
 	body        []byte
@@ -31,16 +40,23 @@ type cachedPage struct {
 }
 
 func newPageCache(max int) *pageCache {
-	return &pageCache{entries: map[string]*cachedPage{}, max: max}
+	return &pageCache{entries: map[string]*cachedPage{}, max: max, maxBytes: pageCacheBytes}
 }
 
 func (pc *pageCache) get(gen uint64, day time.Time, key string) (*cachedPage, bool) {
-	pc.mu.RLock()
-	defer pc.mu.RUnlock()
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
 	if pc.gen != gen || !pc.day.Equal(day) {
 		return nil, false
 	}
-	p, ok := pc.entries[key]
+	if p, ok := pc.entries[key]; ok {
+		return p, true
+	}
+	p, ok := pc.older[key]
+	if ok {
+		delete(pc.older, key)
+		pc.add(key, p)
+	}
 	return p, ok
 }
 
@@ -52,12 +68,20 @@ func (pc *pageCache) put(gen uint64, day time.Time, key string, p *cachedPage) {
 			return // rendered from an older snapshot while a newer one arrived
 		}
 		pc.gen, pc.day = gen, day
-		pc.entries = map[string]*cachedPage{}
+		pc.entries, pc.older, pc.bytes = map[string]*cachedPage{}, nil, 0
 	}
-	if len(pc.entries) >= pc.max {
-		pc.entries = map[string]*cachedPage{}
+	pc.add(key, p)
+}
+
+// add puts p in the newer half, which first becomes the older half when full.
+func (pc *pageCache) add(key string, p *cachedPage) {
+	if old, ok := pc.entries[key]; ok {
+		pc.bytes -= len(old.body)
+	} else if len(pc.entries) >= pc.max || pc.bytes+len(p.body) > pc.maxBytes {
+		pc.older, pc.entries, pc.bytes = pc.entries, map[string]*cachedPage{}, 0
 	}
 	pc.entries[key] = p
+	pc.bytes += len(p.body)
 }
 
 func newCachedPage(body []byte, contentType string) *cachedPage {
