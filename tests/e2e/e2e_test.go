@@ -253,3 +253,32 @@ func writeAtomic(t *testing.T, path string, b []byte) {
 		t.Fatal(err)
 	}
 }
+
+// TestRestart stops the portal, edits a notice while it is down and starts it
+// again: the content cache in the data folder spares every unchanged file, and
+// the edit is served.
+func TestRestart(t *testing.T) {
+	dir := binarytest.CopyDir(t, demoDir())
+	data := t.TempDir()
+	p := binarytest.Start(t, "--data", data, "--content", dir)
+	p.Stop(t)
+	if _, err := os.Stat(filepath.Join(data, "content.cache")); err != nil {
+		t.Fatalf("no content cache after a stop: %v\nlogs:\n%s", err, p.Logs())
+	}
+	notice := filepath.Join(dir, "ubnd-tinh", "cong-van-6733-ubnd-kstt.md")
+	orig, err := os.ReadFile(notice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := regexp.MustCompile(`(?m)^title: ("?)`).ReplaceAllString(string(orig), `title: ${1}SỬA KHI DỪNG `)
+	writeAtomic(t, notice, []byte(edited))
+
+	p = binarytest.Start(t, "--data", data, "--content", dir)
+	if status, body := p.Get(t, "/ubnd-tinh/cong-van-6733-ubnd-kstt"); status != 200 || !strings.Contains(body, "SỬA KHI DỪNG") {
+		t.Errorf("edit made while stopped not served: status %d\nlogs:\n%s", status, p.Logs())
+	}
+	logs := p.Logs()
+	if !strings.Contains(logs, "content cache read") || !regexp.MustCompile(`generation=1 .*parsed=1 `).MatchString(logs) {
+		t.Errorf("restart did not use the cache, or parsed more than the edited file:\n%s", logs)
+	}
+}

@@ -1,0 +1,118 @@
+package portal
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const cacheSiteYAML = "title: Cổng thử\n"
+
+func cacheSite() map[string]string {
+	return map[string]string{
+		"site.yaml":               cacheSiteYAML,
+		"so-tai-chinh/_agency.md": "---\nname: Sở Tài chính\n---\nSở.\n",
+		"so-tai-chinh/mot.md":     "---\ntitle: Thông báo một\ncategory: notice\npublished: 2025-01-01\n---\nMột.\n",
+		"so-tai-chinh/hai.md":     "---\ntitle: Thông báo hai\ncategory: notice\npublished: 2025-01-02\n---\nHai.\n",
+	}
+}
+
+// openCached opens a portal on dir with its cache file, logging into log.
+func openCached(t *testing.T, dir, cacheFile string, log io.Writer) *Portal {
+	t.Helper()
+	p, err := Open(context.Background(), Config{Content: os.DirFS(dir), Dir: dir, CacheFile: cacheFile,
+		Log: slog.New(slog.NewTextHandler(log, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// A restart reads the cache: nothing is parsed when nothing changed, a file
+// changed while the portal was down is, and a damaged cache is ignored.
+func TestRestartWithCache(t *testing.T) {
+	tests := []struct {
+		name       string
+		whileDown  func(t *testing.T, dir, cacheFile string)
+		wantParsed int
+		wantLog    string
+		wantTitle  string // of so-tai-chinh/mot
+	}{
+		{name: "nothing changed", wantParsed: 0, wantLog: "content cache read", wantTitle: "Thông báo một"},
+		{
+			name: "a notice changed",
+			whileDown: func(t *testing.T, dir, _ string) {
+				writeFiles(t, dir, map[string]string{"so-tai-chinh/mot.md": strings.Replace(cacheSite()["so-tai-chinh/mot.md"], "một", "một (sửa)", 1)})
+			},
+			wantParsed: 1, wantLog: "content cache read", wantTitle: "Thông báo một (sửa)",
+		},
+		{
+			name: "cache damaged",
+			whileDown: func(t *testing.T, _, cacheFile string) {
+				b, err := os.ReadFile(cacheFile)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(cacheFile, b[:len(b)/2], 0o600); err != nil {
+					t.Fatal(err)
+				}
+			},
+			wantParsed: 3, wantLog: "content cache not used", wantTitle: "Thông báo một",
+		},
+		{
+			name: "cache not a file",
+			whileDown: func(t *testing.T, _, cacheFile string) {
+				if err := os.Remove(cacheFile); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Mkdir(cacheFile, 0o700); err != nil {
+					t.Fatal(err)
+				}
+			},
+			wantParsed: 3, wantLog: "content cache not", wantTitle: "Thông báo một",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir, data := t.TempDir(), t.TempDir()
+			writeFiles(t, dir, cacheSite())
+			cacheFile := filepath.Join(data, "content.cache")
+			first := openCached(t, dir, cacheFile, io.Discard)
+			if err := first.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(cacheFile); err != nil {
+				t.Fatalf("Close did not write the cache: %v", err)
+			}
+			if tt.whileDown != nil {
+				// A later modification time than the cached one, whatever the
+				// clock's resolution.
+				time.Sleep(10 * time.Millisecond)
+				tt.whileDown(t, dir, cacheFile)
+			}
+			var log bytes.Buffer
+			p := openCached(t, dir, cacheFile, &log)
+			defer p.Close()
+			site := p.Snapshot().Site
+			if got := site.Parsed(); got != tt.wantParsed {
+				t.Errorf("Parsed() = %d, want %d", got, tt.wantParsed)
+			}
+			if !strings.Contains(log.String(), tt.wantLog) {
+				t.Errorf("log has no %q:\n%s", tt.wantLog, log.String())
+			}
+			n, ok := site.Notice("so-tai-chinh/mot")
+			if !ok || n.Title != tt.wantTitle {
+				t.Fatalf("notice = %+v, want title %q", n, tt.wantTitle)
+			}
+			if body, err := n.Body(); err != nil || !strings.Contains(string(body.HTML), "<p>Một") {
+				t.Errorf("Body() = %q, %v", body.HTML, err)
+			}
+		})
+	}
+}
