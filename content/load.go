@@ -225,11 +225,23 @@ func (l *loader) load(nodes []node) *Site {
 		mds = append(mds, d.notices...)
 		mds = append(mds, d.sets...)
 	}
-	parallel(len(mds), func(i int) {
+	// Unchanged files first, without handing them to workers: after an edit
+	// that is all files but one.
+	var toRead []*mdFile
+	site.parsed = make(map[string]*parsedFile, len(mds))
+	for _, m := range mds {
+		if last := l.reusable(m, cfg.Markdown.UnsafeHTML); last != nil {
+			m.entry, m.reused = last, true
+			site.parsed[m.path] = last
+		} else {
+			toRead = append(toRead, m)
+		}
+	}
+	parallel(len(toRead), func(i int) {
 		if l.ctx.Err() != nil {
 			return
 		}
-		m := mds[i]
+		m := toRead[i]
 		m.entry = l.parseFile(m, cfg.Markdown.UnsafeHTML)
 		if m.entry != nil {
 			l.mu.Lock()
@@ -304,7 +316,10 @@ func (l *loader) load(nodes []node) *Site {
 			}
 		}
 	})
-	paths := map[string]string{} // URL path → source, for duplicates
+	paths := make(map[string]string, len(mds)) // URL path → source, for duplicates
+	if l.prev != nil {
+		site.notices = make(map[string]*Notice, len(l.prev.notices))
+	}
 	claim := func(p, src string) bool {
 		if other, ok := paths[p]; ok {
 			l.problem(src, 0, "path /%s is already used by %s", p, other)
@@ -418,19 +433,18 @@ func sortSite(s *Site) {
 		}
 		return a.Slug < b.Slug
 	})
-	sort.SliceStable(s.Notices, func(i, j int) bool {
-		a, b := s.Notices[i], s.Notices[j]
-		if !a.Published.Equal(b.Published) {
-			return a.Published.After(b.Published)
+	// Paths are unique, so these orders are total and need no stable sort.
+	slices.SortFunc(s.Notices, func(a, b *Notice) int {
+		if c := b.Published.Compare(a.Published); c != 0 {
+			return c
 		}
-		return a.Path < b.Path
+		return strings.Compare(a.Path, b.Path)
 	})
-	sort.SliceStable(s.Datasets, func(i, j int) bool {
-		a, b := s.Datasets[i], s.Datasets[j]
-		if !a.Published.Equal(b.Published) {
-			return a.Published.After(b.Published)
+	slices.SortFunc(s.Datasets, func(a, b *Dataset) int {
+		if c := b.Published.Compare(a.Published); c != 0 {
+			return c
 		}
-		return a.Path < b.Path
+		return strings.Compare(a.Path, b.Path)
 	})
 }
 
@@ -851,13 +865,9 @@ func (l *loader) parseFile(m *mdFile, unsafe bool) *parsedFile {
 		// An entry rendered with the other markdown mode is only a fallback.
 		last = l.prev.parsed[m.path]
 	}
-	// Unchanged size and time (as listed): reuse without reading. A reload after
-	// one edit then reads one file, not the whole folder (a hundred thousand
-	// notices), and a restart with the cache reads none.
-	if last != nil && last.unsafe == unsafe && !m.modTime.IsZero() &&
-		last.size == m.size && last.modTime.Equal(m.modTime) {
+	if r := l.reusable(m, unsafe); r != nil {
 		m.reused = true
-		return last
+		return r
 	}
 	b, err := fs.ReadFile(l.fsys, m.path)
 	if err != nil {
@@ -886,6 +896,22 @@ func (l *loader) parseFile(m *mdFile, unsafe bool) *parsedFile {
 	pf.size, pf.modTime = m.size, m.modTime
 	l.parsedCount.Add(1)
 	return pf
+}
+
+// reusable returns prev's parse of m when the file's size and time (as listed)
+// are those of that parse: a reload after one edit then reads one file, not the
+// whole folder (a hundred thousand notices), and a restart with the cache reads
+// none.
+func (l *loader) reusable(m *mdFile, unsafe bool) *parsedFile {
+	if l.prev == nil {
+		return nil
+	}
+	last := l.prev.parsed[m.path]
+	if last != nil && last.unsafe == unsafe && !m.modTime.IsZero() &&
+		last.size == m.size && last.modTime.Equal(m.modTime) {
+		return last
+	}
+	return nil
 }
 
 // parseMarkdownFile parses a markdown file of the given kind at path p. It returns
