@@ -78,8 +78,13 @@ type server struct {
 var reListen = regexp.MustCompile(`msg=listening addr=(\S+) ready_ms=(\d+)`)
 
 // startServer starts the binary and waits until it listens.
-func startServer(ctx context.Context, bin, contentDir, dataDir string) (*server, error) {
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--content", contentDir, "--data", dataDir, "--log-level", "info")
+// An empty contentDir serves the bundled demo; extra arguments follow.
+func startServer(ctx context.Context, bin, contentDir, dataDir string, extra ...string) (*server, error) {
+	args := []string{"serve", "--addr", "127.0.0.1:0", "--data", dataDir, "--log-level", "info"}
+	if contentDir != "" {
+		args = append(args, "--content", contentDir)
+	}
+	cmd := exec.Command(bin, append(args, extra...)...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, err

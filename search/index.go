@@ -53,10 +53,15 @@ const generationFile = "congkhai_generation"
 
 // Options tunes an Index. The zero value is ready to use.
 type Options struct {
-	// BatchSize is the number of documents per bleve batch in Apply
-	// (default 200: larger batches raise peak memory sharply, see
-	// LIBRARY-NOTES).
-	BatchSize int
+	// BatchSize is the largest number of documents per bleve batch in
+	// Apply (default 2,000), and BatchBytes the most text per batch
+	// (default 512 KiB): a batch ends at whichever comes first. Each batch
+	// is persisted before the next, so batches of a few short documents
+	// (table rows) would spend their time writing segments; a byte bound
+	// keeps batches of long notices from raising peak memory (1,000
+	// notices of 2 KB peaked at 875 MB, see LIBRARY-NOTES).
+	BatchSize  int
+	BatchBytes int
 	// LockTimeout is how long Open waits for another process to release the
 	// index before returning ErrLocked (default 2s).
 	LockTimeout time.Duration
@@ -79,7 +84,10 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.BatchSize <= 0 {
-		o.BatchSize = 200
+		o.BatchSize = 2000
+	}
+	if o.BatchBytes <= 0 {
+		o.BatchBytes = 512 << 10
 	}
 	if o.LockTimeout <= 0 {
 		o.LockTimeout = 2 * time.Second
@@ -339,7 +347,8 @@ func wrapClosed(op string, err error) error {
 }
 
 // Apply indexes upserts (replacing documents with the same ID) and removes
-// the documents whose IDs are in deletes, in batches of Options.BatchSize.
+// the documents whose IDs are in deletes, in batches (Options.BatchSize and
+// BatchBytes).
 // Deletes are applied first, so an ID in both lists ends up indexed. All
 // text is normalised to NFC.
 //
@@ -349,7 +358,9 @@ func wrapClosed(op string, err error) error {
 // it is applied.
 func (ix *Index) Apply(ctx context.Context, upserts []Document, deletes []string) error {
 	b := ix.bi.NewBatch()
+	bytes := 0
 	flush := func() error {
+		bytes = 0
 		if b.Size() == 0 {
 			return nil
 		}
@@ -378,7 +389,8 @@ func (ix *Index) Apply(ctx context.Context, upserts []Document, deletes []string
 		if err := b.Index(d.ID, ix.fields(d)); err != nil {
 			return fmt.Errorf("search: apply %s: %w", d.ID, err)
 		}
-		if b.Size() >= ix.opts.BatchSize {
+		bytes += len(d.Title) + len(d.Body) + len(d.Context) + 64
+		if b.Size() >= ix.opts.BatchSize || bytes >= ix.opts.BatchBytes {
 			if err := flush(); err != nil {
 				return err
 			}
