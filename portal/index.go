@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -63,6 +64,7 @@ type manifest map[string]manifestEntry
 // indexer owns the index's manifest and runs syncs one at a time.
 type indexer struct {
 	ix      *search.Index
+	man     manifest // what the index holds, as last saved; nil until read
 	wake    chan struct{}
 	done    chan struct{}
 	mu      sync.Mutex
@@ -226,17 +228,26 @@ func (p *Portal) Close() error {
 
 // syncIndex brings the index in line with snap and returns how many notices,
 // datasets and tables changed.
-func (p *Portal) syncIndex(ctx context.Context, snap *Snapshot) (int, error) {
-	ix := p.idx.ix
-	old := manifest{}
-	if b, err := ix.Meta(manifestKey); err != nil {
-		return 0, fmt.Errorf("read manifest: %w", err)
-	} else if b != nil {
-		if err := json.Unmarshal(b, &old); err != nil {
-			p.log.Warn("search manifest unreadable; re-indexing everything", "err", err)
-			old = manifest{}
+func (p *Portal) syncIndex(ctx context.Context, snap *Snapshot) (n int, err error) {
+	defer func() {
+		if err != nil {
+			// The manifest in memory may be ahead of the saved one: read it again.
+			p.idx.man = nil
 		}
+	}()
+	ix := p.idx.ix
+	if p.idx.man == nil {
+		b, err := ix.Meta(manifestKey)
+		if err != nil {
+			return 0, fmt.Errorf("read manifest: %w", err)
+		}
+		m, err := decodeManifest(b)
+		if err != nil {
+			p.log.Warn("search manifest unreadable; re-indexing everything", "err", err)
+		}
+		p.idx.man = m
 	}
+	old := p.idx.man
 	want := p.wantedEntries(snap)
 	qas := map[string]feedback.PublicQA{}
 	if src := p.qa.Load(); src != nil {
@@ -272,10 +283,9 @@ func (p *Portal) syncIndex(ctx context.Context, snap *Snapshot) (int, error) {
 
 	// Mark what is about to change as dirty first: if the process dies half way,
 	// the next sync redoes those entries (and still knows how many rows to delete).
-	dirty := manifest{}
-	for k, e := range old {
-		dirty[k] = e
-	}
+	// The manifest is changed in place: what is in memory is what was last saved,
+	// or dirtier.
+	dirty := old
 	for _, k := range changed {
 		e := dirty[k]
 		e.Hash = ""
@@ -366,14 +376,64 @@ func (p *Portal) syncIndex(ctx context.Context, snap *Snapshot) (int, error) {
 }
 
 func (p *Portal) saveManifest(m manifest) error {
-	b, err := json.Marshal(m)
-	if err != nil {
-		return fmt.Errorf("write manifest: %w", err)
-	}
-	if err := p.idx.ix.SetMeta(manifestKey, b); err != nil {
+	if err := p.idx.ix.SetMeta(manifestKey, encodeManifest(m)); err != nil {
 		return fmt.Errorf("write manifest: %w", err)
 	}
 	return nil
+}
+
+// The manifest is saved as lines "key\thash\trows\n", sorted by key: at 100,000
+// notices it is rewritten twice per change, and JSON took most of a second.
+// An older index holds it as a JSON object, which is still read.
+func encodeManifest(m manifest) []byte {
+	keys := make([]string, 0, len(m))
+	n := 0
+	for k, e := range m {
+		keys = append(keys, k)
+		n += len(k) + len(e.Hash) + 12
+	}
+	sort.Strings(keys)
+	b := make([]byte, 0, n)
+	for _, k := range keys {
+		e := m[k]
+		b = append(b, k...)
+		b = append(b, '\t')
+		b = append(b, e.Hash...)
+		b = append(b, '\t')
+		b = strconv.AppendInt(b, int64(e.Rows), 10)
+		b = append(b, '\n')
+	}
+	return b
+}
+
+// decodeManifest reads what encodeManifest (or an older JSON version) wrote.
+// On error it returns an empty manifest: everything is indexed again.
+func decodeManifest(b []byte) (manifest, error) {
+	m := manifest{}
+	if len(b) == 0 {
+		return m, nil
+	}
+	if b[0] == '{' {
+		if err := json.Unmarshal(b, &m); err != nil {
+			return manifest{}, err
+		}
+		return m, nil
+	}
+	for len(b) > 0 {
+		line, rest, ok := bytes.Cut(b, []byte{'\n'})
+		if !ok {
+			return manifest{}, errors.New("manifest: last line not ended")
+		}
+		b = rest
+		k, v, ok1 := bytes.Cut(line, []byte{'\t'})
+		h, r, ok2 := bytes.Cut(v, []byte{'\t'})
+		rows, err := strconv.Atoi(string(r))
+		if !ok1 || !ok2 || err != nil || rows < 0 {
+			return manifest{}, fmt.Errorf("manifest: bad line %q", line)
+		}
+		m[string(k)] = manifestEntry{Hash: string(h), Rows: rows}
+	}
+	return m, nil
 }
 
 // wantedEntries lists what the index should hold for snap, with hashes that change

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -256,4 +257,30 @@ func TestIndexPublishedQA(t *testing.T) {
 	}
 	p.IndexQA()
 	waitQA(false)
+}
+
+func TestManifestEncoding(t *testing.T) {
+	m := manifest{"n:so-tai-chinh/du-toan": {Hash: "abc"}, "t:x/y.csv": {Hash: "", Rows: 357}, "q:12": {Hash: "f00"}}
+	got, err := decodeManifest(encodeManifest(m))
+	if err != nil || !reflect.DeepEqual(got, m) {
+		t.Fatalf("round trip: %v, %v", got, err)
+	}
+	for _, tc := range []struct {
+		name string
+		in   string
+		want manifest
+		bad  bool
+	}{
+		{"empty", "", manifest{}, false},
+		{"older JSON", `{"n:a":{"h":"x"},"t:b.csv":{"h":"y","r":3}}`, manifest{"n:a": {Hash: "x"}, "t:b.csv": {Hash: "y", Rows: 3}}, false},
+		{"torn JSON", `{"n:a":{"h"`, manifest{}, true},
+		{"line not ended", "n:a\tx\t0", manifest{}, true},
+		{"bad rows", "n:a\tx\tz\n", manifest{}, true},
+		{"missing field", "n:a\tx\n", manifest{}, true},
+	} {
+		got, err := decodeManifest([]byte(tc.in))
+		if (err != nil) != tc.bad || !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: %v, %v; want %v (error %v)", tc.name, got, err, tc.want, tc.bad)
+		}
+	}
 }
