@@ -24,6 +24,9 @@ type facetColumn struct {
 	single []uint16
 	starts []uint32
 	vals   []uint32
+	// bms[k] are the documents with value k (views of the segment's
+	// postings: the segment outlives every search that reaches it here).
+	bms []*roaring.Bitmap
 }
 
 // facetNames fixes the order of the columns.
@@ -52,6 +55,7 @@ func buildSegFacets(v *segView) (*segFacets, error) {
 			col.values = append(col.values, e.Term)
 			bms = append(bms, bm)
 		}
+		col.bms = bms
 		counts := make([]uint32, n+1)
 		multi := len(col.values) >= 1<<16-1
 		for _, bm := range bms {
@@ -97,8 +101,25 @@ func buildSegFacets(v *segView) (*segFacets, error) {
 	return sf, nil
 }
 
+// bitmapCountShare: when a match set holds more than this share of a
+// segment's documents, facets are counted by intersecting it with each
+// value's documents (cost per value) rather than by visiting each match
+// (cost per match).
+const bitmapCountShare = 0.2
+
 // count adds the facet values of the documents of m to out.
 func (sf *segFacets) count(m *roaring.Bitmap, out map[string]map[string]int) {
+	if len(sf.fields) > 0 && float64(m.GetCardinality()) > bitmapCountShare*float64(len(sf.fields[0].single)+len(sf.fields[0].starts)) {
+		for _, col := range sf.fields {
+			o := out[col.name]
+			for k, bm := range col.bms {
+				if c := int(m.AndCardinality(bm)); c > 0 {
+					o[col.values[k]] += c
+				}
+			}
+		}
+		return
+	}
 	tallies := make([][]int, len(sf.fields))
 	for i, col := range sf.fields {
 		tallies[i] = make([]int, len(col.values)+1)

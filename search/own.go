@@ -35,6 +35,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
@@ -54,7 +55,10 @@ const (
 	pruneShare = 0.08
 	pruneMin   = 20_000
 	// capPostings bounds the postings read from a long title-like list.
-	capPostings = 30_000
+	capPostings = 10_000
+	// postingsBudget bounds the postings read whole by one query; the
+	// rarest lists come first.
+	postingsBudget = 80_000
 )
 
 // snapshot returns the index's current snapshot and its release.
@@ -135,6 +139,7 @@ func (ix *Index) ownSearch(ctx context.Context, snap *scorch.IndexSnapshot, vs [
 	}
 	want := r.From + r.Size
 	var order []uint64
+	var scores []float32 // of order, when ranked by relevance
 	if pl.dateSorted {
 		ids, err := newestYears(vs, ms, want)
 		if err != nil {
@@ -149,7 +154,7 @@ func (ix *Index) ownSearch(ctx context.Context, snap *scorch.IndexSnapshot, vs [
 		if err != nil {
 			return nil, err
 		}
-		order, err = ownRank(vs, ms, pl, docCount, want, ix.opts.pruneAt)
+		order, scores, err = ownRank(vs, ms, pl, docCount, want, ix.opts.pruneAt)
 		if err != nil {
 			return nil, err
 		}
@@ -159,7 +164,11 @@ func (ix *Index) ownSearch(ctx context.Context, snap *scorch.IndexSnapshot, vs [
 		return res, nil
 	}
 	page := order[r.From:]
-	hits, err := ix.load(ctx, vs, page, r.Highlight)
+	var pageScores []float32
+	if scores != nil {
+		pageScores = scores[r.From:]
+	}
+	hits, err := ix.load(ctx, vs, page, pageScores, r.Highlight)
 	if err != nil {
 		return nil, err
 	}
@@ -207,18 +216,56 @@ type segScores struct {
 	tok   []float32 // the current syllable's field scores
 	seen  []uint8   // the current syllable's matched fields
 	touch []uint32  // documents with tok or seen set
+	pos   []uint32  // documents with total > 0
+}
+
+// Score arrays are as long as their segment (a million entries for a big
+// one): they are reused, and left all zero after use by clearing only the
+// entries that were set.
+var scorePool sync.Pool
+
+func getScores(n int) *segScores {
+	if sc, ok := scorePool.Get().(*segScores); ok && cap(sc.total) >= n {
+		sc.total, sc.tok, sc.seen = sc.total[:n], sc.tok[:n], sc.seen[:n]
+		return sc
+	}
+	return &segScores{total: make([]float32, n), tok: make([]float32, n), seen: make([]uint8, n)}
+}
+
+func putScores(sc *segScores) {
+	for _, d := range sc.pos {
+		sc.total[d] = 0
+	}
+	for _, d := range sc.touch {
+		sc.tok[d], sc.seen[d] = 0, 0
+	}
+	sc.pos, sc.touch = sc.pos[:0], sc.touch[:0]
+	scorePool.Put(sc)
+}
+
+func (sc *segScores) add(d uint32, x float32) {
+	if sc.total[d] == 0 && x > 0 {
+		sc.pos = append(sc.pos, d)
+	}
+	sc.total[d] += x
 }
 
 // ownRank returns the global numbers of the best want matches, best first
 // (ties in index order).
-func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, want int, pruneAt uint64) ([]uint64, error) {
+func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, want int, pruneAt uint64) ([]uint64, []float32, error) {
 	ss := make([]*segScores, len(vs))
 	for i, v := range vs {
 		if !ms[i].IsEmpty() {
-			n := v.seg.Count()
-			ss[i] = &segScores{total: make([]float32, n), tok: make([]float32, n), seen: make([]uint8, n)}
+			ss[i] = getScores(int(v.seg.Count()))
 		}
 	}
+	defer func() {
+		for _, sc := range ss {
+			if sc != nil {
+				putScores(sc)
+			}
+		}
+	}()
 	prune := uint64(max(pruneMin, pruneShare*float64(docCount)))
 	if pruneAt > 0 {
 		prune = pruneAt
@@ -229,6 +276,7 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 		boost float64
 		df    uint64
 		tok   int
+		limit uint64 // postings to read: 0 none, df all
 	}
 	var lists []list
 	for k, tok := range pl.tokens {
@@ -236,22 +284,46 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 			for _, t := range sf.terms {
 				df, err := postingsCount(vs, sf.field, t)
 				if err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 				if df > 0 {
-					lists = append(lists, list{sf.field, t, sf.boost, df, k})
+					lists = append(lists, list{sf.field, t, sf.boost, df, k, 0})
 				}
 			}
 		}
+	}
+	// Which lists to read, and how far: the rarest first (they carry the
+	// highest idf, so most of the order), whole while the query's budget of
+	// postings lasts; then title-like lists up to a cap; the rest not at all.
+	byDF := make([]int, len(lists))
+	for i := range byDF {
+		byDF[i] = i
+	}
+	sort.SliceStable(byDF, func(a, b int) bool { return lists[byDF[a]].df < lists[byDF[b]].df })
+	var used uint64
+	for _, i := range byDF {
+		l := &lists[i]
+		titleLike := l.field == fTitle || l.field == fTitleF || l.field == fNumberT
+		switch {
+		case l.df <= prune && used+l.df <= postingsBudget:
+			l.limit = l.df
+		case titleLike:
+			l.limit = min(l.df, capPostings)
+		}
+		used += l.limit
 	}
 	var it segment.PostingsIterator
 	read := func(l list, isTok bool, limit uint64) error {
 		idf := 1 + math.Log(float64(docCount)/float64(l.df+1))
 		w := float32(l.boost * idf * idf)
+		var n uint64 // postings read, over all segments
 		for i, v := range vs {
 			sc := ss[i]
 			if sc == nil {
 				continue
+			}
+			if limit > 0 && n >= limit {
+				break
 			}
 			d, err := v.dict(l.field)
 			if err != nil {
@@ -262,7 +334,6 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 				return err
 			}
 			it = pls.Iterator(true, true, false, it)
-			var n uint64
 			for p, err := it.Next(); p != nil || err != nil; p, err = it.Next() {
 				if err != nil {
 					return err
@@ -274,9 +345,27 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 				// Documents outside the match set get a score too, never read:
 				// cheaper than testing each posting against the set.
 				doc := p.Number()
-				s := w * float32(math.Sqrt(float64(p.Frequency()))*p.Norm())
+				f := p.Frequency()
+				sq := float32(0)
+				if f < uint64(len(sqrtTable)) {
+					sq = sqrtTable[f]
+				} else {
+					sq = float32(math.Sqrt(float64(f)))
+				}
+				var norm float32
+				if np, ok := p.(interface{ NormUint64() uint64 }); ok {
+					// zap keeps the field's length; its norm is 1/√length.
+					if n := np.NormUint64(); n < uint64(len(invSqrtTable)) {
+						norm = invSqrtTable[n]
+					} else {
+						norm = float32(1 / math.Sqrt(float64(n)))
+					}
+				} else {
+					norm = float32(p.Norm())
+				}
+				s := w * sq * norm
 				if !isTok {
-					sc.total[doc] += s
+					sc.add(uint32(doc), s)
 					continue
 				}
 				if sc.seen[doc] == 0 {
@@ -293,15 +382,15 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 			if l.tok != k {
 				continue
 			}
-			limit := uint64(0)
-			if l.df > prune {
-				if l.field != fTitle && l.field != fTitleF && l.field != fNumberT {
-					continue
-				}
-				limit = capPostings
+			if l.limit == 0 {
+				continue
+			}
+			limit := uint64(0) // whole list
+			if l.limit < l.df {
+				limit = l.limit
 			}
 			if err := read(l, true, limit); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		// bleve's disjunction multiplies by the share of alternatives that
@@ -312,43 +401,115 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 				continue
 			}
 			for _, d := range sc.touch {
-				sc.total[d] += sc.tok[d] * float32(sc.seen[d]) / nAlts
+				sc.add(d, sc.tok[d]*float32(sc.seen[d])/nAlts)
 				sc.tok[d], sc.seen[d] = 0, 0
 			}
 			sc.touch = sc.touch[:0]
 		}
 	}
+	// bleve's phrase bonus needs positions; what stands for it here is cheap:
+	// a bonus for the matches whose title holds every syllable of the query
+	// (bitmaps), as large as the phrase bonus would be for a title of about
+	// four words.
+	if len(pl.tokens) > 1 {
+		var bonus float64
+		alts := make([]fieldTerms, 0, len(pl.tokens))
+		for _, tok := range pl.tokens {
+			for _, sf := range tok {
+				if sf.field != fTitleF {
+					continue
+				}
+				alts = append(alts, fieldTerms{sf.field, sf.terms})
+				for _, t := range sf.terms {
+					df, err := postingsCount(vs, sf.field, t)
+					if err != nil {
+						return nil, nil, err
+					}
+					idf := 1 + math.Log(float64(docCount)/float64(df+1))
+					bonus += sf.boost * phraseBoost * idf * idf / 2
+				}
+			}
+		}
+		for i, v := range vs {
+			sc := ss[i]
+			if sc == nil {
+				continue
+			}
+			all := ms[i].Clone()
+			for _, ft := range alts {
+				bm, err := v.fieldTermsBM(ft)
+				if err != nil {
+					return nil, nil, err
+				}
+				all.And(bm)
+				if all.IsEmpty() {
+					break
+				}
+			}
+			all.Iterate(func(d uint32) bool {
+				sc.add(d, float32(bonus))
+				return true
+			})
+		}
+	}
 	for _, t := range pl.number {
 		df, err := postingsCount(vs, t.field, t.term)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if df > 0 {
-			if err := read(list{t.field, t.term, t.boost, df, -1}, false, 0); err != nil {
-				return nil, err
+			if err := read(list{t.field, t.term, t.boost, df, -1, df}, false, 0); err != nil {
+				return nil, nil, err
 			}
 		}
 	}
+	// The best of the scored matches, then, if they are too few, the first
+	// unscored ones in index order: a pass over the scored documents rather
+	// than over every match (a million for "xã").
+	keep := want
+	if len(pl.tokens) > 1 {
+		keep = max(want, rerankTop)
+	}
 	h := &topHeap{}
+	push := func(s float32, id uint64) {
+		if h.Len() < keep {
+			heap.Push(h, scored{s, id})
+		} else if better(scored{s, id}, (*h)[0]) {
+			(*h)[0] = scored{s, id}
+			heap.Fix(h, 0)
+		}
+	}
+	n := 0
+	for i, v := range vs {
+		if sc := ss[i]; sc != nil {
+			for _, d := range sc.pos {
+				if ms[i].Contains(d) {
+					push(sc.total[d], v.offset+uint64(d))
+					n++
+				}
+			}
+		}
+	}
 	for i, v := range vs {
 		sc := ss[i]
-		if sc == nil {
-			continue
+		if n >= keep || sc == nil {
+			break
 		}
 		ms[i].Iterate(func(x uint32) bool {
-			s := sc.total[x]
-			id := v.offset + uint64(x)
-			if h.Len() < want {
-				heap.Push(h, scored{s, id})
-			} else if better(scored{s, id}, (*h)[0]) {
-				(*h)[0] = scored{s, id}
-				heap.Fix(h, 0)
+			if sc.total[x] == 0 {
+				push(0, v.offset+uint64(x))
+				n++
 			}
-			return true
+			return n < keep
 		})
 	}
 	out := make([]scored, len(*h))
 	copy(out, *h)
+	if len(pl.tokens) > 1 {
+		if err := phraseBonus(vs, out, pl); err != nil {
+			return nil, nil, err
+		}
+	}
 	slices.SortFunc(out, func(a, b scored) int {
 		if better(a, b) {
 			return -1
@@ -358,12 +519,108 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 		}
 		return 0
 	})
+	out = out[:min(len(out), want)]
 	ids := make([]uint64, len(out))
+	scores := make([]float32, len(out))
 	for i, s := range out {
-		ids[i] = s.id
+		ids[i], scores[i] = s.id, s.score
 	}
-	return ids, nil
+	return ids, scores, nil
 }
+
+// rerankTop is how many of the best matches get the title phrase bonus.
+const rerankTop = 100
+
+// phraseBonus adds to the best matches of a query of several syllables what
+// bleve's phrase bonus on the title would give: the query's syllables
+// adjacent and in order in the title, weighted like a title match (shorter
+// titles more), and half as much for each adjacent pair. Titles are read
+// from the stored fields: a hundred documents, not a postings walk.
+func phraseBonus(vs []*segView, out []scored, pl *plan) error {
+	var want []string
+	var w float64
+	for _, tok := range pl.tokens {
+		for _, sf := range tok {
+			if sf.field == fTitleF {
+				for _, t := range sf.terms {
+					want = append(want, string(t))
+				}
+				w += sf.boost * phraseBoost
+			}
+		}
+	}
+	if len(want) < 2 {
+		return nil
+	}
+	fold := analyzerNamed(AnalyzerFold)
+	k := 0
+	order := make([]int, len(out))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return out[order[a]].id < out[order[b]].id })
+	for _, i := range order {
+		id := out[i].id
+		for k+1 < len(vs) && vs[k+1].offset <= id {
+			k++
+		}
+		var title string
+		err := vs[k].seg.VisitStoredFields(id-vs[k].offset, func(field string, _ byte, value []byte, _ []uint64) bool {
+			if field == fTitle {
+				title = string(value)
+				return false
+			}
+			return true
+		})
+		if err != nil {
+			return err
+		}
+		toks := fold.Analyze([]byte(title))
+		if len(toks) == 0 {
+			continue
+		}
+		got := make([]string, len(toks))
+		for j, t := range toks {
+			got[j] = string(t.Term)
+		}
+		var b float64
+		if containsRun(got, want) {
+			b += w
+		}
+		for j := 0; j+1 < len(want); j++ {
+			if containsRun(got, want[j:j+2]) {
+				b += w / 2 / float64(len(want)-1)
+			}
+		}
+		out[i].score += float32(b / math.Sqrt(float64(len(got))))
+	}
+	return nil
+}
+
+// containsRun reports whether run occurs in s as consecutive elements.
+func containsRun(s, run []string) bool {
+	for i := 0; i+len(run) <= len(s); i++ {
+		if slices.Equal(s[i:i+len(run)], run) {
+			return true
+		}
+	}
+	return false
+}
+
+var sqrtTable = func() (t [64]float32) {
+	for i := range t {
+		t[i] = float32(math.Sqrt(float64(i)))
+	}
+	return t
+}()
+
+var invSqrtTable = func() (t [4096]float32) {
+	for i := 1; i < len(t); i++ {
+		t[i] = float32(1 / math.Sqrt(float64(i)))
+	}
+	t[0] = 1
+	return t
+}()
 
 // better: higher score, then lower document number.
 func better(a, b scored) bool {
@@ -420,8 +677,9 @@ func byDate(vs []*segView, ids []uint64, want int) ([]uint64, error) {
 	return out, nil
 }
 
-// load returns the hits for global document numbers, in their order.
-func (ix *Index) load(ctx context.Context, vs []*segView, ids []uint64, withBody bool) ([]Hit, error) {
+// load returns the hits for global document numbers, in their order, with
+// their scores (nil: 0).
+func (ix *Index) load(ctx context.Context, vs []*segView, ids []uint64, scores []float32, withBody bool) ([]Hit, error) {
 	ext := make([]string, 0, len(ids))
 	k := 0
 	sorted := slices.Clone(ids)
@@ -457,13 +715,16 @@ func (ix *Index) load(ctx context.Context, vs []*segView, ids []uint64, withBody
 		byID[dm.ID] = dm
 	}
 	hits := make([]Hit, 0, len(ext))
-	for _, id := range ext {
+	for i, id := range ext {
 		dm := byID[id]
 		if dm == nil {
 			continue // deleted since: the next search will not count it either
 		}
 		h := toHit(dm, false)
 		h.Score = 0
+		if i < len(scores) {
+			h.Score = float64(scores[i])
+		}
 		if withBody {
 			h.Snippet, _ = dm.Fields[fBody].(string) // replaced by markHits
 		}
