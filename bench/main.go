@@ -30,6 +30,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -305,9 +306,12 @@ func measurePoint(ctx context.Context, m mode, bin string, c *corpus.Corpus, dir
 	pt := ScalePoint{Notices: c.Cfg.Notices, Rows: c.Cfg.Rows, RawMB: round(float64(st.TextBytes)/1e6, 2)}
 	log.Printf("[%d notices] cold index build (load %.2f)", pt.Notices, loadAvg())
 	pt.Load1 = loadAvg()
-	docs, took, peak, err := buildIndex(ctx, bin, dir, dataDir)
+	docs, took, peak, nn, nTook, err := buildIndex(ctx, bin, dir, dataDir)
 	if err != nil {
 		return pt, nil, err
+	}
+	if nn > 0 && nTook > 0 {
+		pt.NoticePhasePerS = round(float64(nn)/nTook.Seconds(), 0)
 	}
 	pt.Docs, pt.BuildSeconds, pt.BuildPeakRSSMB = docs, round(took.Seconds(), 2), round(peak, 1)
 	pt.BuildDocsPerSec = round(float64(docs)/took.Seconds(), 0)
@@ -423,6 +427,38 @@ func urlQuery(q string) string {
 	return strings.ReplaceAll(url.QueryEscape(q), "+", "%20")
 }
 
+// warmPG runs the distinct queries once on PostgreSQL, four at a time, for
+// at most d: at 100k notices one broad query takes seconds, and a sequential
+// warm-up took longer than the measurement.
+func warmPG(ctx context.Context, pg *pgBase, qs []corpus.Query, d time.Duration) {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	seen := map[string]bool{}
+	work := make(chan string)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for q := range work {
+				_, _, _ = pg.search(ctx, q)
+			}
+		}()
+	}
+	for _, q := range qs {
+		if seen[q.Text] || ctx.Err() != nil {
+			continue
+		}
+		seen[q.Text] = true
+		select {
+		case work <- q.Text:
+		case <-ctx.Done():
+		}
+	}
+	close(work)
+	wg.Wait()
+}
+
 // warmPortal runs every distinct query once, past the answer cache: it warms
 // the index (page cache, bleve's caches), not the answers.
 func warmPortal(ctx context.Context, srv *server, qs []corpus.Query) {
@@ -531,9 +567,7 @@ func measureMain(ctx context.Context, o options, m mode, res *Results, pt *Scale
 			} else {
 				pgSize, _ = pg.size(ctx)
 				log.Printf("PostgreSQL: %d docs in %.1f s, %.1f MB", pgDocsN, pgLoadTime.Seconds(), float64(pgSize)/1e6)
-				for _, q := range mix {
-					_, _, _ = pg.search(ctx, q.Text)
-				}
+				warmPG(ctx, pg, mix, 30*time.Second)
 				gs = pgLoad(ctx, pg, mix, plan)
 				res.Raw["postgres_mix"] = gs
 				log.Printf("postgres: p50 %.2f p90 %.2f p99 %.2f ms", gs.P50, gs.P90, gs.P99)
@@ -622,8 +656,8 @@ func measureMain(ctx context.Context, o options, m mode, res *Results, pt *Scale
 	}
 	res.add("build_rate", pt.BuildDocsPerSec, "docs/s", pgRate, "PostgreSQL COPY + GIN", true, "≥ 2,000 notices/s",
 		boolp(pt.BuildNoticesPerS >= 2000),
-		fmt.Sprintf("%d docs (%d notices + %d rows + datasets) in %.1f s: %.0f notices/s counting the rows' time too; peak RSS %.0f MB",
-			pt.Docs, pt.Notices, pt.Rows, pt.BuildSeconds, pt.BuildNoticesPerS, pt.BuildPeakRSSMB))
+		fmt.Sprintf("%d docs (%d notices + %d rows + datasets) in %.1f s: %.0f notices/s counting the rows' time too (target judged on this); the notices and datasets alone, before the tables, at %.0f/s; peak RSS %.0f MB",
+			pt.Docs, pt.Notices, pt.Rows, pt.BuildSeconds, pt.BuildNoticesPerS, pt.NoticePhasePerS, pt.BuildPeakRSSMB))
 	res.add("restart_ready", pt.ReadyMs, "ms", nil, "", false, "≤ 2,000 ms", boolp(pt.ReadyMs <= 2000),
 		fmt.Sprintf("exec to /healthz index.synced; listening after %.0f ms (content load)", pt.ListenMs))
 	res.add("change_to_searchable", pt.ChangeP50Ms, "ms", nil, "", false, "≤ 1,000 ms", boolp(pt.ChangeMaxMs <= 1000),

@@ -38,8 +38,9 @@ type ScalePoint struct {
 	BuildDocsPerSec  float64      `json:"build_docs_per_s"`
 	BuildNoticesPerS float64      `json:"build_notices_per_s"` // notices over the whole build time (rows included in the time)
 	BuildPeakRSSMB   float64      `json:"build_peak_rss_mb"`
-	ListenMs         float64      `json:"restart_listen_ms"` // process start to listening, existing index
-	ReadyMs          float64      `json:"restart_ready_ms"`  // process start to /healthz index.synced
+	NoticePhasePerS  float64      `json:"build_notice_phase_per_s"` // notices and datasets indexed per second before the tables
+	ListenMs         float64      `json:"restart_listen_ms"`        // process start to listening, existing index
+	ReadyMs          float64      `json:"restart_ready_ms"`         // process start to /healthz index.synced
 	ChangeP50Ms      float64      `json:"change_p50_ms"`
 	ChangeMaxMs      float64      `json:"change_max_ms"`
 	ChangeRuns       int          `json:"change_runs"`

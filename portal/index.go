@@ -315,8 +315,20 @@ func (p *Portal) syncIndex(ctx context.Context, snap *Snapshot) (n int, err erro
 		batch = batch[:0]
 		return err
 	}
-	for _, key := range changed {
+	start := time.Now()
+	tables := false
+	for i, key := range changed {
 		kind, id, _ := strings.Cut(key, ":")
+		if kind == "t" && !tables {
+			// Keys are sorted: notices, datasets and answers come before tables.
+			tables = true
+			if err := flush(); err != nil {
+				return 0, err
+			}
+			if i >= 1000 {
+				p.log.Info("search index: notices and datasets indexed, tables next", "entries", i, "took_ms", time.Since(start).Milliseconds())
+			}
+		}
 		switch kind {
 		case "n":
 			n, _ := snap.Site.Notice(id)
