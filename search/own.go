@@ -55,10 +55,10 @@ const (
 	pruneShare = 0.08
 	pruneMin   = 20_000
 	// capPostings bounds the postings read from a long title-like list.
-	capPostings = 10_000
+	capPostings = 5_000
 	// postingsBudget bounds the postings read whole by one query; the
 	// rarest lists come first.
-	postingsBudget = 80_000
+	postingsBudget = 40_000
 )
 
 // snapshot returns the index's current snapshot and its release.
@@ -130,13 +130,20 @@ func (ix *Index) ownSearch(ctx context.Context, snap *scorch.IndexSnapshot, vs [
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
+	// Facets are counted on the other core while the page is ranked: both only
+	// read the match sets; the facets get views of their own (a view caches
+	// dictionaries and is not safe for concurrent use).
+	var facets map[string]map[string]int
+	var ferr error
+	var wg sync.WaitGroup
 	if r.Facets {
-		counts, err := ix.countFacets(vs, ms)
-		if err != nil {
-			return nil, err
-		}
-		res.Facets = facetResult(counts)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			facets, ferr = ix.countFacets(views(snap), ms)
+		}()
 	}
+	defer wg.Wait()
 	want := r.From + r.Size
 	var order []uint64
 	var scores []float32 // of order, when ranked by relevance
@@ -158,6 +165,13 @@ func (ix *Index) ownSearch(ctx context.Context, snap *scorch.IndexSnapshot, vs [
 		if err != nil {
 			return nil, err
 		}
+	}
+	wg.Wait()
+	if ferr != nil {
+		return nil, ferr
+	}
+	if r.Facets {
+		res.Facets = facetResult(facets)
 	}
 	if r.From >= len(order) {
 		res.Hits = []Hit{}
@@ -300,15 +314,23 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 		byDF[i] = i
 	}
 	sort.SliceStable(byDF, func(a, b int) bool { return lists[byDF[a]].df < lists[byDF[b]].df })
+	// A query of several syllables does not read its long title lists at all:
+	// the best hundred candidates get those title scores exactly, from their
+	// stored titles (titleRerank), which a cap in index order would make a
+	// matter of luck.
 	var used uint64
+	var skipped []titleTerm
 	for _, i := range byDF {
 		l := &lists[i]
 		titleLike := l.field == fTitle || l.field == fTitleF || l.field == fNumberT
 		switch {
 		case l.df <= prune && used+l.df <= postingsBudget:
 			l.limit = l.df
-		case titleLike:
+		case titleLike && len(pl.tokens) == 1:
 			l.limit = min(l.df, capPostings)
+		case l.field == fTitle || l.field == fTitleF:
+			idf := 1 + math.Log(float64(docCount)/float64(l.df+1))
+			skipped = append(skipped, titleTerm{l.field, string(l.term), l.boost * idf * idf})
 		}
 		used += l.limit
 	}
@@ -506,7 +528,7 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 	out := make([]scored, len(*h))
 	copy(out, *h)
 	if len(pl.tokens) > 1 {
-		if err := phraseBonus(vs, out, pl); err != nil {
+		if err := titleRerank(vs, out, pl, skipped); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -531,12 +553,21 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 // rerankTop is how many of the best matches get the title phrase bonus.
 const rerankTop = 100
 
-// phraseBonus adds to the best matches of a query of several syllables what
-// bleve's phrase bonus on the title would give: the query's syllables
-// adjacent and in order in the title, weighted like a title match (shorter
-// titles more), and half as much for each adjacent pair. Titles are read
-// from the stored fields: a hundred documents, not a postings walk.
-func phraseBonus(vs []*segView, out []scored, pl *plan) error {
+// titleTerm is a title postings list left unread, with its weight
+// (boost × idf²).
+type titleTerm struct {
+	field, term string
+	w           float64
+}
+
+// titleRerank adds to the best matches of a query of several syllables
+// what their titles are worth that the postings did not say: the title
+// lists left unread (skipped), scored as bleve would (weight × √freq /
+// √length), and what bleve's phrase bonus on the title would give: the
+// query's syllables adjacent and in order, weighted like a title match, and
+// half as much for each adjacent pair. Titles are read from the stored
+// fields: a hundred documents, not a postings walk.
+func titleRerank(vs []*segView, out []scored, pl *plan, skipped []titleTerm) error {
 	var want []string
 	var w float64
 	for _, tok := range pl.tokens {
@@ -553,6 +584,7 @@ func phraseBonus(vs []*segView, out []scored, pl *plan) error {
 		return nil
 	}
 	fold := analyzerNamed(AnalyzerFold)
+	exact := analyzerNamed(AnalyzerExact)
 	k := 0
 	order := make([]int, len(out))
 	for i := range order {
@@ -584,6 +616,20 @@ func phraseBonus(vs []*segView, out []scored, pl *plan) error {
 			got[j] = string(t.Term)
 		}
 		var b float64
+		if len(skipped) > 0 {
+			tf := map[string]int{}
+			for _, g := range got {
+				tf[fTitleF+"\x00"+g]++
+			}
+			for _, t := range exact.Analyze([]byte(title)) {
+				tf[fTitle+"\x00"+string(t.Term)]++
+			}
+			for _, st := range skipped {
+				if n := tf[st.field+"\x00"+st.term]; n > 0 {
+					b += st.w * math.Sqrt(float64(n))
+				}
+			}
+		}
 		if containsRun(got, want) {
 			b += w
 		}
