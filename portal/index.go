@@ -131,6 +131,12 @@ func (p *Portal) indexLoop(ctx context.Context) {
 			return
 		}
 		docs, _ := p.idx.ix.Count()
+		if err == nil {
+			// The first searches would build the facet index of every segment.
+			if werr := p.idx.ix.Warm(); werr != nil {
+				p.log.Warn("search index warm-up", "err", werr)
+			}
+		}
 		p.idx.mu.Lock()
 		p.idx.err = err
 		p.idx.docs = docs

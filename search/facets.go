@@ -1,6 +1,7 @@
 package search
 
 import (
+	"errors"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -205,4 +206,26 @@ func (c *facetCache) keep(vs []*segView) {
 			delete(c.segs, id)
 		}
 	}
+}
+
+// Warm builds what the first searches would otherwise build: the facet
+// forward index of every segment of the current snapshot. Segments merged
+// later get theirs on first use.
+func (ix *Index) Warm() error {
+	snap, release, err := ix.snapshot()
+	if err != nil {
+		if errors.Is(err, errNoFastPath) {
+			return nil
+		}
+		return err
+	}
+	defer release()
+	vs := views(snap)
+	for _, v := range vs {
+		if _, err := ix.fwd.get(v); err != nil {
+			return err
+		}
+	}
+	ix.fwd.keep(vs)
+	return nil
 }

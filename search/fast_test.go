@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -204,5 +205,35 @@ func TestOwnPathPruned(t *testing.T) {
 		if len(fast.Hits) != len(ref.Hits) {
 			t.Errorf("%q: %d hits, bleve %d", q, len(fast.Hits), len(ref.Hits))
 		}
+	}
+}
+
+// TestWarm: Warm builds the facet index of every segment, and searches use it.
+func TestWarm(t *testing.T) {
+	ix := fastIndex(t, Options{})
+	if err := ix.Warm(); err != nil {
+		t.Fatal(err)
+	}
+	snap, release, err := ix.snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(snap.Segments())
+	release()
+	ix.fwd.mu.Lock()
+	got := len(ix.fwd.segs)
+	ix.fwd.mu.Unlock()
+	if got != n || n == 0 {
+		t.Fatalf("facet index of %d segments, the snapshot has %d", got, n)
+	}
+	fast, ref := both(t, ix, Request{Query: "đất"})
+	if !reflect.DeepEqual(fast.Facets, ref.Facets) {
+		t.Errorf("facets after Warm: %v, bleve %v", fast.Facets, ref.Facets)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Warm(); !errors.Is(err, ErrClosed) {
+		t.Errorf("Warm after Close: %v, want ErrClosed", err)
 	}
 }

@@ -74,7 +74,7 @@ type Options struct {
 	// fast.go). Tests lower it to exercise the bounded path.
 	ExactLimit int
 	// CostLimit is the number of postings a query may make bleve walk
-	// (default 150,000); costlier queries are ranked by the bounded path
+	// (default 40,000); costlier queries are ranked by the bounded path
 	// itself (see own.go). Tests lower it to exercise that path.
 	CostLimit int
 

@@ -49,7 +49,7 @@ import (
 const (
 	// defaultCostLimit is the number of postings above which a query is
 	// ranked by the bounded path rather than by bleve.
-	defaultCostLimit = 40000
+	defaultCostLimit = 40_000
 	// pruneShare: a postings list holding more than this share of the
 	// documents (and at least pruneMin postings) does not count in the score.
 	pruneShare = 0.08
