@@ -93,6 +93,7 @@ type plan struct {
 	strong     []scoreTerm
 	weak       []scoreTerm
 	dateSorted bool
+	dfs        map[string]uint64 // postings counts on the snapshot being searched (own.go)
 }
 
 var analyzers sync.Map // name → analysis.Analyzer

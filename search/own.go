@@ -88,7 +88,7 @@ func (pl *plan) cost(vs []*segView) (uint64, error) {
 	for _, tok := range pl.tokens {
 		for _, sf := range tok {
 			for _, t := range sf.terms {
-				df, err := postingsCount(vs, sf.field, t)
+				df, err := pl.df(vs, sf.field, t)
 				if err != nil {
 					return 0, err
 				}
@@ -96,6 +96,24 @@ func (pl *plan) cost(vs []*segView) (uint64, error) {
 			}
 		}
 	}
+	return n, nil
+}
+
+// df is postingsCount, remembered for the plan: cost, ranking and the title
+// bonus ask for the same lists.
+func (pl *plan) df(vs []*segView, field string, term []byte) (uint64, error) {
+	key := field + "\x00" + string(term)
+	if n, ok := pl.dfs[key]; ok {
+		return n, nil
+	}
+	n, err := postingsCount(vs, field, term)
+	if err != nil {
+		return 0, err
+	}
+	if pl.dfs == nil {
+		pl.dfs = map[string]uint64{}
+	}
+	pl.dfs[key] = n
 	return n, nil
 }
 
@@ -296,7 +314,7 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 	for k, tok := range pl.tokens {
 		for _, sf := range tok {
 			for _, t := range sf.terms {
-				df, err := postingsCount(vs, sf.field, t)
+				df, err := pl.df(vs, sf.field, t)
 				if err != nil {
 					return nil, nil, err
 				}
@@ -443,7 +461,7 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 				}
 				alts = append(alts, fieldTerms{sf.field, sf.terms})
 				for _, t := range sf.terms {
-					df, err := postingsCount(vs, sf.field, t)
+					df, err := pl.df(vs, sf.field, t)
 					if err != nil {
 						return nil, nil, err
 					}
@@ -475,7 +493,7 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 		}
 	}
 	for _, t := range pl.number {
-		df, err := postingsCount(vs, t.field, t.term)
+		df, err := pl.df(vs, t.field, t.term)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -20,7 +20,7 @@ import (
 // in use survive (a page found in the older half moves back to the newer) and
 // random query strings cannot exhaust memory.
 type pageCache struct {
-	mu       sync.Mutex
+	mu       sync.RWMutex
 	gen      uint64
 	day      time.Time
 	entries  map[string]*cachedPage // the newer half
@@ -44,6 +44,18 @@ func newPageCache(max int) *pageCache {
 }
 
 func (pc *pageCache) get(gen uint64, day time.Time, key string) (*cachedPage, bool) {
+	// The hot path, a page of the newer half, only reads: many requests at
+	// once share the lock.
+	pc.mu.RLock()
+	if pc.gen != gen || !pc.day.Equal(day) {
+		pc.mu.RUnlock()
+		return nil, false
+	}
+	if p, ok := pc.entries[key]; ok {
+		pc.mu.RUnlock()
+		return p, true
+	}
+	pc.mu.RUnlock()
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	if pc.gen != gen || !pc.day.Equal(day) {
