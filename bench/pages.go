@@ -119,12 +119,6 @@ func fetch(u string) ([]byte, error) {
 	return b, nil
 }
 
-var reStatic = regexp.MustCompile(`/static/[A-Za-z0-9._-]+\.css`)
-
-// staticURL finds the fingerprinted stylesheet in a page.
-func staticURL(page []byte) string {
-	return string(reStatic.Find(page))
-}
 
 func hasWrk() bool {
 	_, err := exec.LookPath("wrk")

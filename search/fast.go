@@ -647,7 +647,6 @@ func (h *topHeap) Pop() any {
 type listSearcher struct {
 	ids []uint64
 	pos int
-	buf []byte
 }
 
 func (s *listSearcher) match(ctx *bsearch.SearchContext) *bsearch.DocumentMatch {
