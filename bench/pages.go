@@ -119,7 +119,6 @@ func fetch(u string) ([]byte, error) {
 	return b, nil
 }
 
-
 func hasWrk() bool {
 	_, err := exec.LookPath("wrk")
 	return err == nil
