@@ -13,6 +13,7 @@ import (
 // the segment's own postings lists, and dropped when the segment is merged
 // away.
 type segFacets struct {
+	docs   int // documents in the segment, deleted ones included
 	fields []facetColumn
 }
 
@@ -35,7 +36,7 @@ var facetNames = []string{FilterAgency, FilterCategory, FilterYear, FilterPlace,
 
 func buildSegFacets(v *segView) (*segFacets, error) {
 	n := int(v.seg.Count())
-	sf := &segFacets{}
+	sf := &segFacets{docs: n}
 	for _, name := range facetNames {
 		field := facetFields[name]
 		col := facetColumn{name: name}
@@ -110,7 +111,7 @@ const bitmapCountShare = 0.2
 
 // count adds the facet values of the documents of m to out.
 func (sf *segFacets) count(m *roaring.Bitmap, out map[string]map[string]int) {
-	if len(sf.fields) > 0 && float64(m.GetCardinality()) > bitmapCountShare*float64(len(sf.fields[0].single)+len(sf.fields[0].starts)) {
+	if float64(m.GetCardinality()) > bitmapCountShare*float64(sf.docs) {
 		for _, col := range sf.fields {
 			o := out[col.name]
 			for k, bm := range col.bms {

@@ -14,22 +14,21 @@ package search
 //     filters, the exclusions). Its cardinality is Result.Total.
 //  2. Facets are counted from a per-segment forward index of the keyword
 //     fields (document → value), built once per immutable segment and cached.
-//  3. When the match set is small (at most Options.ExactLimit), all of it is
-//     handed to bleve, which ranks it exactly as before. When it is larger,
-//     a cheap pre-score (bleve's TF-IDF of the title-like fields, and of the
-//     folded body when titles alone do not fill the candidates) picks the
-//     best candidates, and bleve ranks and highlights only those. For date
-//     order the candidates are the newest years that fill the page.
+//  3. A query whose postings lists are short (Options.CostLimit) is ranked
+//     by bleve: all of the match set when it is small (Options.ExactLimit),
+//     else the best candidates of the package's own ranking (own.go), or,
+//     for date order, the newest years that fill the page. A costlier query
+//     is ranked by own.go alone.
+//  4. Highlights come from analysing the page's own titles and bodies
+//     (markHits), so ranking never needs term locations.
 //
 // Queries with quoted phrases or excluded phrases need term positions and
 // take bleve's path.
 
 import (
-	"container/heap"
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -362,7 +361,6 @@ func (s *segView) matches(pl *plan) (*roaring.Bitmap, error) {
 type outcome struct {
 	total  uint64
 	facets map[string]map[string]int
-	cands  int
 }
 
 // candQuery is a bleve query: its Searcher computes the match set, the
@@ -383,7 +381,7 @@ func (q *candQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping
 		q.err = errNoFastPath
 		return nil, q.err
 	}
-	ids, out, err := q.ix.plan(ctx, snap, q.pl, q.want, q.facets)
+	ids, out, err := q.ix.candidates(ctx, snap, q.pl, q.want, q.facets)
 	if err != nil {
 		q.err = err
 		return nil, err
@@ -404,9 +402,16 @@ func views(snap *scorch.IndexSnapshot) []*segView {
 	return vs
 }
 
-// plan evaluates pl on snap: total, facets and the sorted global numbers of
+// segOf returns the segment holding global document number id and the
+// document's number within it.
+func segOf(vs []*segView, id uint64) (*segView, uint64) {
+	k := sort.Search(len(vs), func(i int) bool { return vs[i].offset > id }) - 1
+	return vs[k], id - vs[k].offset
+}
+
+// candidates evaluates pl on snap: total, facets and the sorted global numbers of
 // the documents bleve should rank.
-func (ix *Index) plan(ctx context.Context, snap *scorch.IndexSnapshot, pl *plan, want int, facets bool) ([]uint64, outcome, error) {
+func (ix *Index) candidates(ctx context.Context, snap *scorch.IndexSnapshot, pl *plan, want int, facets bool) ([]uint64, outcome, error) {
 	vs := views(snap)
 	ms := make([]*roaring.Bitmap, len(vs))
 	var out outcome
@@ -422,21 +427,10 @@ func (ix *Index) plan(ctx context.Context, snap *scorch.IndexSnapshot, pl *plan,
 		out.total += m.GetCardinality()
 	}
 	if facets {
-		out.facets = make(map[string]map[string]int, len(facetFields))
-		for name := range facetFields {
-			out.facets[name] = map[string]int{}
+		var err error
+		if out.facets, err = ix.countFacets(vs, ms); err != nil {
+			return nil, out, err
 		}
-		for i, v := range vs {
-			if ms[i].IsEmpty() {
-				continue
-			}
-			fx, err := ix.fwd.get(v)
-			if err != nil {
-				return nil, out, err
-			}
-			fx.count(ms[i], out.facets)
-		}
-		ix.fwd.keep(vs)
 	}
 	limit := ix.opts.ExactLimit
 	var ids []uint64
@@ -455,13 +449,16 @@ func (ix *Index) plan(ctx context.Context, snap *scorch.IndexSnapshot, pl *plan,
 			return nil, out, err
 		}
 	default:
-		var err error
-		ids, err = preScore(vs, ms, pl, max(candidateFloor, 2*want), snap)
+		docCount, err := snap.DocCount()
 		if err != nil {
 			return nil, out, err
 		}
+		ids, _, err = ownRank(vs, ms, pl, docCount, max(candidateFloor, 2*want), ix.opts.pruneAt)
+		if err != nil {
+			return nil, out, err
+		}
+		slices.Sort(ids)
 	}
-	out.cands = len(ids)
 	return ids, out, nil
 }
 
@@ -523,104 +520,6 @@ func newestYears(vs []*segView, ms []*roaring.Bitmap, want int) ([]uint64, error
 			return true
 		})
 	}
-	return ids, nil
-}
-
-// preScore picks the n matches with the best TF-IDF on the title-like
-// fields, adding the folded body when fewer than n matches have a word in
-// a title-like field.
-func preScore(vs []*segView, ms []*roaring.Bitmap, pl *plan, n int, snap *scorch.IndexSnapshot) ([]uint64, error) {
-	docCount, err := snap.DocCount()
-	if err != nil {
-		return nil, err
-	}
-	accs := make([][]float32, len(vs))
-	for i, v := range vs {
-		if !ms[i].IsEmpty() {
-			accs[i] = make([]float32, v.seg.Count())
-		}
-	}
-	hits := 0
-	add := func(terms []scoreTerm) error {
-		for _, st := range terms {
-			// bleve's TF-IDF: sqrt(freq) × norm × idf² × boost (× the query
-			// norm, the same for every document).
-			var df uint64
-			pls := make([]segment.PostingsList, len(vs))
-			for i, v := range vs {
-				if accs[i] == nil {
-					continue
-				}
-				d, err := v.dict(st.field)
-				if err != nil {
-					return err
-				}
-				pl, err := d.PostingsList(st.term, v.deleted, nil)
-				if err != nil {
-					return err
-				}
-				pls[i] = pl
-				df += pl.Count()
-			}
-			if df == 0 {
-				continue
-			}
-			idf := 1 + math.Log(float64(docCount)/float64(df+1))
-			w := float32(st.boost * idf * idf)
-			var it segment.PostingsIterator
-			for i, pl := range pls {
-				if pl == nil {
-					continue
-				}
-				acc, m := accs[i], ms[i]
-				it = pl.Iterator(true, true, false, it)
-				for p, err := it.Next(); p != nil || err != nil; p, err = it.Next() {
-					if err != nil {
-						return err
-					}
-					d := p.Number()
-					if acc[d] == 0 {
-						if !m.Contains(uint32(d)) {
-							continue
-						}
-						hits++
-					}
-					acc[d] += w * float32(math.Sqrt(float64(p.Frequency()))*p.Norm())
-				}
-			}
-		}
-		return nil
-	}
-	if err := add(pl.strong); err != nil {
-		return nil, err
-	}
-	if hits < n {
-		if err := add(pl.weak); err != nil {
-			return nil, err
-		}
-	}
-	h := &topHeap{}
-	for i, v := range vs {
-		acc := accs[i]
-		if acc == nil {
-			continue
-		}
-		ms[i].Iterate(func(x uint32) bool {
-			s := acc[x]
-			if h.Len() < n {
-				heap.Push(h, scored{s, v.offset + uint64(x)})
-			} else if s > (*h)[0].score {
-				(*h)[0] = scored{s, v.offset + uint64(x)}
-				heap.Fix(h, 0)
-			}
-			return true
-		})
-	}
-	ids := make([]uint64, 0, h.Len())
-	for _, s := range *h {
-		ids = append(ids, s.id)
-	}
-	slices.Sort(ids)
 	return ids, nil
 }
 
@@ -699,6 +598,7 @@ func (ix *Index) fastSearch(ctx context.Context, p Parsed, r Request, q query.Qu
 	if err != nil {
 		return nil, err
 	}
+	pl.dfs = nil // counted on this snapshot; bleve searches its own
 	out := &outcome{}
 	cq := &candQuery{ix: ix, pl: pl, want: r.From + r.Size, facets: r.Facets, out: out}
 	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{cq, q}), r.Size, r.From, false)
@@ -731,14 +631,7 @@ func (ix *Index) fastSearch(ctx context.Context, p Parsed, r Request, q query.Qu
 		markHits(res.Hits, pl)
 	}
 	if r.Facets {
-		res.Facets = make(map[string][]FacetValue, len(out.facets))
-		for name, counts := range out.facets {
-			vals := make([]FacetValue, 0, len(counts))
-			for v, c := range counts {
-				vals = append(vals, FacetValue{Value: v, Count: c})
-			}
-			res.Facets[name] = topFacets(vals)
-		}
+		res.Facets = facetResult(out.facets)
 	}
 	return res, nil
 }

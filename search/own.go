@@ -603,19 +603,10 @@ func titleRerank(vs []*segView, out []scored, pl *plan, skipped []titleTerm) err
 	}
 	fold := analyzerNamed(AnalyzerFold)
 	exact := analyzerNamed(AnalyzerExact)
-	k := 0
-	order := make([]int, len(out))
-	for i := range order {
-		order[i] = i
-	}
-	sort.Slice(order, func(a, b int) bool { return out[order[a]].id < out[order[b]].id })
-	for _, i := range order {
-		id := out[i].id
-		for k+1 < len(vs) && vs[k+1].offset <= id {
-			k++
-		}
+	for i := range out {
+		v, local := segOf(vs, out[i].id)
 		var title string
-		err := vs[k].seg.VisitStoredFields(id-vs[k].offset, func(field string, _ byte, value []byte, _ []uint64) bool {
+		err := v.seg.VisitStoredFields(local, func(field string, _ byte, value []byte, _ []uint64) bool {
 			if field == fTitle {
 				title = string(value)
 				return false
@@ -703,18 +694,14 @@ func byDate(vs []*segView, ids []uint64, want int) ([]uint64, error) {
 		id uint64
 	}
 	ds := make([]dated, 0, len(ids))
-	k := 0
 	for _, id := range ids {
-		for k+1 < len(vs) && vs[k+1].offset <= id {
-			k++
-		}
-		v := vs[k]
+		v, local := segOf(vs, id)
 		dv, ok := v.seg.(segment.DocValueVisitable)
 		if !ok {
 			return nil, errNoFastPath
 		}
 		d := dated{id: id}
-		_, err := dv.VisitDocValues(id-v.offset, []string{fPublished}, func(_ string, term []byte) {
+		_, err := dv.VisitDocValues(local, []string{fPublished}, func(_ string, term []byte) {
 			pc := numeric.PrefixCoded(term)
 			if sh, err := pc.Shift(); err == nil && sh == 0 {
 				if t, err := pc.Int64(); err == nil {
@@ -745,22 +732,13 @@ func byDate(vs []*segView, ids []uint64, want int) ([]uint64, error) {
 // their scores (nil: 0).
 func (ix *Index) load(ctx context.Context, vs []*segView, ids []uint64, scores []float32, withBody bool) ([]Hit, error) {
 	ext := make([]string, 0, len(ids))
-	k := 0
-	sorted := slices.Clone(ids)
-	slices.Sort(sorted)
-	byNum := make(map[uint64]string, len(ids))
-	for _, id := range sorted {
-		for k+1 < len(vs) && vs[k+1].offset <= id {
-			k++
-		}
-		b, err := vs[k].ss.DocID(id - vs[k].offset)
+	for _, id := range ids {
+		v, local := segOf(vs, id)
+		b, err := v.ss.DocID(local)
 		if err != nil {
 			return nil, err
 		}
-		byNum[id] = string(b)
-	}
-	for _, id := range ids {
-		ext = append(ext, byNum[id])
+		ext = append(ext, string(b))
 	}
 	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ext), len(ext), 0, false)
 	req.Fields = storedFields

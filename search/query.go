@@ -8,14 +8,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/registry"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/highlight"
 	htmlformat "github.com/blevesearch/bleve/v2/search/highlight/format/html"
@@ -344,19 +341,11 @@ func exclusionFields(accents, phrase bool) []fieldBoost {
 // accents kept), as the index does.
 func analyze(text string) []string {
 	var out []string
-	for _, t := range exactAnalyzer().Analyze([]byte(text)) {
+	for _, t := range analyzerNamed(AnalyzerExact).Analyze([]byte(text)) {
 		out = append(out, string(t.Term))
 	}
 	return out
 }
-
-var exactAnalyzer = sync.OnceValue(func() analysis.Analyzer {
-	a, err := registry.NewCache().AnalyzerNamed(AnalyzerExact)
-	if err != nil {
-		panic("search: " + err.Error()) // registered in init: cannot happen
-	}
-	return a
-})
 
 func matchQ(text string, fb fieldBoost, phrase bool) query.Query {
 	if phrase {
@@ -625,13 +614,7 @@ func (ix *Index) search(ctx context.Context, p Parsed, r Request) (*Result, erro
 					vals = append(vals, FacetValue{Value: t.Term, Count: t.Count})
 				}
 			}
-			slices.SortStableFunc(vals, func(a, b FacetValue) int {
-				if a.Count != b.Count {
-					return b.Count - a.Count
-				}
-				return strings.Compare(a.Value, b.Value)
-			})
-			res.Facets[name] = vals
+			res.Facets[name] = topFacets(vals)
 		}
 	}
 	return res, nil
