@@ -129,9 +129,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer p.Close()
-	if autoLimit {
-		setMemoryLimit(log)
-	}
 	th, err := themes.Load(cfg.Theme)
 	if err != nil {
 		return err
@@ -183,6 +180,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}()
 	log.Info("listening", "addr", "http://"+ln.Addr().String(), "ready_ms", time.Since(start).Milliseconds(), "version", versionString())
+	if autoLimit {
+		// It forces a collection to measure the live heap: not on the way to
+		// listening.
+		go setMemoryLimit(log)
+	}
 
 	select {
 	case err := <-errc:
