@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -36,6 +37,7 @@ type config struct {
 	BaseURL  string
 	LogLevel string
 	LogJSON  bool
+	Debug    string // address of the pprof listener; empty: none
 	Feedback feedbackConfig
 }
 
@@ -47,6 +49,7 @@ func (c *config) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.BaseURL, "base-url", "", "public base URL (default: site.yaml's base_url, else the request's host)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fs.BoolVar(&c.LogJSON, "log-json", false, "log as JSON lines instead of text")
+	fs.StringVar(&c.Debug, "debug-addr", "", "address of a separate listener for Go's pprof profiles (e.g. 127.0.0.1:6060); keep it private")
 	c.Feedback.flags(fs)
 }
 
@@ -179,6 +182,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			log.Error("content watcher stopped", "err", err)
 		}
 	}()
+	if cfg.Debug != "" {
+		dl, err := net.Listen("tcp", cfg.Debug)
+		if err != nil {
+			return fmt.Errorf("--debug-addr: %w", err)
+		}
+		ds := &http.Server{Handler: debugMux(), ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = ds.Serve(dl) }()
+		defer ds.Close()
+		log.Info("profiles", "addr", "http://"+dl.Addr().String()+"/debug/pprof/")
+	}
 	log.Info("listening", "addr", "http://"+ln.Addr().String(), "ready_ms", time.Since(start).Milliseconds(), "version", versionString())
 	if autoLimit {
 		// It forces a collection to measure the live heap: not on the way to
@@ -202,6 +215,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// debugMux serves Go's runtime profiles (net/http/pprof) on their own
+// listener, never on the public one.
+func debugMux() *http.ServeMux {
+	m := http.NewServeMux()
+	m.HandleFunc("/debug/pprof/", pprof.Index)
+	m.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	m.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	m.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	m.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return m
 }
 
 // minMemoryLimit is the least soft memory limit the server sets for itself

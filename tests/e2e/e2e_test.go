@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -280,5 +281,27 @@ func TestRestart(t *testing.T) {
 	logs := p.Logs()
 	if !strings.Contains(logs, "content cache read") || !regexp.MustCompile(`generation=1 .*parsed=1 `).MatchString(logs) {
 		t.Errorf("restart did not use the cache, or parsed more than the edited file:\n%s", logs)
+	}
+}
+
+// TestDebugListener checks that --debug-addr serves Go's profiles on a listener
+// of its own and that the public address does not.
+func TestDebugListener(t *testing.T) {
+	p := binarytest.Start(t, "--data", t.TempDir(), "--debug-addr", "127.0.0.1:0")
+	if code, _ := p.Get(t, "/debug/pprof/"); code != http.StatusNotFound {
+		t.Errorf("public GET /debug/pprof/ = %d, want 404", code)
+	}
+	m := regexp.MustCompile(`profiles addr=(http://127\.0\.0\.1:\d+)/debug/pprof/`).FindStringSubmatch(p.Logs())
+	if m == nil {
+		t.Fatalf("no profiles address in the log:\n%s", p.Logs())
+	}
+	res, err := http.Get(m[1] + "/debug/pprof/heap?debug=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(b), "heap profile") {
+		t.Errorf("GET heap profile = %d %.80q", res.StatusCode, b)
 	}
 }
