@@ -1,0 +1,88 @@
+package search
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// sameAsAnalyzer fails when foldTokens and AnalyzerFold disagree on text.
+func sameAsAnalyzer(t *testing.T, b *tokenBuf, text string) {
+	t.Helper()
+	want := analyzerNamed(AnalyzerFold).Analyze([]byte(text))
+	got := foldTokens(b, []byte(text))
+	if len(got) != len(want) {
+		t.Fatalf("%.60q: %d tokens, analyzer %d", text, len(got), len(want))
+	}
+	for i, w := range want {
+		g := got[i]
+		if string(g.term) != string(w.Term) || g.start != w.Start || g.end != w.End || g.pos != w.Position {
+			t.Fatalf("%.60q token %d: got %q [%d,%d) pos %d, analyzer %q [%d,%d) pos %d",
+				text, i, g.term, g.start, g.end, g.pos, w.Term, w.Start, w.End, w.Position)
+		}
+	}
+}
+
+func TestFoldTokensMatchesAnalyzer(t *testing.T) {
+	texts := []string{
+		"",
+		"Bảng giá đất đường Trần Hưng Đạo",
+		norm.NFD.String("Đường Trần Hưng Đạo – đoạn từ Lê Lợi đến cầu Vôi"),
+		"ĐT.550 DT550 QL1A QL 1A km12+500",
+		"Số 6733/UBND-KSTT ngày 02/11/2024; 12/QĐ-UBND",
+		"Giá 12.000.000 đồng/m2, 1,5 ha, 3a",
+		"soft\u00adhyphen and tab\tnew\nline",
+		"ΟΔΟΣ ΣΟΦΟΚΛΕΟΥΣ Ⱥⱥ Ⱦ İstanbul ǅ",
+		"日本語のテキスト 中文 한국어",
+		"emoji 👍🏽 and ZWJ 👨‍👩‍👧 a\u200db",
+		"invalid \xff\xfe utf-8 \xc3",
+		"a\u0301 e\u0323\u0302 combining only \u0303",
+	}
+	for _, d := range fixture {
+		texts = append(texts, d.Title, d.Body)
+	}
+	// The real law text, when the shared data is there.
+	files, _ := filepath.Glob("../../shared/data/vlc/*.txt")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		if len(b) > 200_000 {
+			b = b[:200_000]
+		}
+		texts = append(texts, string(b))
+	}
+	var b tokenBuf
+	for _, s := range texts {
+		sameAsAnalyzer(t, &b, s)
+	}
+}
+
+func FuzzFoldTokens(f *testing.F) {
+	for _, s := range []string{"Bảng giá đất", "QL1A ĐT.550", "ΟΔΟΣ", "Ⱥx", "a\u0301b", "\xff"} {
+		f.Add(s)
+	}
+	var b tokenBuf
+	f.Fuzz(func(t *testing.T, s string) { sameAsAnalyzer(t, &b, s) })
+}
+
+func BenchmarkFoldTokens(b *testing.B) {
+	text := []byte(fixture[0].Body + " " + fixture[1].Body)
+	b.Run("analyzer", func(b *testing.B) {
+		a := analyzerNamed(AnalyzerFold)
+		b.ReportAllocs()
+		for range b.N {
+			a.Analyze(append([]byte(nil), text...))
+		}
+	})
+	b.Run("foldTokens", func(b *testing.B) {
+		var buf tokenBuf
+		b.ReportAllocs()
+		for range b.N {
+			foldTokens(&buf, text)
+		}
+	})
+}
