@@ -197,6 +197,12 @@ type parsedFile struct {
 	related     []rawRef
 	columns     declaredColumns
 	columnLines map[string]int
+	// published: notice has been part of a snapshot and is read-only. The
+	// first load that uses an entry completes its notice in place; later
+	// loads publish the same notice again when its attachments and related
+	// paths resolve as before, and a copy otherwise (one copy of each notice
+	// in memory, not one per entry and one per snapshot).
+	published bool
 }
 
 type rawAttachment struct {
@@ -328,6 +334,7 @@ func (l *loader) load(nodes []node) *Site {
 		paths[p] = src
 		return true
 	}
+	var adopted []*parsedFile
 	for _, d := range dirs {
 		if _, ok := site.agencies[d.slug]; !ok {
 			continue
@@ -336,11 +343,16 @@ func (l *loader) load(nodes []node) *Site {
 			if m.entry == nil || !claim(m.entry.notice.Path, m.path) {
 				continue
 			}
-			n := *m.entry.notice
-			n.Hash = m.entry.hash
-			n.src = noticeSource{fsys: l.fsys, unsafe: m.entry.unsafe}
-			site.notices[n.Path] = &n
-			site.Notices = append(site.Notices, &n)
+			// A published notice is read-only: it is replaced by a copy below
+			// if this load resolves it differently.
+			n := m.entry.notice
+			if !m.entry.published {
+				n.Hash = m.entry.hash
+				n.src = noticeSource{fsys: l.fsys, unsafe: m.entry.unsafe}
+				adopted = append(adopted, m.entry)
+			}
+			site.notices[n.Path] = n
+			site.Notices = append(site.Notices, n)
 		}
 	}
 	for _, j := range jobs {
@@ -373,16 +385,40 @@ func (l *loader) load(nodes []node) *Site {
 		site.Datasets = append(site.Datasets, &ds)
 	}
 	// Resolve notices' attachments and related paths.
-	for _, n := range site.Notices {
+	for i, n := range site.Notices {
 		pf := l.entryFor(n.Source)
 		if pf == nil {
 			continue
 		}
-		n.Attachments = l.resolveAttachments(site, n, pf)
-		n.Related = l.resolveRelated(site, n, pf)
+		att := l.resolveAttachments(site, n, pf)
+		rel := l.resolveRelated(site, n, pf)
+		if pf.published && pf.notice == n {
+			if slices.Equal(att, n.Attachments) && slices.Equal(rel, n.Related) && sameFS(n.src.fsys, l.fsys) {
+				continue
+			}
+			c := *n
+			c.src.fsys = l.fsys
+			n = &c
+			site.Notices[i], site.notices[n.Path] = n, n
+		}
+		n.Attachments, n.Related = att, rel
+	}
+	for _, pf := range adopted {
+		pf.published = true
 	}
 	sortSite(site)
 	return site
+}
+
+// sameFS reports whether a and b are the same file system (false when they
+// cannot be compared, as a map-based test file system).
+func sameFS(a, b fs.FS) (same bool) {
+	defer func() {
+		if recover() != nil {
+			same = false
+		}
+	}()
+	return a == b
 }
 
 // entryFor returns the parsed entry used for a source path in this load.

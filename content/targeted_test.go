@@ -224,3 +224,38 @@ func rename(t *testing.T, dir, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// A reload shares the notices it did not change with the previous site (one
+// copy of each in memory), and copies a notice whose references resolve
+// differently, leaving the previous site's notice as it was.
+func TestReloadSharesNotices(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, baseSite())
+	ctx := context.Background()
+	fsys := os.DirFS(dir)
+	s1, _ := Load(ctx, fsys, nil)
+	n1, ok := s1.Notice("so-tai-chinh/du-toan-2025")
+	if !ok || len(n1.Attachments) != 2 || n1.Hash == "" {
+		t.Fatalf("notice before: %+v", n1)
+	}
+	writeFile(t, dir, "ubnd-tinh/thong-bao-lich-hop.md", "---\ntitle: Lịch họp mới\ncategory: notice\npublished: 2025-03-01\n---\nHọp.\n")
+	s2, _ := Reload(ctx, fsys, s1, []string{"ubnd-tinh/thong-bao-lich-hop.md"})
+	if s2 == s1 {
+		t.Fatal("reload of a changed file returned the same site")
+	}
+	if n2, _ := s2.Notice("so-tai-chinh/du-toan-2025"); n2 != n1 {
+		t.Errorf("unchanged notice copied: %p, was %p", n2, n1)
+	}
+	remove(t, dir, "so-tai-chinh/files/125-qd.pdf")
+	s3, ps := Reload(ctx, fsys, s2, []string{"so-tai-chinh/files/125-qd.pdf"})
+	n3, _ := s3.Notice("so-tai-chinh/du-toan-2025")
+	if n3 == n1 || len(n3.Attachments) != 1 || n3.Hash != n1.Hash || len(ps) == 0 {
+		t.Errorf("after the attachment was removed: same %v, attachments %d, hash %q, problems %v", n3 == n1, len(n3.Attachments), n3.Hash, ps)
+	}
+	if len(n1.Attachments) != 2 {
+		t.Errorf("the previous site's notice changed: %+v", n1.Attachments)
+	}
+	if _, err := n3.Body(); err != nil {
+		t.Errorf("copied notice cannot render its body: %v", err)
+	}
+}
