@@ -7,7 +7,10 @@
 // folder), builds the real binary, builds its index cold, starts it and drives
 // it over HTTP with an open-loop load generator (bench/load), and runs the
 // same queries against PostgreSQL full-text search with unaccent. Pages are
-// compared with nginx serving the same bytes (wrk). Results go to
+// compared with nginx serving the same bytes (wrk). The search latency is
+// also measured against a constant answer from a separate process under the
+// same load (the machine's floor), and the largest index is served again
+// inside a 600 MB memory cgroup when one can be made. Results go to
 // <out>/<date>/ (full) or <out>/<date>-quick/: results.json, results.md,
 // scaling.svg.
 package main
@@ -61,6 +64,7 @@ type mode struct {
 	rowsPer     int           // table rows per notice
 	rate        float64       // the modest fixed rate, requests/s
 	latDur      time.Duration // main latency run
+	capDur      time.Duration // the search mix inside the memory cgroup
 	pointDur    time.Duration // latency run at smaller scaling points
 	broadDur    time.Duration
 	stepDur     time.Duration // each max-rate step
@@ -72,6 +76,10 @@ type mode struct {
 }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == floorFlag {
+		floorServer(os.Args[2:]) // this binary re-executed as the latency floor's server
+		return
+	}
 	var o options
 	flag.BoolVar(&o.quick, "quick", false, "small corpus and short runs (under 2 minutes)")
 	flag.StringVar(&o.out, "out", "bench-results", "output folder (results, corpus cache, work files)")
@@ -102,11 +110,11 @@ func envOr(k, def string) string {
 
 func newMode(o options) (mode, error) {
 	m := mode{name: "full", sizes: []int{10000, 30000, 100000}, rowsPer: 10, rate: o.rate,
-		latDur: 30 * time.Second, pointDur: 15 * time.Second, broadDur: 20 * time.Second, stepDur: 5 * time.Second,
+		latDur: 30 * time.Second, capDur: 30 * time.Second, pointDur: 15 * time.Second, broadDur: 20 * time.Second, stepDur: 5 * time.Second,
 		wrkDur: 6 * time.Second, fbDur: 5 * time.Second, changesMain: 10, changesPt: 5, restarts: 2}
 	if o.quick {
 		m = mode{name: "quick", sizes: []int{1000, 2000, 5000}, rowsPer: 4, rate: o.rate,
-			latDur: 6 * time.Second, pointDur: 3 * time.Second, broadDur: 2 * time.Second, stepDur: time.Second,
+			latDur: 6 * time.Second, capDur: 5 * time.Second, pointDur: 3 * time.Second, broadDur: 2 * time.Second, stepDur: time.Second,
 			wrkDur: time.Second, fbDur: 1500 * time.Millisecond, changesMain: 10, changesPt: 3, restarts: 1}
 	}
 	if o.sizes != "" {
@@ -229,7 +237,7 @@ func run(ctx context.Context, o options) error {
 		}
 	}
 	pt := &res.Scaling[len(res.Scaling)-1]
-	return measureMain(ctx, o, m, res, pt, srv, c, dir, bin, warn)
+	return measureMain(ctx, o, m, res, pt, srv, c, dir, dataDir, bin, warn)
 }
 
 func machine() Machine {
@@ -512,7 +520,7 @@ func sustainable(s load.Summary) bool {
 	return s.Errors == 0 && s.P99 <= sloP99 && s.Achieved >= 0.9*s.Offered
 }
 
-func measureMain(ctx context.Context, o options, m mode, res *Results, pt *ScalePoint, srv *server, c *corpus.Corpus, dir, bin string,
+func measureMain(ctx context.Context, o options, m mode, res *Results, pt *ScalePoint, srv *server, c *corpus.Corpus, dir, dataDir, bin string,
 	warn func(string, ...any)) error {
 	mix := c.Mix(300)
 	broad := c.Broadest(20)
@@ -528,6 +536,19 @@ func measureMain(ctx context.Context, o options, m mode, res *Results, pt *Scale
 	pt.Search = ps
 	res.Raw["portal_mix"] = ps
 	log.Printf("portal: p50 %.2f p90 %.2f p99 %.2f ms (service p99 %.2f)", ps.P50, ps.P90, ps.P99, ps.ServiceP99)
+
+	// The machine's floor: a constant answer of the same size, same plan.
+	floor, floorErr := measureFloor(ctx, srv, mix, plan)
+	if floorErr != nil {
+		res.skip("search_floor", floorErr.Error())
+		warn("search floor: %v", floorErr)
+	} else {
+		res.Raw["floor_mix"] = floor
+		log.Printf("floor: p50 %.2f p90 %.2f p99 %.2f ms", floor.P50, floor.P90, floor.P99)
+		res.add("search_floor", floor.P50, "ms", nil, "", false, "", nil,
+			fmt.Sprintf("p99 %.2f ms, p90 %.2f ms (service p99 %.2f ms); this bench binary re-executed as a separate process answering every GET with the same %d-byte JSON body (%s), driven right after the portal with the same plan and URLs: %d requests at %.0f/s for %v, 32 connections",
+				floor.P99, floor.P90, floor.ServiceP99, floor.BodyBytes, floor.BodyFrom, floor.Requests, m.rate, m.latDur))
+	}
 	bp := load.Plan{Rate: 5, Duration: m.broadDur, Conns: 8}
 	pb := portalLoad(ctx, srv, broad, bp, false)
 	res.Raw["portal_broad"] = pb
@@ -588,10 +609,16 @@ func measureMain(ctx context.Context, o options, m mode, res *Results, pt *Scale
 	if ps.Errors > 0 {
 		note += fmt.Sprintf("; %d errors (%d never sent: the run hit its time cap, the server could not keep up)", ps.Errors, ps.Unsent)
 	}
+	p99Note := ""
+	if floorErr == nil {
+		note += fmt.Sprintf("; the machine's floor (a constant answer, same load) p50 %.2f ms, so the portal's own share p50 − floor = %.2f ms",
+			floor.P50, ps.P50-floor.P50)
+		p99Note = fmt.Sprintf("the machine's floor (a constant answer, same load) p99 %.2f ms", floor.P99)
+	}
 	res.add("search_p50", ps.P50, "ms", pgFig(gs.P50), "PostgreSQL FTS + unaccent", false, "≤ 5 ms", boolp(ps.P50 <= 5), note)
 	res.add("search_p90", ps.P90, "ms", pgFig(gs.P90), "PostgreSQL FTS + unaccent", false, "", nil, "")
 	res.add("search_p99", ps.P99, "ms", pgFig(gs.P99), "PostgreSQL FTS + unaccent", false, "≤ 50 ms, and ≥ 2× faster than PostgreSQL",
-		boolp(ps.P99 <= 50 && (pg == nil || gs.P99/ps.P99 >= 2)), "")
+		boolp(ps.P99 <= 50 && (pg == nil || gs.P99/ps.P99 >= 2)), p99Note)
 	res.add("search_cached_p99", pc.P99, "ms", pgFig(gs.P99), "PostgreSQL FTS + unaccent (no cache)", false, "", nil,
 		fmt.Sprintf("the mix as typed: first occurrences searched, Zipf repeats answered from the portal's answer cache; p50 %.2f ms", pc.P50))
 	res.add("search_broad_p99", pb.P99, "ms", pgFig(gb.P99), "PostgreSQL FTS + unaccent", false, "≤ 200 ms", boolp(pb.P99 <= 200),
@@ -687,7 +714,35 @@ func measureMain(ctx context.Context, o options, m mode, res *Results, pt *Scale
 
 	// Feedback.
 	measureFeedback(ctx, o, m, res, srv, warn)
+
+	// Last, as it stops the server: the same index served inside a memory cgroup.
+	measureCapped(ctx, m, res, srv, bin, dir, dataDir, mix, broad, warn)
 	return nil
+}
+
+// floorSummary is the floor's load summary and the body size it answered.
+type floorSummary struct {
+	load.Summary
+	BodyBytes int    `json:"body_bytes"`
+	BodyFrom  string `json:"body_from"`
+}
+
+// measureFloor runs plan on the mix against a floor server (floor.go) whose
+// body is as long as the portal's typical answer, warmed up as the portal is.
+func measureFloor(ctx context.Context, srv *server, mix []corpus.Query, plan load.Plan) (floorSummary, error) {
+	size, from := answerSize(ctx, srv, mix, 25), "the median size of the portal's answers to the first 25 distinct queries of the mix"
+	if size == 0 {
+		size, from = floorDefaultSize, "a fixed size: no portal answer could be read"
+	}
+	f, err := startFloor(ctx, size)
+	if err != nil {
+		return floorSummary{}, err
+	}
+	defer f.stop()
+	fs := &server{base: f.base}
+	log.Printf("search floor: a constant %d-byte answer from %s, same plan (load %.2f)", size, f.base, loadAvg())
+	warmPortal(ctx, fs, mix)
+	return floorSummary{Summary: portalLoad(ctx, fs, mix, plan, false), BodyBytes: size, BodyFrom: from}, nil
 }
 
 func joinQ(qs []corpus.Query, n int) string {

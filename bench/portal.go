@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -88,11 +89,24 @@ var reListen = regexp.MustCompile(`msg=listening addr=(\S+) ready_ms=(\d+)`)
 // startServer starts the binary and waits until it listens.
 // An empty contentDir serves the bundled demo; extra arguments follow.
 func startServer(ctx context.Context, bin, contentDir, dataDir string, extra ...string) (*server, error) {
+	return startServerWith(ctx, nil, bin, contentDir, dataDir, extra...)
+}
+
+// startServerWith is startServer through a wrapper: prefix is a command that
+// is given the binary and its arguments after its own, and that must exec
+// the binary in its own process (as `sh -c '...; exec "$0" "$@"'` does), so
+// that the process stopped, measured and waited for is the server itself. A
+// nil prefix runs the binary directly.
+func startServerWith(ctx context.Context, prefix []string, bin, contentDir, dataDir string, extra ...string) (*server, error) {
 	args := []string{"serve", "--addr", "127.0.0.1:0", "--data", dataDir, "--log-level", "info"}
 	if contentDir != "" {
 		args = append(args, "--content", contentDir)
 	}
-	cmd := exec.Command(bin, append(args, extra...)...)
+	args = append(args, extra...)
+	cmd := exec.Command(bin, args...)
+	if len(prefix) > 0 {
+		cmd = exec.Command(prefix[0], append(append(slices.Clone(prefix[1:]), bin), args...)...)
+	}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, err

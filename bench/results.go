@@ -94,10 +94,11 @@ type FoldResult struct {
 }
 
 // RequiredFigures are the IDs every results file has (measured or marked
-// not measured): issue 6's figures.
+// not measured): issue 6's figures, the machine's latency floor and the
+// capped-memory run.
 var RequiredFigures = []string{
-	"search_p50", "search_p90", "search_p99", "search_cached_p99", "search_max_rps", "search_broad_p99",
-	"folding", "build_rate", "restart_ready", "change_to_searchable", "rss", "index_size",
+	"search_p50", "search_p90", "search_p99", "search_floor", "search_cached_p99", "search_max_rps", "search_broad_p99",
+	"folding", "build_rate", "restart_ready", "change_to_searchable", "rss", "rss_capped", "index_size",
 	"page_home", "page_notice", "page_dataset", "page_search",
 	"feed_vs_static", "feedback_sqlite", "feedback_postgres",
 }
@@ -106,6 +107,7 @@ var figureNames = map[string]string{
 	"search_p50":           "Search latency p50 (query mix, HTTP, open loop, past the answer cache)",
 	"search_p90":           "Search latency p90 (query mix)",
 	"search_p99":           "Search latency p99 (query mix)",
+	"search_floor":         "Search latency floor of this machine: a constant answer, same load (p50)",
 	"search_max_rps":       "Search max sustainable rate (p99 ≤ 200 ms)",
 	"search_cached_p99":    "Search latency p99 as deployed (answer cache on, Zipf repeats)",
 	"search_broad_p99":     "Search p99, broadest single syllables",
@@ -114,6 +116,7 @@ var figureNames = map[string]string{
 	"restart_ready":        "Restart to ready (existing index)",
 	"change_to_searchable": "File change to searchable (p50)",
 	"rss":                  "Resident memory while serving (VmHWM)",
+	"rss_capped":           "Serving inside a 600 MB memory cgroup (cgroup peak charge)",
 	"index_size":           "Index size on disk / raw text",
 	"page_home":            "Page throughput: home",
 	"page_notice":          "Page throughput: notice",

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,6 +19,8 @@ func TestResultsHaveEveryFigure(t *testing.T) {
 	r := &Results{Mode: "quick", Raw: map[string]any{}}
 	r.add("search_p50", 3.2, "ms", f64(9.6), "PostgreSQL", false, "≤ 5 ms", boolp(true), "")
 	r.add("page_home", 900, "req/s", f64(1800), "nginx", true, "≥ 50%", boolp(true), "")
+	r.add("search_floor", 0.9, "ms", nil, "", false, "", nil, "p99 13 ms")
+	r.skip("rss_capped", "no memory cgroup could be made: read-only")
 	r.skip("feedback_postgres", "no PostgreSQL")
 	r.Scaling = []ScalePoint{
 		{Notices: 1000, RSSMB: 60, HWMMB: 70, IndexMB: 13, Search: load.Summary{P50: 2, P99: 9}},
@@ -58,6 +61,23 @@ func TestResultsHaveEveryFigure(t *testing.T) {
 	}
 	if len(got.Figures) != len(RequiredFigures) {
 		t.Errorf("%d figures, want %d", len(got.Figures), len(RequiredFigures))
+	}
+	// The floor and the capped run are required, in the file's order.
+	for i, id := range RequiredFigures {
+		if i < len(got.Figures) && got.Figures[i].ID != id {
+			t.Errorf("figure %d is %s, want %s", i, got.Figures[i].ID, id)
+		}
+	}
+	for _, id := range []string{"search_floor", "rss_capped"} {
+		if !slices.Contains(RequiredFigures, id) {
+			t.Errorf("%s is not a required figure", id)
+		}
+	}
+	if f := ids["search_floor"]; f.Value == nil || *f.Value != 0.9 || f.Ratio != nil {
+		t.Errorf("search_floor: %+v", f)
+	}
+	if f := ids["rss_capped"]; f.Value != nil || !strings.Contains(f.Note, "read-only") {
+		t.Errorf("rss_capped not marked skipped with its reason: %+v", f)
 	}
 	// Lower-is-better ratios are baseline/portal, higher-is-better portal/baseline.
 	if r := ids["search_p50"].Ratio; r == nil || *r != 3 {
