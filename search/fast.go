@@ -26,7 +26,6 @@ package search
 // take bleve's path.
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -314,71 +313,22 @@ func (s *segView) altBM(a alt) (*roaring.Bitmap, error) {
 	return roaring.FastOr(bms...), nil
 }
 
-// altParts returns the bitmaps of a's fields that are not empty, and the sum
-// of their sizes. The bitmaps may belong to the segment: never modify them.
-func (s *segView) altParts(a alt) ([]*roaring.Bitmap, uint64, error) {
-	bms := make([]*roaring.Bitmap, 0, len(a))
-	var n uint64
-	for _, ft := range a {
-		bm, err := s.fieldTermsBM(ft)
-		if err != nil {
-			return nil, 0, err
-		}
-		if c := bm.GetCardinality(); c > 0 {
-			bms = append(bms, bm)
-			n += c
-		}
-	}
-	return bms, n, nil
-}
-
-// matches is the live match set of pl in s. The must alternatives are
-// intersected from the smallest: each further one is intersected field by
-// field with what is left, so that a common syllable's union over seven
-// fields (hundreds of thousands of documents) is never built.
+// matches is the live match set of pl in s.
 func (s *segView) matches(pl *plan) (*roaring.Bitmap, error) {
-	type part struct {
-		bms []*roaring.Bitmap
-		n   uint64
-	}
-	parts := make([]part, 0, len(pl.must))
-	for _, a := range pl.must {
-		bms, n, err := s.altParts(a)
-		if err != nil {
-			return nil, err
-		}
-		if n == 0 {
-			return roaring.New(), nil
-		}
-		parts = append(parts, part{bms, n})
-	}
-	slices.SortStableFunc(parts, func(a, b part) int { return cmp.Compare(a.n, b.n) })
 	var m *roaring.Bitmap
 	if pl.all {
 		m = roaring.New()
 		m.AddRange(0, s.seg.Count())
 	}
-	for _, p := range parts {
-		switch {
-		case m == nil && len(p.bms) == 1:
-			m = p.bms[0].Clone()
-		case m == nil:
-			m = roaring.FastOr(p.bms...)
-		case len(p.bms) == 1:
-			m.And(p.bms[0])
-		case m.GetCardinality() < p.n:
-			ands := make([]*roaring.Bitmap, 0, len(p.bms))
-			for _, bm := range p.bms {
-				if x := roaring.And(m, bm); !x.IsEmpty() {
-					ands = append(ands, x)
-				}
-			}
-			if len(ands) == 0 {
-				return roaring.New(), nil
-			}
-			m = roaring.FastOr(ands...)
-		default:
-			m.And(roaring.FastOr(p.bms...))
+	for _, a := range pl.must {
+		bm, err := s.altBM(a)
+		if err != nil {
+			return nil, err
+		}
+		if m == nil {
+			m = bm.Clone()
+		} else {
+			m.And(bm)
 		}
 		if m.IsEmpty() {
 			return m, nil

@@ -601,8 +601,9 @@ func titleRerank(vs []*segView, out []scored, pl *plan, skipped []titleTerm) err
 	if len(want) < 2 {
 		return nil
 	}
-	exact := analyzerNamed(AnalyzerExact)
-	var tb tokenBuf
+	tb, eb := getTokenBuf(), getTokenBuf()
+	defer putTokenBuf(tb)
+	defer putTokenBuf(eb)
 	var title []byte
 	var got [][]byte
 	for i := range out {
@@ -618,7 +619,7 @@ func titleRerank(vs []*segView, out []scored, pl *plan, skipped []titleTerm) err
 		if err != nil {
 			return err
 		}
-		toks := foldTokens(&tb, title)
+		toks := foldTokens(tb, title)
 		if len(toks) == 0 {
 			continue
 		}
@@ -628,15 +629,26 @@ func titleRerank(vs []*segView, out []scored, pl *plan, skipped []titleTerm) err
 		}
 		var b float64
 		if len(skipped) > 0 {
-			tf := map[string]int{}
-			for _, g := range got {
-				tf[fTitleF+"\x00"+string(g)]++
-			}
-			for _, t := range exact.Analyze(title) {
-				tf[fTitle+"\x00"+string(t.Term)]++
-			}
+			var ex []token
 			for _, st := range skipped {
-				if n := tf[st.field+"\x00"+st.term]; n > 0 {
+				n := 0
+				if st.field == fTitleF {
+					for _, g := range got {
+						if string(g) == st.term {
+							n++
+						}
+					}
+				} else if st.field == fTitle {
+					if ex == nil {
+						ex = exactTokens(eb, title)
+					}
+					for _, t := range ex {
+						if string(t.term) == st.term {
+							n++
+						}
+					}
+				}
+				if n > 0 {
 					b += st.w * math.Sqrt(float64(n))
 				}
 			}
@@ -818,14 +830,16 @@ func markHits(hits []Hit, pl *plan) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		var tb tokenBuf
+		tb := getTokenBuf()
+		defer putTokenBuf(tb)
 		for i := range hits[:half] {
-			mark(&tb, &hits[i])
+			mark(tb, &hits[i])
 		}
 	}()
-	var tb tokenBuf
+	tb := getTokenBuf()
+	defer putTokenBuf(tb)
 	for i := range hits[half:] {
-		mark(&tb, &hits[half+i])
+		mark(tb, &hits[half+i])
 	}
 	wg.Wait()
 }

@@ -2,10 +2,12 @@ package search
 
 import (
 	"bytes"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/segment"
+	"golang.org/x/text/unicode/norm"
 )
 
 // token is one token of foldTokens: its folded term, where it is in the
@@ -25,6 +27,18 @@ type tokenBuf struct {
 	spans   []span
 }
 
+// tokenBufs keeps tokenBufs between searches.
+var tokenBufs = sync.Pool{New: func() any { return new(tokenBuf) }}
+
+func getTokenBuf() *tokenBuf { return tokenBufs.Get().(*tokenBuf) }
+
+// putTokenBuf returns b to the pool unless a long text made it large.
+func putTokenBuf(b *tokenBuf) {
+	if cap(b.terms) <= 1<<20 && cap(b.toks) <= 1<<16 {
+		tokenBufs.Put(b)
+	}
+}
+
 type span struct{ from, to int } // a term in tokenBuf.terms (which may grow and move)
 
 // foldTokens returns the tokens AnalyzerFold makes of text (bleve's unicode
@@ -33,7 +47,13 @@ type span struct{ from, to int } // a term in tokenBuf.terms (which may grow and
 // the query path analyses a hundred titles and ten bodies per search. The
 // result is valid until the next call with the same buffer. A test compares
 // it with the analyzer on real text.
-func foldTokens(b *tokenBuf, text []byte) []token {
+func foldTokens(b *tokenBuf, text []byte) []token { return scanTokens(b, text, true) }
+
+// exactTokens is foldTokens for AnalyzerExact (lower case and NFC, no split,
+// no folding).
+func exactTokens(b *tokenBuf, text []byte) []token { return scanTokens(b, text, false) }
+
+func scanTokens(b *tokenBuf, text []byte, fold bool) []token {
 	b.toks = b.toks[:0]
 	b.terms = b.terms[:0]
 	b.spans = b.spans[:0]
@@ -53,11 +73,18 @@ func foldTokens(b *tokenBuf, text []byte) []token {
 		emit := func(part []byte, s, e int) {
 			pos++
 			from := len(b.terms)
-			b.terms = foldAppend(b.terms, part)
+			switch {
+			case fold:
+				b.terms = foldAppend(b.terms, part)
+			case norm.NFC.IsNormal(part):
+				b.terms = append(b.terms, part...)
+			default:
+				b.terms = norm.NFC.Append(b.terms, part...)
+			}
 			b.spans = append(b.spans, span{from, len(b.terms)})
 			b.toks = append(b.toks, token{start: s, end: e, pos: pos})
 		}
-		if !hasLetterDigit(low) {
+		if !fold || !hasLetterDigit(low) {
 			emit(low, start, end)
 		} else {
 			// splitFilter: offsets are counted in the lower-cased term, as

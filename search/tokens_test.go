@@ -11,16 +11,22 @@ import (
 // sameAsAnalyzer fails when foldTokens and AnalyzerFold disagree on text.
 func sameAsAnalyzer(t *testing.T, b *tokenBuf, text string) {
 	t.Helper()
-	want := analyzerNamed(AnalyzerFold).Analyze([]byte(text))
-	got := foldTokens(b, []byte(text))
+	sameAs(t, b, text, AnalyzerFold, foldTokens)
+	sameAs(t, b, text, AnalyzerExact, exactTokens)
+}
+
+func sameAs(t *testing.T, b *tokenBuf, text, analyzer string, scan func(*tokenBuf, []byte) []token) {
+	t.Helper()
+	want := analyzerNamed(analyzer).Analyze([]byte(text))
+	got := scan(b, []byte(text))
 	if len(got) != len(want) {
-		t.Fatalf("%.60q: %d tokens, analyzer %d", text, len(got), len(want))
+		t.Fatalf("%s %.60q: %d tokens, analyzer %d", analyzer, text, len(got), len(want))
 	}
 	for i, w := range want {
 		g := got[i]
 		if string(g.term) != string(w.Term) || g.start != w.Start || g.end != w.End || g.pos != w.Position {
-			t.Fatalf("%.60q token %d: got %q [%d,%d) pos %d, analyzer %q [%d,%d) pos %d",
-				text, i, g.term, g.start, g.end, g.pos, w.Term, w.Start, w.End, w.Position)
+			t.Fatalf("%s %.60q token %d: got %q [%d,%d) pos %d, analyzer %q [%d,%d) pos %d",
+				analyzer, text, i, g.term, g.start, g.end, g.pos, w.Term, w.Start, w.End, w.Position)
 		}
 	}
 }
