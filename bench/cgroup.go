@@ -299,7 +299,10 @@ func measureCapped(ctx context.Context, m mode, res *Results, srv *server, bin, 
 	}
 	if err == nil {
 		cm.ListenMs, cm.ReadyMs = round(cs.listenMs, 1), round(float64(time.Since(t0).Microseconds())/1000, 1)
-		warmPortal(ctx, cs, mix)
+		// Bounded: a server short of memory can take seconds per query.
+		wctx, cancel := context.WithTimeout(ctx, m.capDur)
+		warmPortal(wctx, cs, mix)
+		cancel()
 		ms = portalLoad(ctx, cs, mix, load.Plan{Rate: m.rate, Duration: m.capDur, Conns: 32}, false)
 		log.Printf("capped: search mix p50 %.2f p99 %.2f ms (%d errors)", ms.P50, ms.P99, ms.Errors)
 		mb = portalLoad(ctx, cs, broad, load.Plan{Rate: 5, Duration: m.broadDur, Conns: 8}, false)
