@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"io/fs"
 	"time"
 )
 
@@ -146,18 +147,52 @@ func ReadCache(r io.Reader, key string) (s *Site, err error) {
 			s, err = nil, fmt.Errorf("%w: %v", ErrCacheUnusable, p)
 		}
 	}()
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("content: read cache: %w", err)
+	// The cache of a large site is tens of megabytes. A file is read twice
+	// rather than into one buffer as large as itself (whose pages a virtual
+	// machine can be slow to hand out): once for its checksum, then decoded
+	// as it is read. Nothing is decoded before the checksum is right.
+	var payload io.Reader
+	if f, ok := r.(interface {
+		io.ReadSeeker
+		Stat() (fs.FileInfo, error)
+	}); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			n := fi.Size() - crc32.Size
+			if n < 0 {
+				return nil, fmt.Errorf("%w: too short", ErrCacheUnusable)
+			}
+			sum := crc32.New(castagnoli)
+			if _, err := io.Copy(sum, io.LimitReader(f, n)); err != nil {
+				return nil, fmt.Errorf("content: read cache: %w", err)
+			}
+			var want [crc32.Size]byte
+			if _, err := io.ReadFull(f, want[:]); err != nil {
+				return nil, fmt.Errorf("content: read cache: %w", err)
+			}
+			if binary.BigEndian.Uint32(want[:]) != sum.Sum32() {
+				return nil, fmt.Errorf("%w: checksum mismatch (truncated or damaged)", ErrCacheUnusable)
+			}
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				return nil, fmt.Errorf("content: read cache: %w", err)
+			}
+			payload = bufio.NewReaderSize(io.LimitReader(f, n), 1<<16)
+		}
 	}
-	if len(b) < crc32.Size {
-		return nil, fmt.Errorf("%w: too short", ErrCacheUnusable)
+	if payload == nil {
+		b, err := io.ReadAll(r)
+		if err != nil {
+			return nil, fmt.Errorf("content: read cache: %w", err)
+		}
+		if len(b) < crc32.Size {
+			return nil, fmt.Errorf("%w: too short", ErrCacheUnusable)
+		}
+		p, want := b[:len(b)-crc32.Size], b[len(b)-crc32.Size:]
+		if got := crc32.Checksum(p, castagnoli); binary.BigEndian.Uint32(want) != got {
+			return nil, fmt.Errorf("%w: checksum mismatch (truncated or damaged)", ErrCacheUnusable)
+		}
+		payload = bytes.NewReader(p)
 	}
-	payload, want := b[:len(b)-crc32.Size], b[len(b)-crc32.Size:]
-	if got := crc32.Checksum(payload, castagnoli); binary.BigEndian.Uint32(want) != got {
-		return nil, fmt.Errorf("%w: checksum mismatch (truncated or damaged)", ErrCacheUnusable)
-	}
-	dec := gob.NewDecoder(bytes.NewReader(payload))
+	dec := gob.NewDecoder(payload)
 	var h cacheHeader
 	if err := dec.Decode(&h); err != nil {
 		return nil, unusable(err)

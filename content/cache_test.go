@@ -268,3 +268,49 @@ func mustProblems(t *testing.T, dir string) []Problem {
 	_, ps := Load(context.Background(), os.DirFS(dir), nil)
 	return ps
 }
+
+// A cache read from a file (checksummed, then decoded as it is read) gives
+// the same site, with LoadCached listing the folder meanwhile; a damaged or
+// truncated file is refused before anything is decoded.
+func TestCacheFromFile(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, baseSite())
+	ctx := context.Background()
+	first, ps1 := Load(ctx, os.DirFS(dir), nil)
+	good := cacheOf(t, first, dir)
+	file := filepath.Join(t.TempDir(), "content.cache")
+	read := func(b []byte) (*Site, error) {
+		t.Helper()
+		if err := os.WriteFile(file, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Open(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		return ReadCache(f, dir)
+	}
+	var readErr error
+	again, ps2 := LoadCached(ctx, os.DirFS(dir), func() *Site {
+		s, err := read(good)
+		readErr = err
+		return s
+	})
+	if readErr != nil {
+		t.Fatalf("ReadCache(file) error: %v", readErr)
+	}
+	if again.Parsed() != 0 {
+		t.Errorf("LoadCached Parsed() = %d, want 0", again.Parsed())
+	}
+	if want, got := viewOf(t, first, ps1), viewOf(t, again, ps2); !reflect.DeepEqual(got, want) {
+		t.Errorf("site from the cache file differs:\n got %+v\nwant %+v", got, want)
+	}
+	damaged := append([]byte(nil), good...)
+	damaged[len(damaged)/2] ^= 0x55
+	for name, b := range map[string][]byte{"damaged": damaged, "truncated": good[:len(good)-10], "tiny": good[:3], "empty": nil} {
+		if _, err := read(b); !errors.Is(err, ErrCacheUnusable) {
+			t.Errorf("%s cache file: error %v, want ErrCacheUnusable", name, err)
+		}
+	}
+}

@@ -54,6 +54,15 @@ func Load(ctx context.Context, fsys fs.FS, prev *Site) (*Site, []Problem) {
 	return load(ctx, fsys, prev, nil)
 }
 
+// LoadCached is Load with a previous site that takes a while to get (the
+// content cache, read from disk): prev runs while the folder is listed.
+func LoadCached(ctx context.Context, fsys fs.FS, prev func() *Site) (*Site, []Problem) {
+	ch := make(chan *Site, 1)
+	go func() { ch <- prev() }()
+	nodes := list(ctx, fsys, ".")
+	return load(ctx, fsys, <-ch, nodes)
+}
+
 // Reload is Load for a folder in which only the given paths changed since prev was
 // loaded from it: slash paths relative to the folder, files or folders, as Watch
 // reports them (a folder stands for everything below it: a deleted or renamed
@@ -428,8 +437,11 @@ func (l *loader) entryFor(src string) *parsedFile {
 	return l.site.parsed[src]
 }
 
-func parallel(n int, fn func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
+func parallel(n int, fn func(i int)) { parallelN(runtime.GOMAXPROCS(0), n, fn) }
+
+// parallelN calls fn(0) … fn(n-1) on up to workers goroutines.
+func parallelN(workers, n int, fn func(i int)) {
+	workers = min(workers, n)
 	if workers <= 1 {
 		for i := 0; i < n; i++ {
 			fn(i)
@@ -624,6 +636,10 @@ func walkLess(a, b string) bool {
 // node.
 func list(ctx context.Context, fsys fs.FS, root string) []node {
 	var nodes []node
+	// Each file's size and time cost a stat system call: a hundred thousand of
+	// them are made after the walk, several at a time.
+	var pending []int
+	var entries []fs.DirEntry
 	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if ctx.Err() != nil {
 			return fs.SkipAll
@@ -647,26 +663,50 @@ func list(ctx context.Context, fsys fs.FS, root string) []node {
 			}
 			return nil
 		}
-		n := node{path: p, dir: d.IsDir(), mode: d.Type()}
 		if d.Type().IsRegular() {
-			info, err := d.Info()
-			if err != nil {
-				if errors.Is(err, fs.ErrNotExist) {
-					return nil // vanished while walking
-				}
-				n.err = err.Error()
-			} else {
-				n.size, n.modTime = info.Size(), info.ModTime()
-			}
+			pending = append(pending, len(nodes))
+			entries = append(entries, d)
 		}
-		nodes = append(nodes, n)
+		nodes = append(nodes, node{path: p, dir: d.IsDir(), mode: d.Type()})
 		return nil
 	})
 	if err != nil && ctx.Err() == nil {
 		nodes = append(nodes, node{path: root, dir: true, err: err.Error()})
 	}
+	vanished := make([]bool, len(pending))
+	parallelN(statWorkers, len(pending), func(i int) {
+		n := &nodes[pending[i]]
+		info, err := entries[i].Info()
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			vanished[i] = true // deleted while walking
+		case err != nil:
+			n.err = err.Error()
+		default:
+			n.size, n.modTime = info.Size(), info.ModTime()
+		}
+	})
+	if slices.Contains(vanished, true) {
+		gone := map[int]bool{}
+		for i, v := range vanished {
+			if v {
+				gone[pending[i]] = true
+			}
+		}
+		kept := nodes[:0]
+		for i, n := range nodes {
+			if !gone[i] {
+				kept = append(kept, n)
+			}
+		}
+		nodes = kept
+	}
 	return nodes
 }
+
+// statWorkers is how many stat calls list makes at a time: they wait on the
+// file system more than they use a CPU.
+const statWorkers = 8
 
 // relist returns the nodes of prev with every path in changed (and everything
 // below it) listed again from fsys. A path whose folder was not in prev is

@@ -95,13 +95,13 @@ func Open(ctx context.Context, cfg Config) (*Portal, error) {
 	if cfg.QA != nil {
 		p.qa.Store(&cfg.QA)
 	}
-	var cached *content.Site
+	var cached func() *content.Site
 	if cfg.CacheFile != "" {
 		p.cacheKey = cfg.Dir
 		if abs, err := filepath.Abs(cfg.Dir); err == nil && cfg.Dir != "" {
 			p.cacheKey = abs
 		}
-		cached = p.readCache()
+		cached = p.readCache // read while the folder is listed
 		p.cacheWake = make(chan struct{}, 1)
 		p.cacheDone = make(chan struct{})
 		cctx, cancel := context.WithCancel(context.Background())
@@ -144,22 +144,25 @@ func (p *Portal) Reload(ctx context.Context) *Snapshot {
 }
 
 // load reloads the content: everything when paths is nil, else only those paths
-// (content.Reload). cached, when not nil, stands for the previous site on the
+// (content.Reload). cached, when not nil, gives the previous site of the
 // first load.
-func (p *Portal) load(ctx context.Context, cached *content.Site, paths []string) *Snapshot {
+func (p *Portal) load(ctx context.Context, cached func() *content.Site, paths []string) *Snapshot {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	start := time.Now()
 	old := p.snap.Load()
-	prev := cached
+	var prev *content.Site
 	if old != nil {
 		prev = old.Site
 	}
 	var site *content.Site
 	var problems []content.Problem
-	if paths == nil {
+	switch {
+	case old == nil && cached != nil:
+		site, problems = content.LoadCached(ctx, p.cfg.Content, cached)
+	case paths == nil:
 		site, problems = content.Load(ctx, p.cfg.Content, prev)
-	} else {
+	default:
 		site, problems = content.Reload(ctx, p.cfg.Content, prev, paths)
 	}
 	if old != nil && site == old.Site {
