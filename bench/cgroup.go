@@ -305,7 +305,7 @@ func measureCapped(ctx context.Context, m mode, res *Results, srv *server, bin, 
 		cancel()
 		ms = portalLoad(ctx, cs, mix, load.Plan{Rate: m.rate, Duration: m.capDur, Conns: 32}, false)
 		log.Printf("capped: search mix p50 %.2f p99 %.2f ms (%d errors)", ms.P50, ms.P99, ms.Errors)
-		mb = portalLoad(ctx, cs, broad, load.Plan{Rate: 5, Duration: m.broadDur, Conns: 8}, false)
+		mb = portalLoad(ctx, cs, broad, load.Plan{Rate: 5, Duration: m.capDur / 2, Conns: 8}, false)
 		log.Printf("capped: broadest p50 %.2f p99 %.2f ms (%d errors)", mb.P50, mb.P99, mb.Errors)
 	} else {
 		cm.Error = err.Error()
@@ -361,7 +361,7 @@ func measureCapped(ctx context.Context, m mode, res *Results, srv *server, bin, 
 		fmt.Fprintf(&note, "the server did not come up: %s; ", tail(cm.Error, 300))
 	} else {
 		fmt.Fprintf(&note, "index synced after %.0f ms; search mix at %.0f/s for %v: p50 %.2f ms, p99 %.2f ms, %d errors; broadest syllables at 5/s for %v: p99 %.2f ms, %d errors; ",
-			cm.ReadyMs, m.rate, m.capDur, ms.P50, ms.P99, ms.Errors, m.broadDur, mb.P99, mb.Errors)
+			cm.ReadyMs, m.rate, m.capDur, ms.P50, ms.P99, ms.Errors, m.capDur/2, mb.P99, mb.Errors)
 	}
 	fmt.Fprintf(&note, "value: the cgroup's %s; at the end %.0f MB charged (%.0f MB anonymous, %.0f MB page cache); ", peak, cm.EndMB, cm.EndAnonMB, cm.EndFileMB)
 	if cm.Exited != "" {

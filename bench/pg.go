@@ -51,6 +51,22 @@ func (p *pgBase) close(ctx context.Context) {
 	p.pool.Close()
 }
 
+// quiesce cancels the searches still running in the server (a client that
+// gave up does not stop PostgreSQL's backend) and waits, at most 30 s, until
+// none is left, so that they do not take the CPU from the next measurement.
+func (p *pgBase) quiesce(ctx context.Context) {
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		var n int
+		err := p.pool.QueryRow(ctx, `SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity
+			WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active'`).Scan(&n)
+		if err != nil || n == 0 {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
 // setup creates the schema; an error from CREATE EXTENSION is returned as is.
 func (p *pgBase) setup(ctx context.Context) error {
 	if _, err := p.pool.Exec(ctx, "CREATE EXTENSION IF NOT EXISTS unaccent"); err != nil {

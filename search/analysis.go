@@ -223,27 +223,7 @@ var foldTable = func() []rune {
 	return t
 }()
 
-func foldBytes(b []byte) []byte {
-	out := make([]byte, 0, len(b))
-	for i := 0; i < len(b); {
-		c := b[i]
-		if c < utf8.RuneSelf {
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			out = append(out, c)
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRune(b[i:])
-		if r >= rune(len(foldTable)) || foldTable[r] < 0 {
-			return foldSlow(b)
-		}
-		out = utf8.AppendRune(out, foldTable[r])
-		i += n
-	}
-	return out
-}
+func foldBytes(b []byte) []byte { return foldAppend(make([]byte, 0, len(b)), b) }
 
 // foldSlow folds any text: NFD, drop combining marks, đ→d, lower case, NFC.
 func foldSlow(b []byte) []byte {
