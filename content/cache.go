@@ -2,14 +2,12 @@ package content
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/binary"
 	"encoding/gob"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
-	"io/fs"
 	"time"
 )
 
@@ -140,58 +138,43 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // Site that holds only what Load reuses; pass it to Load as prev (never serve it).
 // The error wraps ErrCacheUnusable when r holds no usable cache (the caller then
 // loads without one), or is r's read error.
-func ReadCache(r io.Reader, key string) (s *Site, err error) {
+func ReadCache(r io.ReadSeeker, key string) (s *Site, err error) {
 	defer func() {
 		// gob is robust to corrupt input, but a cache must never stop a start.
 		if p := recover(); p != nil {
 			s, err = nil, fmt.Errorf("%w: %v", ErrCacheUnusable, p)
 		}
 	}()
-	// The cache of a large site is tens of megabytes. A file is read twice
+	// The cache of a large site is tens of megabytes. It is read twice
 	// rather than into one buffer as large as itself (whose pages a virtual
 	// machine can be slow to hand out): once for its checksum, then decoded
 	// as it is read. Nothing is decoded before the checksum is right.
-	var payload io.Reader
-	if f, ok := r.(interface {
-		io.ReadSeeker
-		Stat() (fs.FileInfo, error)
-	}); ok {
-		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-			n := fi.Size() - crc32.Size
-			if n < 0 {
-				return nil, fmt.Errorf("%w: too short", ErrCacheUnusable)
-			}
-			sum := crc32.New(castagnoli)
-			if _, err := io.Copy(sum, io.LimitReader(f, n)); err != nil {
-				return nil, fmt.Errorf("content: read cache: %w", err)
-			}
-			var want [crc32.Size]byte
-			if _, err := io.ReadFull(f, want[:]); err != nil {
-				return nil, fmt.Errorf("content: read cache: %w", err)
-			}
-			if binary.BigEndian.Uint32(want[:]) != sum.Sum32() {
-				return nil, fmt.Errorf("%w: checksum mismatch (truncated or damaged)", ErrCacheUnusable)
-			}
-			if _, err := f.Seek(0, io.SeekStart); err != nil {
-				return nil, fmt.Errorf("content: read cache: %w", err)
-			}
-			payload = bufio.NewReaderSize(io.LimitReader(f, n), 1<<16)
-		}
+	size, err := r.Seek(0, io.SeekEnd)
+	if err != nil {
+		return nil, fmt.Errorf("content: read cache: %w", err)
 	}
-	if payload == nil {
-		b, err := io.ReadAll(r)
-		if err != nil {
-			return nil, fmt.Errorf("content: read cache: %w", err)
-		}
-		if len(b) < crc32.Size {
-			return nil, fmt.Errorf("%w: too short", ErrCacheUnusable)
-		}
-		p, want := b[:len(b)-crc32.Size], b[len(b)-crc32.Size:]
-		if got := crc32.Checksum(p, castagnoli); binary.BigEndian.Uint32(want) != got {
-			return nil, fmt.Errorf("%w: checksum mismatch (truncated or damaged)", ErrCacheUnusable)
-		}
-		payload = bytes.NewReader(p)
+	n := size - crc32.Size
+	if n < 0 {
+		return nil, fmt.Errorf("%w: too short", ErrCacheUnusable)
 	}
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("content: read cache: %w", err)
+	}
+	sum := crc32.New(castagnoli)
+	if _, err := io.Copy(sum, io.LimitReader(r, n)); err != nil {
+		return nil, fmt.Errorf("content: read cache: %w", err)
+	}
+	var want [crc32.Size]byte
+	if _, err := io.ReadFull(r, want[:]); err != nil {
+		return nil, fmt.Errorf("content: read cache: %w", err)
+	}
+	if binary.BigEndian.Uint32(want[:]) != sum.Sum32() {
+		return nil, fmt.Errorf("%w: checksum mismatch (truncated or damaged)", ErrCacheUnusable)
+	}
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("content: read cache: %w", err)
+	}
+	payload := bufio.NewReaderSize(io.LimitReader(r, n), 1<<16)
 	dec := gob.NewDecoder(payload)
 	var h cacheHeader
 	if err := dec.Decode(&h); err != nil {

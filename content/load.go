@@ -687,17 +687,15 @@ func list(ctx context.Context, fsys fs.FS, root string) []node {
 		}
 	})
 	if slices.Contains(vanished, true) {
-		gone := map[int]bool{}
-		for i, v := range vanished {
-			if v {
-				gone[pending[i]] = true
-			}
-		}
-		kept := nodes[:0]
+		kept, k := nodes[:0], 0
 		for i, n := range nodes {
-			if !gone[i] {
-				kept = append(kept, n)
+			if k < len(pending) && pending[k] == i {
+				k++
+				if vanished[k-1] {
+					continue
+				}
 			}
+			kept = append(kept, n)
 		}
 		nodes = kept
 	}

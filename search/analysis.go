@@ -147,17 +147,30 @@ func (splitFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 			out = append(out, t)
 			continue
 		}
-		start := 0
-		for i, r := range string(t.Term) {
-			if i > 0 && isDigit(r) != isDigit(lastRune(t.Term[:i])) {
-				out = append(out, &analysis.Token{Term: t.Term[start:i], Start: t.Start + start, End: t.Start + i, Position: pos, Type: t.Type})
-				pos++
-				start = i
+		splitParts(t.Term, func(from, to int) {
+			end := t.Start + to
+			if to == len(t.Term) {
+				end = t.End
 			}
-		}
-		out = append(out, &analysis.Token{Term: t.Term[start:], Start: t.Start + start, End: t.End, Position: pos, Type: t.Type})
+			out = append(out, &analysis.Token{Term: t.Term[from:to], Start: t.Start + from, End: end, Position: pos, Type: t.Type})
+			pos++
+		})
+		pos--
 	}
 	return out
+}
+
+// splitParts calls fn with the byte ranges of term between the places where
+// letters meet digits ("ql1a" → "ql", "1", "a").
+func splitParts(term []byte, fn func(from, to int)) {
+	from := 0
+	for i, r := range string(term) {
+		if i > 0 && isDigit(r) != isDigit(lastRune(term[:i])) {
+			fn(from, i)
+			from = i
+		}
+	}
+	fn(from, len(term))
 }
 
 func isDigit(r rune) bool { return '0' <= r && r <= '9' }

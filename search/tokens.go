@@ -1,11 +1,11 @@
 package search
 
 import (
-	"bytes"
 	"sync"
-	"unicode"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/segment"
 	"golang.org/x/text/unicode/norm"
 )
@@ -25,7 +25,12 @@ type tokenBuf struct {
 	terms   []byte
 	scratch []byte
 	spans   []span
+	one     analysis.Token // the segment being lower-cased
+	stream  analysis.TokenStream
 }
+
+// lower is bleve's lowercase filter, as the analyzers use it.
+var lower = lowercase.NewLowerCaseFilter()
 
 // tokenBufs keeps tokenBufs between searches.
 var tokenBufs = sync.Pool{New: func() any { return new(tokenBuf) }}
@@ -66,10 +71,14 @@ func scanTokens(b *tokenBuf, text []byte, fold bool) []token {
 			start = end
 			continue
 		}
-		// Lower case, as bleve's lowercase filter does (on a copy: the
-		// filter writes into its input).
+		// Lower case with bleve's own filter, on a copy (it writes into its
+		// input) in a one-token stream kept in b.
 		b.scratch = append(b.scratch[:0], raw...)
-		low := toLowerDeferredCopy(b.scratch)
+		b.one.Term = b.scratch
+		if b.stream == nil {
+			b.stream = analysis.TokenStream{&b.one}
+		}
+		low := lower.Filter(b.stream)[0].Term
 		emit := func(part []byte, s, e int) {
 			pos++
 			from := len(b.terms)
@@ -87,16 +96,15 @@ func scanTokens(b *tokenBuf, text []byte, fold bool) []token {
 		if !fold || !hasLetterDigit(low) {
 			emit(low, start, end)
 		} else {
-			// splitFilter: offsets are counted in the lower-cased term, as
-			// the filter counts them.
-			from := 0
-			for i, r := range string(low) {
-				if i > 0 && isDigit(r) != isDigit(lastRune(low[:i])) {
-					emit(low[from:i], start+from, start+i)
-					from = i
+			// splitFilter's parts; offsets are counted in the lower-cased
+			// term, as the filter counts them.
+			splitParts(low, func(from, to int) {
+				e := start + to
+				if to == len(low) {
+					e = end
 				}
-			}
-			emit(low[from:], start+from, end)
+				emit(low[from:to], start+from, e)
+			})
 		}
 		start = end
 	}
@@ -127,39 +135,4 @@ func foldAppend(dst, p []byte) []byte {
 		i += n
 	}
 	return dst
-}
-
-// toLowerDeferredCopy is bleve's lowercase filter (analysis/token/lowercase),
-// which is not exported: it lower-cases s in place when the lower-case
-// runes are no wider, and handles the Greek final sigma.
-func toLowerDeferredCopy(s []byte) []byte {
-	j := 0
-	for i := 0; i < len(s); {
-		wid := 1
-		r := rune(s[i])
-		if r >= utf8.RuneSelf {
-			r, wid = utf8.DecodeRune(s[i:])
-		}
-		l := unicode.ToLower(r)
-		if l == r {
-			i += wid
-			j += wid
-			continue
-		}
-		if l == 'σ' && i+2 == len(s) {
-			l = 'ς'
-		}
-		lwid := utf8.RuneLen(l)
-		if lwid > wid {
-			rest := bytes.ToLower(s[i:])
-			rv := make([]byte, j+len(rest))
-			copy(rv[:j], s[:j])
-			copy(rv[j:], rest)
-			return rv
-		}
-		utf8.EncodeRune(s[j:], l)
-		i += wid
-		j += lwid
-	}
-	return s[:j]
 }
