@@ -370,7 +370,10 @@ func (ix *Index) Apply(ctx context.Context, upserts []Document, deletes []string
 		if err := ix.batch(b); err != nil {
 			return err
 		}
-		b.Reset()
+		// A new batch, not b.Reset(): scorch's Batch returns once every
+		// document is analysed, while the goroutine that queued them may
+		// still be ranging over b's map (a data race the race detector sees).
+		b = ix.bi.NewBatch()
 		return nil
 	}
 	for _, id := range deletes {
