@@ -19,7 +19,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
-	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
+	"modernc.org/sqlite"               // database/sql driver "sqlite"
 )
 
 // DefaultDeadlineDays is the answer deadline, in working days, of a type with
@@ -148,7 +148,7 @@ func Open(ctx context.Context, dsn, dataDir string, opts ...Option) (*Store, err
 	default:
 		return nil, errors.New("feedback: unsupported dsn: want empty (SQLite) or postgres://")
 	}
-	if err := s.w.PingContext(ctx); err != nil {
+	if err := s.connect(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("feedback: connect: %w", err)
 	}
@@ -157,6 +157,41 @@ func Open(ctx context.Context, dsn, dataDir string, opts ...Option) (*Store, err
 		return nil, err
 	}
 	return s, nil
+}
+
+// connect opens the first connection. On SQLite, the pragmas that open it
+// (journal_mode=WAL on a new file) may answer SQLITE_BUSY without waiting on
+// the busy timeout while another process or Store opens the same file at the
+// same moment; that is retried for up to connectWait.
+func (s *Store) connect(ctx context.Context) error {
+	deadline := time.Now().Add(connectWait)
+	pause := 10 * time.Millisecond
+	for {
+		err := s.w.PingContext(ctx)
+		if err == nil || s.pg || !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, 250*time.Millisecond)
+	}
+}
+
+// connectWait bounds how long Open retries a busy SQLite file.
+const connectWait = 10 * time.Second
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY or SQLITE_LOCKED (with
+// any extended code).
+func isBusy(err error) bool {
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	c := e.Code() & 0xff
+	return c == 5 || c == 6
 }
 
 // Close closes the database connections.
