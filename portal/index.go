@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -209,7 +210,20 @@ func (p *Portal) Search(ctx context.Context, r search.Request) (*search.Result, 
 	if p.idx == nil {
 		return nil, ErrNoIndex
 	}
-	return p.idx.ix.Search(ctx, r)
+	snap := p.Snapshot()
+	res, err := p.idx.ix.Search(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	hits := res.Hits[:0]
+	for _, h := range res.Hits {
+		if h.Kind == "row" && !resolveRow(snap, &h) {
+			continue
+		}
+		hits = append(hits, h)
+	}
+	res.Hits = hits
+	return res, nil
 }
 
 // Suggest completes a title prefix. Errors as Search.
@@ -579,8 +593,9 @@ func (p *Portal) rowDoc(snap *Snapshot, d *content.Dataset, t *content.Table, r 
 			continue
 		}
 		col := t.Columns[i]
-		cols = append(cols, col.Title, col.Unit)
 		if col.Type == content.TypeText || col.Type == "" {
+			// Other columns' titles are in the body beside their values.
+			cols = append(cols, col.Title)
 			// Text cells are the row's title; not repeated in the body, which
 			// would double the index for nothing.
 			title = append(title, v.Raw)
@@ -598,11 +613,10 @@ func (p *Portal) rowDoc(snap *Snapshot, d *content.Dataset, t *content.Table, r 
 	if tt == "" {
 		tt = d.Title + " – " + strconv.Itoa(r.N)
 	}
-	page := (r.N-1)/rowsPerPage + 1
 	return search.Document{
 		ID:    rowID(t.File, r.N),
 		Kind:  "row",
-		URL:   fmt.Sprintf("/%s?bang=%s&trang=%d#r%d", d.Path, t.Name, page, r.N),
+		Lean:  true, // URL and the rest come back from resolveRow
 		Title: tt,
 		Body:  strings.Join(body, "; "),
 		// The dataset's title and the column titles help a query find the row
@@ -612,8 +626,50 @@ func (p *Portal) rowDoc(snap *Snapshot, d *content.Dataset, t *content.Table, r 
 		Category:  string(d.Category),
 		Places:    places,
 		Published: d.Updated,
-		Parent:    "d:" + d.Path,
 	}
+}
+
+// rowURL is the dataset page at the row.
+func rowURL(d *content.Dataset, t *content.Table, n int) string {
+	page := (n-1)/rowsPerPage + 1
+	return fmt.Sprintf("/%s?bang=%s&trang=%d#r%d", d.Path, t.Name, page, n)
+}
+
+// resolveRow fills what a row's hit does not store (rowDoc makes them lean)
+// from its dataset. It reports false when the row's table is no longer in
+// the snapshot: a change the index has not caught up with yet.
+func resolveRow(snap *Snapshot, h *search.Hit) bool {
+	file, num, ok := strings.Cut(strings.TrimPrefix(h.ID, "r:"), "#")
+	n, err := strconv.Atoi(num)
+	if !ok || err != nil || n < 1 {
+		return false
+	}
+	find := func(d *content.Dataset) *content.Table {
+		for _, t := range d.Tables {
+			if t.File == file {
+				return t
+			}
+		}
+		return nil
+	}
+	d, _ := snap.Site.Dataset(path.Dir(file))
+	var t *content.Table
+	if d != nil {
+		t = find(d)
+	}
+	for _, x := range snap.Site.Datasets {
+		if t != nil {
+			break
+		}
+		d, t = x, find(x)
+	}
+	if t == nil || n > t.RowCount {
+		return false
+	}
+	h.URL, h.Parent = rowURL(d, t, n), "d:"+d.Path
+	h.Agency, h.Category, h.Published = d.Agency, string(d.Category), d.Updated
+	h.Places = placeLabels(snap.Site, d.Places)
+	return true
 }
 
 // isPlaceColumn recognises a column of communes or wards by its name or title.

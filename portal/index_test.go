@@ -82,6 +82,33 @@ var baseSite = map[string]string{
 	"so-x/gia-dat/bang-gia.csv": "xa,duong,vt1\nXã Thử,Lê Lợi,1200\nXã Thử,Nguyễn Huệ,900\nXã Thử,Hàm Nghi,800\n",
 }
 
+// TestRowHits: a row's hit, which the index keeps lean, comes back with its
+// dataset's link, agency, category and date; a row whose table is gone is
+// left out.
+func TestRowHits(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, baseSite)
+	p := openDir(t, dir, t.TempDir())
+	res, err := p.Search(context.Background(), search.Request{Query: "ham nghi", Filters: map[string][]string{"kind": {"row"}}})
+	if err != nil || len(res.Hits) != 1 {
+		t.Fatalf("rows for ham nghi: %+v, %v", res, err)
+	}
+	d, _ := p.Snapshot().Site.Dataset("so-x/gia-dat")
+	h := res.Hits[0]
+	want := search.Hit{ID: "r:so-x/gia-dat/bang-gia.csv#3", Kind: "row", URL: "/so-x/gia-dat?bang=bang-gia&trang=1#r3",
+		Title: h.Title, Agency: "so-x", Category: "gia-dat", Parent: "d:so-x/gia-dat", Published: d.Updated, Score: h.Score}
+	if !reflect.DeepEqual(h, want) || h.Published.IsZero() {
+		t.Errorf("row hit\n got %+v\nwant %+v", h, want)
+	}
+	snap := p.Snapshot()
+	for _, id := range []string{"r:so-x/gia-dat/bang-gia.csv#4", "r:so-x/gia-dat/bang-gia.csv#0", "r:so-x/gia-dat/khac.csv#1",
+		"r:so-x/khac/bang-gia.csv#1", "r:so-x/gia-dat/bang-gia.csv", "r:so-x/gia-dat/bang-gia.csv#x"} {
+		if h := (search.Hit{ID: id, Kind: "row"}); resolveRow(snap, &h) {
+			t.Errorf("%s resolved to %+v", id, h)
+		}
+	}
+}
+
 // TestIndexFollowsContent: every kind of change reaches the index, and only what changed is re-indexed.
 func TestIndexFollowsContent(t *testing.T) {
 	dir, idx := t.TempDir(), t.TempDir()

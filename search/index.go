@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -20,7 +21,7 @@ import (
 // MappingVersion identifies the index mapping and analysis built by this
 // package. Bump it whenever a field, an analyzer or a token filter changes:
 // an index written with another version is refused with ErrRebuild.
-const MappingVersion = 3
+const MappingVersion = 4
 
 // Sentinel errors; test with errors.Is.
 var (
@@ -123,8 +124,16 @@ type Document struct {
 	// one word must be found in the document's own text: "giá đất trần hưng
 	// đạo" finds the rows of Trần Hưng Đạo in a land price table, while "giá
 	// đất" alone does not match every row of every land price table, which
-	// would make broad queries slow and their results useless.
+	// would make broad queries slow and their results useless. The places of
+	// a document with a context are searched as context too: they are where
+	// it sits (a row's dataset covers the district), not what it says.
 	Context string
+	// Lean documents store only their title and body (for the snippet): a
+	// hit on one comes back with URL, Parent, Agency, Category, Places and
+	// Published empty, for the caller to fill from its own data. They are
+	// still indexed, filtered, faceted and sorted by. For documents that are
+	// many and derivable, such as table rows, it halves their stored bytes.
+	Lean bool
 }
 
 // Index is an open search index. It is safe for concurrent use.
@@ -447,6 +456,7 @@ const (
 	fPublished = "published"
 	fURL       = "url"
 	fParent    = "parent"
+	fMeta      = "meta" // agency, category, published and places, one per line (stored only)
 )
 
 // fields turns a Document into the property map the mapping describes.
@@ -464,9 +474,10 @@ func (ix *Index) fields(d *Document) map[string]interface{} {
 	put("kind", d.Kind)
 	put("agency", d.Agency)
 	put("category", d.Category)
-	put("url", d.URL)
-	put("parent", d.Parent)
-	put("context", d.Context)
+	if !d.Lean {
+		put("url", d.URL)
+		put("parent", d.Parent)
+	}
 	if ix.suggest == nil || ix.suggest[d.Kind] {
 		put("suggest", d.Title)
 	}
@@ -488,15 +499,50 @@ func (ix *Index) fields(d *Document) map[string]interface{} {
 			extra = append(extra, t)
 		}
 	}
-	extra = append(extra, places...)
+	if d.Context == "" {
+		extra = append(extra, places...)
+	}
 	if len(extra) > 0 {
 		m["extra"] = extra
 	}
+	if c := clean(d.Context); c != "" {
+		if len(places) > 0 {
+			c += "\n" + strings.Join(places, "\n")
+		}
+		m["context"] = c
+	}
+	var pub string
 	if !d.Published.IsZero() {
-		m["published"] = d.Published.UTC()
+		pub = d.Published.UTC().Format(publishedLayout)
+		m["published"] = pub
 		m["year"] = strconv.Itoa(d.Published.Year())
 	}
+	if !d.Lean {
+		m["meta"] = strings.Join(append([]string{clean(d.Agency), clean(d.Category), pub}, places...), "\n")
+	}
 	return m
+}
+
+// publishedLayout writes a date as a term whose byte order is time order:
+// one term and one doc value per document. bleve's date type would index 16
+// prefix-coded terms per document for range queries, which nothing here
+// runs (years are their own field).
+const publishedLayout = "20060102150405"
+
+// parsePublished reads a publishedLayout term as the number its digits spell
+// (20250301120000), which orders like the time itself.
+func parsePublished(term []byte) (int64, bool) {
+	if len(term) != len(publishedLayout) {
+		return 0, false
+	}
+	var n int64
+	for _, c := range term {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
 }
 
 // newMapping is the explicit mapping of every field. Nothing is dynamic and
@@ -552,18 +598,18 @@ func newMapping() *mapping.IndexMappingImpl {
 	dm.AddFieldMappingsAt("context", text(fContextF, AnalyzerFold, false, false))
 	dm.AddFieldMappingsAt("suggest", text(fPrefix, AnalyzerPrefix, false, false), text(fTitleKey, AnalyzerKey, false, false))
 	dm.AddFieldMappingsAt("kind", kw(fKind, true, true))
-	dm.AddFieldMappingsAt("agency", kw(fAgency, true, true))
-	dm.AddFieldMappingsAt("category", kw(fCategory, true, true))
-	dm.AddFieldMappingsAt("places", kw(fPlaces, true, true), text(fPlacesF, AnalyzerKey, false, false))
+	// Facet and filter fields are not stored: what a hit shows of them is in
+	// meta, which lean documents leave out. (Whether a field is stored must be
+	// the same for every document: zap keeps a field's options per segment
+	// and a merge keeps only the options all its segments share.)
+	dm.AddFieldMappingsAt("agency", kw(fAgency, false, true))
+	dm.AddFieldMappingsAt("category", kw(fCategory, false, true))
+	dm.AddFieldMappingsAt("places", kw(fPlaces, false, true), text(fPlacesF, AnalyzerKey, false, false))
 	dm.AddFieldMappingsAt("year", kw(fYear, false, true))
-	pub := bleve.NewDateTimeFieldMapping()
-	pub.Name = fPublished
-	pub.Store = true
-	pub.DocValues = true
-	pub.IncludeInAll = false
-	dm.AddFieldMappingsAt("published", pub)
+	dm.AddFieldMappingsAt("published", kw(fPublished, false, true))
 	dm.AddFieldMappingsAt("url", storedOnly(fURL))
 	dm.AddFieldMappingsAt("parent", storedOnly(fParent))
+	dm.AddFieldMappingsAt("meta", storedOnly(fMeta))
 
 	im.DefaultMapping = dm
 	return im

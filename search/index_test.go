@@ -7,12 +7,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -161,6 +163,69 @@ func TestApplyManyBatches(t *testing.T) {
 	}
 	if n, _ := ix.Count(); n != 30 {
 		t.Errorf("Count() = %d, want 30", n)
+	}
+}
+
+// TestLeanAcrossMerges: lean documents come back without what they do not
+// store, full ones with all of it, also after segments of only lean
+// documents were merged with the others (zap keeps a field's options per
+// segment, and a merge only those every segment shares).
+func TestLeanAcrossMerges(t *testing.T) {
+	ix, err := Open(t.TempDir(), Options{BatchSize: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	pub := time.Date(2025, 3, 1, 2, 3, 4, 0, time.UTC)
+	ctx := context.Background()
+	for b := range 6 {
+		var docs []Document
+		for i := range 5 {
+			id := fmt.Sprintf("%d-%d", b, i)
+			d := Document{ID: "n" + id, Kind: "notice", URL: "/n" + id, Title: "Giá đất " + id, Agency: "so-tc", Category: "gia-dat",
+				Places: []string{"Xã Tân Thịnh", "Huyện Định Hóa"}, Published: pub, Parent: "d:x"}
+			if b%2 == 1 {
+				d.ID, d.Kind, d.Lean = "r"+id, "row", true
+			}
+			docs = append(docs, d)
+		}
+		if err := ix.Apply(ctx, docs, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := adv.(*scorch.Scorch).ForceMerge(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, noFast := range []bool{false, true} {
+		ix.opts.noFast = noFast
+		res, err := ix.Search(ctx, Request{Query: "gia dat", Size: 30, Facets: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != 30 || len(res.Hits) != 30 {
+			t.Fatalf("noFast %v: total %d, %d hits", noFast, res.Total, len(res.Hits))
+		}
+		for _, h := range res.Hits {
+			full := Hit{ID: h.ID, Kind: h.Kind, Title: h.Title, Score: h.Score, Snippet: h.Snippet, TitleHTML: h.TitleHTML}
+			if h.Kind == "notice" {
+				full.URL, full.Agency, full.Category, full.Parent = "/"+h.ID, "so-tc", "gia-dat", "d:x"
+				full.Places, full.Published = []string{"Xã Tân Thịnh", "Huyện Định Hóa"}, pub
+			}
+			if !reflect.DeepEqual(h, full) {
+				t.Errorf("noFast %v:\n got %+v\nwant %+v", noFast, h, full)
+			}
+		}
+		if got := res.Facets["agency"]; len(got) != 1 || got[0].Count != 30 {
+			t.Errorf("agency facet %v, want so-tc 30: lean documents are faceted too", got)
+		}
+	}
+	res, err := ix.Search(ctx, Request{Query: "gia dat", Sort: "date", Filters: map[string][]string{"place": {"Xã Tân Thịnh"}}})
+	if err != nil || res.Total != 30 {
+		t.Errorf("filter by place over lean documents: %v, %v", res, err)
 	}
 }
 

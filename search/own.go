@@ -40,7 +40,6 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/numeric"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
@@ -720,12 +719,7 @@ func byDate(vs []*segView, ids []uint64, want int) ([]uint64, error) {
 		}
 		d := dated{id: id}
 		_, err := dv.VisitDocValues(local, []string{fPublished}, func(_ string, term []byte) {
-			pc := numeric.PrefixCoded(term)
-			if sh, err := pc.Shift(); err == nil && sh == 0 {
-				if t, err := pc.Int64(); err == nil {
-					d.t, d.ok = t, true
-				}
-			}
+			d.t, d.ok = parsePublished(term)
 		}, nil)
 		if err != nil {
 			return nil, err

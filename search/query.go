@@ -531,7 +531,7 @@ func filterTerm(name, value string) query.Query {
 	return tq
 }
 
-var storedFields = []string{fTitle, fURL, fKind, fAgency, fCategory, fPlaces, fPublished, fParent}
+var storedFields = []string{fTitle, fURL, fKind, fMeta, fParent}
 
 // Search runs a request.
 //
@@ -637,28 +637,24 @@ func (ix *Index) prepare(req *bleve.SearchRequest, r Request) {
 func toHit(dm *bsearch.DocumentMatch, hl bool) Hit {
 	str := func(f string) string { s, _ := dm.Fields[f].(string); return s }
 	h := Hit{
-		ID:       dm.ID,
-		Kind:     str(fKind),
-		URL:      str(fURL),
-		Title:    str(fTitle),
-		Agency:   str(fAgency),
-		Category: str(fCategory),
-		Parent:   str(fParent),
-		Score:    dm.Score,
+		ID:     dm.ID,
+		Kind:   str(fKind),
+		URL:    str(fURL),
+		Title:  str(fTitle),
+		Parent: str(fParent),
+		Score:  dm.Score,
 	}
-	switch v := dm.Fields[fPlaces].(type) {
-	case string:
-		h.Places = []string{v}
-	case []interface{}:
-		for _, x := range v {
-			if s, ok := x.(string); ok {
-				h.Places = append(h.Places, s)
-			}
+	if meta := str(fMeta); meta != "" {
+		parts := strings.Split(meta, "\n")
+		for len(parts) < 3 {
+			parts = append(parts, "")
 		}
-	}
-	if s := str(fPublished); s != "" {
-		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		h.Agency, h.Category = parts[0], parts[1]
+		if t, err := time.Parse(publishedLayout, parts[2]); err == nil {
 			h.Published = t
+		}
+		if len(parts) > 3 {
+			h.Places = parts[3:]
 		}
 	}
 	if hl {
