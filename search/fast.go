@@ -83,12 +83,13 @@ type scoreTerm struct {
 
 // plan is a query in the form the bounded path evaluates.
 type plan struct {
-	tokens     [][]scoreField // per query syllable: its text-field alternatives
-	number     []scoreTerm    // the document number typed as a whole
-	all        bool           // no words: every document (then filters and exclusions)
-	must       []alt          // each must match
-	mustNot    []alt          // none may match
-	filters    []alt          // each must match (OR within)
+	marks      map[string]bool // folded syllables the hits highlight (markHits)
+	tokens     [][]scoreField  // per query syllable: its text-field alternatives
+	number     []scoreTerm     // the document number typed as a whole
+	all        bool            // no words: every document (then filters and exclusions)
+	must       []alt           // each must match
+	mustNot    []alt           // none may match
+	filters    []alt           // each must match (OR within)
 	strong     []scoreTerm
 	weak       []scoreTerm
 	dateSorted bool
@@ -124,7 +125,7 @@ func makePlan(p Parsed, filters map[string][]string, dateSorted bool) (*plan, er
 	if len(p.Phrases) > 0 {
 		return nil, errNoFastPath
 	}
-	pl := &plan{dateSorted: dateSorted}
+	pl := &plan{dateSorted: dateSorted, marks: markTerms(p)}
 	var tokens []string
 	for _, w := range p.Terms {
 		tokens = append(tokens, analyze(w)...)
@@ -621,14 +622,14 @@ func (ix *Index) fastSearch(ctx context.Context, p Parsed, r Request, q query.Qu
 	}
 	res := &Result{Total: out.total, Took: sr.Took, Hits: make([]Hit, 0, len(sr.Hits))}
 	for _, dm := range sr.Hits {
-		h := toHit(dm, false)
+		h := toHit(dm)
 		if r.Highlight {
 			h.Snippet, _ = dm.Fields[fBody].(string)
 		}
 		res.Hits = append(res.Hits, h)
 	}
 	if r.Highlight {
-		markHits(res.Hits, pl)
+		markHits(res.Hits, pl.marks)
 	}
 	if r.Facets {
 		res.Facets = facetResult(out.facets)

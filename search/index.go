@@ -21,7 +21,7 @@ import (
 // MappingVersion identifies the index mapping and analysis built by this
 // package. Bump it whenever a field, an analyzer or a token filter changes:
 // an index written with another version is refused with ErrRebuild.
-const MappingVersion = 4
+const MappingVersion = 5
 
 // Sentinel errors; test with errors.Is.
 var (
@@ -588,10 +588,11 @@ func newMapping() *mapping.IndexMappingImpl {
 
 	dm := bleve.NewDocumentStaticMapping()
 	dm.AddFieldMappingsAt("title", text(fTitle, AnalyzerExact, true, true), text(fTitleF, AnalyzerFold, false, true))
-	// The exact body has no term vectors: every query word also matches the
-	// folded body, whose positions serve phrases and highlights; the exact
-	// body only adds its score. This saves about a fifth of the disk.
-	dm.AddFieldMappingsAt("body", text(fBody, AnalyzerExact, true, false), text(fBodyF, AnalyzerFold, false, true))
+	// Bodies have no term vectors (a fifth of the index): highlights come
+	// from analysing the page's hits again (markHits), quoted phrases from
+	// reading the candidates' bodies (bodyPhrase), and the bonus for
+	// adjacent words counts in titles only.
+	dm.AddFieldMappingsAt("body", text(fBody, AnalyzerExact, true, false), text(fBodyF, AnalyzerFold, false, false))
 	dm.AddFieldMappingsAt("number", text(fNumber, AnalyzerKey, false, false), text(fNumberT, AnalyzerFold, false, true))
 	dm.AddFieldMappingsAt("extra", text(fExtra, AnalyzerExact, false, true), text(fExtraF, AnalyzerFold, false, true))
 	// Context: folded only, no positions (never in phrases or highlights).

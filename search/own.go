@@ -204,7 +204,7 @@ func (ix *Index) ownSearch(ctx context.Context, snap *scorch.IndexSnapshot, vs [
 		return nil, err
 	}
 	if r.Highlight {
-		markHits(hits, pl)
+		markHits(hits, pl.marks)
 	}
 	res.Hits = hits
 	return res, nil
@@ -774,7 +774,7 @@ func (ix *Index) load(ctx context.Context, vs []*segView, ids []uint64, scores [
 		if dm == nil {
 			continue // deleted since: the next search will not count it either
 		}
-		h := toHit(dm, false)
+		h := toHit(dm)
 		h.Score = 0
 		if i < len(scores) {
 			h.Score = float64(scores[i])
@@ -790,17 +790,7 @@ func (ix *Index) load(ctx context.Context, vs []*segView, ids []uint64, scores [
 // markHits highlights the query's syllables in the hits' titles and bodies,
 // as bleve's term locations would: every token whose folded form is one of
 // the query's folded terms.
-func markHits(hits []Hit, pl *plan) {
-	want := map[string]bool{}
-	for _, tok := range pl.tokens {
-		for _, sf := range tok {
-			if sf.field == fTitleF || sf.field == fBodyF {
-				for _, t := range sf.terms {
-					want[string(t)] = true
-				}
-			}
-		}
-	}
+func markHits(hits []Hit, want map[string]bool) {
 	locate := func(tb *tokenBuf, text, field string) bsearch.FieldTermLocationMap {
 		tlm := bsearch.TermLocationMap{}
 		for _, t := range foldTokens(tb, []byte(text)) {

@@ -316,25 +316,25 @@ var textFields = []fieldBoost{
 	{fTitle, AnalyzerExact, boostTitle, true},
 	{fTitleF, AnalyzerFold, boostTitleF, true},
 	{fBody, AnalyzerExact, boostBody, false},
-	{fBodyF, AnalyzerFold, boostBodyF, true},
+	{fBodyF, AnalyzerFold, boostBodyF, false}, // phrases: bodyPhrase
 	{fExtra, AnalyzerExact, boostExtra, true},
 	{fExtraF, AnalyzerFold, boostExtraF, true},
 	{fNumberT, AnalyzerFold, boostNumberT, true},
 }
 
 // exclusionFields are the fields an excluded word or phrase is tested on:
-// typed with accents, it excludes only that spelling ("-đất" keeps "đạt"),
-// except that a phrase in the body is tested folded (the exact body has no
-// positions).
+// typed with accents, it excludes only that spelling ("-đất" keeps "đạt").
+// An excluded phrase is looked for in bodies by bodyPhrase, folded, as
+// bodies have no positions; it is not among these fields.
 func exclusionFields(accents, phrase bool) []fieldBoost {
+	fs := []fieldBoost{{fTitle, AnalyzerExact, 1, true}, {fBody, AnalyzerExact, 1, false}, {fExtra, AnalyzerExact, 1, true}}
 	if !accents {
-		return []fieldBoost{{fTitleF, AnalyzerFold, 1, true}, {fBodyF, AnalyzerFold, 1, true}, {fExtraF, AnalyzerFold, 1, true}, {fNumberT, AnalyzerFold, 1, true}}
+		fs = []fieldBoost{{fTitleF, AnalyzerFold, 1, true}, {fBodyF, AnalyzerFold, 1, false}, {fExtraF, AnalyzerFold, 1, true}, {fNumberT, AnalyzerFold, 1, true}}
 	}
-	body := fieldBoost{fBody, AnalyzerExact, 1, false}
 	if phrase {
-		body = fieldBoost{fBodyF, AnalyzerFold, 1, true}
+		fs = slices.DeleteFunc(fs, func(fb fieldBoost) bool { return fb.field == fBody || fb.field == fBodyF })
 	}
-	return []fieldBoost{{fTitle, AnalyzerExact, 1, true}, body, {fExtra, AnalyzerExact, 1, true}}
+	return fs
 }
 
 // analyze splits text into tokens with the exact analyzer (lower case,
@@ -420,6 +420,7 @@ func buildQuery(p Parsed, filters map[string][]string) (query.Query, error) {
 				alts = append(alts, matchQ(text, fb, true))
 			}
 		}
+		alts = append(alts, newBodyPhrase(text, boostBodyF))
 		must = append(must, bleve.NewDisjunctionQuery(alts...))
 	}
 	if len(must) > 0 {
@@ -477,6 +478,9 @@ func buildQuery(p Parsed, filters map[string][]string) (query.Query, error) {
 		phrase := len(toks) > 1
 		for _, fb := range exclusionFields(Fold(text) != text, phrase) {
 			mustNot = append(mustNot, matchQ(text, fb, phrase))
+		}
+		if phrase {
+			mustNot = append(mustNot, newBodyPhrase(text, 1))
 		}
 	}
 	for name, vals := range p.NotFilters {
@@ -603,7 +607,14 @@ func (ix *Index) search(ctx context.Context, p Parsed, r Request) (*Result, erro
 	}
 	res := &Result{Total: sr.Total, Took: sr.Took, Hits: make([]Hit, 0, len(sr.Hits))}
 	for _, dm := range sr.Hits {
-		res.Hits = append(res.Hits, toHit(dm, r.Highlight))
+		h := toHit(dm)
+		if r.Highlight {
+			h.Snippet, _ = dm.Fields[fBody].(string)
+		}
+		res.Hits = append(res.Hits, h)
+	}
+	if r.Highlight {
+		markHits(res.Hits, markTerms(p))
 	}
 	if r.Facets {
 		res.Facets = make(map[string][]FacetValue, len(sr.Facets))
@@ -624,17 +635,23 @@ func (ix *Index) search(ctx context.Context, p Parsed, r Request) (*Result, erro
 func (ix *Index) prepare(req *bleve.SearchRequest, r Request) {
 	req.Fields = storedFields
 	if r.Highlight {
+		// The body for the snippet; highlights come from analysing it and
+		// the title again (markHits), not from term locations.
 		req.Fields = append(slices.Clip(req.Fields), fBody)
-		req.IncludeLocations = true
 	}
 	if r.Sort == "date" {
-		req.SortBy([]string{"-" + fPublished, "-_score"}) // ties: index order, stable across pages
+		// Ties: index order, stable across pages. The terms are
+		// publishedLayout strings, whose byte order is time order.
+		req.SortByCustom(bsearch.SortOrder{
+			&bsearch.SortField{Field: fPublished, Desc: true, Type: bsearch.SortFieldAsString, Missing: bsearch.SortFieldMissingLast},
+			&bsearch.SortScore{Desc: true},
+		})
 	}
 	// Relevance is bleve's default order. A tie-breaker such as -published
 	// would read doc values for every match, not only the top ones.
 }
 
-func toHit(dm *bsearch.DocumentMatch, hl bool) Hit {
+func toHit(dm *bsearch.DocumentMatch) Hit {
 	str := func(f string) string { s, _ := dm.Fields[f].(string); return s }
 	h := Hit{
 		ID:     dm.ID,
@@ -657,11 +674,19 @@ func toHit(dm *bsearch.DocumentMatch, hl bool) Hit {
 			h.Places = parts[3:]
 		}
 	}
-	if hl {
-		h.TitleHTML = markAll(h.Title, dm.Locations, fTitle, fTitleF)
-		h.Snippet = snippet(str(fBody), dm.Locations, fBody, fBodyF)
-	}
 	return h
+}
+
+// markTerms is what markHits highlights for p: the folded tokens of its
+// words and quoted phrases.
+func markTerms(p Parsed) map[string]bool {
+	want := map[string]bool{}
+	for _, w := range append(slices.Clip(p.Terms), p.Phrases...) {
+		for _, t := range analyzerNamed(AnalyzerFold).Analyze([]byte(w)) {
+			want[string(t.Term)] = true
+		}
+	}
+	return want
 }
 
 var (
