@@ -22,8 +22,8 @@ package search
 //  4. Highlights come from analysing the page's own titles and bodies
 //     (markHits), so ranking never needs term locations.
 //
-// Queries with quoted phrases or excluded phrases need term positions and
-// take bleve's path.
+// Queries with quoted phrases or excluded phrases need term positions (or
+// the stored texts, see phrase.go) and take bleve's path.
 
 import (
 	"context"
@@ -120,7 +120,7 @@ func termsOf(text string, fb fieldBoost) fieldTerms {
 }
 
 // makePlan mirrors buildQuery. It fails with errNoFastPath for what needs
-// positions (quoted phrases, excluded phrases).
+// positions or stored texts (quoted phrases, excluded phrases).
 func makePlan(p Parsed, filters map[string][]string, dateSorted bool) (*plan, error) {
 	if len(p.Phrases) > 0 {
 		return nil, errNoFastPath

@@ -21,7 +21,7 @@ import (
 // MappingVersion identifies the index mapping and analysis built by this
 // package. Bump it whenever a field, an analyzer or a token filter changes:
 // an index written with another version is refused with ErrRebuild.
-const MappingVersion = 5
+const MappingVersion = 6
 
 // Sentinel errors; test with errors.Is.
 var (
@@ -587,10 +587,13 @@ func newMapping() *mapping.IndexMappingImpl {
 	}
 
 	dm := bleve.NewDocumentStaticMapping()
-	dm.AddFieldMappingsAt("title", text(fTitle, AnalyzerExact, true, true), text(fTitleF, AnalyzerFold, false, true))
+	// The exact title has no term vectors either: the folded title's
+	// positions give the bonus for adjacent words, and phrases in it are
+	// checked on the stored title (textPhrase).
+	dm.AddFieldMappingsAt("title", text(fTitle, AnalyzerExact, true, false), text(fTitleF, AnalyzerFold, false, true))
 	// Bodies have no term vectors (a fifth of the index): highlights come
 	// from analysing the page's hits again (markHits), quoted phrases from
-	// reading the candidates' bodies (bodyPhrase), and the bonus for
+	// reading the candidates' bodies (textPhrase), and the bonus for
 	// adjacent words counts in titles only.
 	dm.AddFieldMappingsAt("body", text(fBody, AnalyzerExact, true, false), text(fBodyF, AnalyzerFold, false, false))
 	dm.AddFieldMappingsAt("number", text(fNumber, AnalyzerKey, false, false), text(fNumberT, AnalyzerFold, false, true))

@@ -12,43 +12,54 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 )
 
-// Bodies are indexed without term positions: they were a fifth of the index
-// and served only quoted phrases and the phrase bonus (titles keep theirs).
-// A quoted phrase is found in a body by bodyPhrase: every syllable in the
-// folded body, then the stored body read and the syllables checked to stand
-// side by side. Reading bodies costs more per candidate than positions did,
-// but only quoted phrases pay it.
+// Bodies and exact titles are indexed without term positions: they were a
+// fifth of the index and served only quoted phrases and the phrase bonus
+// (folded titles keep theirs, and with them the bonus). A quoted phrase is
+// found in them by textPhrase: every syllable in the field, then the stored
+// text read and the syllables checked to stand side by side. Reading texts
+// costs more per candidate than positions did, but only quoted phrases pay it.
 
-// bodyPhrase is a bleve query matching the documents whose body holds the
-// folded tokens next to each other, in order. It scores as the conjunction
-// of its terms in the folded body.
-type bodyPhrase struct {
-	tokens []string // folded, as the fold analyzer gives them
-	boost  float64
+// textPhrase is a bleve query matching the documents whose stored text holds
+// the tokens next to each other, in order. It scores as the conjunction of
+// its terms in the indexed field.
+type textPhrase struct {
+	field, stored string // indexed field, stored field analysed alike
+	exact         bool   // the exact analyzer (accents kept), else folded
+	tokens        []string
+	boost         float64
 }
 
-// newBodyPhrase returns the query for the phrase text (analysed here), or
-// nil when the text has no token.
-func newBodyPhrase(text string, boost float64) *bodyPhrase {
+// newBodyPhrase is the phrase text in bodies, folded.
+func newBodyPhrase(text string, boost float64) *textPhrase {
+	return newTextPhrase(fBodyF, fBody, false, text, boost)
+}
+
+// newTextPhrase returns the query for text (analysed here), or nil when the
+// text has no token.
+func newTextPhrase(field, stored string, exact bool, text string, boost float64) *textPhrase {
+	an := AnalyzerFold
+	if exact {
+		an = AnalyzerExact
+	}
 	var toks []string
-	for _, t := range analyzerNamed(AnalyzerFold).Analyze([]byte(text)) {
+	for _, t := range analyzerNamed(an).Analyze([]byte(text)) {
 		toks = append(toks, string(t.Term))
 	}
 	if len(toks) == 0 {
 		return nil
 	}
-	return &bodyPhrase{tokens: toks, boost: boost}
+	return &textPhrase{field: field, stored: stored, exact: exact, tokens: toks, boost: boost}
 }
 
-func (q *bodyPhrase) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
+func (q *textPhrase) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	snap, ok := r.(*scorch.IndexSnapshot)
 	if !ok {
-		return nil, fmt.Errorf("search: phrase in bodies: reader %T is not a scorch snapshot", r)
+		return nil, fmt.Errorf("search: phrase in %s: reader %T is not a scorch snapshot", q.stored, r)
 	}
 	terms := make([]query.Query, len(q.tokens))
 	for i, t := range q.tokens {
 		tq := bleve.NewTermQuery(t)
-		tq.SetField(fBodyF)
+		tq.SetField(q.field)
 		tq.SetBoost(q.boost)
 		terms[i] = tq
 	}
@@ -59,17 +70,16 @@ func (q *bodyPhrase) Searcher(ctx context.Context, r index.IndexReader, m mappin
 	if len(q.tokens) == 1 {
 		return inner, nil
 	}
-	return &phraseSearcher{Searcher: inner, vs: views(snap), tokens: q.tokens}, nil
+	return &phraseSearcher{Searcher: inner, vs: views(snap), q: q}, nil
 }
 
 // phraseSearcher passes on the matches of its inner searcher whose stored
-// body has the tokens side by side.
+// text has the tokens side by side.
 type phraseSearcher struct {
 	bsearch.Searcher
-	vs     []*segView
-	tokens []string
-	body   []byte
-	err    error
+	vs   []*segView
+	q    *textPhrase
+	text []byte
 }
 
 func (s *phraseSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
@@ -100,10 +110,10 @@ func (s *phraseSearcher) filter(ctx *bsearch.SearchContext, dm *bsearch.Document
 
 func (s *phraseSearcher) holds(id index.IndexInternalID) (bool, error) {
 	v, local := segOf(s.vs, id.Value())
-	s.body = s.body[:0]
+	s.text = s.text[:0]
 	err := v.seg.VisitStoredFields(local, func(field string, _ byte, value []byte, _ []uint64) bool {
-		if field == fBody {
-			s.body = append(s.body, value...)
+		if field == s.q.stored {
+			s.text = append(s.text, value...)
 			return false
 		}
 		return true
@@ -113,7 +123,10 @@ func (s *phraseSearcher) holds(id index.IndexInternalID) (bool, error) {
 	}
 	tb := getTokenBuf()
 	defer putTokenBuf(tb)
-	return hasPhrase(foldTokens(tb, s.body), s.tokens), nil
+	if s.q.exact {
+		return hasPhrase(exactTokens(tb, s.text), s.q.tokens), nil
+	}
+	return hasPhrase(foldTokens(tb, s.text), s.q.tokens), nil
 }
 
 // hasPhrase reports whether toks (in position order) hold phrase at

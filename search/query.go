@@ -313,10 +313,10 @@ type fieldBoost struct {
 
 // textFields are the fields every query word is looked up in.
 var textFields = []fieldBoost{
-	{fTitle, AnalyzerExact, boostTitle, true},
+	{fTitle, AnalyzerExact, boostTitle, false}, // phrases: textPhrase
 	{fTitleF, AnalyzerFold, boostTitleF, true},
 	{fBody, AnalyzerExact, boostBody, false},
-	{fBodyF, AnalyzerFold, boostBodyF, false}, // phrases: bodyPhrase
+	{fBodyF, AnalyzerFold, boostBodyF, false}, // phrases: textPhrase
 	{fExtra, AnalyzerExact, boostExtra, true},
 	{fExtraF, AnalyzerFold, boostExtraF, true},
 	{fNumberT, AnalyzerFold, boostNumberT, true},
@@ -324,17 +324,28 @@ var textFields = []fieldBoost{
 
 // exclusionFields are the fields an excluded word or phrase is tested on:
 // typed with accents, it excludes only that spelling ("-đất" keeps "đạt").
-// An excluded phrase is looked for in bodies by bodyPhrase, folded, as
-// bodies have no positions; it is not among these fields.
+// Fields without positions are left out for a phrase: phraseExclusions
+// covers them.
 func exclusionFields(accents, phrase bool) []fieldBoost {
-	fs := []fieldBoost{{fTitle, AnalyzerExact, 1, true}, {fBody, AnalyzerExact, 1, false}, {fExtra, AnalyzerExact, 1, true}}
+	fs := []fieldBoost{{fTitle, AnalyzerExact, 1, false}, {fBody, AnalyzerExact, 1, false}, {fExtra, AnalyzerExact, 1, true}}
 	if !accents {
 		fs = []fieldBoost{{fTitleF, AnalyzerFold, 1, true}, {fBodyF, AnalyzerFold, 1, false}, {fExtraF, AnalyzerFold, 1, true}, {fNumberT, AnalyzerFold, 1, true}}
 	}
 	if phrase {
-		fs = slices.DeleteFunc(fs, func(fb fieldBoost) bool { return fb.field == fBody || fb.field == fBodyF })
+		fs = slices.DeleteFunc(fs, func(fb fieldBoost) bool { return !fb.positions })
 	}
 	return fs
+}
+
+// phraseExclusions test an excluded phrase on the texts without positions:
+// the exact title when it is typed with accents, and the body, folded
+// whatever its accents (as when the folded body had the positions).
+func phraseExclusions(text string, accents bool) []query.Query {
+	qs := []query.Query{newBodyPhrase(text, 1)}
+	if accents {
+		qs = append(qs, newTextPhrase(fTitle, fTitle, true, text, 1))
+	}
+	return qs
 }
 
 // analyze splits text into tokens with the exact analyzer (lower case,
@@ -445,9 +456,7 @@ func buildQuery(p Parsed, filters map[string][]string) (query.Query, error) {
 	if len(tokens) > 2 {
 		for i := 0; i+1 < len(tokens); i++ {
 			pair := tokens[i] + " " + tokens[i+1]
-			should = append(should,
-				matchQ(pair, fieldBoost{fTitle, AnalyzerExact, boostTitle, true}, true),
-				matchQ(pair, fieldBoost{fTitleF, AnalyzerFold, boostTitleF, true}, true))
+			should = append(should, matchQ(pair, fieldBoost{fTitleF, AnalyzerFold, boostTitleF, true}, true))
 		}
 	}
 	if ctxBonus != nil {
@@ -480,7 +489,7 @@ func buildQuery(p Parsed, filters map[string][]string) (query.Query, error) {
 			mustNot = append(mustNot, matchQ(text, fb, phrase))
 		}
 		if phrase {
-			mustNot = append(mustNot, newBodyPhrase(text, 1))
+			mustNot = append(mustNot, phraseExclusions(text, Fold(text) != text)...)
 		}
 	}
 	for name, vals := range p.NotFilters {
