@@ -146,6 +146,7 @@ type Index struct {
 	opts    Options
 	suggest map[string]bool // nil: every kind feeds Suggest
 	fwd     facetCache      // facet forward index per segment
+	advised advisor         // segments advised random access (advise.go)
 }
 
 // Open opens the index in dir, creating it (and dir) if missing.

@@ -78,6 +78,7 @@ func (ix *Index) snapshot() (*scorch.IndexSnapshot, func(), error) {
 		_ = rd.Close()
 		return nil, nil, errNoFastPath
 	}
+	ix.advised.advise(snap)
 	return snap, func() { _ = rd.Close() }, nil
 }
 
