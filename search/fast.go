@@ -358,10 +358,28 @@ func (s *segView) matches(pl *plan) (*roaring.Bitmap, error) {
 	return m, nil
 }
 
-// outcome is what the bounded path learnt, beside bleve's hits.
+// outcome is what the bounded path learnt, beside bleve's hits. The facets
+// are counted on the other core while bleve ranks: wait before reading them.
 type outcome struct {
 	total  uint64
 	facets map[string]map[string]int
+	job    *facetJob // facets being counted; nil: none asked or done
+}
+
+type facetJob struct {
+	done   chan struct{} // closed once facets and err are set
+	facets map[string]map[string]int
+	err    error
+}
+
+// wait returns once the facets are counted, and sets them.
+func (o *outcome) wait() error {
+	if o.job == nil {
+		return nil
+	}
+	<-o.job.done
+	o.facets = o.job.facets
+	return o.job.err
 }
 
 // candQuery is a bleve query: its Searcher computes the match set, the
@@ -428,10 +446,18 @@ func (ix *Index) candidates(ctx context.Context, snap *scorch.IndexSnapshot, pl 
 		out.total += m.GetCardinality()
 	}
 	if facets {
-		var err error
-		if out.facets, err = ix.countFacets(vs, ms); err != nil {
-			return nil, out, err
-		}
+		// On the other core while bleve ranks. The job holds its own
+		// reference to the snapshot (bleve releases its own when its search
+		// ends, and a merge may then unmap the segments), and its own views
+		// (a view caches dictionaries for one goroutine).
+		job := &facetJob{done: make(chan struct{})}
+		out.job = job
+		snap.AddRef()
+		go func() {
+			defer close(job.done)
+			defer func() { _ = snap.DecRef() }()
+			job.facets, job.err = ix.countFacets(views(snap), ms)
+		}()
 	}
 	limit := ix.opts.ExactLimit
 	var ids []uint64
@@ -630,6 +656,9 @@ func (ix *Index) fastSearch(ctx context.Context, p Parsed, r Request, q query.Qu
 	}
 	if r.Highlight {
 		markHits(res.Hits, pl.marks)
+	}
+	if err := out.wait(); err != nil {
+		return nil, err
 	}
 	if r.Facets {
 		res.Facets = facetResult(out.facets)
