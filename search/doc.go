@@ -18,12 +18,14 @@
 // [AnalyzerFold] (accents and đ folded away at token level, see [Fold], so
 // highlight offsets still point into the original text). A query matches
 // when every syllable matches in either form; the exact form and the title
-// are boosted, and the whole sequence as a phrase adds a bonus, so that
+// are boosted, and the whole sequence as a phrase in a title adds a bonus
+// (only folded titles keep term positions; quoted phrases in bodies and
+// exact titles are checked on the stored text), so that
 //
 //   - "đất" ranks texts with "đất" above texts with "Dat" (a name), and
 //     "dat" finds both;
-//   - "ngân sách" ranks the adjacent phrase first and does not match a text
-//     that only has "sách giáo khoa";
+//   - "ngân sách" ranks titles with the adjacent phrase first and does not
+//     match a text that only has "sách giáo khoa";
 //   - document numbers are found as typed ("6733/UBND-KSTT", "12/qd-ubnd")
 //     or as separate words ("6733 UBND KSTT").
 //

@@ -619,7 +619,15 @@ func titleRerank(vs []*segView, out []scored, pl *plan, skipped []titleTerm) err
 		if err != nil {
 			return err
 		}
-		toks := foldTokens(tb, title)
+		// The exact tokens only when a skipped exact-title list needs them;
+		// then one scan gives both.
+		needExact := slices.ContainsFunc(skipped, func(st titleTerm) bool { return st.field == fTitle })
+		if needExact {
+			scanBoth(tb, eb, title)
+		} else {
+			scanBoth(tb, nil, title)
+		}
+		toks := tb.toks
 		if len(toks) == 0 {
 			continue
 		}
@@ -629,7 +637,6 @@ func titleRerank(vs []*segView, out []scored, pl *plan, skipped []titleTerm) err
 		}
 		var b float64
 		if len(skipped) > 0 {
-			var ex []token
 			for _, st := range skipped {
 				n := 0
 				if st.field == fTitleF {
@@ -639,10 +646,7 @@ func titleRerank(vs []*segView, out []scored, pl *plan, skipped []titleTerm) err
 						}
 					}
 				} else if st.field == fTitle {
-					if ex == nil {
-						ex = exactTokens(eb, title)
-					}
-					for _, t := range ex {
+					for _, t := range eb.toks {
 						if string(t.term) == st.term {
 							n++
 						}

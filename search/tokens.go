@@ -59,11 +59,42 @@ func foldTokens(b *tokenBuf, text []byte) []token { return scanTokens(b, text, t
 func exactTokens(b *tokenBuf, text []byte) []token { return scanTokens(b, text, false) }
 
 func scanTokens(b *tokenBuf, text []byte, fold bool) []token {
-	b.toks = b.toks[:0]
-	b.terms = b.terms[:0]
-	b.spans = b.spans[:0]
+	if fold {
+		scanBoth(b, nil, text)
+	} else {
+		scanBoth(nil, b, text)
+	}
+	return b.toks
+}
+
+// scanBoth tokenises text once into f (foldTokens' tokens) and e
+// (exactTokens'), either of which may be nil: the word segmentation, most
+// of the cost, is shared. The tokens are in f.toks and e.toks.
+func scanBoth(f, e *tokenBuf, text []byte) {
+	lb := f // the buffer whose scratch token is lower-cased
+	if lb == nil {
+		lb = e
+	}
+	for _, b := range []*tokenBuf{f, e} {
+		if b != nil {
+			b.toks, b.terms, b.spans = b.toks[:0], b.terms[:0], b.spans[:0]
+		}
+	}
+	emit := func(b *tokenBuf, fold bool, part []byte, s, end int) {
+		from := len(b.terms)
+		switch {
+		case fold:
+			b.terms = foldAppend(b.terms, part)
+		case norm.NFC.IsNormal(part):
+			b.terms = append(b.terms, part...)
+		default:
+			b.terms = norm.NFC.Append(b.terms, part...)
+		}
+		b.spans = append(b.spans, span{from, len(b.terms)})
+		b.toks = append(b.toks, token{start: s, end: end, pos: len(b.toks) + 1})
+	}
 	seg := segment.NewWordSegmenterDirect(text)
-	start, pos := 0, 0
+	start := 0
 	for seg.Segment() {
 		raw := seg.Bytes()
 		end := start + len(raw)
@@ -72,46 +103,40 @@ func scanTokens(b *tokenBuf, text []byte, fold bool) []token {
 			continue
 		}
 		// Lower case with bleve's own filter, on a copy (it writes into its
-		// input) in a one-token stream kept in b.
-		b.scratch = append(b.scratch[:0], raw...)
-		b.one.Term = b.scratch
-		if b.stream == nil {
-			b.stream = analysis.TokenStream{&b.one}
+		// input) in a one-token stream kept in the buffer.
+		lb.scratch = append(lb.scratch[:0], raw...)
+		lb.one.Term = lb.scratch
+		if lb.stream == nil {
+			lb.stream = analysis.TokenStream{&lb.one}
 		}
-		low := lower.Filter(b.stream)[0].Term
-		emit := func(part []byte, s, e int) {
-			pos++
-			from := len(b.terms)
-			switch {
-			case fold:
-				b.terms = foldAppend(b.terms, part)
-			case norm.NFC.IsNormal(part):
-				b.terms = append(b.terms, part...)
-			default:
-				b.terms = norm.NFC.Append(b.terms, part...)
+		low := lower.Filter(lb.stream)[0].Term
+		if e != nil {
+			emit(e, false, low, start, end)
+		}
+		if f != nil {
+			if !hasLetterDigit(low) {
+				emit(f, true, low, start, end)
+			} else {
+				// splitFilter's parts; offsets are counted in the lower-cased
+				// term, as the filter counts them.
+				splitParts(low, func(from, to int) {
+					e := start + to
+					if to == len(low) {
+						e = end
+					}
+					emit(f, true, low[from:to], start+from, e)
+				})
 			}
-			b.spans = append(b.spans, span{from, len(b.terms)})
-			b.toks = append(b.toks, token{start: s, end: e, pos: pos})
-		}
-		if !fold || !hasLetterDigit(low) {
-			emit(low, start, end)
-		} else {
-			// splitFilter's parts; offsets are counted in the lower-cased
-			// term, as the filter counts them.
-			splitParts(low, func(from, to int) {
-				e := start + to
-				if to == len(low) {
-					e = end
-				}
-				emit(low[from:to], start+from, e)
-			})
 		}
 		start = end
 	}
-	for i, s := range b.spans {
-		b.toks[i].term = b.terms[s.from:s.to:s.to]
+	for _, b := range []*tokenBuf{f, e} {
+		if b != nil {
+			for i, s := range b.spans {
+				b.toks[i].term = b.terms[s.from:s.to:s.to]
+			}
+		}
 	}
-	return b.toks
 }
 
 // foldAppend appends foldBytes(p) to dst.

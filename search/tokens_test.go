@@ -13,6 +13,11 @@ func sameAsAnalyzer(t *testing.T, b *tokenBuf, text string) {
 	t.Helper()
 	sameAs(t, b, text, AnalyzerFold, foldTokens)
 	sameAs(t, b, text, AnalyzerExact, exactTokens)
+	// Both at once, as the title rerank scans them.
+	var f, e tokenBuf
+	scanBoth(&f, &e, []byte(text))
+	sameAs(t, nil, text, AnalyzerFold, func(*tokenBuf, []byte) []token { return f.toks })
+	sameAs(t, nil, text, AnalyzerExact, func(*tokenBuf, []byte) []token { return e.toks })
 }
 
 func sameAs(t *testing.T, b *tokenBuf, text, analyzer string, scan func(*tokenBuf, []byte) []token) {

@@ -31,7 +31,7 @@ type pageCache struct {
 }
 
 // pageCacheBytes bounds the bytes of pages kept per half of the cache.
-const pageCacheBytes = 32 << 20
+const pageCacheBytes = 16 << 20
 
 type cachedPage struct {
 	body        []byte
