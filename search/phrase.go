@@ -95,9 +95,9 @@ func (s *phraseSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInter
 // filter returns dm if it holds the phrase, else the next match that does.
 func (s *phraseSearcher) filter(ctx *bsearch.SearchContext, dm *bsearch.DocumentMatch, err error) (*bsearch.DocumentMatch, error) {
 	for dm != nil && err == nil {
-		ok, err := s.holds(dm.IndexInternalID)
-		if err != nil {
-			return nil, err
+		ok, herr := s.holds(dm.IndexInternalID)
+		if herr != nil {
+			return nil, herr
 		}
 		if ok {
 			return dm, nil
