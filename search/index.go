@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -79,6 +80,13 @@ type Options struct {
 	// itself (see own.go). Tests lower it to exercise that path.
 	CostLimit int
 
+	// MaxSearches is how many searches run at once (default twice
+	// GOMAXPROCS); more wait their turn. A search is CPU-bound, so more at
+	// once than the cores only adds memory: the own ranking holds score
+	// arrays as long as the index's segments (about 10 MB at 1.1 million
+	// documents) for each search in flight.
+	MaxSearches int
+
 	noFast  bool   // tests: bleve's own path only, the reference of fast.go
 	pruneAt uint64 // tests: postings lists longer than this are pruned (own.go)
 }
@@ -98,6 +106,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.ExactLimit <= 0 {
 		o.ExactLimit = defaultExactLimit
+	}
+	if o.MaxSearches <= 0 {
+		o.MaxSearches = 2 * runtime.GOMAXPROCS(0)
 	}
 	return o
 }
@@ -145,6 +156,7 @@ type Index struct {
 	dir     string
 	opts    Options
 	suggest map[string]bool // nil: every kind feeds Suggest
+	running chan struct{}   // one token per search in flight (Options.MaxSearches)
 	fwd     facetCache      // facet forward index per segment
 	advised advisor         // segments advised random access (advise.go)
 }
@@ -203,7 +215,7 @@ func Open(dir string, opts Options) (*Index, error) {
 			return nil, fmt.Errorf("search: open %s: index went back to generation %d from %d (lost snapshot): %w", dir, gen, want, ErrRebuild)
 		}
 	}
-	ix := &Index{bi: bi, dir: dir, opts: opts, gen: gen}
+	ix := &Index{bi: bi, dir: dir, opts: opts, gen: gen, running: make(chan struct{}, opts.MaxSearches)}
 	if opts.SuggestKinds != nil {
 		ix.suggest = make(map[string]bool, len(opts.SuggestKinds))
 		for _, k := range opts.SuggestKinds {

@@ -530,3 +530,50 @@ func TestSearchCancelledAndClosed(t *testing.T) {
 		t.Errorf("Apply after Close = %v, want ErrClosed", err)
 	}
 }
+
+// TestSearchTurns: at most MaxSearches searches run at once; the others wait
+// for a turn, or for their context.
+func TestSearchTurns(t *testing.T) {
+	ix, err := Open(t.TempDir(), Options{MaxSearches: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	if err := ix.Apply(ctx, fixture, nil); err != nil {
+		t.Fatal(err)
+	}
+	if cap(ix.running) != 2 {
+		t.Fatalf("%d turns, want 2", cap(ix.running))
+	}
+	// Both turns taken: a search waits, then gives up with its context.
+	ix.running <- struct{}{}
+	ix.running <- struct{}{}
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	_, err = ix.Search(short, Request{Query: "đất"})
+	cancel()
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("search with every turn taken: %v, want the context's deadline", err)
+	}
+	<-ix.running
+	<-ix.running
+	// Many at once all get their turn.
+	errs := make(chan error, 20)
+	for range 20 {
+		go func() {
+			res, err := ix.Search(ctx, Request{Query: "đất", Facets: true})
+			if err == nil && res.Total == 0 {
+				err = errors.New("no hits")
+			}
+			errs <- err
+		}()
+	}
+	for range 20 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if n := len(ix.running); n != 0 {
+		t.Errorf("%d turns still held", n)
+	}
+}

@@ -557,6 +557,12 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	select {
+	case ix.running <- struct{}{}:
+		defer func() { <-ix.running }()
+	case <-ctx.Done():
+		return nil, fmt.Errorf("search: waiting for a turn: %w", ctx.Err())
+	}
 	res, err := ix.search(ctx, p, r)
 	if err != nil {
 		return nil, err
