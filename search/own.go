@@ -796,20 +796,22 @@ func (ix *Index) load(ctx context.Context, vs []*segView, ids []uint64, scores [
 // as bleve's term locations would: every token whose folded form is one of
 // the query's folded terms.
 func markHits(hits []Hit, want map[string]bool) {
-	locate := func(tb *tokenBuf, text, field string) bsearch.FieldTermLocationMap {
+	// The offsets of the folded tokens point into the original text, so a
+	// match of "dat" marks "đất".
+	locate := func(tb *tokenBuf, text string) bsearch.TermLocationMap {
 		tlm := bsearch.TermLocationMap{}
 		for _, t := range foldTokens(tb, []byte(text)) {
 			if want[string(t.term)] {
 				tlm[string(t.term)] = append(tlm[string(t.term)], &bsearch.Location{Pos: uint64(t.pos), Start: uint64(t.start), End: uint64(t.end)})
 			}
 		}
-		return bsearch.FieldTermLocationMap{field: tlm}
+		return tlm
 	}
 	mark := func(tb *tokenBuf, h *Hit) {
 		body := h.Snippet
-		h.TitleHTML = markAll(h.Title, locate(tb, h.Title, fTitleF), fTitleF)
+		h.TitleHTML = markAll(h.Title, locate(tb, h.Title))
 		if body != "" {
-			h.Snippet = snippet(body, locate(tb, body, fBodyF), fBodyF)
+			h.Snippet = snippet(body, locate(tb, body))
 		}
 	}
 	// Analysing ten bodies is a good half millisecond: half of them on the

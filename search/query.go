@@ -709,23 +709,8 @@ var (
 	fragmenter    = simple.NewFragmenter(snippetLen)
 )
 
-// mergedLocations joins the match locations of the exact and the folded
-// field. Both analyzers tokenise the same stored text identically and fold
-// per token, so their byte offsets point into the same original string:
-// a match of "dat" in the folded field marks "đất" in the stored text.
-func mergedLocations(locs bsearch.FieldTermLocationMap, fields ...string) bsearch.TermLocationMap {
-	merged := bsearch.TermLocationMap{}
-	for _, f := range fields {
-		for term, ls := range locs[f] {
-			merged[f+"\x00"+term] = ls
-		}
-	}
-	return merged
-}
-
 // markAll escapes the whole of text, marking every match.
-func markAll(text string, locs bsearch.FieldTermLocationMap, fields ...string) string {
-	tlm := mergedLocations(locs, fields...)
+func markAll(text string, tlm bsearch.TermLocationMap) string {
 	if len(tlm) == 0 {
 		return html.EscapeString(text)
 	}
@@ -736,11 +721,10 @@ func markAll(text string, locs bsearch.FieldTermLocationMap, fields ...string) s
 
 // snippet returns the best fragment of text around matches, escaped, with
 // matches marked; the start of the text when nothing in it matched.
-func snippet(text string, locs bsearch.FieldTermLocationMap, fields ...string) string {
+func snippet(text string, tlm bsearch.TermLocationMap) string {
 	if text == "" {
 		return ""
 	}
-	tlm := mergedLocations(locs, fields...)
 	if len(tlm) == 0 {
 		return html.EscapeString(truncateRunes(text, snippetLen))
 	}
