@@ -358,28 +358,42 @@ func (s *segView) matches(pl *plan) (*roaring.Bitmap, error) {
 	return m, nil
 }
 
-// outcome is what the bounded path learnt, beside bleve's hits. The facets
-// are counted on the other core while bleve ranks: wait before reading them.
+// outcome is what the bounded path learnt, beside bleve's hits.
 type outcome struct {
 	total  uint64
-	facets map[string]map[string]int
-	job    *facetJob // facets being counted; nil: none asked or done
+	facets *facetJob // nil when no facets were asked for
 }
 
+// facetJob counts the facets of match sets on the other core while the page
+// is ranked (both only read the match sets).
 type facetJob struct {
 	done   chan struct{} // closed once facets and err are set
 	facets map[string]map[string]int
 	err    error
 }
 
-// wait returns once the facets are counted, and sets them.
-func (o *outcome) wait() error {
-	if o.job == nil {
-		return nil
+// startFacets counts the facets of ms, the match sets of snap's segments.
+// The job holds its own reference to the snapshot (bleve releases its own
+// when its search ends, and a merge may then unmap the segments) and its
+// own views (a view caches dictionaries for one goroutine).
+func (ix *Index) startFacets(snap *scorch.IndexSnapshot, ms []*roaring.Bitmap) *facetJob {
+	j := &facetJob{done: make(chan struct{})}
+	snap.AddRef()
+	go func() {
+		defer close(j.done)
+		defer func() { _ = snap.DecRef() }()
+		j.facets, j.err = ix.countFacets(views(snap), ms)
+	}()
+	return j
+}
+
+// wait returns the counts once they are done; nil for a nil job.
+func (j *facetJob) wait() (map[string]map[string]int, error) {
+	if j == nil {
+		return nil, nil
 	}
-	<-o.job.done
-	o.facets = o.job.facets
-	return o.job.err
+	<-j.done
+	return j.facets, j.err
 }
 
 // candQuery is a bleve query: its Searcher computes the match set, the
@@ -446,18 +460,7 @@ func (ix *Index) candidates(ctx context.Context, snap *scorch.IndexSnapshot, pl 
 		out.total += m.GetCardinality()
 	}
 	if facets {
-		// On the other core while bleve ranks. The job holds its own
-		// reference to the snapshot (bleve releases its own when its search
-		// ends, and a merge may then unmap the segments), and its own views
-		// (a view caches dictionaries for one goroutine).
-		job := &facetJob{done: make(chan struct{})}
-		out.job = job
-		snap.AddRef()
-		go func() {
-			defer close(job.done)
-			defer func() { _ = snap.DecRef() }()
-			job.facets, job.err = ix.countFacets(views(snap), ms)
-		}()
+		out.facets = ix.startFacets(snap, ms) // while bleve ranks
 	}
 	limit := ix.opts.ExactLimit
 	var ids []uint64
@@ -657,11 +660,12 @@ func (ix *Index) fastSearch(ctx context.Context, p Parsed, r Request, q query.Qu
 	if r.Highlight {
 		markHits(res.Hits, pl.marks)
 	}
-	if err := out.wait(); err != nil {
+	facets, err := out.facets.wait()
+	if err != nil {
 		return nil, err
 	}
 	if r.Facets {
-		res.Facets = facetResult(out.facets)
+		res.Facets = facetResult(facets)
 	}
 	return res, nil
 }

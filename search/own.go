@@ -148,20 +148,11 @@ func (ix *Index) ownSearch(ctx context.Context, snap *scorch.IndexSnapshot, vs [
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	// Facets are counted on the other core while the page is ranked: both only
-	// read the match sets; the facets get views of their own (a view caches
-	// dictionaries and is not safe for concurrent use).
-	var facets map[string]map[string]int
-	var ferr error
-	var wg sync.WaitGroup
+	var fj *facetJob
 	if r.Facets {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			facets, ferr = ix.countFacets(views(snap), ms)
-		}()
+		fj = ix.startFacets(snap, ms)
 	}
-	defer wg.Wait()
+	defer fj.wait() // also on an error return: the job reads ms
 	want := r.From + r.Size
 	var order []uint64
 	var scores []float32 // of order, when ranked by relevance
@@ -184,11 +175,11 @@ func (ix *Index) ownSearch(ctx context.Context, snap *scorch.IndexSnapshot, vs [
 			return nil, err
 		}
 	}
-	wg.Wait()
-	if ferr != nil {
-		return nil, ferr
-	}
 	if r.Facets {
+		facets, err := fj.wait()
+		if err != nil {
+			return nil, err
+		}
 		res.Facets = facetResult(facets)
 	}
 	if r.From >= len(order) {
