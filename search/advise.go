@@ -29,28 +29,39 @@ type advisor struct {
 	done map[uint64]bool // by segment id
 }
 
-// advise advises the persisted segments of snap that were not yet.
+// advise advises the persisted segments of snap that were not yet. It runs
+// for every search: when the segments are the ones already advised, it only
+// looks them up.
 func (a *advisor) advise(snap *scorch.IndexSnapshot) {
+	segs := snap.Segments()
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.done == nil {
 		a.done = map[uint64]bool{}
 	}
-	live := make(map[uint64]bool, len(snap.Segments()))
-	for _, ss := range snap.Segments() {
+	fresh := false
+	for _, ss := range segs {
 		id := ss.Id()
-		live[id] = true
 		if a.done[id] {
 			continue
 		}
 		if m, ok := ss.Segment().(mapped); ok && m.Path() != "" && len(m.Data()) > 0 {
 			adviseRandom(m.Data(), m.Path())
 			a.done[id] = true
+			fresh = true
 		}
+	}
+	if !fresh {
+		return
+	}
+	// A new segment comes from a merge or a flush: forget the merged away.
+	live := make(map[uint64]bool, len(segs))
+	for _, ss := range segs {
+		live[ss.Id()] = true
 	}
 	for id := range a.done {
 		if !live[id] {
-			delete(a.done, id) // merged away
+			delete(a.done, id)
 		}
 	}
 }

@@ -595,6 +595,12 @@ func titleRerank(vs []*segView, out []scored, pl *plan, skipped []titleTerm) err
 	tb, eb := getTokenBuf(), getTokenBuf()
 	defer putTokenBuf(tb)
 	defer putTokenBuf(eb)
+	// The exact tokens only when a skipped exact-title list needs them;
+	// then one scan gives both.
+	var exact *tokenBuf
+	if slices.ContainsFunc(skipped, func(st titleTerm) bool { return st.field == fTitle }) {
+		exact = eb
+	}
 	var title []byte
 	var got [][]byte
 	for i := range out {
@@ -610,14 +616,7 @@ func titleRerank(vs []*segView, out []scored, pl *plan, skipped []titleTerm) err
 		if err != nil {
 			return err
 		}
-		// The exact tokens only when a skipped exact-title list needs them;
-		// then one scan gives both.
-		needExact := slices.ContainsFunc(skipped, func(st titleTerm) bool { return st.field == fTitle })
-		if needExact {
-			scanBoth(tb, eb, title)
-		} else {
-			scanBoth(tb, nil, title)
-		}
+		scanBoth(tb, exact, title)
 		toks := tb.toks
 		if len(toks) == 0 {
 			continue

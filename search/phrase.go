@@ -30,13 +30,13 @@ type textPhrase struct {
 }
 
 // newBodyPhrase is the phrase text in bodies, folded.
-func newBodyPhrase(text string, boost float64) *textPhrase {
+func newBodyPhrase(text string, boost float64) query.Query {
 	return newTextPhrase(fBodyF, fBody, false, text, boost)
 }
 
-// newTextPhrase returns the query for text (analysed here), or nil when the
-// text has no token.
-func newTextPhrase(field, stored string, exact bool, text string, boost float64) *textPhrase {
+// newTextPhrase returns the query for text (analysed here); a text with no
+// token matches nothing (a nil *textPhrase in a query list would panic).
+func newTextPhrase(field, stored string, exact bool, text string, boost float64) query.Query {
 	an := AnalyzerFold
 	if exact {
 		an = AnalyzerExact
@@ -46,7 +46,7 @@ func newTextPhrase(field, stored string, exact bool, text string, boost float64)
 		toks = append(toks, string(t.Term))
 	}
 	if len(toks) == 0 {
-		return nil
+		return bleve.NewMatchNoneQuery()
 	}
 	return &textPhrase{field: field, stored: stored, exact: exact, tokens: toks, boost: boost}
 }
