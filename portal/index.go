@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -644,28 +645,16 @@ func resolveRow(snap *Snapshot, h *search.Hit) bool {
 	if !ok || err != nil || n < 1 {
 		return false
 	}
-	find := func(d *content.Dataset) *content.Table {
-		for _, t := range d.Tables {
-			if t.File == file {
-				return t
-			}
-		}
-		return nil
-	}
-	d, _ := snap.Site.Dataset(path.Dir(file))
-	var t *content.Table
-	if d != nil {
-		t = find(d)
-	}
-	for _, x := range snap.Site.Datasets {
-		if t != nil {
-			break
-		}
-		d, t = x, find(x)
-	}
-	if t == nil || n > t.RowCount {
+	// A dataset's tables are the table files of its own folder.
+	d, ok := snap.Site.Dataset(path.Dir(file))
+	if !ok {
 		return false
 	}
+	i := slices.IndexFunc(d.Tables, func(t *content.Table) bool { return t.File == file })
+	if i < 0 || n > d.Tables[i].RowCount {
+		return false
+	}
+	t := d.Tables[i]
 	h.URL, h.Parent = rowURL(d, t, n), "d:"+d.Path
 	h.Agency, h.Category, h.Published = d.Agency, string(d.Category), d.Updated
 	h.Places = placeLabels(snap.Site, d.Places)
