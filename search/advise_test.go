@@ -12,11 +12,7 @@ import (
 // TestAdvise: every persisted segment a snapshot shows is advised once, and
 // forgotten once merged away; searches still answer.
 func TestAdvise(t *testing.T) {
-	ix, err := Open(t.TempDir(), Options{BatchSize: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := openTemp(t, Options{BatchSize: 10})
 	ctx := context.Background()
 	for b := range 4 {
 		var docs []Document

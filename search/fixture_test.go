@@ -107,15 +107,25 @@ var fixture = []Document{
 
 // newFixtureIndex opens a fresh index in a temporary folder holding the
 // fixture corpus.
-func newFixtureIndex(t testing.TB) *Index {
+func newFixtureIndex(t testing.TB) *Index { return fixtureIndexWith(t, Options{}) }
+
+// fixtureIndexWith is newFixtureIndex with options.
+func fixtureIndexWith(t testing.TB, opts Options) *Index {
 	t.Helper()
-	ix, err := Open(t.TempDir()+"/index", Options{})
+	ix := openTemp(t, opts)
+	if err := ix.Apply(context.Background(), fixture, nil); err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	return ix
+}
+
+// openTemp opens an empty index in a temporary folder, closed when the test ends.
+func openTemp(t testing.TB, opts Options) *Index {
+	t.Helper()
+	ix, err := Open(t.TempDir()+"/index", opts)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
 	t.Cleanup(func() { _ = ix.Close() })
-	if err := ix.Apply(context.Background(), fixture, nil); err != nil {
-		t.Fatalf("Apply: %v", err)
-	}
 	return ix
 }

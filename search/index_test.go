@@ -171,11 +171,7 @@ func TestApplyManyBatches(t *testing.T) {
 // documents were merged with the others (zap keeps a field's options per
 // segment, and a merge only those every segment shares).
 func TestLeanAcrossMerges(t *testing.T) {
-	ix, err := Open(t.TempDir(), Options{BatchSize: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := openTemp(t, Options{BatchSize: 5})
 	pub := time.Date(2025, 3, 1, 2, 3, 4, 0, time.UTC)
 	ctx := context.Background()
 	for b := range 6 {
@@ -534,15 +530,8 @@ func TestSearchCancelledAndClosed(t *testing.T) {
 // TestSearchTurns: at most MaxSearches searches run at once; the others wait
 // for a turn, or for their context.
 func TestSearchTurns(t *testing.T) {
-	ix, err := Open(t.TempDir(), Options{MaxSearches: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := fixtureIndexWith(t, Options{MaxSearches: 2})
 	ctx := context.Background()
-	if err := ix.Apply(ctx, fixture, nil); err != nil {
-		t.Fatal(err)
-	}
 	if cap(ix.running) != 2 {
 		t.Fatalf("%d turns, want 2", cap(ix.running))
 	}
@@ -550,7 +539,7 @@ func TestSearchTurns(t *testing.T) {
 	ix.running <- struct{}{}
 	ix.running <- struct{}{}
 	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
-	_, err = ix.Search(short, Request{Query: "đất"})
+	_, err := ix.Search(short, Request{Query: "đất"})
 	cancel()
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("search with every turn taken: %v, want the context's deadline", err)
