@@ -83,13 +83,13 @@ type scoreTerm struct {
 
 // plan is a query in the form the bounded path evaluates.
 type plan struct {
-	marks      map[string]bool // folded syllables the hits highlight (markHits)
-	tokens     [][]scoreField  // per query syllable: its text-field alternatives
-	number     []scoreTerm     // the document number typed as a whole
-	all        bool            // no words: every document (then filters and exclusions)
-	must       []alt           // each must match
-	mustNot    []alt           // none may match
-	filters    []alt           // each must match (OR within)
+	parsed     Parsed         // the query it was made of (markTerms, for highlights)
+	tokens     [][]scoreField // per query syllable: its text-field alternatives
+	number     []scoreTerm    // the document number typed as a whole
+	all        bool           // no words: every document (then filters and exclusions)
+	must       []alt          // each must match
+	mustNot    []alt          // none may match
+	filters    []alt          // each must match (OR within)
 	strong     []scoreTerm
 	weak       []scoreTerm
 	dateSorted bool
@@ -125,7 +125,7 @@ func makePlan(p Parsed, filters map[string][]string, dateSorted bool) (*plan, er
 	if len(p.Phrases) > 0 {
 		return nil, errNoFastPath
 	}
-	pl := &plan{dateSorted: dateSorted, marks: markTerms(p)}
+	pl := &plan{dateSorted: dateSorted, parsed: p}
 	var tokens []string
 	for _, w := range p.Terms {
 		tokens = append(tokens, analyze(w)...)
@@ -658,7 +658,7 @@ func (ix *Index) fastSearch(ctx context.Context, p Parsed, r Request, q query.Qu
 		res.Hits = append(res.Hits, h)
 	}
 	if r.Highlight {
-		markHits(res.Hits, pl.marks)
+		markHits(res.Hits, markTerms(p))
 	}
 	facets, err := out.facets.wait()
 	if err != nil {

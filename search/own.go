@@ -196,7 +196,7 @@ func (ix *Index) ownSearch(ctx context.Context, snap *scorch.IndexSnapshot, vs [
 		return nil, err
 	}
 	if r.Highlight {
-		markHits(hits, pl.marks)
+		markHits(hits, markTerms(pl.parsed))
 	}
 	res.Hits = hits
 	return res, nil
