@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // countingFS is the real folder, counting the content files opened.
@@ -312,5 +313,37 @@ func TestCacheFromFile(t *testing.T) {
 		if _, err := read(b); !errors.Is(err, ErrCacheUnusable) {
 			t.Errorf("%s cache file: error %v, want ErrCacheUnusable", name, err)
 		}
+	}
+}
+
+// Strings that notices share are one copy after a cache read (interned), and
+// a notice's path and slug are slices of its source file's path.
+func TestCacheSharesStrings(t *testing.T) {
+	dir := t.TempDir()
+	files := baseSite()
+	files["so-tai-chinh/quyet-toan-2024.md"] = "---\ntitle: Quyết toán 2024\ncategory: ngan-sach\npublished: 2025-03-01\n---\nSố liệu.\n"
+	writeTree(t, dir, files)
+	first, _ := Load(context.Background(), os.DirFS(dir), nil)
+	cached, err := ReadCache(bytes.NewReader(cacheOf(t, first, dir)), dir)
+	if err != nil {
+		t.Fatalf("ReadCache() error: %v", err)
+	}
+	again, _ := Load(context.Background(), os.DirFS(dir), cached)
+	byAgency := map[string]*Notice{}
+	shared := 0
+	for _, n := range again.Notices {
+		if !strings.HasPrefix(n.Source, n.Path) || unsafe.StringData(n.Source) != unsafe.StringData(n.Path) {
+			t.Errorf("%s: path is not a slice of its source %q", n.Path, n.Source)
+		}
+		if m := byAgency[n.Agency]; m != nil {
+			shared++
+			if unsafe.StringData(m.Agency) != unsafe.StringData(n.Agency) {
+				t.Errorf("%s and %s: agency %q decoded twice", m.Path, n.Path, n.Agency)
+			}
+		}
+		byAgency[n.Agency] = n
+	}
+	if shared == 0 {
+		t.Fatalf("no two notices of one agency in the fixture: the test checks nothing")
 	}
 }
