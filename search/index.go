@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -335,18 +336,39 @@ func (ix *Index) Count() (uint64, error) {
 	return n, nil
 }
 
-// SetMeta stores val under key in the index's internal storage (not
-// searchable), e.g. the portal's manifest of indexed content hashes. A nil
-// val deletes the key.
+// SetMeta stores val durably under key, outside the searchable documents
+// (e.g. the portal's manifest of indexed content hashes). A nil val deletes
+// the key. Keys are letters, digits, '.', '-' and '_'.
+//
+// Values live in files of the index folder (meta-<key>), written to a
+// temporary file, synced and renamed: bleve keeps its internal values in
+// memory for every snapshot, and a manifest of 100,000 notices there cost
+// 10 MB of heap. A value that an older version kept in bleve's internal
+// storage is still read, and removed at its first SetMeta.
 func (ix *Index) SetMeta(key string, val []byte) error {
-	var err error
-	if val == nil {
-		err = ix.bi.DeleteInternal([]byte(metaKeyPrefix + key))
-	} else {
-		err = ix.bi.SetInternal([]byte(metaKeyPrefix+key), val)
-	}
+	file, err := ix.metaFile(key)
 	if err != nil {
-		return wrapClosed("set meta "+key, err)
+		return err
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.closed {
+		return fmt.Errorf("search: set meta %s: %w", key, ErrClosed)
+	}
+	if val == nil {
+		if err := os.Remove(file); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("search: set meta %s: %w", key, err)
+		}
+	} else if err := writeFileSync(file, val); err != nil {
+		return fmt.Errorf("search: set meta %s: %w", key, err)
+	}
+	if err := syncDir(ix.dir); err != nil {
+		return fmt.Errorf("search: set meta %s: %w", key, err)
+	}
+	if old, err := ix.bi.GetInternal([]byte(metaKeyPrefix + key)); err == nil && old != nil {
+		if err := ix.bi.DeleteInternal([]byte(metaKeyPrefix + key)); err != nil {
+			return wrapClosed("set meta "+key, err)
+		}
 	}
 	return nil
 }
@@ -354,11 +376,73 @@ func (ix *Index) SetMeta(key string, val []byte) error {
 // Meta returns the value stored under key by SetMeta, or nil (and no error)
 // when the key was never set.
 func (ix *Index) Meta(key string) ([]byte, error) {
-	v, err := ix.bi.GetInternal([]byte(metaKeyPrefix + key))
+	file, err := ix.metaFile(key)
+	if err != nil {
+		return nil, err
+	}
+	ix.mu.Lock()
+	closed := ix.closed
+	ix.mu.Unlock()
+	if closed {
+		return nil, fmt.Errorf("search: meta %s: %w", key, ErrClosed)
+	}
+	b, err := os.ReadFile(file)
+	if err == nil {
+		return b, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("search: meta %s: %w", key, err)
+	}
+	v, err := ix.bi.GetInternal([]byte(metaKeyPrefix + key)) // an older version's
 	if err != nil {
 		return nil, wrapClosed("meta "+key, err)
 	}
 	return v, nil
+}
+
+func (ix *Index) metaFile(key string) (string, error) {
+	if key == "" || strings.IndexFunc(key, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_')
+	}) >= 0 {
+		return "", fmt.Errorf("search: meta key %q: only letters, digits, '.', '-' and '_'", key)
+	}
+	return filepath.Join(ix.dir, "meta-"+key), nil
+}
+
+// writeFileSync writes b to file through a synced temporary file and a rename,
+// so that file holds either its old bytes or b, even after a crash.
+func writeFileSync(file string, b []byte) error {
+	tmp := file + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(b)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, file)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+	}
+	return err
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 func wrapClosed(op string, err error) error {

@@ -275,6 +275,28 @@ func TestMetaAndReopen(t *testing.T) {
 	if got, _ := ix.Meta("manifest"); got != nil {
 		t.Errorf("Meta after SetMeta(nil) = %q, want nil", got)
 	}
+	// A value an older version kept in bleve's internal storage is read, and
+	// moved out at its first SetMeta.
+	if err := ix.bi.SetInternal([]byte(metaKeyPrefix+"old"), []byte("v1")); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ix.Meta("old"); err != nil || string(got) != "v1" {
+		t.Errorf("Meta(old) = %q, %v; want the internal value", got, err)
+	}
+	if err := ix.SetMeta("old", []byte("v2")); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := ix.bi.GetInternal([]byte(metaKeyPrefix + "old")); got != nil {
+		t.Errorf("internal value left after SetMeta: %q", got)
+	}
+	if got, _ := ix.Meta("old"); string(got) != "v2" {
+		t.Errorf("Meta(old) = %q, want v2", got)
+	}
+	for _, bad := range []string{"", "../x", "a/b", "ý"} {
+		if err := ix.SetMeta(bad, []byte("x")); err == nil {
+			t.Errorf("SetMeta(%q) = nil, want an error", bad)
+		}
+	}
 }
 
 func TestMappingVersionBump(t *testing.T) {
