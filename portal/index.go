@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"path"
 	"slices"
 	"sort"
@@ -57,8 +58,22 @@ const rowsPerPage = 50
 
 // manifestEntry is what the index holds for one notice, dataset or table.
 type manifestEntry struct {
-	Hash string `json:"h"`           // "" while an apply is in progress
-	Rows int    `json:"r,omitempty"` // tables: rows indexed (IDs 1..Rows)
+	// Sum is a 64-bit digest of the entry's content hash (hashSum), 0 while an
+	// apply is in progress. A digest rather than the hash: the manifest of
+	// 100,000 notices stays in memory between syncs, and hex hashes made it
+	// twice as large.
+	Sum  uint64
+	Rows int // tables: rows indexed (IDs 1..Rows)
+}
+
+// hashSum is the digest of a content hash kept in the manifest; never 0.
+func hashSum(h string) uint64 {
+	f := fnv.New64a()
+	f.Write([]byte(h))
+	if s := f.Sum64(); s != 0 {
+		return s
+	}
+	return 1
 }
 
 type manifest map[string]manifestEntry
@@ -279,14 +294,14 @@ func (p *Portal) syncIndex(ctx context.Context, snap *Snapshot) (n int, err erro
 		for _, qa := range all {
 			key := "q:" + strconv.FormatInt(qa.ID, 10)
 			sum := sha256.Sum256([]byte(qa.Question + "\x00" + qa.Answer + "\x00" + qa.Agency + "\x00" + qa.PublishedAt.String()))
-			want[key] = manifestEntry{Hash: hex.EncodeToString(sum[:12])}
+			want[key] = manifestEntry{Sum: hashSum(hex.EncodeToString(sum[:12]))}
 			qas[key] = qa
 		}
 	}
 
 	var changed []string
 	for key, e := range want {
-		if old[key].Hash != e.Hash || old[key].Hash == "" {
+		if old[key].Sum != e.Sum || old[key].Sum == 0 {
 			changed = append(changed, key)
 		}
 	}
@@ -309,7 +324,7 @@ func (p *Portal) syncIndex(ctx context.Context, snap *Snapshot) (n int, err erro
 	dirty := old
 	for _, k := range changed {
 		e := dirty[k]
-		e.Hash = ""
+		e.Sum = 0
 		dirty[k] = e
 	}
 	if err := p.saveManifest(dirty); err != nil {
@@ -415,15 +430,16 @@ func (p *Portal) saveManifest(m manifest) error {
 	return nil
 }
 
-// The manifest is saved as lines "key\thash\trows\n", sorted by key: at 100,000
-// notices it is rewritten twice per change, and JSON took most of a second.
-// An older index holds it as a JSON object, which is still read.
+// The manifest is saved as lines "key\t#sum\trows\n" (sum in hexadecimal, "#0"
+// while dirty), sorted by key: at 100,000 notices it is rewritten twice per
+// change, and JSON took most of a second. Older versions wrote the hash itself
+// instead of "#sum", or a JSON object; both are still read.
 func encodeManifest(m manifest) []byte {
 	keys := make([]string, 0, len(m))
 	n := 0
-	for k, e := range m {
+	for k := range m {
 		keys = append(keys, k)
-		n += len(k) + len(e.Hash) + 12
+		n += len(k) + 30
 	}
 	sort.Strings(keys)
 	b := make([]byte, 0, n)
@@ -431,7 +447,8 @@ func encodeManifest(m manifest) []byte {
 		e := m[k]
 		b = append(b, k...)
 		b = append(b, '\t')
-		b = append(b, e.Hash...)
+		b = append(b, '#')
+		b = strconv.AppendUint(b, e.Sum, 16)
 		b = append(b, '\t')
 		b = strconv.AppendInt(b, int64(e.Rows), 10)
 		b = append(b, '\n')
@@ -447,8 +464,15 @@ func decodeManifest(b []byte) (manifest, error) {
 		return m, nil
 	}
 	if b[0] == '{' {
-		if err := json.Unmarshal(b, &m); err != nil {
+		var old map[string]struct {
+			Hash string `json:"h"`
+			Rows int    `json:"r"`
+		}
+		if err := json.Unmarshal(b, &old); err != nil {
 			return manifest{}, err
+		}
+		for k, e := range old {
+			m[k] = manifestEntry{Sum: oldSum(e.Hash), Rows: e.Rows}
 		}
 		return m, nil
 	}
@@ -461,12 +485,26 @@ func decodeManifest(b []byte) (manifest, error) {
 		k, v, ok1 := bytes.Cut(line, []byte{'\t'})
 		h, r, ok2 := bytes.Cut(v, []byte{'\t'})
 		rows, err := strconv.Atoi(string(r))
+		sum := oldSum(string(h))
+		if len(h) > 0 && h[0] == '#' {
+			var serr error
+			sum, serr = strconv.ParseUint(string(h[1:]), 16, 64)
+			err = errors.Join(err, serr)
+		}
 		if !ok1 || !ok2 || err != nil || rows < 0 {
 			return manifest{}, fmt.Errorf("manifest: bad line %q", line)
 		}
-		m[string(k)] = manifestEntry{Hash: string(h), Rows: rows}
+		m[string(k)] = manifestEntry{Sum: sum, Rows: rows}
 	}
 	return m, nil
+}
+
+// oldSum is the digest of a hash as older versions saved it ("" when dirty).
+func oldSum(h string) uint64 {
+	if h == "" {
+		return 0
+	}
+	return hashSum(h)
 }
 
 // wantedEntries lists what the index should hold for snap, with hashes that change
@@ -474,18 +512,18 @@ func decodeManifest(b []byte) (manifest, error) {
 func (p *Portal) wantedEntries(snap *Snapshot) manifest {
 	m := manifest{}
 	for _, n := range snap.Site.Notices {
-		m["n:"+n.Path] = manifestEntry{Hash: n.Hash}
+		m["n:"+n.Path] = manifestEntry{Sum: hashSum(n.Hash)}
 	}
 	for _, d := range snap.Site.Datasets {
 		var th []string
 		for _, t := range d.Tables {
 			th = append(th, t.Name)
 		}
-		m["d:"+d.Path] = manifestEntry{Hash: d.Hash + "|" + strings.Join(th, ",")}
+		m["d:"+d.Path] = manifestEntry{Sum: hashSum(d.Hash + "|" + strings.Join(th, ","))}
 		for _, t := range d.Tables {
 			// A row document carries its dataset's title, place and URL: a change
 			// in index.md re-indexes the rows too.
-			m["t:"+t.File] = manifestEntry{Hash: t.Hash + "|" + d.Hash + "|" + d.Path}
+			m["t:"+t.File] = manifestEntry{Sum: hashSum(t.Hash + "|" + d.Hash + "|" + d.Path)}
 		}
 	}
 	return m

@@ -287,7 +287,7 @@ func TestIndexPublishedQA(t *testing.T) {
 }
 
 func TestManifestEncoding(t *testing.T) {
-	m := manifest{"n:so-tai-chinh/du-toan": {Hash: "abc"}, "t:x/y.csv": {Hash: "", Rows: 357}, "q:12": {Hash: "f00"}}
+	m := manifest{"n:so-tai-chinh/du-toan": {Sum: hashSum("abc")}, "t:x/y.csv": {Sum: 0, Rows: 357}, "q:12": {Sum: 1<<64 - 1}}
 	got, err := decodeManifest(encodeManifest(m))
 	if err != nil || !reflect.DeepEqual(got, m) {
 		t.Fatalf("round trip: %v, %v", got, err)
@@ -299,7 +299,10 @@ func TestManifestEncoding(t *testing.T) {
 		bad  bool
 	}{
 		{"empty", "", manifest{}, false},
-		{"older JSON", `{"n:a":{"h":"x"},"t:b.csv":{"h":"y","r":3}}`, manifest{"n:a": {Hash: "x"}, "t:b.csv": {Hash: "y", Rows: 3}}, false},
+		{"older JSON", `{"n:a":{"h":"x"},"t:b.csv":{"h":"y","r":3},"n:c":{"h":""}}`, manifest{"n:a": {Sum: hashSum("x")}, "t:b.csv": {Sum: hashSum("y"), Rows: 3}, "n:c": {}}, false},
+		{"older lines", "n:a\tx\t0\nn:b\t\t0\nt:c\ty\t4\n", manifest{"n:a": {Sum: hashSum("x")}, "n:b": {}, "t:c": {Sum: hashSum("y"), Rows: 4}}, false},
+		{"sums", "n:a\t#ff\t0\nt:c\t#0\t4\n", manifest{"n:a": {Sum: 255}, "t:c": {Rows: 4}}, false},
+		{"bad sum", "n:a\t#fz\t0\n", manifest{}, true},
 		{"torn JSON", `{"n:a":{"h"`, manifest{}, true},
 		{"line not ended", "n:a\tx\t0", manifest{}, true},
 		{"bad rows", "n:a\tx\tz\n", manifest{}, true},
