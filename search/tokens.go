@@ -6,7 +6,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/segment"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -93,15 +92,8 @@ func scanBoth(f, e *tokenBuf, text []byte) {
 		b.spans = append(b.spans, span{from, len(b.terms)})
 		b.toks = append(b.toks, token{start: s, end: end, pos: len(b.toks) + 1})
 	}
-	seg := segment.NewWordSegmenterDirect(text)
-	start := 0
-	for seg.Segment() {
-		raw := seg.Bytes()
-		end := start + len(raw)
-		if seg.Type() == segment.None {
-			start = end
-			continue
-		}
+	eachWord(text, func(start, end int) {
+		raw := text[start:end]
 		// Lower case with bleve's own filter, on a copy (it writes into its
 		// input) in a one-token stream kept in the buffer.
 		lb.scratch = append(lb.scratch[:0], raw...)
@@ -128,8 +120,7 @@ func scanBoth(f, e *tokenBuf, text []byte) {
 				})
 			}
 		}
-		start = end
-	}
+	})
 	for _, b := range []*tokenBuf{f, e} {
 		if b != nil {
 			for i, s := range b.spans {
