@@ -16,13 +16,13 @@ import (
 
 // Character classes of the fast path.
 const (
-	wOther   uint8 = iota // breaks on both sides, never part of a word
-	wLetter               // ALetter
-	wDigit                // Numeric
-	wMidL                 // MidLetter: joins two letters (':')
-	wMidNL                // MidNumLet: joins two letters or two digits ('.', '\'', '’')
-	wMidN                 // MidNum: joins two digits (',', ';')
-	wSlow                 // anything else: use the segment package
+	wOther  uint8 = iota // breaks on both sides, never part of a word
+	wLetter              // ALetter
+	wDigit               // Numeric
+	wMidL                // MidLetter: joins two letters (':')
+	wMidNL               // MidNumLet: joins two letters or two digits ('.', '\'', '’')
+	wMidN                // MidNum: joins two digits (',', ';')
+	wSlow                // anything else: use the segment package
 )
 
 // asciiClass is the class of each ASCII byte.
