@@ -38,10 +38,8 @@ import (
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bsearch "github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
@@ -738,36 +736,27 @@ func byDate(vs []*segView, ids []uint64, want int) ([]uint64, error) {
 // load returns the hits for global document numbers, in their order, with
 // their scores (nil: 0).
 func (ix *Index) load(ctx context.Context, vs []*segView, ids []uint64, scores []float32, withBody bool) ([]Hit, error) {
-	ext := make([]string, 0, len(ids))
-	for _, id := range ids {
+	// Straight from each document's stored fields in its segment: the
+	// snapshot is held, so every ranked number is still there (a bleve
+	// search by ID looked each ID up in every segment's dictionary).
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	hits := make([]Hit, 0, len(ids))
+	for i, id := range ids {
 		v, local := segOf(vs, id)
-		b, err := v.ss.DocID(local)
+		dm := &bsearch.DocumentMatch{Fields: make(map[string]interface{}, len(storedFields)+1)}
+		err := v.seg.VisitStoredFields(local, func(field string, _ byte, value []byte, _ []uint64) bool {
+			switch {
+			case field == "_id":
+				dm.ID = string(value)
+			case field == fBody && withBody, slices.Contains(storedFields, field):
+				dm.Fields[field] = string(value)
+			}
+			return true
+		})
 		if err != nil {
-			return nil, err
-		}
-		ext = append(ext, string(b))
-	}
-	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ext), len(ext), 0, false)
-	req.Fields = storedFields
-	if withBody {
-		req.Fields = append(slices.Clip(req.Fields), fBody)
-	}
-	sr, err := ix.bi.SearchInContext(ctx, req)
-	if err != nil {
-		if cerr := ctx.Err(); cerr != nil {
-			return nil, fmt.Errorf("search: %w", cerr)
-		}
-		return nil, wrapClosed("search", err)
-	}
-	byID := make(map[string]*bsearch.DocumentMatch, len(sr.Hits))
-	for _, dm := range sr.Hits {
-		byID[dm.ID] = dm
-	}
-	hits := make([]Hit, 0, len(ext))
-	for i, id := range ext {
-		dm := byID[id]
-		if dm == nil {
-			continue // deleted since: the next search will not count it either
+			return nil, fmt.Errorf("search: stored fields of %d: %w", id, err)
 		}
 		h := toHit(dm)
 		h.Score = 0
