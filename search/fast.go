@@ -558,11 +558,14 @@ type scored struct {
 	id    uint64
 }
 
-// topHeap is a min-heap on score: its root is the weakest kept candidate.
+// topHeap is a min-heap in the order of better: its root is the weakest
+// kept candidate, ties included, so that what it keeps does not depend on
+// the order the candidates come in (with the score alone, of two equal
+// scores the root could be the one better placed in index order).
 type topHeap []scored
 
 func (h topHeap) Len() int           { return len(h) }
-func (h topHeap) Less(i, j int) bool { return h[i].score < h[j].score }
+func (h topHeap) Less(i, j int) bool { return better(h[j], h[i]) }
 func (h topHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
 func (h *topHeap) Push(x any)        { *h = append(*h, x.(scored)) }
 func (h *topHeap) Pop() any {

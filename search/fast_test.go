@@ -1,6 +1,8 @@
 package search
 
 import (
+	"cmp"
+	"container/heap"
 	"context"
 	"errors"
 	"fmt"
@@ -274,5 +276,31 @@ func TestWarm(t *testing.T) {
 	}
 	if err := ix.Warm(); !errors.Is(err, ErrClosed) {
 		t.Errorf("Warm after Close: %v, want ErrClosed", err)
+	}
+}
+
+// What the heap keeps of candidates with equal scores does not depend on the
+// order they come in: the best in index order.
+func TestTopHeapTies(t *testing.T) {
+	cands := []scored{{1, 5}, {1, 2}, {2, 9}, {1, 7}, {1, 1}, {1, 3}}
+	keep := func(order []scored) []scored {
+		h := &topHeap{}
+		for _, s := range order {
+			if h.Len() < 3 {
+				heap.Push(h, s)
+			} else if better(s, (*h)[0]) {
+				(*h)[0] = s
+				heap.Fix(h, 0)
+			}
+		}
+		out := slices.Clone(*h)
+		slices.SortFunc(out, func(a, b scored) int { return cmp.Compare(a.id, b.id) })
+		return out
+	}
+	want := []scored{{1, 1}, {1, 2}, {2, 9}}
+	for _, order := range [][]scored{cands, {cands[5], cands[4], cands[3], cands[2], cands[1], cands[0]}, {cands[1], cands[3], cands[0], cands[5], cands[2], cands[4]}} {
+		if got := keep(order); !slices.Equal(got, want) {
+			t.Errorf("offered %v: kept %v, want %v", order, got, want)
+		}
 	}
 }

@@ -521,8 +521,11 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 	}
 	for i, v := range vs {
 		sc := ss[i]
-		if n >= keep || sc == nil {
+		if n >= keep {
 			break
+		}
+		if sc == nil {
+			continue // no match in this segment; later ones may have some
 		}
 		ms[i].Iterate(func(x uint32) bool {
 			if sc.total[x] == 0 {
