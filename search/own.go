@@ -510,14 +510,29 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 	}
 	n := 0
 	for i, v := range vs {
-		if sc := ss[i]; sc != nil {
+		sc := ss[i]
+		if sc == nil {
+			continue
+		}
+		if len(sc.pos) < denseCheck {
 			for _, d := range sc.pos {
 				if ms[i].Contains(d) {
 					push(sc.total[d], v.offset+uint64(d))
 					n++
 				}
 			}
+			continue
 		}
+		// Many scored documents: the match set as a plain bitset answers
+		// "is d a match?" with one load instead of roaring's search.
+		dense := denseOf(ms[i])
+		for _, d := range sc.pos {
+			if w := int(d >> 6); w < len(*dense) && (*dense)[w]&(1<<(d&63)) != 0 {
+				push(sc.total[d], v.offset+uint64(d))
+				n++
+			}
+		}
+		putDense(dense)
 	}
 	for i, v := range vs {
 		sc := ss[i]
@@ -558,6 +573,32 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 		ids[i], scores[i] = s.id, s.score
 	}
 	return ids, scores, nil
+}
+
+// denseCheck is the number of scored documents of a segment from which the
+// match set is tested as a plain bitset.
+const denseCheck = 2048
+
+var densePool sync.Pool
+
+// denseOf writes m into a plain bitset from the pool (putDense returns it).
+func denseOf(m *roaring.Bitmap) *[]uint64 {
+	b, _ := densePool.Get().(*[]uint64)
+	if b == nil {
+		b = new([]uint64)
+	}
+	n := int(m.DenseSize())
+	if cap(*b) < n {
+		*b = make([]uint64, n)
+	}
+	*b = (*b)[:n]
+	m.WriteDenseTo(*b) // ORs into it: it is all zero here
+	return b
+}
+
+func putDense(b *[]uint64) {
+	clear(*b)
+	densePool.Put(b)
 }
 
 // rerankTop is how many of the best matches get the title phrase bonus.
