@@ -483,7 +483,7 @@ func (ix *Index) candidates(ctx context.Context, snap *scorch.IndexSnapshot, pl 
 		if err != nil {
 			return nil, out, err
 		}
-		ids, _, err = ownRank(vs, ms, pl, docCount, max(candidateFloor, 2*want), ix.opts.pruneAt)
+		ids, _, err = ownRank(vs, ms, pl, docCount, max(candidateFloor, 2*want), ix.opts)
 		if err != nil {
 			return nil, out, err
 		}

@@ -304,3 +304,33 @@ func TestTopHeapTies(t *testing.T) {
 		}
 	}
 }
+
+// TestDenseMatchCheck: testing scored documents against the match set as a
+// plain bitset gives the same pages, scores included, as roaring's Contains.
+func TestDenseMatchCheck(t *testing.T) {
+	ix := fastIndex(t, Options{CostLimit: 1})
+	ctx := context.Background()
+	search := func(r Request, denseAt int) *Result {
+		t.Helper()
+		ix.opts.denseAt = denseAt
+		defer func() { ix.opts.denseAt = denseCheck }()
+		res, err := ix.Search(ctx, r)
+		if err != nil {
+			t.Fatalf("%+v: %v", r, err)
+		}
+		return res
+	}
+	for _, r := range fastQueries {
+		compared := false
+		for try := 0; try < 50 && !compared; try++ { // again when a merge came between the two searches
+			before := layout(t, ix)
+			contains, dense := search(r, 1<<30), search(r, 1)
+			if compared = slices.Equal(before, layout(t, ix)); compared && !reflect.DeepEqual(contains.Hits, dense.Hits) {
+				t.Errorf("%+v: hits\n bitset %v\ncontains %v", r, ids(dense.Hits), ids(contains.Hits))
+			}
+		}
+		if !compared {
+			t.Fatalf("%+v: the index's segments kept changing", r)
+		}
+	}
+}

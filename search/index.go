@@ -90,6 +90,7 @@ type Options struct {
 
 	noFast  bool   // tests: bleve's own path only, the reference of fast.go
 	pruneAt uint64 // tests: postings lists longer than this are pruned (own.go)
+	denseAt int    // tests: scored documents of a segment from which matches are tested as a bitset (default denseCheck)
 }
 
 func (o Options) withDefaults() Options {
@@ -107,6 +108,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.ExactLimit <= 0 {
 		o.ExactLimit = defaultExactLimit
+	}
+	if o.denseAt <= 0 {
+		o.denseAt = denseCheck
 	}
 	if o.MaxSearches <= 0 {
 		o.MaxSearches = 2 * runtime.GOMAXPROCS(0)

@@ -168,7 +168,7 @@ func (ix *Index) ownSearch(ctx context.Context, snap *scorch.IndexSnapshot, vs [
 		if err != nil {
 			return nil, err
 		}
-		order, scores, err = ownRank(vs, ms, pl, docCount, want, ix.opts.pruneAt)
+		order, scores, err = ownRank(vs, ms, pl, docCount, want, ix.opts)
 		if err != nil {
 			return nil, err
 		}
@@ -273,7 +273,7 @@ func (sc *segScores) add(d uint32, x float32) {
 
 // ownRank returns the global numbers of the best want matches, best first
 // (ties in index order).
-func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, want int, pruneAt uint64) ([]uint64, []float32, error) {
+func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, want int, opts Options) ([]uint64, []float32, error) {
 	ss := make([]*segScores, len(vs))
 	for i, v := range vs {
 		if !ms[i].IsEmpty() {
@@ -288,8 +288,8 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 		}
 	}()
 	prune := uint64(max(pruneMin, pruneShare*float64(docCount)))
-	if pruneAt > 0 {
-		prune = pruneAt
+	if opts.pruneAt > 0 {
+		prune = opts.pruneAt
 	}
 	type list struct {
 		field string
@@ -514,7 +514,7 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 		if sc == nil {
 			continue
 		}
-		if len(sc.pos) < denseCheck {
+		if len(sc.pos) < opts.denseAt {
 			for _, d := range sc.pos {
 				if ms[i].Contains(d) {
 					push(sc.total[d], v.offset+uint64(d))
@@ -576,7 +576,7 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 }
 
 // denseCheck is the number of scored documents of a segment from which the
-// match set is tested as a plain bitset.
+// match set is tested as a plain bitset (Options.denseAt in tests).
 const denseCheck = 2048
 
 var densePool sync.Pool
