@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/congkhai/congkhai/content"
+	"github.com/congkhai/congkhai/internal/atomicfile"
 )
 
 // Config is what a Portal needs.
@@ -261,36 +262,13 @@ func (p *Portal) saveCache() {
 	}
 	site := p.Snapshot().Site
 	start := time.Now()
-	if err := writeFileAtomic(p.cfg.CacheFile, func(w io.Writer) error {
+	if err := atomicfile.Write(p.cfg.CacheFile, func(w io.Writer) error {
 		return content.WriteCache(w, site, p.cacheKey)
 	}); err != nil {
 		p.log.Warn("content cache not written", "file", p.cfg.CacheFile, "err", err)
 		return
 	}
 	p.log.Info("content cache written", "file", p.cfg.CacheFile, "took_ms", time.Since(start).Milliseconds())
-}
-
-func writeFileAtomic(name string, write func(io.Writer) error) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err := write(f); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), name)
 }
 
 // flushCache stops the cache writer and writes what is pending.

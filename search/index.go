@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -18,6 +19,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/congkhai/congkhai/internal/atomicfile"
 )
 
 // MappingVersion identifies the index mapping and analysis built by this
@@ -363,10 +366,7 @@ func (ix *Index) SetMeta(key string, val []byte) error {
 		if err := os.Remove(file); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("search: set meta %s: %w", key, err)
 		}
-	} else if err := writeFileSync(file, val); err != nil {
-		return fmt.Errorf("search: set meta %s: %w", key, err)
-	}
-	if err := syncDir(ix.dir); err != nil {
+	} else if err := atomicfile.Write(file, func(w io.Writer) error { _, err := w.Write(val); return err }); err != nil {
 		return fmt.Errorf("search: set meta %s: %w", key, err)
 	}
 	if old, err := ix.bi.GetInternal([]byte(metaKeyPrefix + key)); err == nil && old != nil {
@@ -411,42 +411,6 @@ func (ix *Index) metaFile(key string) (string, error) {
 		return "", fmt.Errorf("search: meta key %q: only letters, digits, '.', '-' and '_'", key)
 	}
 	return filepath.Join(ix.dir, "meta-"+key), nil
-}
-
-// writeFileSync writes b to file through a synced temporary file and a rename,
-// so that file holds either its old bytes or b, even after a crash.
-func writeFileSync(file string, b []byte) error {
-	tmp := file + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, file)
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-	}
-	return err
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 func wrapClosed(op string, err error) error {
