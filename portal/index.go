@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"path"
 	"slices"
 	"sort"
@@ -66,14 +65,20 @@ type manifestEntry struct {
 	Rows int // tables: rows indexed (IDs 1..Rows)
 }
 
-// hashSum is the digest of a content hash kept in the manifest; never 0.
+// hashSum is the digest of a content hash kept in the manifest: FNV-1a, 64
+// bits (hash/fnv's New64a), never 0. Written out because every sync digests
+// the hash of every notice, and hash/fnv allocates a hasher and a byte copy
+// of the string per call.
 func hashSum(h string) uint64 {
-	f := fnv.New64a()
-	f.Write([]byte(h))
-	if s := f.Sum64(); s != 0 {
-		return s
+	s := uint64(14695981039346656037) // offset basis
+	for i := 0; i < len(h); i++ {
+		s ^= uint64(h[i])
+		s *= 1099511628211 // prime
 	}
-	return 1
+	if s == 0 {
+		return 1
+	}
+	return s
 }
 
 type manifest map[string]manifestEntry

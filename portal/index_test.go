@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"hash/fnv"
 	"io"
 	"log/slog"
 	"os"
@@ -284,6 +285,17 @@ func TestIndexPublishedQA(t *testing.T) {
 	}
 	p.IndexQA()
 	waitQA(false)
+}
+
+// hashSum is FNV-1a: manifests saved by an earlier version hold its digests.
+func TestHashSumIsFNV(t *testing.T) {
+	for _, h := range []string{"", "abc", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "a|b|so-tai-chinh/bang-gia"} {
+		f := fnv.New64a()
+		f.Write([]byte(h))
+		if want := max(f.Sum64(), 1); hashSum(h) != want {
+			t.Errorf("hashSum(%q) = %x, want FNV-1a %x", h, hashSum(h), want)
+		}
+	}
 }
 
 func TestManifestEncoding(t *testing.T) {
