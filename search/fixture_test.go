@@ -2,6 +2,8 @@ package search
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -128,4 +130,19 @@ func openTemp(t testing.TB, opts Options) *Index {
 	}
 	t.Cleanup(func() { _ = ix.Close() })
 	return ix
+}
+
+// lawTexts is the start (200 KB) of each law of the shared data, when it is
+// there (../shared/data/vlc): real Vietnamese text for the tokenising tests.
+func lawTexts() []string {
+	files, _ := filepath.Glob("../../shared/data/vlc/*.txt")
+	var out []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		out = append(out, string(b[:min(len(b), 200_000)]))
+	}
+	return out
 }

@@ -1,8 +1,6 @@
 package search
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"golang.org/x/text/unicode/norm"
@@ -54,18 +52,7 @@ func TestFoldTokensMatchesAnalyzer(t *testing.T) {
 	for _, d := range fixture {
 		texts = append(texts, d.Title, d.Body)
 	}
-	// The real law text, when the shared data is there.
-	files, _ := filepath.Glob("../../shared/data/vlc/*.txt")
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			continue
-		}
-		if len(b) > 200_000 {
-			b = b[:200_000]
-		}
-		texts = append(texts, string(b))
-	}
+	texts = append(texts, lawTexts()...)
 	var b tokenBuf
 	for _, s := range texts {
 		sameAsAnalyzer(t, &b, s)

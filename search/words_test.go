@@ -2,8 +2,6 @@ package search
 
 import (
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -53,15 +51,10 @@ func TestWordsMatchSegmenter(t *testing.T) {
 	for _, d := range fixture {
 		texts = append(texts, d.Title, d.Body)
 	}
-	files, _ := filepath.Glob("../../shared/data/vlc/*.txt")
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			continue
-		}
+	for _, law := range lawTexts() {
 		// Lines, as titles and snippets are: a whole law has some character
 		// the fast path leaves to the segmenter.
-		lines := strings.Split(string(b), "\n")
+		lines := strings.Split(law, "\n")
 		texts = append(texts, lines[:min(len(lines), 300)]...)
 	}
 	fast := 0
