@@ -24,7 +24,7 @@ const searchPageSize = 10
 var facetOrder = []string{search.FilterKind, search.FilterCategory, search.FilterAgency, search.FilterYear, search.FilterPlace}
 
 // searchParams is a search as given in the URL: q, agency, category, year, place,
-// kind (each may repeat), sort=date, trang=N.
+// kind (each may repeat), sort=date, trang=N (or page=N).
 type searchParams struct {
 	Q       string
 	Filters map[string][]string
@@ -59,12 +59,25 @@ func parseSearch(q url.Values) (searchParams, error) {
 	default:
 		return p, errors.New("cách sắp xếp không hợp lệ: " + s)
 	}
-	if t := q.Get("trang"); t != "" {
-		n, err := strconv.Atoi(t)
-		if err != nil || n < 1 || n*searchPageSize > search.MaxWindow {
-			return p, errors.New("số trang không hợp lệ: " + t)
+	// trang is the portal's own name for the page; page, the English one
+	// harvesters and the API's users expect, is read the same way.
+	seen := false
+	for _, name := range [...]string{"trang", "page"} {
+		t, ok := q[name]
+		if !ok || len(t) == 1 && t[0] == "" {
+			continue // absent, or left empty by a form
 		}
-		p.Page = n
+		if len(t) != 1 {
+			return p, errors.New("số trang không hợp lệ: " + strings.Join(t, ","))
+		}
+		n, err := strconv.Atoi(t[0])
+		if err != nil || n < 1 || n*searchPageSize > search.MaxWindow {
+			return p, errors.New("số trang không hợp lệ: " + t[0])
+		}
+		if seen && p.Page != n {
+			return p, errors.New("trang và page khác nhau")
+		}
+		p.Page, seen = n, true
 	}
 	return p, nil
 }
