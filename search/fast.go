@@ -26,6 +26,7 @@ package search
 // the stored texts, see phrase.go) and take bleve's path.
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -315,21 +316,52 @@ func (s *segView) altBM(a alt) (*roaring.Bitmap, error) {
 }
 
 // matches is the live match set of pl in s.
+//
+// The syllables are taken rarest first (by the postings of their fields in
+// this segment), and each one after the first is intersected field by field
+// with what is left: m ∧ (A ∨ B ∨ …) as (m ∧ A) ∨ (m ∧ B) ∨ …, so a common
+// syllable ("xã") never has the union of its long lists built.
 func (s *segView) matches(pl *plan) (*roaring.Bitmap, error) {
 	var m *roaring.Bitmap
 	if pl.all {
 		m = roaring.New()
 		m.AddRange(0, s.seg.Count())
 	}
-	for _, a := range pl.must {
-		bm, err := s.altBM(a)
-		if err != nil {
-			return nil, err
+	type altLists struct {
+		bms  []*roaring.Bitmap // the segment's own: never modified
+		size uint64            // sum of their cardinalities
+	}
+	must := make([]altLists, len(pl.must))
+	for i, a := range pl.must {
+		for _, ft := range a {
+			bm, err := s.fieldTermsBM(ft)
+			if err != nil {
+				return nil, err
+			}
+			if n := bm.GetCardinality(); n > 0 {
+				must[i].bms = append(must[i].bms, bm)
+				must[i].size += n
+			}
 		}
-		if m == nil {
-			m = bm.Clone()
-		} else {
-			m.And(bm)
+		if must[i].size == 0 {
+			return roaring.New(), nil
+		}
+	}
+	slices.SortStableFunc(must, func(a, b altLists) int { return cmp.Compare(a.size, b.size) })
+	for _, a := range must {
+		switch {
+		case m == nil && len(a.bms) == 1:
+			m = a.bms[0].Clone()
+		case m == nil:
+			m = roaring.FastOr(a.bms...)
+		case len(a.bms) == 1:
+			m.And(a.bms[0])
+		default:
+			parts := make([]*roaring.Bitmap, len(a.bms))
+			for i, bm := range a.bms {
+				parts[i] = roaring.And(m, bm)
+			}
+			m = roaring.FastOr(parts...)
 		}
 		if m.IsEmpty() {
 			return m, nil
