@@ -122,11 +122,23 @@ func (sf *segFacets) count(m *roaring.Bitmap, out map[string]map[string]int) {
 		}
 		return
 	}
-	tallies := make([][]int, len(sf.fields))
-	for i, col := range sf.fields {
-		tallies[i] = make([]int, len(col.values)+1)
+	tb := tallyPool.Get().(*tallyBuf)
+	defer tallyPool.Put(tb)
+	need := 0
+	for _, col := range sf.fields {
+		need += len(col.values) + 1
 	}
-	buf := make([]uint32, 256)
+	if cap(tb.flat) < need {
+		tb.flat = make([]int, need)
+	}
+	flat := tb.flat[:need]
+	clear(flat)
+	tallies := tb.tallies[:0]
+	for _, col := range sf.fields {
+		tallies, flat = append(tallies, flat[:len(col.values)+1]), flat[len(col.values)+1:]
+	}
+	tb.tallies = tallies
+	buf := tb.buf[:]
 	it := m.ManyIterator()
 	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
 		for i := range sf.fields {
@@ -158,6 +170,16 @@ func (sf *segFacets) count(m *roaring.Bitmap, out map[string]map[string]int) {
 		}
 	}
 }
+
+// tallyBuf is what count needs for one call; pooled, as a query counts
+// every segment with matches.
+type tallyBuf struct {
+	flat    []int   // every column's tallies, one after the other
+	tallies [][]int // views of flat, one per column
+	buf     [256]uint32
+}
+
+var tallyPool = sync.Pool{New: func() any { return new(tallyBuf) }}
 
 // facetCache holds the forward index of each live segment.
 type facetCache struct {
