@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -112,6 +113,51 @@ func TestRestartWithCache(t *testing.T) {
 			}
 			if body, err := n.Body(); err != nil || !strings.Contains(string(body.HTML), "<p>Một") {
 				t.Errorf("Body() = %q, %v", body.HTML, err)
+			}
+		})
+	}
+}
+
+// The cache file waits for the edits to stop (cacheDelay without a load that
+// parsed files), so that a burst of edits is not slowed by rewrites of the
+// whole cache, but never longer than cacheMaxDelay.
+func TestCacheWaitsForQuiet(t *testing.T) {
+	defer func(d, m time.Duration) { cacheDelay, cacheMaxDelay = d, m }(cacheDelay, cacheMaxDelay)
+	tests := []struct {
+		name          string
+		quiet, max    time.Duration
+		burst         time.Duration // edits every 50 ms for this long
+		writtenDuring bool          // the cache is written before the burst ends
+	}{
+		{"a burst delays the write", 600 * time.Millisecond, time.Minute, 1200 * time.Millisecond, false},
+		{"the write is delayed no longer than the maximum", 600 * time.Millisecond, 900 * time.Millisecond, 2500 * time.Millisecond, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cacheDelay, cacheMaxDelay = tt.quiet, tt.max
+			dir, data := t.TempDir(), t.TempDir()
+			writeFiles(t, dir, cacheSite())
+			cacheFile := filepath.Join(data, "content.cache")
+			p := openCached(t, dir, cacheFile, io.Discard) // its first load parses every file
+			defer p.Close()
+			written := func() bool { _, err := os.Stat(cacheFile); return err == nil }
+			start := time.Now()
+			for i := 0; time.Since(start) < tt.burst; i++ {
+				writeFiles(t, dir, map[string]string{"so-tai-chinh/mot.md": strings.Replace(cacheSite()["so-tai-chinh/mot.md"], "Một.", "Một "+strconv.Itoa(i)+".", 1)})
+				if p.Reload(context.Background()).Site.Parsed() != 1 {
+					t.Fatalf("edit %d was not parsed", i)
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			if got := written(); got != tt.writtenDuring {
+				t.Fatalf("cache written during the burst = %v, want %v", got, tt.writtenDuring)
+			}
+			deadline := time.Now().Add(tt.quiet + 5*time.Second)
+			for !written() {
+				if time.Now().After(deadline) {
+					t.Fatal("cache not written after the edits stopped")
+				}
+				time.Sleep(20 * time.Millisecond)
 			}
 		})
 	}

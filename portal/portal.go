@@ -44,10 +44,17 @@ type Config struct {
 	CacheFile string
 }
 
-// cacheDelay is how long after a change the cache file is written: a burst of
-// edits costs one write, and the write does not compete with the reload and
-// the search index for the CPU.
-const cacheDelay = 3 * time.Second
+// The cache file is written once no load has parsed files for cacheDelay,
+// and at the latest cacheMaxDelay after the first load it misses: a burst of
+// edits costs one write, and the write (a sixth of a second of CPU at 100,000
+// notices) does not compete with the reload and the search index of the next
+// edit. A cache that misses the last edits is still right about every other
+// file: a start reads again only the files whose size or time changed.
+// (Variables for the tests; Open copies them.)
+var (
+	cacheDelay    = 3 * time.Second
+	cacheMaxDelay = 30 * time.Second
+)
 
 // Portal owns the current snapshot. Its methods are safe for concurrent use.
 type Portal struct {
@@ -66,6 +73,8 @@ type Portal struct {
 
 	cacheKey   string
 	cacheWake  chan struct{} // a site worth saving was loaded
+	cacheQuiet time.Duration // cacheDelay, cacheMaxDelay when Open ran
+	cacheMax   time.Duration
 	cacheDone  chan struct{} // closed when the cache writer has stopped
 	stopCache  context.CancelFunc
 	closeCache sync.Once
@@ -104,6 +113,7 @@ func Open(ctx context.Context, cfg Config) (*Portal, error) {
 		}
 		cached = p.readCache // read while the folder is listed
 		p.cacheWake = make(chan struct{}, 1)
+		p.cacheQuiet, p.cacheMax = cacheDelay, cacheMaxDelay
 		p.cacheDone = make(chan struct{})
 		cctx, cancel := context.WithCancel(context.Background())
 		p.stopCache = cancel
@@ -234,7 +244,8 @@ func (p *Portal) readCache() *content.Site {
 	return site
 }
 
-// cacheLoop writes the cache file cacheDelay after a load that parsed files.
+// cacheLoop writes the cache file after loads that parsed files, once they
+// stop for cacheDelay (or cacheMaxDelay after the first).
 func (p *Portal) cacheLoop(ctx context.Context) {
 	defer close(p.cacheDone)
 	for {
@@ -243,11 +254,25 @@ func (p *Portal) cacheLoop(ctx context.Context) {
 			return
 		case <-p.cacheWake:
 		}
-		select {
-		case <-ctx.Done():
-			return // Close writes what is pending
-		case <-time.After(cacheDelay):
+		deadline := time.NewTimer(p.cacheMax)
+		quiet := time.NewTimer(p.cacheQuiet)
+	wait:
+		for {
+			select {
+			case <-ctx.Done():
+				deadline.Stop()
+				quiet.Stop()
+				return // Close writes what is pending
+			case <-p.cacheWake: // another change: wait for quiet again
+				quiet.Reset(p.cacheQuiet)
+			case <-quiet.C:
+				break wait
+			case <-deadline.C:
+				break wait
+			}
 		}
+		deadline.Stop()
+		quiet.Stop()
 		p.saveCache()
 	}
 }
