@@ -183,11 +183,35 @@ func TestIndexFollowsContent(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The edits went to the manifest's log, not into rewrites of the manifest.
+	logFile := filepath.Join(idx, "meta-"+manifestLogKey)
+	if b, err := os.ReadFile(logFile); err != nil || !strings.HasPrefix(string(b), "!epoch\t") {
+		t.Fatalf("manifest log: %q, %v", b, err)
+	}
+
 	// A restart on an unchanged folder re-indexes nothing.
 	p2 := openDir(t, dir, idx)
-	defer p2.Close()
 	if st := p2.IndexStatus(); st.Changed != 0 || st.Docs != docs {
 		t.Errorf("after restart: %+v, want nothing changed and %d docs", st, docs)
+	}
+	if err := p2.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// A crash in the middle of an apply leaves its entries dirty at the end of
+	// the log, and the next start indexes them again.
+	f, err := os.OpenFile(logFile, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("d:so-x/gia-dat-2026\t#0\t0\nn:so-x/a\t#"); err != nil { // and a torn record
+		t.Fatal(err)
+	}
+	f.Close()
+	p3 := openDir(t, dir, idx)
+	defer p3.Close()
+	if st := p3.IndexStatus(); st.Changed != 1 || st.Docs != docs {
+		t.Errorf("after a crash mid-apply: %+v, want the dataset indexed again and %d docs", st, docs)
 	}
 }
 
@@ -300,9 +324,9 @@ func TestHashSumIsFNV(t *testing.T) {
 
 func TestManifestEncoding(t *testing.T) {
 	m := manifest{"n:so-tai-chinh/du-toan": {Sum: hashSum("abc")}, "t:x/y.csv": {Sum: 0, Rows: 357}, "q:12": {Sum: 1<<64 - 1}}
-	got, err := decodeManifest(encodeManifest(m))
-	if err != nil || !reflect.DeepEqual(got, m) {
-		t.Fatalf("round trip: %v, %v", got, err)
+	got, epoch, err := decodeManifest(encodeManifest(m, 7))
+	if err != nil || !reflect.DeepEqual(got, m) || epoch != 7 {
+		t.Fatalf("round trip: %v, epoch %d, %v", got, epoch, err)
 	}
 	for _, tc := range []struct {
 		name string
@@ -314,15 +338,87 @@ func TestManifestEncoding(t *testing.T) {
 		{"older JSON", `{"n:a":{"h":"x"},"t:b.csv":{"h":"y","r":3},"n:c":{"h":""}}`, manifest{"n:a": {Sum: hashSum("x")}, "t:b.csv": {Sum: hashSum("y"), Rows: 3}, "n:c": {}}, false},
 		{"older lines", "n:a\tx\t0\nn:b\t\t0\nt:c\ty\t4\n", manifest{"n:a": {Sum: hashSum("x")}, "n:b": {}, "t:c": {Sum: hashSum("y"), Rows: 4}}, false},
 		{"sums", "n:a\t#ff\t0\nt:c\t#0\t4\n", manifest{"n:a": {Sum: 255}, "t:c": {Rows: 4}}, false},
+		{"epoch", "!epoch\t3\nn:a\t#ff\t0\n", manifest{"n:a": {Sum: 255}}, false},
+		{"bad epoch", "!epoch\tx\nn:a\t#ff\t0\n", manifest{}, true},
+		{"empty key", "\t#ff\t0\n", manifest{}, true},
 		{"bad sum", "n:a\t#fz\t0\n", manifest{}, true},
 		{"torn JSON", `{"n:a":{"h"`, manifest{}, true},
 		{"line not ended", "n:a\tx\t0", manifest{}, true},
 		{"bad rows", "n:a\tx\tz\n", manifest{}, true},
 		{"missing field", "n:a\tx\n", manifest{}, true},
 	} {
-		got, err := decodeManifest([]byte(tc.in))
+		got, _, err := decodeManifest([]byte(tc.in))
 		if (err != nil) != tc.bad || !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%s: %v, %v; want %v (error %v)", tc.name, got, err, tc.want, tc.bad)
 		}
+	}
+}
+
+func TestManifestLog(t *testing.T) {
+	base := func() manifest { return manifest{"n:a": {Sum: 1}, "t:b.csv": {Sum: 2, Rows: 5}} }
+	for _, tc := range []struct {
+		name    string
+		epoch   uint64
+		log     string
+		want    manifest
+		records int
+		bad     bool
+	}{
+		{"no log", 4, "", base(), 0, false},
+		{"changes in order", 4, "!epoch\t4\nn:a\t#0\t0\nn:c\t#0\t0\nn:a\t#ff\t0\nn:c\t#3\t0\nt:b.csv\t-\n", manifest{"n:a": {Sum: 255}, "n:c": {Sum: 3}}, 5, false},
+		{"dirty at the end stays dirty", 4, "!epoch\t4\nt:b.csv\t#0\t5\n", manifest{"n:a": {Sum: 1}, "t:b.csv": {Rows: 5}}, 1, false},
+		{"torn last append", 4, "!epoch\t4\nn:a\t#0\t0\nn:a\t#f", manifest{"n:a": {}, "t:b.csv": {Sum: 2, Rows: 5}}, 1, false},
+		{"torn first append", 4, "!epoch\t", base(), 0, false},
+		{"log of an older manifest", 4, "!epoch\t3\nn:a\t#0\t0\n", base(), 0, false},
+		{"log of a newer manifest", 4, "!epoch\t40\nn:a\t#0\t0\n", base(), 0, false},
+		{"bad record", 4, "!epoch\t4\nn:a\t#zz\t0\n", nil, 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := base()
+			n, err := replayManifestLog(m, tc.epoch, []byte(tc.log))
+			if (err != nil) != tc.bad {
+				t.Fatalf("error %v, want failure %v", err, tc.bad)
+			}
+			if tc.bad {
+				return
+			}
+			if n != tc.records || !reflect.DeepEqual(m, tc.want) {
+				t.Errorf("got %v (%d records), want %v (%d)", m, n, tc.want, tc.records)
+			}
+		})
+	}
+}
+
+// When the log is long, the manifest is saved whole under a new epoch and the
+// log starts again; a restart still re-indexes nothing.
+func TestManifestLogCompacts(t *testing.T) {
+	defer func(n int) { manifestLogMax = n }(manifestLogMax)
+	manifestLogMax = 3
+	dir, idx := t.TempDir(), t.TempDir()
+	writeFiles(t, dir, baseSite)
+	p := openDir(t, dir, idx)
+	for i, word := range []string{"phan bon", "hat giong", "thuoc tru sau"} {
+		writeFiles(t, dir, map[string]string{"so-x/thong-bao-a.md": "---\ntitle: Thông báo " + strconv.Itoa(i) + "\ncategory: thong-bao\npublished: 2026-01-02\n---\nNội dung về " + word + ".\n"})
+		p.Reload(context.Background())
+		waitIndexed(t, p)
+		if got := ids(t, p, word); !has(got, "n:so-x/thong-bao-a") {
+			t.Fatalf("edit %d: %q not found: %v", i, word, got)
+		}
+	}
+	docs := p.IndexStatus().Docs
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(idx, "meta-"+manifestKey))
+	if err != nil || !strings.HasPrefix(string(b), "!epoch\t") || strings.HasPrefix(string(b), "!epoch\t0\n") {
+		t.Fatalf("manifest not saved under a new epoch: %.40q, %v", b, err)
+	}
+	p2 := openDir(t, dir, idx)
+	defer p2.Close()
+	if st := p2.IndexStatus(); st.Changed != 0 || st.Docs != docs {
+		t.Errorf("after restart: %+v, want nothing changed and %d docs", st, docs)
+	}
+	if got := ids(t, p2, "thuoc tru sau"); !has(got, "n:so-x/thong-bao-a") {
+		t.Errorf("after restart: %v", got)
 	}
 }

@@ -377,8 +377,45 @@ func (ix *Index) SetMeta(key string, val []byte) error {
 	return nil
 }
 
-// Meta returns the value stored under key by SetMeta, or nil (and no error)
-// when the key was never set.
+// AppendMeta appends val to the value stored under key (creating it), and
+// returns once the bytes are on disk. Unlike SetMeta it is not atomic: after a
+// crash the value may end with the first part of the last append. Callers
+// frame what they append (lines, say) and ignore an unfinished frame; a log of
+// small changes beside a value rewritten now and then by SetMeta costs a
+// few bytes per change instead of the whole value.
+func (ix *Index) AppendMeta(key string, val []byte) error {
+	file, err := ix.metaFile(key)
+	if err != nil {
+		return err
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.closed {
+		return fmt.Errorf("search: append meta %s: %w", key, ErrClosed)
+	}
+	_, statErr := os.Stat(file)
+	f, err := os.OpenFile(file, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("search: append meta %s: %w", key, err)
+	}
+	_, err = f.Write(val)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && errors.Is(statErr, fs.ErrNotExist) {
+		err = atomicfile.SyncDir(ix.dir) // the new file's name is durable too
+	}
+	if err != nil {
+		return fmt.Errorf("search: append meta %s: %w", key, err)
+	}
+	return nil
+}
+
+// Meta returns the value stored under key by SetMeta or AppendMeta, or nil
+// (and no error) when the key was never set.
 func (ix *Index) Meta(key string) ([]byte, error) {
 	file, err := ix.metaFile(key)
 	if err != nil {

@@ -588,3 +588,52 @@ func TestSearchTurns(t *testing.T) {
 		t.Errorf("%d turns still held", n)
 	}
 }
+
+func TestAppendMeta(t *testing.T) {
+	dir := t.TempDir()
+	ix, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name   string
+		do     func() error
+		want   string // Meta("log") after the step; "<nil>" for none
+		failed bool
+	}{
+		{"first append creates", func() error { return ix.AppendMeta("log", []byte("a\n")) }, "a\n", false},
+		{"second appends", func() error { return ix.AppendMeta("log", []byte("b\tc\n")) }, "a\nb\tc\n", false},
+		{"SetMeta replaces", func() error { return ix.SetMeta("log", []byte("base\n")) }, "base\n", false},
+		{"append after SetMeta", func() error { return ix.AppendMeta("log", []byte("d\n")) }, "base\nd\n", false},
+		{"bad key", func() error { return ix.AppendMeta("../log", []byte("x")) }, "base\nd\n", true},
+		{"nil SetMeta deletes", func() error { return ix.SetMeta("log", nil) }, "<nil>", false},
+		{"append recreates", func() error { return ix.AppendMeta("log", []byte("e\n")) }, "e\n", false},
+	}
+	for _, st := range steps {
+		err := st.do()
+		if (err != nil) != st.failed {
+			t.Fatalf("%s: error %v, want failure %v", st.name, err, st.failed)
+		}
+		got, err := ix.Meta("log")
+		if err != nil {
+			t.Fatalf("%s: Meta: %v", st.name, err)
+		}
+		if s := fmt.Sprintf("%s", got); got == nil && st.want != "<nil>" || got != nil && s != st.want {
+			t.Fatalf("%s: Meta = %q, want %q", st.name, got, st.want)
+		}
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.AppendMeta("log", []byte("f\n")); !errors.Is(err, ErrClosed) {
+		t.Errorf("AppendMeta after Close = %v, want ErrClosed", err)
+	}
+	ix, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if got, err := ix.Meta("log"); err != nil || string(got) != "e\n" {
+		t.Errorf("after reopening, Meta = %q, %v; want %q", got, err, "e\n")
+	}
+}

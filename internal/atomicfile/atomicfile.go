@@ -35,6 +35,12 @@ func Write(name string, write func(io.Writer) error) (err error) {
 	if err := os.Rename(f.Name(), name); err != nil {
 		return err
 	}
+	return SyncDir(dir)
+}
+
+// SyncDir makes the names in dir durable: a file created in it or renamed
+// into it survives a crash once SyncDir returns.
+func SyncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return err
