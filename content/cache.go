@@ -9,6 +9,7 @@ import (
 	"hash/crc32"
 	"io"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -23,7 +24,7 @@ import (
 // that a newer binary does not serve an older binary's parse.
 const (
 	cacheMagic   = "congkhai content cache"
-	cacheVersion = 1
+	cacheVersion = 2 // 2: streams decoded in parallel
 )
 
 // ErrCacheUnusable is wrapped by ReadCache when r holds no cache it can use: another
@@ -81,6 +82,13 @@ type cacheCheckpoint struct {
 	Row  int
 }
 
+// The cache is gob streams one after the other, so that a start can decode
+// them on several cores: the first holds the header and the tables, each
+// other one a share of the markdown files (a count, then the entries). A
+// trailer gives each stream's offset and length (8 bytes each, big-endian)
+// and their number (4 bytes); a CRC-32C of everything before it ends the file.
+const cacheParts = 4 // streams of markdown files
+
 // WriteCache writes what the load that built s knows about each markdown file and
 // table of the folder to w. key names the content folder (its absolute path, say):
 // ReadCache accepts the cache only with the same key. The error is w's or the
@@ -88,39 +96,79 @@ type cacheCheckpoint struct {
 func WriteCache(w io.Writer, s *Site, key string) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	sum := crc32.New(castagnoli)
-	enc := gob.NewEncoder(io.MultiWriter(bw, sum))
-	h := cacheHeader{Magic: cacheMagic, Version: cacheVersion, Key: key, Config: s.Config, Files: len(s.parsed), Tables: len(s.tables)}
-	if err := enc.Encode(&h); err != nil {
+	cw := &countWriter{w: io.MultiWriter(bw, sum)}
+	var sections []uint64 // offset, length, …
+	section := func(write func(enc *gob.Encoder) error) error {
+		start := cw.n
+		if err := write(gob.NewEncoder(cw)); err != nil {
+			return fmt.Errorf("content: write cache: %w", err)
+		}
+		sections = append(sections, uint64(start), uint64(cw.n-start))
+		return nil
+	}
+	err := section(func(enc *gob.Encoder) error {
+		h := cacheHeader{Magic: cacheMagic, Version: cacheVersion, Key: key, Config: s.Config, Files: len(s.parsed), Tables: len(s.tables)}
+		if err := enc.Encode(&h); err != nil {
+			return err
+		}
+		for p, t := range s.tables {
+			sc := t.src.scan
+			if sc == nil {
+				return fmt.Errorf("table %s was not scanned", p)
+			}
+			e := cacheTable{Table: t, DataStart: sc.dataStart, Styles: sc.styles, Problems: sc.problems, DeclSig: sc.declSig}
+			for _, c := range sc.checkpoints {
+				e.Checkpoints = append(e.Checkpoints, cacheCheckpoint{Off: c.off, Line: c.line, Row: c.row})
+			}
+			if err := enc.Encode(&e); err != nil {
+				return fmt.Errorf("%s: %w", p, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	paths := make([]string, 0, len(s.parsed))
+	for p := range s.parsed {
+		paths = append(paths, p)
+	}
+	for part := range cacheParts {
+		share := paths[part*len(paths)/cacheParts : (part+1)*len(paths)/cacheParts]
+		err := section(func(enc *gob.Encoder) error {
+			if err := enc.Encode(len(share)); err != nil {
+				return err
+			}
+			for _, p := range share {
+				pf := s.parsed[p]
+				e := cacheMD{
+					Path: p, Hash: pf.hash, Size: pf.size, ModTime: pf.modTime, Unsafe: pf.unsafe,
+					Agency: pf.agency, Notice: pf.notice, Dataset: pf.dataset, ParentLine: pf.parentLine,
+					Columns: pf.columns, ColumnLines: pf.columnLines,
+				}
+				for _, a := range pf.attachments {
+					e.Attachments = append(e.Attachments, cacheAttachment{Attachment: a.Attachment, File: a.file, Line: a.line})
+				}
+				for _, r := range pf.related {
+					e.Related = append(e.Related, cacheRef{Ref: r.ref, Line: r.line})
+				}
+				if err := enc.Encode(&e); err != nil {
+					return fmt.Errorf("%s: %w", p, err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	var trailer []byte
+	for _, v := range sections {
+		trailer = binary.BigEndian.AppendUint64(trailer, v)
+	}
+	trailer = binary.BigEndian.AppendUint32(trailer, uint32(len(sections)/2))
+	if _, err := cw.Write(trailer); err != nil {
 		return fmt.Errorf("content: write cache: %w", err)
-	}
-	for p, pf := range s.parsed {
-		e := cacheMD{
-			Path: p, Hash: pf.hash, Size: pf.size, ModTime: pf.modTime, Unsafe: pf.unsafe,
-			Agency: pf.agency, Notice: pf.notice, Dataset: pf.dataset, ParentLine: pf.parentLine,
-			Columns: pf.columns, ColumnLines: pf.columnLines,
-		}
-		for _, a := range pf.attachments {
-			e.Attachments = append(e.Attachments, cacheAttachment{Attachment: a.Attachment, File: a.file, Line: a.line})
-		}
-		for _, r := range pf.related {
-			e.Related = append(e.Related, cacheRef{Ref: r.ref, Line: r.line})
-		}
-		if err := enc.Encode(&e); err != nil {
-			return fmt.Errorf("content: write cache: %s: %w", p, err)
-		}
-	}
-	for p, t := range s.tables {
-		sc := t.src.scan
-		if sc == nil {
-			return fmt.Errorf("content: write cache: table %s was not scanned", p)
-		}
-		e := cacheTable{Table: t, DataStart: sc.dataStart, Styles: sc.styles, Problems: sc.problems, DeclSig: sc.declSig}
-		for _, c := range sc.checkpoints {
-			e.Checkpoints = append(e.Checkpoints, cacheCheckpoint{Off: c.off, Line: c.line, Row: c.row})
-		}
-		if err := enc.Encode(&e); err != nil {
-			return fmt.Errorf("content: write cache: %s: %w", p, err)
-		}
 	}
 	// A checksum of everything: a flipped byte inside a title decodes well
 	// and would be served as if the file said so.
@@ -133,12 +181,24 @@ func WriteCache(w io.Writer, s *Site, key string) error {
 	return nil
 }
 
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // ReadCache reads a cache written by WriteCache with the same key and returns a
 // Site that holds only what Load reuses; pass it to Load as prev (never serve it).
 // The error wraps ErrCacheUnusable when r holds no usable cache (the caller then
-// loads without one), or is r's read error.
+// loads without one), or is r's read error. When r is also an io.ReaderAt (a
+// file), the markdown files' streams are decoded in parallel.
 func ReadCache(r io.ReadSeeker, key string) (s *Site, err error) {
 	defer func() {
 		// gob is robust to corrupt input, but a cache must never stop a start.
@@ -155,28 +215,54 @@ func ReadCache(r io.ReadSeeker, key string) (s *Site, err error) {
 		return nil, fmt.Errorf("content: read cache: %w", err)
 	}
 	n := size - crc32.Size
-	if n < 0 {
+	if n < 4 {
 		return nil, fmt.Errorf("%w: too short", ErrCacheUnusable)
 	}
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
 		return nil, fmt.Errorf("content: read cache: %w", err)
 	}
 	sum := crc32.New(castagnoli)
-	if _, err := io.Copy(sum, io.LimitReader(r, n)); err != nil {
+	if _, err := io.Copy(sum, io.LimitReader(r, n-4)); err != nil {
 		return nil, fmt.Errorf("content: read cache: %w", err)
 	}
-	var want [crc32.Size]byte
-	if _, err := io.ReadFull(r, want[:]); err != nil {
+	var tail [4 + crc32.Size]byte
+	if _, err := io.ReadFull(r, tail[:]); err != nil {
 		return nil, fmt.Errorf("content: read cache: %w", err)
 	}
-	if binary.BigEndian.Uint32(want[:]) != sum.Sum32() {
+	sum.Write(tail[:4])
+	if binary.BigEndian.Uint32(tail[4:]) != sum.Sum32() {
 		return nil, fmt.Errorf("%w: checksum mismatch (truncated or damaged)", ErrCacheUnusable)
 	}
-	if _, err := r.Seek(0, io.SeekStart); err != nil {
+	// The trailer: where each stream is.
+	parts := int64(binary.BigEndian.Uint32(tail[:4]))
+	tlen := parts * 16
+	if parts < 1 || parts > 64 || tlen > n-4 {
+		return nil, fmt.Errorf("%w: not a content cache of this version", ErrCacheUnusable)
+	}
+	trailer := make([]byte, tlen)
+	if _, err := r.Seek(n-4-tlen, io.SeekStart); err != nil {
 		return nil, fmt.Errorf("content: read cache: %w", err)
 	}
-	payload := bufio.NewReaderSize(io.LimitReader(r, n), 1<<16)
-	dec := gob.NewDecoder(payload)
+	if _, err := io.ReadFull(r, trailer); err != nil {
+		return nil, fmt.Errorf("content: read cache: %w", err)
+	}
+	type span struct{ off, len int64 }
+	spans := make([]span, parts)
+	end := int64(0)
+	for i := range spans {
+		sp := span{int64(binary.BigEndian.Uint64(trailer[16*i:])), int64(binary.BigEndian.Uint64(trailer[16*i+8:]))}
+		if sp.off != end || sp.len < 0 || sp.off+sp.len > n-4-tlen {
+			return nil, fmt.Errorf("%w: not a content cache of this version", ErrCacheUnusable)
+		}
+		spans[i], end = sp, sp.off+sp.len
+	}
+	open := func(sp span) io.Reader { return io.NewSectionReader(readerAt{r}, sp.off, sp.len) }
+	ra, parallelOK := r.(io.ReaderAt)
+	if parallelOK {
+		open = func(sp span) io.Reader { return io.NewSectionReader(ra, sp.off, sp.len) }
+	}
+
+	dec := gob.NewDecoder(bufio.NewReaderSize(open(spans[0]), 1<<16))
 	var h cacheHeader
 	if err := dec.Decode(&h); err != nil {
 		return nil, unusable(err)
@@ -190,11 +276,91 @@ func ReadCache(r io.ReadSeeker, key string) (s *Site, err error) {
 		return nil, fmt.Errorf("%w: written for %q, not %q", ErrCacheUnusable, h.Key, key)
 	}
 	s = newSite(h.Config)
-	in := interner{}
-	for i := 0; i < h.Files; i++ {
-		var e cacheMD
+	for i := 0; i < h.Tables; i++ {
+		var e cacheTable
 		if err := dec.Decode(&e); err != nil {
 			return nil, unusable(err)
+		}
+		if e.Table == nil || e.Table.File == "" {
+			return nil, fmt.Errorf("%w: table entry %d is empty", ErrCacheUnusable, i)
+		}
+		sc := &tableScan{dataStart: e.DataStart, styles: e.Styles, problems: e.Problems, declSig: e.DeclSig}
+		for _, c := range e.Checkpoints {
+			sc.checkpoints = append(sc.checkpoints, checkpoint{off: c.Off, line: c.Line, row: c.Row})
+		}
+		t := e.Table
+		t.ModTime = inLocation(t.ModTime)
+		t.src = tableSource{scan: sc, cache: &sortCache{perms: map[int]*permEntry{}}}
+		s.tables[t.File] = t
+	}
+
+	// The markdown files' streams, in parallel when r can be read at offsets.
+	type decoded struct {
+		paths []string
+		pfs   []*parsedFile
+		err   error
+	}
+	out := make([]decoded, len(spans)-1)
+	in := newInterner()
+	decode := func(i int) {
+		defer func() {
+			if p := recover(); p != nil {
+				out[i].err = fmt.Errorf("%w: %v", ErrCacheUnusable, p)
+			}
+		}()
+		out[i].paths, out[i].pfs, out[i].err = decodeMDs(open(spans[i+1]), in)
+	}
+	if parallelOK {
+		parallel(len(out), decode)
+	} else {
+		for i := range out {
+			decode(i)
+		}
+	}
+	files := 0
+	for _, d := range out {
+		if d.err != nil {
+			return nil, d.err
+		}
+		files += len(d.paths)
+	}
+	if files != h.Files {
+		return nil, fmt.Errorf("%w: %d files, the header says %d", ErrCacheUnusable, files, h.Files)
+	}
+	for _, d := range out {
+		for i, p := range d.paths {
+			s.parsed[p] = d.pfs[i]
+		}
+	}
+	return s, nil
+}
+
+// readerAt reads at offsets through a ReadSeeker, one read at a time.
+type readerAt struct{ r io.ReadSeeker }
+
+func (ra readerAt) ReadAt(p []byte, off int64) (int, error) {
+	if _, err := ra.r.Seek(off, io.SeekStart); err != nil {
+		return 0, err
+	}
+	return io.ReadFull(ra.r, p)
+}
+
+// decodeMDs decodes one stream of markdown files' entries.
+func decodeMDs(r io.Reader, in *interner) ([]string, []*parsedFile, error) {
+	dec := gob.NewDecoder(bufio.NewReaderSize(r, 1<<16))
+	var count int
+	if err := dec.Decode(&count); err != nil {
+		return nil, nil, unusable(err)
+	}
+	if count < 0 || count > 1<<26 {
+		return nil, nil, fmt.Errorf("%w: %d entries", ErrCacheUnusable, count)
+	}
+	paths := make([]string, 0, count)
+	pfs := make([]*parsedFile, 0, count)
+	for i := 0; i < count; i++ {
+		var e cacheMD
+		if err := dec.Decode(&e); err != nil {
+			return nil, nil, unusable(err)
 		}
 		kinds := 0
 		for _, ok := range []bool{e.Agency != nil, e.Notice != nil, e.Dataset != nil} {
@@ -203,7 +369,7 @@ func ReadCache(r io.ReadSeeker, key string) (s *Site, err error) {
 			}
 		}
 		if kinds != 1 || e.Path == "" {
-			return nil, fmt.Errorf("%w: entry %d is not one file", ErrCacheUnusable, i)
+			return nil, nil, fmt.Errorf("%w: entry %d is not one file", ErrCacheUnusable, i)
 		}
 		pf := &parsedFile{
 			hash: e.Hash, size: e.Size, modTime: e.ModTime, unsafe: e.Unsafe,
@@ -223,37 +389,36 @@ func ReadCache(r io.ReadSeeker, key string) (s *Site, err error) {
 		if pf.notice != nil {
 			compactNotice(pf.notice, e.Path, pf.hash, in)
 		}
-		s.parsed[e.Path] = pf
+		paths = append(paths, e.Path)
+		pfs = append(pfs, pf)
 	}
-	for i := 0; i < h.Tables; i++ {
-		var e cacheTable
-		if err := dec.Decode(&e); err != nil {
-			return nil, unusable(err)
-		}
-		if e.Table == nil || e.Table.File == "" {
-			return nil, fmt.Errorf("%w: table entry %d is empty", ErrCacheUnusable, i)
-		}
-		sc := &tableScan{dataStart: e.DataStart, styles: e.Styles, problems: e.Problems, declSig: e.DeclSig}
-		for _, c := range e.Checkpoints {
-			sc.checkpoints = append(sc.checkpoints, checkpoint{off: c.Off, line: c.Line, row: c.Row})
-		}
-		t := e.Table
-		t.ModTime = inLocation(t.ModTime)
-		t.src = tableSource{scan: sc, cache: &sortCache{perms: map[int]*permEntry{}}}
-		s.tables[t.File] = t
-	}
-	return s, nil
+	return paths, pfs, nil
 }
 
 // interner hands out one copy of each of the short strings that many notices
-// share (agency slugs, categories, signers, tags, place names).
-type interner map[string]string
+// share (agency slugs, categories, signers, tags, place names). It is shared
+// by the goroutines that decode the cache: the strings are few, so nearly
+// every call only reads.
+type interner struct {
+	mu sync.RWMutex
+	m  map[string]string
+}
 
-func (in interner) get(s string) string {
-	if v, ok := in[s]; ok {
+func newInterner() *interner { return &interner{m: map[string]string{}} }
+
+func (in *interner) get(s string) string {
+	in.mu.RLock()
+	v, ok := in.m[s]
+	in.mu.RUnlock()
+	if ok {
 		return v
 	}
-	in[s] = s
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if v, ok := in.m[s]; ok {
+		return v
+	}
+	in.m[s] = s
 	return s
 }
 
@@ -261,7 +426,7 @@ func (in interner) get(s string) string {
 // shared short strings are interned, the slug and path are slices of the
 // source file's path (the parsed map's key, file) and the hash is the parsed
 // file's. At 100,000 notices this is about a fifth of the content's heap.
-func compactNotice(n *Notice, file, hash string, in interner) {
+func compactNotice(n *Notice, file, hash string, in *interner) {
 	if n.Hash == hash {
 		n.Hash = hash
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"hash/crc32"
 	"io/fs"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -146,7 +147,21 @@ func cacheOf(t *testing.T, s *Site, key string) []byte {
 
 // A restart with the cache reads no markdown file and no table when nothing
 // changed, and serves the same site, bodies included.
+// Both ways of reading are checked: streams decoded in parallel (r is an
+// io.ReaderAt, as a file is) and one after the other (only an io.ReadSeeker).
 func TestCacheRestartReadsNothing(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		wrap func(*bytes.Reader) io.ReadSeeker
+	}{
+		{"in parallel", func(r *bytes.Reader) io.ReadSeeker { return r }},
+		{"in sequence", func(r *bytes.Reader) io.ReadSeeker { return struct{ io.ReadSeeker }{r} }},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testCacheRestart(t, tc.wrap) })
+	}
+}
+
+func testCacheRestart(t *testing.T, wrap func(*bytes.Reader) io.ReadSeeker) {
 	dir := t.TempDir()
 	writeTree(t, dir, baseSite())
 	ctx := context.Background()
@@ -154,7 +169,7 @@ func TestCacheRestartReadsNothing(t *testing.T) {
 	if first.Parsed() == 0 {
 		t.Fatalf("first load Parsed() = 0")
 	}
-	cached, err := ReadCache(bytes.NewReader(cacheOf(t, first, dir)), dir)
+	cached, err := ReadCache(wrap(bytes.NewReader(cacheOf(t, first, dir))), dir)
 	if err != nil {
 		t.Fatalf("ReadCache() error: %v", err)
 	}
@@ -229,11 +244,24 @@ func TestCacheUnusable(t *testing.T) {
 	writeTree(t, dir, baseSite())
 	first, _ := Load(context.Background(), os.DirFS(dir), nil)
 	good := cacheOf(t, first, dir)
+	// A cache of the first version's layout: one gob stream and its checksum.
+	var older bytes.Buffer
+	if err := gob.NewEncoder(&older).Encode(cacheHeader{Magic: cacheMagic, Version: 1, Key: dir}); err != nil {
+		t.Fatal(err)
+	}
+	older.Write(binary.BigEndian.AppendUint32(nil, crc32.Checksum(older.Bytes(), castagnoli)))
+	// This layout, another version.
 	var other bytes.Buffer
 	if err := gob.NewEncoder(&other).Encode(cacheHeader{Magic: cacheMagic, Version: cacheVersion + 1, Key: dir}); err != nil {
 		t.Fatal(err)
 	}
+	n := uint64(other.Len())
+	other.Write(binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(nil, 0), n), 1))
 	other.Write(binary.BigEndian.AppendUint32(nil, crc32.Checksum(other.Bytes(), castagnoli)))
+	// A trailer that points outside the file, with a right checksum.
+	lying := append([]byte{}, good[:len(good)-4]...)
+	binary.BigEndian.PutUint64(lying[len(lying)-4-16*5+8:], 1<<40)
+	lying = binary.BigEndian.AppendUint32(lying, crc32.Checksum(lying, castagnoli))
 	flipped := append([]byte{}, good...)
 	for i := len(flipped) / 3; i < len(flipped)/3+64 && i < len(flipped); i++ {
 		flipped[i] ^= 0x5a
@@ -248,6 +276,8 @@ func TestCacheUnusable(t *testing.T) {
 		{"truncated", good[:len(good)/2], dir},
 		{"bytes flipped", flipped, dir},
 		{"other version", other.Bytes(), dir},
+		{"first version's layout", older.Bytes(), dir},
+		{"trailer out of bounds", lying, dir},
 		{"other folder", good, dir + "-elsewhere"},
 	}
 	for _, tt := range tests {

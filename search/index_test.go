@@ -618,7 +618,7 @@ func TestAppendMeta(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: Meta: %v", st.name, err)
 		}
-		if s := fmt.Sprintf("%s", got); got == nil && st.want != "<nil>" || got != nil && s != st.want {
+		if got == nil && st.want != "<nil>" || got != nil && string(got) != st.want {
 			t.Fatalf("%s: Meta = %q, want %q", st.name, got, st.want)
 		}
 	}
