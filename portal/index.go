@@ -129,21 +129,31 @@ type IndexStatus struct {
 	Err     string // the last indexing error, if any
 }
 
-// openIndex opens (or rebuilds) the index and starts keeping it in step.
-func (p *Portal) openIndex(dir string) error {
+// openIndex opens (or rebuilds) the index and reads its manifest. It runs
+// while the first content load does, and touches nothing of p but the log.
+func (p *Portal) openIndex(dir string) (*indexer, error) {
 	ix, rebuilt, err := search.OpenOrRebuild(dir, search.Options{SuggestKinds: []string{"notice", "dataset", "qa"}})
 	if err != nil {
-		return fmt.Errorf("portal: search index: %w", err)
+		return nil, fmt.Errorf("portal: search index: %w", err)
 	}
 	if rebuilt {
 		p.log.Warn("search index was unusable (older format or torn by a crash) and is being rebuilt from the content", "dir", dir)
 	}
-	p.idx = &indexer{ix: ix, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	x := &indexer{ix: ix, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	if err := p.readManifest(x); err != nil {
+		ix.Close()
+		return nil, fmt.Errorf("portal: search index: %w", err)
+	}
+	return x, nil
+}
+
+// startIndex starts keeping the index x in step with the snapshots.
+func (p *Portal) startIndex(x *indexer) {
+	p.idx = x
 	ctx, cancel := context.WithCancel(context.Background())
 	p.stopIndex = cancel
 	go p.indexLoop(ctx)
-	p.idx.poke()
-	return nil
+	x.poke()
 }
 
 func (x *indexer) poke() {
@@ -174,12 +184,6 @@ func (p *Portal) indexLoop(ctx context.Context) {
 			return
 		}
 		docs, _ := p.idx.ix.Count()
-		if err == nil {
-			// The first searches would build the facet index of every segment.
-			if werr := p.idx.ix.Warm(); werr != nil {
-				p.log.Warn("search index warm-up", "err", werr)
-			}
-		}
 		p.idx.mu.Lock()
 		p.idx.err = err
 		p.idx.docs = docs
@@ -201,6 +205,16 @@ func (p *Portal) indexLoop(ctx context.Context) {
 		}
 		if n > 0 {
 			p.log.Info("search index synced", "generation", snap.Gen, "changed", n, "docs", docs, "took_ms", time.Since(start).Milliseconds())
+		}
+		// The first searches would build the facet index of every segment (a
+		// second at a million documents). Built here, after the index is
+		// marked synced: a search that comes first builds what it needs itself,
+		// and the index is searchable meanwhile.
+		wstart := time.Now()
+		if err := p.idx.ix.Warm(); err != nil {
+			p.log.Warn("search index warm-up", "err", err)
+		} else if ms := time.Since(wstart).Milliseconds(); ms >= 100 {
+			p.log.Info("search index warmed", "took_ms", ms)
 		}
 	}
 }
@@ -299,7 +313,7 @@ func (p *Portal) syncIndex(ctx context.Context, snap *Snapshot) (n int, err erro
 	}()
 	ix := p.idx.ix
 	if p.idx.man == nil {
-		if err := p.readManifest(); err != nil {
+		if err := p.readManifest(p.idx); err != nil {
 			return 0, err
 		}
 	}
@@ -478,10 +492,10 @@ func (p *Portal) syncIndex(ctx context.Context, snap *Snapshot) (n int, err erro
 	return len(changed) + len(removed), nil
 }
 
-// readManifest reads the saved manifest and replays its log. What cannot be
+// readManifest reads x's saved manifest and replays its log. What cannot be
 // read counts as not indexed: everything is indexed again.
-func (p *Portal) readManifest() error {
-	ix := p.idx.ix
+func (p *Portal) readManifest(x *indexer) error {
+	ix := x.ix
 	b, err := ix.Meta(manifestKey)
 	if err != nil {
 		return fmt.Errorf("read manifest: %w", err)
@@ -500,7 +514,7 @@ func (p *Portal) readManifest() error {
 		p.log.Warn("search manifest log unreadable; re-indexing everything", "err", err)
 		m, n = manifest{}, 0
 	}
-	p.idx.man, p.idx.epoch, p.idx.logged = m, epoch, n
+	x.man, x.epoch, x.logged = m, epoch, n
 	return nil
 }
 

@@ -119,11 +119,26 @@ func Open(ctx context.Context, cfg Config) (*Portal, error) {
 		p.stopCache = cancel
 		go p.cacheLoop(cctx)
 	}
-	p.load(ctx, cached, nil)
+	// The index is opened, and its manifest read, while the content loads.
+	type opened struct {
+		x   *indexer
+		err error
+	}
+	var index chan opened
 	if cfg.IndexDir != "" {
-		if err := p.openIndex(cfg.IndexDir); err != nil {
-			return nil, err
+		index = make(chan opened, 1)
+		go func() {
+			x, err := p.openIndex(cfg.IndexDir)
+			index <- opened{x, err}
+		}()
+	}
+	p.load(ctx, cached, nil)
+	if index != nil {
+		o := <-index
+		if o.err != nil {
+			return nil, o.err
 		}
+		p.startIndex(o.x)
 	}
 	return p, nil
 }
