@@ -108,6 +108,7 @@ type indexer struct {
 	man     manifest // what the index holds, as last saved; nil until read
 	epoch   uint64   // of the saved manifest
 	logged  int      // records in the manifest log (0: no log)
+	resave  bool     // what was read on disk was not all usable: save whole next
 	wake    chan struct{}
 	done    chan struct{}
 	mu      sync.Mutex
@@ -371,7 +372,7 @@ func (p *Portal) syncIndex(ctx context.Context, snap *Snapshot) (n int, err erro
 	// the next sync redoes those entries (and still knows how many rows to delete).
 	// The manifest is changed in place: what is in memory is what was last saved,
 	// or dirtier.
-	bulk := len(changed)+len(removed) > manifestBulk
+	bulk := len(changed)+len(removed) > manifestBulk || p.idx.resave
 	dirty := old
 	var dirtyLog []byte
 	for _, k := range changed {
@@ -504,17 +505,21 @@ func (p *Portal) readManifest(x *indexer) error {
 	if err != nil {
 		return fmt.Errorf("read manifest log: %w", err)
 	}
+	resave := false
 	m, epoch, err := decodeManifest(b)
 	if err != nil {
 		p.log.Warn("search manifest unreadable; re-indexing everything", "err", err)
-		m, epoch, lb = manifest{}, 0, nil
+		m, epoch, lb, resave = manifest{}, 0, nil, true
 	}
 	n, err := replayManifestLog(m, epoch, lb)
 	if err != nil {
 		p.log.Warn("search manifest log unreadable; re-indexing everything", "err", err)
-		m, n = manifest{}, 0
+		m, n, resave = manifest{}, 0, true
 	}
-	x.man, x.epoch, x.logged = m, epoch, n
+	if len(lb) > 0 && n == 0 {
+		resave = true // a log of another epoch, or torn in its first append
+	}
+	x.man, x.epoch, x.logged, x.resave = m, epoch, n, resave
 	return nil
 }
 
@@ -528,7 +533,7 @@ func (p *Portal) saveManifest(m manifest) error {
 	if err := ix.SetMeta(manifestLogKey, nil); err != nil {
 		return fmt.Errorf("write manifest: %w", err)
 	}
-	p.idx.logged = 0
+	p.idx.logged, p.idx.resave = 0, false
 	return nil
 }
 
@@ -537,10 +542,15 @@ func (p *Portal) logManifest(records []byte, n int) error {
 	if n == 0 {
 		return nil
 	}
+	var err error
 	if p.idx.logged == 0 {
-		records = append(epochLine(nil, p.idx.epoch), records...)
+		// A new log replaces whatever file is there (written atomically):
+		// appended to a log of another epoch, these records would be ignored.
+		err = p.idx.ix.SetMeta(manifestLogKey, append(epochLine(nil, p.idx.epoch), records...))
+	} else {
+		err = p.idx.ix.AppendMeta(manifestLogKey, records)
 	}
-	if err := p.idx.ix.AppendMeta(manifestLogKey, records); err != nil {
+	if err != nil {
 		return fmt.Errorf("write manifest log: %w", err)
 	}
 	p.idx.logged += n

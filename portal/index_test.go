@@ -422,3 +422,73 @@ func TestManifestLogCompacts(t *testing.T) {
 		t.Errorf("after restart: %v", got)
 	}
 }
+
+// A crash between saving the manifest whole and removing the log leaves a
+// log of the previous epoch: it is ignored, the next sync saves the manifest
+// whole, and the logs after it start afresh (records appended to the stale
+// file would be ignored at the next start).
+func TestManifestStaleLog(t *testing.T) {
+	dir, idx := t.TempDir(), t.TempDir()
+	writeFiles(t, dir, baseSite)
+	p := openDir(t, dir, idx)
+	edit := func(p *Portal, word string) {
+		t.Helper()
+		writeFiles(t, dir, map[string]string{"so-x/thong-bao-a.md": "---\ntitle: Thông báo\ncategory: thong-bao\npublished: 2026-01-02\n---\nNội dung về " + word + ".\n"})
+		p.Reload(context.Background())
+		waitIndexed(t, p)
+	}
+	edit(p, "phan bon")
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// The state a crash leaves: the manifest saved under the next epoch, the
+	// log of the previous one still there.
+	baseFile, logFile := filepath.Join(idx, "meta-"+manifestKey), filepath.Join(idx, "meta-"+manifestLogKey)
+	base, _ := os.ReadFile(baseFile)
+	lg, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, epoch, err := decodeManifest(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := replayManifestLog(m, epoch, lg); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(baseFile, encodeManifest(m, epoch+1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	p2 := openDir(t, dir, idx)
+	if st := p2.IndexStatus(); st.Changed != 0 {
+		t.Errorf("after the crash: %+v, want nothing re-indexed", st)
+	}
+	edit(p2, "hat giong") // saves the manifest whole
+	if _, err := os.Stat(logFile); err == nil {
+		t.Errorf("the stale log is still there after a sync")
+	}
+	edit(p2, "phan bon") // back to the text of the first edit: a new log
+	base, _ = os.ReadFile(baseFile)
+	_, saved, err := decodeManifest(base)
+	if err != nil || saved <= epoch+1 {
+		t.Fatalf("manifest epoch %d, %v; want it saved again after epoch %d", saved, err, epoch+1)
+	}
+	if b, err := os.ReadFile(logFile); err != nil || !strings.HasPrefix(string(b), "!epoch\t"+strconv.FormatUint(saved, 10)+"\n") {
+		t.Errorf("new log %q, %v; want it to start with the manifest's epoch %d", b, err, saved)
+	}
+	if err := p2.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p3 := openDir(t, dir, idx)
+	defer p3.Close()
+	if st := p3.IndexStatus(); st.Changed != 0 {
+		t.Errorf("after restart: %+v, want nothing re-indexed", st)
+	}
+	if got := ids(t, p3, "phan bon"); !has(got, "n:so-x/thong-bao-a") {
+		t.Errorf("the last edit is not found: %v", got)
+	}
+	if got := ids(t, p3, "hat giong"); has(got, "n:so-x/thong-bao-a") {
+		t.Errorf("the edit before it is still found: %v", got)
+	}
+}
