@@ -71,7 +71,7 @@ func parseSearch(q url.Values) (searchParams, error) {
 			return p, errors.New("số trang không hợp lệ: " + strings.Join(t, ","))
 		}
 		n, err := strconv.Atoi(t[0])
-		if err != nil || n < 1 || n*searchPageSize > search.MaxWindow {
+		if err != nil || n < 1 || n > search.MaxWindow/searchPageSize { // not n*size: it overflows
 			return p, errors.New("số trang không hợp lệ: " + t[0])
 		}
 		if seen && p.Page != n {
