@@ -353,15 +353,11 @@ func (ix *Index) Count() (uint64, error) {
 // 10 MB of heap. A value that an older version kept in bleve's internal
 // storage is still read, and removed at its first SetMeta.
 func (ix *Index) SetMeta(key string, val []byte) error {
-	file, err := ix.metaFile(key)
+	file, err := ix.lockMeta("set meta", key)
 	if err != nil {
 		return err
 	}
-	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	if ix.closed {
-		return fmt.Errorf("search: set meta %s: %w", key, ErrClosed)
-	}
 	if val == nil {
 		if err := os.Remove(file); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("search: set meta %s: %w", key, err)
@@ -384,15 +380,11 @@ func (ix *Index) SetMeta(key string, val []byte) error {
 // small changes beside a value rewritten now and then by SetMeta costs a
 // few bytes per change instead of the whole value.
 func (ix *Index) AppendMeta(key string, val []byte) error {
-	file, err := ix.metaFile(key)
+	file, err := ix.lockMeta("append meta", key)
 	if err != nil {
 		return err
 	}
-	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	if ix.closed {
-		return fmt.Errorf("search: append meta %s: %w", key, ErrClosed)
-	}
 	_, statErr := os.Stat(file)
 	f, err := os.OpenFile(file, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
@@ -417,16 +409,11 @@ func (ix *Index) AppendMeta(key string, val []byte) error {
 // Meta returns the value stored under key by SetMeta or AppendMeta, or nil
 // (and no error) when the key was never set.
 func (ix *Index) Meta(key string) ([]byte, error) {
-	file, err := ix.metaFile(key)
+	file, err := ix.lockMeta("meta", key)
 	if err != nil {
 		return nil, err
 	}
-	ix.mu.Lock()
-	closed := ix.closed
 	ix.mu.Unlock()
-	if closed {
-		return nil, fmt.Errorf("search: meta %s: %w", key, ErrClosed)
-	}
 	b, err := os.ReadFile(file)
 	if err == nil {
 		return b, nil
@@ -439,6 +426,21 @@ func (ix *Index) Meta(key string) ([]byte, error) {
 		return nil, wrapClosed("meta "+key, err)
 	}
 	return v, nil
+}
+
+// lockMeta returns the file of key with ix.mu held (the caller unlocks it),
+// or an error for a bad key or a closed index (op names the operation).
+func (ix *Index) lockMeta(op, key string) (string, error) {
+	file, err := ix.metaFile(key)
+	if err != nil {
+		return "", err
+	}
+	ix.mu.Lock()
+	if ix.closed {
+		ix.mu.Unlock()
+		return "", fmt.Errorf("search: %s %s: %w", op, key, ErrClosed)
+	}
+	return file, nil
 }
 
 func (ix *Index) metaFile(key string) (string, error) {
