@@ -295,16 +295,28 @@ func (s *segView) fieldTermsBM(ft fieldTerms) (*roaring.Bitmap, error) {
 	return acc, nil
 }
 
-func (s *segView) altBM(a alt) (*roaring.Bitmap, error) {
+// altBitmaps returns the documents of each fieldTerms of a that has any
+// (the segment's own bitmaps: never modify them) and the sum of their sizes.
+func (s *segView) altBitmaps(a alt) ([]*roaring.Bitmap, uint64, error) {
 	bms := make([]*roaring.Bitmap, 0, len(a))
+	var size uint64
 	for _, ft := range a {
 		bm, err := s.fieldTermsBM(ft)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		if !bm.IsEmpty() {
+		if n := bm.GetCardinality(); n > 0 {
 			bms = append(bms, bm)
+			size += n
 		}
+	}
+	return bms, size, nil
+}
+
+func (s *segView) altBM(a alt) (*roaring.Bitmap, error) {
+	bms, _, err := s.altBitmaps(a)
+	if err != nil {
+		return nil, err
 	}
 	switch len(bms) {
 	case 0:
@@ -333,19 +345,14 @@ func (s *segView) matches(pl *plan) (*roaring.Bitmap, error) {
 	}
 	must := make([]altLists, len(pl.must))
 	for i, a := range pl.must {
-		for _, ft := range a {
-			bm, err := s.fieldTermsBM(ft)
-			if err != nil {
-				return nil, err
-			}
-			if n := bm.GetCardinality(); n > 0 {
-				must[i].bms = append(must[i].bms, bm)
-				must[i].size += n
-			}
+		bms, size, err := s.altBitmaps(a)
+		if err != nil {
+			return nil, err
 		}
-		if must[i].size == 0 {
+		if size == 0 {
 			return roaring.New(), nil
 		}
+		must[i] = altLists{bms, size}
 	}
 	slices.SortStableFunc(must, func(a, b altLists) int { return cmp.Compare(a.size, b.size) })
 	for _, a := range must {
