@@ -140,18 +140,7 @@ func WriteCache(w io.Writer, s *Site, key string) error {
 				return err
 			}
 			for _, p := range share {
-				pf := s.parsed[p]
-				e := cacheMD{
-					Path: p, Hash: pf.hash, Size: pf.size, ModTime: pf.modTime, Unsafe: pf.unsafe,
-					Agency: pf.agency, Notice: pf.notice, Dataset: pf.dataset, ParentLine: pf.parentLine,
-					Columns: pf.columns, ColumnLines: pf.columnLines,
-				}
-				for _, a := range pf.attachments {
-					e.Attachments = append(e.Attachments, cacheAttachment{Attachment: a.Attachment, File: a.file, Line: a.line})
-				}
-				for _, r := range pf.related {
-					e.Related = append(e.Related, cacheRef{Ref: r.ref, Line: r.line})
-				}
+				e := toCacheMD(p, s.parsed[p])
 				if err := enc.Encode(&e); err != nil {
 					return fmt.Errorf("%s: %w", p, err)
 				}
@@ -345,6 +334,38 @@ func (ra readerAt) ReadAt(p []byte, off int64) (int, error) {
 	return io.ReadFull(ra.r, p)
 }
 
+// toCacheMD and parsedFile convert a markdown file's entry to and from what
+// the cache holds.
+func toCacheMD(path string, pf *parsedFile) cacheMD {
+	e := cacheMD{
+		Path: path, Hash: pf.hash, Size: pf.size, ModTime: pf.modTime, Unsafe: pf.unsafe,
+		Agency: pf.agency, Notice: pf.notice, Dataset: pf.dataset, ParentLine: pf.parentLine,
+		Columns: pf.columns, ColumnLines: pf.columnLines,
+	}
+	for _, a := range pf.attachments {
+		e.Attachments = append(e.Attachments, cacheAttachment{Attachment: a.Attachment, File: a.file, Line: a.line})
+	}
+	for _, r := range pf.related {
+		e.Related = append(e.Related, cacheRef{Ref: r.ref, Line: r.line})
+	}
+	return e
+}
+
+func (e *cacheMD) parsedFile() *parsedFile {
+	pf := &parsedFile{
+		hash: e.Hash, size: e.Size, modTime: e.ModTime, unsafe: e.Unsafe,
+		agency: e.Agency, notice: e.Notice, dataset: e.Dataset, parentLine: e.ParentLine,
+		columns: e.Columns, columnLines: e.ColumnLines,
+	}
+	for _, a := range e.Attachments {
+		pf.attachments = append(pf.attachments, rawAttachment{Attachment: a.Attachment, file: a.File, line: a.Line})
+	}
+	for _, r := range e.Related {
+		pf.related = append(pf.related, rawRef{ref: r.Ref, line: r.Line})
+	}
+	return pf
+}
+
 // decodeMDs decodes one stream of markdown files' entries.
 func decodeMDs(r io.Reader, in *interner) ([]string, []*parsedFile, error) {
 	dec := gob.NewDecoder(bufio.NewReaderSize(r, 1<<16))
@@ -371,17 +392,7 @@ func decodeMDs(r io.Reader, in *interner) ([]string, []*parsedFile, error) {
 		if kinds != 1 || e.Path == "" {
 			return nil, nil, fmt.Errorf("%w: entry %d is not one file", ErrCacheUnusable, i)
 		}
-		pf := &parsedFile{
-			hash: e.Hash, size: e.Size, modTime: e.ModTime, unsafe: e.Unsafe,
-			agency: e.Agency, notice: e.Notice, dataset: e.Dataset, parentLine: e.ParentLine,
-			columns: e.Columns, columnLines: e.ColumnLines,
-		}
-		for _, a := range e.Attachments {
-			pf.attachments = append(pf.attachments, rawAttachment{Attachment: a.Attachment, file: a.File, line: a.Line})
-		}
-		for _, r := range e.Related {
-			pf.related = append(pf.related, rawRef{ref: r.Ref, line: r.Line})
-		}
+		pf := e.parsedFile()
 		if pf.dataset != nil && pf.columns == nil {
 			pf.columns, pf.columnLines = declaredColumns{}, map[string]int{}
 		}
