@@ -146,3 +146,20 @@ func lawTexts() []string {
 	}
 	return out
 }
+
+// tokenizingTexts are the texts every tokenizing test runs on: the empty
+// string, road names, road and route codes, document numbers, numbers with
+// separators and units, and the fixture's titles and bodies.
+func tokenizingTexts() []string {
+	texts := []string{
+		"",
+		"Bảng giá đất đường Trần Hưng Đạo",
+		"ĐT.550 DT550 QL1A QL 1A km12+500",
+		"Số 6733/UBND-KSTT ngày 02/11/2024; 12/QĐ-UBND",
+		"Giá 12.000.000 đồng/m2, 1,5 ha, 3a",
+	}
+	for _, d := range fixture {
+		texts = append(texts, d.Title, d.Body)
+	}
+	return texts
+}
