@@ -51,7 +51,8 @@ func TestCoordinatedOmission(t *testing.T) {
 		}
 	}
 	sum := Summarize(p, s)
-	if sum.P50 != 85 || sum.P99 != 160 || sum.Max != 160 || sum.ServiceP99 != 25 {
+	// Sent late by 15 ms more each time (the worker is busy): 0, 15, …, 135.
+	if sum.P50 != 85 || sum.P99 != 160 || sum.Max != 160 || sum.ServiceP99 != 25 || sum.SendLateP50 != 60 {
 		t.Errorf("summary %+v", sum)
 	}
 	// 10 requests completed by 250 ms.
@@ -141,5 +142,34 @@ func TestCutOff(t *testing.T) {
 	}
 	if sum.Max < 100 {
 		t.Fatalf("max latency %v ms, want about the cap", sum.Max)
+	}
+}
+
+// With or without a spin, the real clock never returns before the due time
+// (how late it returns is measured by the harness: Summary.SendLateP50).
+func TestRealClockNeverEarly(t *testing.T) {
+	for _, clk := range []RealClock{{}, {Spin: 2 * time.Millisecond}} {
+		start := time.Now()
+		for i := 1; i <= 10; i++ {
+			due := start.Add(time.Duration(i) * 3 * time.Millisecond)
+			clk.SleepUntil(context.Background(), due)
+			if l := time.Since(due); l < 0 {
+				t.Fatalf("spin %v: woke %v early", clk.Spin, -l)
+			}
+		}
+	}
+}
+
+// LowRateClock spins for the latency runs only, never for the rates of a
+// max-rate search.
+func TestLowRateClock(t *testing.T) {
+	tests := []struct {
+		rate float64
+		spin bool
+	}{{5, true}, {50, true}, {51, false}, {5120, false}, {0, false}}
+	for _, tt := range tests {
+		if got := LowRateClock(Plan{Rate: tt.rate}).Spin > 0; got != tt.spin {
+			t.Errorf("rate %v: spin %v, want %v", tt.rate, got, tt.spin)
+		}
 	}
 }
