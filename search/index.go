@@ -62,8 +62,9 @@ type Options struct {
 	// BatchSize is the largest number of documents per bleve batch in
 	// Apply (default 2,000), and BatchBytes the most text per batch
 	// (default 512 KiB): a batch ends at whichever comes first. Each batch
-	// is persisted before the next, so batches of a few short documents
-	// (table rows) would spend their time writing segments; a byte bound
+	// becomes a segment that bleve writes while the next one is analysed,
+	// so batches of a few short documents (table rows) would spend their
+	// time writing segments; a byte bound
 	// keeps batches of long notices from raising peak memory (1,000
 	// notices of 2 KB peaked at 875 MB, see LIBRARY-NOTES).
 	BatchSize  int
@@ -157,9 +158,13 @@ type Document struct {
 
 // Index is an open search index. It is safe for concurrent use.
 type Index struct {
-	mu      sync.Mutex // serialises batches and the generation counter
-	gen     uint64     // generation of the last applied batch
-	closed  bool
+	mu  sync.Mutex // serialises batches and the generation counter
+	gen uint64     // generation of the last applied batch
+	// persisted is closed once the last batch is on disk (nil: nothing
+	// pending), persistErr gets bleve's errors while persisting (asyncErrors).
+	persisted  chan struct{}
+	persistErr chan error
+	closed     bool
 	bi      bleve.Index
 	dir     string
 	opts    Options
@@ -186,11 +191,11 @@ func Open(dir string, opts Options) (*Index, error) {
 	var gen uint64
 	switch state {
 	case dirMissing, dirEmpty:
-		bi, err = bleve.New(dir, newMapping())
+		bi, err = bleve.NewUsing(dir, newMapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, bleveConfig(nil))
 		if err != nil {
 			return nil, fmt.Errorf("search: create index %s: %w", dir, err)
 		}
-		if err := bi.SetInternal([]byte(keyVersion), []byte(strconv.Itoa(MappingVersion))); err != nil {
+		if err := setDurably(bi, keyVersion, strconv.Itoa(MappingVersion)); err != nil {
 			_ = bi.Close()
 			return nil, fmt.Errorf("search: create index %s: %w", dir, err)
 		}
@@ -224,6 +229,7 @@ func Open(dir string, opts Options) (*Index, error) {
 		}
 	}
 	ix := &Index{bi: bi, dir: dir, opts: opts, gen: gen, running: make(chan struct{}, opts.MaxSearches)}
+	ix.persistErr = asyncErrors.watch(dir)
 	if opts.SuggestKinds != nil {
 		ix.suggest = make(map[string]bool, len(opts.SuggestKinds))
 		for _, k := range opts.SuggestKinds {
@@ -243,9 +249,9 @@ func openBleve(dir string, lockTimeout time.Duration) (bi bleve.Index, err error
 			err = fmt.Errorf("search: open %s: panic: %v: %w", dir, r, ErrRebuild)
 		}
 	}()
-	bi, err = bleve.OpenUsing(dir, map[string]interface{}{
+	bi, err = bleve.OpenUsing(dir, bleveConfig(map[string]interface{}{
 		"bolt_timeout": lockTimeout.String(),
-	})
+	}))
 	switch {
 	case err == nil:
 		return bi, nil
@@ -325,6 +331,7 @@ func (ix *Index) Close() error {
 		return nil
 	}
 	ix.closed = true
+	defer asyncErrors.forget(ix.dir)
 	if err := ix.bi.Close(); err != nil {
 		return fmt.Errorf("search: close %s: %w", ix.dir, err)
 	}
@@ -512,21 +519,58 @@ func (ix *Index) Apply(ctx context.Context, upserts []Document, deletes []string
 			}
 		}
 	}
-	return flush()
+	if err := flush(); err != nil {
+		return err
+	}
+	return ix.waitPersisted(ctx)
 }
 
-// batch applies b with the next generation number, durably (bleve's
-// default safe batches return once persisted), then records the generation
-// outside the index.
+// batch applies b with the next generation number. bleve's batches are
+// "unsafe": Batch returns once b is searchable, and bleve writes it to disk
+// in the background while the next batch is analysed (a full build took
+// 11 % less time than with batches that each waited to be persisted).
+// Apply then waits for the last one (waitPersisted).
 func (ix *Index) batch(b *bleve.Batch) error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	gen := strconv.FormatUint(ix.gen+1, 10)
 	b.SetInternal([]byte(keyGeneration), []byte(gen))
+	done := make(chan struct{})
+	b.SetPersistedCallback(func(error) { close(done) }) // called once, on success
 	if err := ix.bi.Batch(b); err != nil {
 		return wrapClosed("apply", err)
 	}
 	ix.gen++
+	ix.persisted = done
+	return nil
+}
+
+// waitPersisted returns once every batch applied so far is on disk (bleve
+// persists them in order: the last one's callback says so), then records
+// the generation outside the index: a generation file never runs ahead of
+// what a crash would leave (Open compares them). It returns bleve's error
+// when persisting fails (bleve keeps retrying; the batches stay searchable
+// until the process ends) and ctx's when it ends first.
+func (ix *Index) waitPersisted(ctx context.Context) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.persisted == nil {
+		return nil
+	}
+	select {
+	case <-ix.persisted:
+	case err := <-ix.persistErr:
+		select {
+		case <-ix.persisted:
+			// persisted on a retry after all
+		default:
+			return fmt.Errorf("search: apply: persist: %w", err)
+		}
+	case <-ctx.Done():
+		return fmt.Errorf("search: apply: waiting for the disk: %w", ctx.Err())
+	}
+	ix.persisted = nil
+	gen := strconv.FormatUint(ix.gen, 10)
 	tmp := filepath.Join(ix.dir, generationFile+".tmp")
 	if err := os.WriteFile(tmp, []byte(gen), 0o600); err != nil {
 		return fmt.Errorf("search: apply: record generation: %w", err)

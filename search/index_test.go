@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -22,7 +23,33 @@ import (
 // index (see TestLockOtherProcess).
 const lockChildEnv = "CONGKHAI_SEARCH_LOCK_CHILD"
 
+// crashChildEnv makes the test binary apply crashDocs to an index, say so
+// and wait to be killed (see TestApplyDurableAcrossKill).
+const crashChildEnv = "CONGKHAI_SEARCH_CRASH_CHILD"
+
+// crashDocs are enough documents for several batches.
+func crashDocs() []Document {
+	docs := make([]Document, 5000)
+	for i := range docs {
+		docs[i] = Document{ID: fmt.Sprintf("row:%d", i), Kind: "row", Title: fmt.Sprintf("Đường số %d", i), Body: fmt.Sprintf("Thửa đất %d, giá %d nghìn đồng", i, 1000+i)}
+	}
+	return docs
+}
+
 func TestMain(m *testing.M) {
+	if dir := os.Getenv(crashChildEnv); dir != "" {
+		ix, err := Open(dir, Options{BatchSize: 500})
+		if err == nil {
+			err = ix.Apply(context.Background(), crashDocs(), nil)
+		}
+		if err != nil {
+			fmt.Printf("error: %v\n", err)
+			os.Exit(1)
+		}
+		fmt.Println("applied")
+		time.Sleep(time.Hour) // killed before this ends
+		os.Exit(0)
+	}
 	if dir := os.Getenv(lockChildEnv); dir != "" {
 		start := time.Now()
 		ix, err := Open(dir, Options{LockTimeout: time.Second})
@@ -309,7 +336,7 @@ func TestMappingVersionBump(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Pretend the index was written by an older build.
-	if err := ix.bi.SetInternal([]byte(keyVersion), []byte(strconv.Itoa(MappingVersion-1))); err != nil {
+	if err := setDurably(ix.bi, keyVersion, strconv.Itoa(MappingVersion-1)); err != nil {
 		t.Fatal(err)
 	}
 	if err := ix.Close(); err != nil {
@@ -484,6 +511,47 @@ func TestLockOtherProcess(t *testing.T) {
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("child took %s, want < 5s", d)
+	}
+}
+
+// Apply returns once its documents are on disk: a process killed right
+// after (SIGKILL, while bleve may still be merging) leaves an index that
+// opens without a rebuild and holds every document.
+func TestApplyDurableAcrossKill(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "index")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), crashChildEnv+"="+dir)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+	if err != nil || line != "applied\n" {
+		t.Fatalf("child said %q (%v)", line, err)
+	}
+	ix, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatalf("Open after kill: %v", err)
+	}
+	defer ix.Close()
+	n, err := ix.Count()
+	if err != nil || n != uint64(len(crashDocs())) {
+		t.Fatalf("Count = %d, %v; want %d", n, err, len(crashDocs()))
+	}
+	res, err := ix.Search(context.Background(), Request{Query: "duong so 4999"})
+	if err != nil || res.Total == 0 || res.Hits[0].ID != "row:4999" {
+		t.Fatalf("search for the last document: %+v, %v", res, err)
 	}
 }
 
