@@ -165,13 +165,13 @@ type Index struct {
 	persisted  chan struct{}
 	persistErr chan error
 	closed     bool
-	bi      bleve.Index
-	dir     string
-	opts    Options
-	suggest map[string]bool // nil: every kind feeds Suggest
-	running chan struct{}   // one token per search in flight (Options.MaxSearches)
-	fwd     facetCache      // facet forward index per segment
-	advised advisor         // segments advised random access (advise.go)
+	bi         bleve.Index
+	dir        string
+	opts       Options
+	suggest    map[string]bool // nil: every kind feeds Suggest
+	running    chan struct{}   // one token per search in flight (Options.MaxSearches)
+	fwd        facetCache      // facet forward index per segment
+	advised    advisor         // segments advised random access (advise.go)
 }
 
 // Open opens the index in dir, creating it (and dir) if missing.
