@@ -303,6 +303,15 @@ func (p *Portal) Close() error {
 	return p.idx.ix.Close()
 }
 
+// A sync hands the index its documents applyDocs notices (or datasets, or
+// answers) and applyRows table rows at a time: each Apply waits for its
+// documents to be on disk, and search.Index.Apply indexes the batches of one
+// call two at a time. Larger calls would mostly hold more memory.
+const (
+	applyDocs = 2000
+	applyRows = 10000
+)
+
 // syncIndex brings the index in line with snap and returns how many notices,
 // datasets and tables changed.
 func (p *Portal) syncIndex(ctx context.Context, snap *Snapshot) (n int, err error) {
@@ -440,7 +449,7 @@ func (p *Portal) syncIndex(ctx context.Context, snap *Snapshot) (n int, err erro
 			err := t.Each(ctx, func(r content.Row) error {
 				rows = r.N
 				batch = append(batch, p.rowDoc(snap, d, t, r))
-				if len(batch) >= 1000 {
+				if len(batch) >= applyRows {
 					return flush()
 				}
 				return nil
@@ -465,7 +474,7 @@ func (p *Portal) syncIndex(ctx context.Context, snap *Snapshot) (n int, err erro
 			e.Rows = rows
 			want[key] = e
 		}
-		if len(batch) >= 200 {
+		if len(batch) >= applyDocs {
 			if err := flush(); err != nil {
 				return 0, err
 			}

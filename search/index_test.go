@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	index "github.com/blevesearch/bleve_index_api"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -190,6 +191,73 @@ func TestApplyManyBatches(t *testing.T) {
 	}
 	if n, _ := ix.Count(); n != 30 {
 		t.Errorf("Count() = %d, want 30", n)
+	}
+}
+
+// TestApplyOrderAcrossBatches: Apply indexes up to two batches at once, and
+// bleve introduces concurrent batches in any order; the later operation on
+// an ID must still win.
+func TestApplyOrderAcrossBatches(t *testing.T) {
+	tests := []struct {
+		name      string
+		upserts   func() []Document
+		deletes   []string
+		wantTitle string // of "x"; "" means x must be absent
+		wantCount uint64
+	}{
+		{
+			name: "the same ID in every batch",
+			upserts: func() []Document {
+				var docs []Document
+				for v := range 40 {
+					docs = append(docs, Document{ID: "x", Kind: "notice", Title: "phiên bản " + strconv.Itoa(v)},
+						Document{ID: "f" + strconv.Itoa(v), Kind: "notice", Title: "thông báo"})
+				}
+				return docs
+			},
+			wantTitle: "phiên bản 39",
+			wantCount: 41,
+		},
+		{
+			name: "deleted, then indexed in a later batch",
+			upserts: func() []Document {
+				docs := []Document{{ID: "x", Kind: "notice", Title: "bản cuối"}}
+				for i := range 5 {
+					docs = append(docs, Document{ID: "h" + strconv.Itoa(i), Kind: "notice", Title: "thông báo"})
+				}
+				return docs
+			},
+			deletes:   []string{"a", "b", "c", "x", "d", "e", "f", "g", "i", "j", "k"},
+			wantTitle: "bản cuối",
+			wantCount: 6,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ix := openTemp(t, Options{BatchSize: 2})
+			ctx := context.Background()
+			for range 10 {
+				if err := ix.Apply(ctx, tt.upserts(), tt.deletes); err != nil {
+					t.Fatal(err)
+				}
+				doc, err := ix.bi.Document("x")
+				if err != nil || doc == nil {
+					t.Fatalf("Document(x) = %v, %v", doc, err)
+				}
+				title := ""
+				doc.VisitFields(func(f index.Field) {
+					if f.Name() == fTitle {
+						title = string(f.Value())
+					}
+				})
+				if title != tt.wantTitle {
+					t.Fatalf("title of x = %q, want %q", title, tt.wantTitle)
+				}
+				if n, _ := ix.Count(); n != tt.wantCount {
+					t.Fatalf("Count() = %d, want %d", n, tt.wantCount)
+				}
+			}
+		})
 	}
 }
 
@@ -596,6 +664,28 @@ func TestConcurrentSearchAndApply(t *testing.T) {
 	}
 	if n, _ := ix.Count(); n != uint64(len(fixture)) {
 		t.Errorf("Count() = %d, want %d", n, len(fixture))
+	}
+}
+
+// Close while an Apply has batches in flight: Close waits for them, and the
+// Apply ends with ErrClosed (or nil, had it finished first), never a panic.
+func TestCloseDuringApply(t *testing.T) {
+	ix, err := Open(t.TempDir(), Options{BatchSize: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := make([]Document, 3000)
+	for i := range docs {
+		docs[i] = Document{ID: "d" + strconv.Itoa(i), Kind: "notice", Title: "Thông báo số " + strconv.Itoa(i)}
+	}
+	done := make(chan error, 1)
+	go func() { done <- ix.Apply(context.Background(), docs, nil) }()
+	time.Sleep(50 * time.Millisecond)
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil && !errors.Is(err, ErrClosed) {
+		t.Errorf("Apply across Close = %v, want ErrClosed or nil", err)
 	}
 }
 
