@@ -303,14 +303,19 @@ func (p *Portal) Close() error {
 	return p.idx.ix.Close()
 }
 
-// A sync hands the index its documents applyDocs notices (or datasets, or
-// answers) and applyRows table rows at a time: each Apply waits for its
+// applySizes is how many notices (or datasets, or answers) and how many
+// table rows a sync hands the index per Apply. Each Apply waits for its
 // documents to be on disk, and search.Index.Apply indexes the batches of one
-// call two at a time. Larger calls would mostly hold more memory.
-const (
-	applyDocs = 2000
-	applyRows = 10000
-)
+// call two at a time; with Config.BuildOnly the calls are large enough to
+// have several batches (even larger ones would mostly hold more memory),
+// otherwise each is mostly one batch, which keeps a serving portal's memory as it
+// was before batches overlapped.
+func (p *Portal) applySizes() (docs, rows int) {
+	if p.cfg.BuildOnly {
+		return 2000, 10000
+	}
+	return 200, 1000
+}
 
 // syncIndex brings the index in line with snap and returns how many notices,
 // datasets and tables changed.
@@ -420,6 +425,7 @@ func (p *Portal) syncIndex(ctx context.Context, snap *Snapshot) (n int, err erro
 		batch = batch[:0]
 		return err
 	}
+	applyDocs, applyRows := p.applySizes()
 	start := time.Now()
 	tables := false
 	for i, key := range changed {

@@ -492,3 +492,65 @@ func TestManifestStaleLog(t *testing.T) {
 		t.Errorf("the edit before it is still found: %v", got)
 	}
 }
+
+// TestBuildOnlySameIndex: a portal opened only to build its index (congkhai
+// index) hands the index larger calls, whose batches are indexed two at a
+// time; what it builds answers every query as a serving portal's index does.
+func TestBuildOnlySameIndex(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, baseSite)
+	var csv strings.Builder
+	csv.WriteString("xa,duong,vt1\n")
+	for i := 1; i <= 6500; i++ {
+		csv.WriteString("Xã Thử,Đường số " + strconv.Itoa(i) + "," + strconv.Itoa(1000+i) + "\n")
+	}
+	writeFiles(t, dir, map[string]string{"so-x/gia-dat/bang-gia-2.csv": csv.String()})
+	// Each query's total, and its hits where their order is decided by the
+	// text: the rows that "kind:row xa thu" finds tie, and ties come in the
+	// order of the index's segments.
+	queries := []string{"duong so 4321", "đường số 6500", "ham nghi", "gia dat", "lua giong", "kind:row xa thu"}
+	totalOnly := map[string]bool{"kind:row xa thu": true}
+	type answer struct {
+		Total uint64
+		IDs   []string
+	}
+	var got [2][]answer
+	var docs [2]uint64
+	for i, buildOnly := range []bool{false, true} {
+		log := slog.New(slog.NewTextHandler(io.Discard, nil))
+		p, err := Open(context.Background(), Config{Content: os.DirFS(dir), Log: log, IndexDir: t.TempDir(), BuildOnly: buildOnly})
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitIndexed(t, p)
+		docs[i] = p.IndexStatus().Docs
+		for _, q := range queries {
+			res, err := p.Search(context.Background(), search.Request{Query: q, Size: 20})
+			if err != nil {
+				t.Fatalf("Search(%q): %v", q, err)
+			}
+			a := answer{Total: res.Total}
+			for _, h := range res.Hits {
+				if totalOnly[q] {
+					break
+				}
+				a.IDs = append(a.IDs, h.ID)
+			}
+			got[i] = append(got[i], a)
+		}
+		if err := p.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if docs[0] != 6505 || docs[1] != docs[0] {
+		t.Errorf("documents: serving %d, build only %d; want 6505 (a notice, a dataset, 6,503 rows)", docs[0], docs[1])
+	}
+	for j, q := range queries {
+		if !reflect.DeepEqual(got[0][j], got[1][j]) {
+			t.Errorf("%q: serving %+v, build only %+v", q, got[0][j], got[1][j])
+		}
+		if got[0][j].Total == 0 {
+			t.Errorf("%q found nothing", q)
+		}
+	}
+}

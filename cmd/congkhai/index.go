@@ -45,7 +45,7 @@ func index(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("remove index: %w", err)
 		}
 	}
-	pc := portal.Config{Log: log, IndexDir: dir}
+	pc := portal.Config{Log: log, IndexDir: dir, BuildOnly: true}
 	if cfg.Content == "" {
 		pc.Content = demo.FS()
 	} else {
