@@ -39,8 +39,9 @@ type Config struct {
 	Debounce time.Duration
 	// BuildOnly says the portal is opened to build its search index and
 	// serves nothing (congkhai index): the index is then fed ten times more
-	// documents per batch of work, which bleve indexes two batches at a time,
-	// for a quarter less time and about twice the memory. A serving portal
+	// documents per call, whose batches it indexes two at a time (with the
+	// command's GOGC=200, a quarter less time for 100,000 notices and about
+	// twice the memory). A serving portal
 	// keeps the smaller calls: under its soft memory limit the larger ones
 	// made the garbage collector run without pause (a first build of 100,000
 	// notices inside serve took 319 s instead of 223 s).

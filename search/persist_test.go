@@ -29,13 +29,10 @@ func TestWaitPersistedErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a.mu.Lock()
-			a.persisted = make(chan struct{}) // a batch bleve never persists
-			a.mu.Unlock()
 			tt.deliver()
 			ctx, cancel := tt.ctx()
 			defer cancel()
-			err := a.waitPersisted(ctx)
+			err := a.waitPersisted(ctx, make(chan struct{})) // a batch bleve never persists
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("waitPersisted = %v, want %q", err, tt.want)
 			}

@@ -35,8 +35,8 @@ func index(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if os.Getenv("GOGC") == "" {
 		// A build allocates a lot that dies young (analysis, segments): a GC
 		// every 200% of growth, as serve does, took a build of 20,000 notices
-		// and 200,000 rows from 26 to 22 s, its peak resident memory from
-		// 460 to 610 MB. GOGC and GOMEMLIMIT still rule when set.
+		// and 200,000 rows from 25–27 to 22–23 s, its peak resident memory
+		// from 440–480 to 610–720 MB. GOGC and GOMEMLIMIT still rule when set.
 		debug.SetGCPercent(200)
 	}
 	dir := filepath.Join(cfg.Data, "index")
