@@ -237,7 +237,42 @@ func run(ctx context.Context, o options) error {
 		}
 	}
 	pt := &res.Scaling[len(res.Scaling)-1]
-	return measureMain(ctx, o, m, res, pt, srv, c, dir, dataDir, bin, warn)
+	if err := measureMain(ctx, o, m, res, pt, srv, c, dir, dataDir, bin, warn); err != nil {
+		return err
+	}
+	srv.stop()
+	srv = nil
+	measureCeiling(ctx, res, pt, c, work, warn)
+	return nil
+}
+
+// measureCeiling indexes the corpus's rows reduced to their ID, kind and
+// title (buildFloor) and records the full build that rate would allow: the
+// portal's own notice phase, then the rows at the floor's rate.
+func measureCeiling(ctx context.Context, res *Results, pt *ScalePoint, c *corpus.Corpus, work string, warn func(string, ...any)) {
+	log.Printf("build floor: the %d rows, reduced (load %.2f)", pt.Rows, loadAvg())
+	runs, err := buildFloor(ctx, c, work)
+	res.Raw["build_floor"] = runs
+	if err != nil || len(runs) < len(floorNames) || pt.NoticePhaseS <= 0 {
+		warn("build floor not measured: %v", err)
+		res.skip("build_ceiling", fmt.Sprintf("the reduced builds failed (%v) or the build logged no notice phase", err))
+		return
+	}
+	rowsPhase := pt.BuildSeconds - pt.NoticePhaseS
+	portalRows := float64(pt.Docs - pt.NoticePhaseDocs)
+	// The ceiling takes the least a searchable row could hold: its title,
+	// folded, in one field.
+	folded := runs[floorFolded]
+	best := pt.NoticePhaseS + float64(folded.Docs)/folded.DocsPerSec
+	ceiling := float64(pt.Notices) / best
+	var parts []string
+	for _, r := range runs {
+		parts = append(parts, fmt.Sprintf("%s %.0f docs/s (%.1f s, %.1f s of CPU)", r.Name, r.DocsPerSec, r.Seconds, r.CPUSeconds))
+	}
+	res.add("build_ceiling", ceiling, "notices/s", nil, "", true, "≥ 2,000 notices/s", boolp(ceiling >= 2000),
+		fmt.Sprintf("the %d rows indexed by the search package in this process, reduced to: %s; the portal's build indexed its rows at %.0f docs/s; "+
+			"its notice phase (%.1f s) and then the rows with their folded title alone make %.1f s for %d notices",
+			folded.Docs, strings.Join(parts, "; "), portalRows/rowsPhase, pt.NoticePhaseS, best, pt.Notices))
 }
 
 func machine() Machine {
@@ -320,6 +355,7 @@ func measurePoint(ctx context.Context, m mode, bin string, c *corpus.Corpus, dir
 	}
 	if nn > 0 && nTook > 0 {
 		pt.NoticePhasePerS = round(float64(nn)/nTook.Seconds(), 0)
+		pt.NoticePhaseS, pt.NoticePhaseDocs = round(nTook.Seconds(), 2), nn
 	}
 	pt.Docs, pt.BuildSeconds, pt.BuildPeakRSSMB = docs, round(took.Seconds(), 2), round(peak, 1)
 	pt.BuildDocsPerSec = round(float64(docs)/took.Seconds(), 0)
