@@ -104,11 +104,17 @@ type manifest map[string]manifestEntry
 
 // indexer owns the index's manifest and runs syncs one at a time.
 type indexer struct {
-	ix      *search.Index
-	man     manifest // what the index holds, as last saved; nil until read
-	epoch   uint64   // of the saved manifest
-	logged  int      // records in the manifest log (0: no log)
-	resave  bool     // what was read on disk was not all usable: save whole next
+	ix     *search.Index
+	man    manifest // what the index holds, as last saved; nil until read
+	epoch  uint64   // of the saved manifest
+	logged int      // records in the manifest log (0: no log)
+	resave bool     // what was read on disk was not all usable: save whole next
+	// clean holds the notices of the last snapshot synced without error: the
+	// manifest has each of them with its current sum. A notice is immutable,
+	// and a reload shares the unchanged ones with the previous site, so a sync
+	// skips the notices found at the same place here (a pointer comparison)
+	// instead of hashing and looking up all 100,000 after each edit.
+	clean   []*content.Notice
 	wake    chan struct{}
 	done    chan struct{}
 	mu      sync.Mutex
@@ -323,11 +329,14 @@ func (p *Portal) syncIndex(ctx context.Context, snap *Snapshot) (n int, err erro
 	defer func() {
 		if err != nil {
 			// The manifest in memory may be ahead of the saved one: read it again.
-			p.idx.man = nil
+			p.idx.man, p.idx.clean = nil, nil
+			return
 		}
+		p.idx.clean = snap.Site.Notices
 	}()
 	ix := p.idx.ix
 	if p.idx.man == nil {
+		p.idx.clean = nil
 		if err := p.readManifest(p.idx); err != nil {
 			return 0, err
 		}
@@ -347,7 +356,7 @@ func (p *Portal) syncIndex(ctx context.Context, snap *Snapshot) (n int, err erro
 			want[key] = e
 		}
 	}
-	p.eachWanted(snap, consider)
+	p.eachWanted(snap, p.idx.clean, func() { seen++ }, consider)
 	qas := map[string]feedback.PublicQA{}
 	if src := p.qa.Load(); src != nil {
 		all, err := (*src).AllPublicQA(ctx)
@@ -369,7 +378,7 @@ func (p *Portal) syncIndex(ctx context.Context, snap *Snapshot) (n int, err erro
 	var removed []string
 	if seen < len(old) {
 		keys := make(map[string]bool, len(old))
-		p.eachWanted(snap, func(key string, _ manifestEntry) { keys[key] = true })
+		p.eachWanted(snap, nil, nil, func(key string, _ manifestEntry) { keys[key] = true })
 		for key := range old {
 			if _, ok := qas[key]; !ok && !keys[key] {
 				removed = append(removed, key)
@@ -705,9 +714,14 @@ func oldSum(h string) uint64 {
 
 // eachWanted calls fn with each entry the index should hold for snap (each
 // key once), with hashes that change whenever a document built from the entry
-// would. Published answers are not among them.
-func (p *Portal) eachWanted(snap *Snapshot, fn func(key string, e manifestEntry)) {
-	for _, n := range snap.Site.Notices {
+// would. Published answers are not among them. A notice found at the same
+// index in clean calls same instead of fn.
+func (p *Portal) eachWanted(snap *Snapshot, clean []*content.Notice, same func(), fn func(key string, e manifestEntry)) {
+	for i, n := range snap.Site.Notices {
+		if i < len(clean) && clean[i] == n {
+			same()
+			continue
+		}
 		fn("n:"+n.Path, manifestEntry{Sum: hashSum(n.Hash)})
 	}
 	for _, d := range snap.Site.Datasets {

@@ -2,17 +2,20 @@ package portal
 
 import (
 	"context"
+	"fmt"
 	"hash/fnv"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/congkhai/congkhai/content"
 	"github.com/congkhai/congkhai/feedback"
 	"github.com/congkhai/congkhai/search"
 )
@@ -149,6 +152,47 @@ func TestIndexFollowsContent(t *testing.T) {
 			}
 			if got := ids(t, p, "tran phu"); !has(got, "r:so-x/gia-dat/bang-gia.csv#1") {
 				t.Errorf("new row not found: %v", got)
+			}
+		}},
+		// A sync passes over the notices it indexed last time at the same place
+		// in the site's order (clean); these steps move that order around.
+		{"add two notices", func() {
+			writeFiles(t, dir, map[string]string{
+				"so-x/thong-bao-b.md": "---\ntitle: Thông báo về kênh mương\ncategory: thong-bao\npublished: 2026-02-01\n---\nNạo vét kênh mương.\n",
+				"so-x/thong-bao-c.md": "---\ntitle: Thông báo về đê điều\ncategory: thong-bao\npublished: 2025-12-01\n---\nGia cố đê điều.\n",
+			})
+		}, 2, func() {
+			for q, id := range map[string]string{"kenh muong": "n:so-x/thong-bao-b", "de dieu": "n:so-x/thong-bao-c", "phan bon": "n:so-x/thong-bao-a"} {
+				if got := ids(t, p, q); !has(got, id) {
+					t.Errorf("%s: %v, want %s", q, got, id)
+				}
+			}
+		}},
+		{"edit the middle notice", func() {
+			writeFiles(t, dir, map[string]string{"so-x/thong-bao-a.md": "---\ntitle: Thông báo về giá phân bón\ncategory: thong-bao\npublished: 2026-01-02\n---\nNội dung về phân bón hữu cơ.\n"})
+		}, 1, func() {
+			if got := ids(t, p, "huu co"); !has(got, "n:so-x/thong-bao-a") {
+				t.Errorf("new text not found: %v", got)
+			}
+		}},
+		{"move a notice to the front by its date", func() {
+			writeFiles(t, dir, map[string]string{"so-x/thong-bao-c.md": "---\ntitle: Thông báo về đê điều\ncategory: thong-bao\npublished: 2026-03-01\n---\nGia cố đê điều mùa lũ.\n"})
+		}, 1, func() {
+			if got := ids(t, p, "mua lu"); !has(got, "n:so-x/thong-bao-c") {
+				t.Errorf("new text not found: %v", got)
+			}
+			for _, q := range []string{"kenh muong", "huu co"} {
+				if got := ids(t, p, q); len(got) != 1 {
+					t.Errorf("%s: %v, want one notice", q, got)
+				}
+			}
+		}},
+		{"delete two notices", func() {
+			os.Remove(filepath.Join(dir, "so-x", "thong-bao-b.md"))
+			os.Remove(filepath.Join(dir, "so-x", "thong-bao-c.md"))
+		}, 2, func() {
+			if got := ids(t, p, "kenh muong"); len(got) != 0 {
+				t.Errorf("deleted notice still found: %v", got)
 			}
 		}},
 		{"delete a notice", func() {
@@ -552,5 +596,61 @@ func TestBuildOnlySameIndex(t *testing.T) {
 		if got[0][j].Total == 0 {
 			t.Errorf("%q found nothing", q)
 		}
+	}
+}
+
+// TestSyncPassesOverCleanNotices: after an edit, a sync hashes and looks up
+// only the notices the reload did not share with the last synced site.
+func TestSyncPassesOverCleanNotices(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{}
+	for k, v := range baseSite {
+		files[k] = v
+	}
+	for i := range 5 {
+		files[fmt.Sprintf("so-x/tb-%d.md", i)] = fmt.Sprintf("---\ntitle: Thông báo số %d\ncategory: thong-bao\npublished: 2026-01-%02d\n---\nNội dung %d.\n", i, i+10, i)
+	}
+	writeFiles(t, dir, files)
+	p := openDir(t, dir, t.TempDir())
+	defer p.Close()
+	synced := p.Snapshot()
+	writeFiles(t, dir, map[string]string{"so-x/tb-2.md": "---\ntitle: Thông báo số 2\ncategory: thong-bao\npublished: 2026-01-12\n---\nNội dung mới.\n"})
+	cur := p.Reload(context.Background())
+	waitIndexed(t, p)
+
+	tests := []struct {
+		name  string
+		snap  *Snapshot
+		clean []*content.Notice
+		want  []string // notice keys handed to fn
+		same  int
+	}{
+		{"nothing clean", cur, nil, []string{"n:so-x/tb-0", "n:so-x/tb-1", "n:so-x/tb-2", "n:so-x/tb-3", "n:so-x/tb-4", "n:so-x/thong-bao-a"}, 0},
+		{"all clean", synced, synced.Site.Notices, nil, 6},
+		{"one edited since", cur, synced.Site.Notices, []string{"n:so-x/tb-2"}, 5},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			same := 0
+			others := 0
+			p.eachWanted(tc.snap, tc.clean, func() { same++ }, func(key string, _ manifestEntry) {
+				if strings.HasPrefix(key, "n:") {
+					got = append(got, key)
+				} else {
+					others++
+				}
+			})
+			slices.Sort(got)
+			if !slices.Equal(got, tc.want) || same != tc.same || others != 2 {
+				t.Errorf("notices %v, same %d, others %d; want %v, %d, 2 (the dataset and its table)", got, same, others, tc.want, tc.same)
+			}
+		})
+	}
+	if st := p.IndexStatus(); st.Changed != 1 {
+		t.Errorf("changed = %d, want 1", st.Changed)
+	}
+	if got := ids(t, p, "noi dung moi"); !has(got, "n:so-x/tb-2") {
+		t.Errorf("edited notice not found: %v", got)
 	}
 }
