@@ -258,12 +258,13 @@ func measureCeiling(ctx context.Context, res *Results, pt *ScalePoint, c *corpus
 		res.skip("build_ceiling", fmt.Sprintf("the reduced builds failed (%v) or the build logged no notice phase", err))
 		return
 	}
-	rowsPhase := pt.BuildSeconds - pt.NoticePhaseS
+	rowsPhase := pt.BuildSeconds - pt.ContentLoadS - pt.NoticePhaseS
 	portalRows := float64(pt.Docs - pt.NoticePhaseDocs)
 	// The ceiling takes the least a searchable row could hold: its title,
-	// folded, in one field.
+	// folded, in one field; the content load and the notices are the
+	// portal's own, as measured.
 	folded := runs[floorFolded]
-	best := pt.NoticePhaseS + float64(folded.Docs)/folded.DocsPerSec
+	best := pt.ContentLoadS + pt.NoticePhaseS + float64(folded.Docs)/folded.DocsPerSec
 	ceiling := float64(pt.Notices) / best
 	var parts []string
 	for _, r := range runs {
@@ -271,8 +272,8 @@ func measureCeiling(ctx context.Context, res *Results, pt *ScalePoint, c *corpus
 	}
 	res.add("build_ceiling", ceiling, "notices/s", nil, "", true, "≥ 2,000 notices/s", boolp(ceiling >= 2000),
 		fmt.Sprintf("the %d rows indexed by the search package in this process, reduced to: %s; the portal's build indexed its rows at %.0f docs/s; "+
-			"its notice phase (%.1f s) and then the rows with their folded title alone make %.1f s for %d notices",
-			folded.Docs, strings.Join(parts, "; "), portalRows/rowsPhase, pt.NoticePhaseS, best, pt.Notices))
+			"its content load (%.1f s) and notice phase (%.1f s) and then the rows with their folded title alone make %.1f s for %d notices",
+			folded.Docs, strings.Join(parts, "; "), portalRows/rowsPhase, pt.ContentLoadS, pt.NoticePhaseS, best, pt.Notices))
 }
 
 func machine() Machine {
@@ -349,7 +350,7 @@ func measurePoint(ctx context.Context, m mode, bin string, c *corpus.Corpus, dir
 	pt := ScalePoint{Notices: c.Cfg.Notices, Rows: c.Cfg.Rows, RawMB: round(float64(st.TextBytes)/1e6, 2)}
 	log.Printf("[%d notices] cold index build (load %.2f)", pt.Notices, loadAvg())
 	pt.Load1 = loadAvg()
-	docs, took, peak, nn, nTook, err := buildIndex(ctx, bin, dir, dataDir)
+	docs, took, peak, nn, nTook, loadTook, err := buildIndex(ctx, bin, dir, dataDir)
 	if err != nil {
 		return pt, nil, err
 	}
@@ -357,6 +358,7 @@ func measurePoint(ctx context.Context, m mode, bin string, c *corpus.Corpus, dir
 		pt.NoticePhasePerS = round(float64(nn)/nTook.Seconds(), 0)
 		pt.NoticePhaseS, pt.NoticePhaseDocs = round(nTook.Seconds(), 2), nn
 	}
+	pt.ContentLoadS = round(loadTook.Seconds(), 2)
 	pt.Docs, pt.BuildSeconds, pt.BuildPeakRSSMB = docs, round(took.Seconds(), 2), round(peak, 1)
 	pt.BuildDocsPerSec = round(float64(docs)/took.Seconds(), 0)
 	pt.BuildNoticesPerS = round(float64(pt.Notices)/took.Seconds(), 0)
@@ -723,8 +725,8 @@ func measureMain(ctx context.Context, o options, m mode, res *Results, pt *Scale
 	}
 	res.add("build_rate", pt.BuildDocsPerSec, "docs/s", pgRate, "PostgreSQL COPY + GIN", true, "≥ 2,000 notices/s",
 		boolp(pt.BuildNoticesPerS >= 2000),
-		fmt.Sprintf("%d docs (%d notices + %d rows + datasets) in %.1f s: %.0f notices/s counting the rows' time too (target judged on this); the notices and datasets alone, before the tables, at %.0f/s; peak RSS %.0f MB",
-			pt.Docs, pt.Notices, pt.Rows, pt.BuildSeconds, pt.BuildNoticesPerS, pt.NoticePhasePerS, pt.BuildPeakRSSMB))
+		fmt.Sprintf("%d docs (%d notices + %d rows + datasets) in %.1f s: %.0f notices/s counting the rows' time too (target judged on this); the content load %.1f s, then the notices and datasets alone, before the tables, at %.0f/s; peak RSS %.0f MB",
+			pt.Docs, pt.Notices, pt.Rows, pt.BuildSeconds, pt.BuildNoticesPerS, pt.ContentLoadS, pt.NoticePhasePerS, pt.BuildPeakRSSMB))
 	res.add("restart_ready", pt.ReadyMs, "ms", nil, "", false, "≤ 2,000 ms", boolp(pt.ReadyMs <= 2000),
 		fmt.Sprintf("exec to /healthz index.synced; listening after %.0f ms (content load)", pt.ListenMs))
 	res.add("change_to_searchable", pt.ChangeP50Ms, "ms", nil, "", false, "≤ 1,000 ms", boolp(pt.ChangeMaxMs <= 1000),

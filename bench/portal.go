@@ -33,11 +33,10 @@ var client = &http.Client{
 }
 
 // buildIndex runs `congkhai index --rebuild` and returns documents, duration
-// and the process's peak RSS in MB.
-// buildIndex runs "congkhai index --rebuild"; notices/noticesTook are the
-// entries indexed before the tables and the time they took, from its log
-// (zero when the log does not say).
-func buildIndex(ctx context.Context, bin, contentDir, dataDir string) (docs int, took time.Duration, peakMB float64, notices int, noticesTook time.Duration, err error) {
+// and the process's peak RSS in MB; notices/noticesTook are the entries
+// indexed before the tables and the time they took, loadTook the content load
+// before any indexing, from its log (zero when the log does not say).
+func buildIndex(ctx context.Context, bin, contentDir, dataDir string) (docs int, took time.Duration, peakMB float64, notices int, noticesTook, loadTook time.Duration, err error) {
 	ctx, cancel := context.WithTimeout(ctx, 45*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, "index", "--rebuild", "--content", contentDir, "--data", dataDir)
@@ -47,22 +46,26 @@ func buildIndex(ctx context.Context, bin, contentDir, dataDir string) (docs int,
 	err = cmd.Run()
 	took = time.Since(start)
 	if err != nil {
-		return 0, took, 0, 0, 0, fmt.Errorf("congkhai index: %v: %s", err, tail(errb.String(), 2000))
+		return 0, took, 0, 0, 0, 0, fmt.Errorf("congkhai index: %v: %s", err, tail(errb.String(), 2000))
 	}
 	m := regexp.MustCompile(`indexed (\d+) documents`).FindStringSubmatch(out.String())
 	if m == nil {
-		return 0, took, 0, 0, 0, fmt.Errorf("congkhai index: unexpected output %q", out.String())
+		return 0, took, 0, 0, 0, 0, fmt.Errorf("congkhai index: unexpected output %q", out.String())
 	}
 	if nm := regexp.MustCompile(`tables next" entries=(\d+) took_ms=(\d+)`).FindStringSubmatch(errb.String()); nm != nil {
 		notices, _ = strconv.Atoi(nm[1])
 		ms, _ := strconv.Atoi(nm[2])
 		noticesTook = time.Duration(ms) * time.Millisecond
 	}
+	if lm := regexp.MustCompile(`msg="content loaded"[^\n]* took_ms=(\d+)`).FindStringSubmatch(errb.String()); lm != nil {
+		ms, _ := strconv.Atoi(lm[1])
+		loadTook = time.Duration(ms) * time.Millisecond
+	}
 	docs, _ = strconv.Atoi(m[1])
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		peakMB = float64(ru.Maxrss) / 1024
 	}
-	return docs, took, peakMB, notices, noticesTook, nil
+	return docs, took, peakMB, notices, noticesTook, loadTook, nil
 }
 
 func tail(s string, n int) string {

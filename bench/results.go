@@ -39,7 +39,8 @@ type ScalePoint struct {
 	BuildNoticesPerS float64      `json:"build_notices_per_s"` // notices over the whole build time (rows included in the time)
 	BuildPeakRSSMB   float64      `json:"build_peak_rss_mb"`
 	NoticePhasePerS  float64      `json:"build_notice_phase_per_s"` // notices and datasets indexed per second before the tables
-	NoticePhaseS     float64      `json:"build_notice_phase_s"`     // seconds before the tables (content load included)
+	ContentLoadS     float64      `json:"build_content_load_s"`     // the content load before indexing
+	NoticePhaseS     float64      `json:"build_notice_phase_s"`     // indexing the notices and datasets, after the content load
 	NoticePhaseDocs  int          `json:"build_notice_phase_docs"`  // documents indexed before the tables
 	ListenMs         float64      `json:"restart_listen_ms"`        // process start to listening, existing index
 	ReadyMs          float64      `json:"restart_ready_ms"`         // process start to /healthz index.synced
