@@ -113,7 +113,7 @@ func fieldsKnown(n *yaml.Node, t reflect.Type) bool {
 		}
 		return false
 	case yaml.MappingNode:
-		var keys map[string]reflect.Type
+		var keys map[string]reflect.Type // a struct's fields; nil for a map
 		switch t.Kind() {
 		case reflect.Struct:
 			var ok bool
@@ -131,15 +131,11 @@ func fieldsKnown(n *yaml.Node, t reflect.Type) bool {
 			if k.Kind != yaml.ScalarNode || k.ShortTag() != "!!str" || k.Value == "<<" {
 				return false
 			}
-			vt := t
-			if keys != nil {
-				ft, ok := keys[k.Value]
-				if !ok {
-					return false
-				}
-				vt = ft
-			} else {
+			var vt reflect.Type
+			if keys == nil {
 				vt = t.Elem()
+			} else if vt = keys[k.Value]; vt == nil {
+				return false // a key without a field
 			}
 			if !fieldsKnown(val, vt) {
 				return false

@@ -335,8 +335,7 @@ func (p *Portal) syncIndex(ctx context.Context, snap *Snapshot) (n int, err erro
 		p.idx.clean = snap.Site.Notices
 	}()
 	ix := p.idx.ix
-	if p.idx.man == nil {
-		p.idx.clean = nil
+	if p.idx.man == nil { // clean is nil too: both are dropped together
 		if err := p.readManifest(p.idx); err != nil {
 			return 0, err
 		}
@@ -356,7 +355,9 @@ func (p *Portal) syncIndex(ctx context.Context, snap *Snapshot) (n int, err erro
 			want[key] = e
 		}
 	}
-	p.eachWanted(snap, p.idx.clean, func() { seen++ }, consider)
+	// The notices left clean since the last sync are in old, unchanged.
+	passed := p.eachWanted(snap, p.idx.clean, consider)
+	seen += passed
 	qas := map[string]feedback.PublicQA{}
 	if src := p.qa.Load(); src != nil {
 		all, err := (*src).AllPublicQA(ctx)
@@ -378,7 +379,7 @@ func (p *Portal) syncIndex(ctx context.Context, snap *Snapshot) (n int, err erro
 	var removed []string
 	if seen < len(old) {
 		keys := make(map[string]bool, len(old))
-		p.eachWanted(snap, nil, nil, func(key string, _ manifestEntry) { keys[key] = true })
+		p.eachWanted(snap, nil, func(key string, _ manifestEntry) { keys[key] = true })
 		for key := range old {
 			if _, ok := qas[key]; !ok && !keys[key] {
 				removed = append(removed, key)
@@ -715,11 +716,11 @@ func oldSum(h string) uint64 {
 // eachWanted calls fn with each entry the index should hold for snap (each
 // key once), with hashes that change whenever a document built from the entry
 // would. Published answers are not among them. A notice found at the same
-// index in clean calls same instead of fn.
-func (p *Portal) eachWanted(snap *Snapshot, clean []*content.Notice, same func(), fn func(key string, e manifestEntry)) {
+// index in clean is passed over, and counted in the result.
+func (p *Portal) eachWanted(snap *Snapshot, clean []*content.Notice, fn func(key string, e manifestEntry)) (passed int) {
 	for i, n := range snap.Site.Notices {
 		if i < len(clean) && clean[i] == n {
-			same()
+			passed++
 			continue
 		}
 		fn("n:"+n.Path, manifestEntry{Sum: hashSum(n.Hash)})
@@ -736,6 +737,7 @@ func (p *Portal) eachWanted(snap *Snapshot, clean []*content.Notice, same func()
 			fn("t:"+t.File, manifestEntry{Sum: hashSum(t.Hash + "|" + d.Hash + "|" + d.Path)})
 		}
 	}
+	return passed
 }
 
 func tableByFile(snap *Snapshot, file string) (*content.Dataset, *content.Table) {

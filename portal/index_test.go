@@ -623,7 +623,7 @@ func TestSyncPassesOverCleanNotices(t *testing.T) {
 		snap  *Snapshot
 		clean []*content.Notice
 		want  []string // notice keys handed to fn
-		same  int
+		same  int      // notices passed over
 	}{
 		{"nothing clean", cur, nil, []string{"n:so-x/tb-0", "n:so-x/tb-1", "n:so-x/tb-2", "n:so-x/tb-3", "n:so-x/tb-4", "n:so-x/thong-bao-a"}, 0},
 		{"all clean", synced, synced.Site.Notices, nil, 6},
@@ -632,9 +632,8 @@ func TestSyncPassesOverCleanNotices(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []string
-			same := 0
 			others := 0
-			p.eachWanted(tc.snap, tc.clean, func() { same++ }, func(key string, _ manifestEntry) {
+			same := p.eachWanted(tc.snap, tc.clean, func(key string, _ manifestEntry) {
 				if strings.HasPrefix(key, "n:") {
 					got = append(got, key)
 				} else {
