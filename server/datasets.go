@@ -198,7 +198,7 @@ func (s *Server) download(c echo.Context) error {
 		err := t.Each(ctx, func(r content.Row) error {
 			rec := make([]string, len(r.Cells))
 			for i, v := range r.Cells {
-				rec[i] = v.Raw
+				rec[i] = csvCell(v)
 			}
 			return cw.Write(rec)
 		})
@@ -239,6 +239,38 @@ func (s *Server) streamErr(c echo.Context, t *content.Table, err error) error {
 		s.log.Error("table download interrupted", "file", t.File, "err", err, "request_id", requestID(c))
 	}
 	return nil
+}
+
+// csvCell is a cell of a CSV download. A text that a spreadsheet would run as a
+// formula (it starts with = + - @, a tab or a carriage return: "=HYPERLINK(…)")
+// is prefixed with an apostrophe, as OWASP recommends against CSV injection;
+// numbers ("-1.250", "+5") and a lone dash (an empty cell in official forms)
+// are left as they are.
+func csvCell(v content.Value) string {
+	raw := v.Raw
+	if raw == "" || !strings.ContainsRune("=+-@\t\r", rune(raw[0])) {
+		return raw
+	}
+	if raw == "-" || raw == "+" || plainNumber(raw) {
+		return raw
+	}
+	return "'" + raw
+}
+
+// plainNumber tells whether s is a signed number written with digits and the
+// separators . , and spaces only ("-1.250,5", "+84").
+func plainNumber(s string) bool {
+	digits := 0
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case (r == '-' || r == '+') && i == 0, r == '.', r == ',', r == ' ':
+		default:
+			return false
+		}
+	}
+	return digits > 0
 }
 
 func jsonValue(typ content.ColumnType, v content.Value) any {
