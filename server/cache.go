@@ -33,6 +33,11 @@ type pageCache struct {
 // pageCacheBytes bounds the bytes of pages kept per half of the cache.
 const pageCacheBytes = 16 << 20
 
+// entryOverhead is what an entry costs besides its body: the 32-byte key, the
+// map slot, the struct and its headers. It is counted against maxBytes so that
+// many small pages cannot exceed the bound either.
+const entryOverhead = 256
+
 type cachedPage struct {
 	body        []byte
 	etag        string
@@ -87,13 +92,47 @@ func (pc *pageCache) put(gen uint64, day time.Time, key string, p *cachedPage) {
 
 // add puts p in the newer half, which first becomes the older half when full.
 func (pc *pageCache) add(key string, p *cachedPage) {
+	size := len(p.body) + len(key) + entryOverhead
 	if old, ok := pc.entries[key]; ok {
-		pc.bytes -= len(old.body)
-	} else if len(pc.entries) >= pc.max || pc.bytes+len(p.body) > pc.maxBytes {
+		pc.bytes -= len(old.body) + len(key) + entryOverhead
+	} else if len(pc.entries) >= pc.max || pc.bytes+size > pc.maxBytes {
 		pc.older, pc.entries, pc.bytes = pc.entries, map[string]*cachedPage{}, 0
 	}
 	pc.entries[key] = p
-	pc.bytes += len(p.body)
+	pc.bytes += size
+}
+
+// pageParams are the query parameters that cached answers read. Any other
+// parameter is left out of the cache key: it changes nothing on the page, so it
+// must not make a new entry either.
+var pageParams = map[string]bool{
+	"trang": true, "page": true, "size": true, "q": true, "sort": true,
+	"agency": true, "category": true, "year": true, "place": true, "kind": true,
+	"bang": true, "sx": true, "giam": true, "ngay": true,
+}
+
+// cacheKey names a cached answer: its kind, the base URL its links are built
+// with (the request's own Host when no base URL is configured, so that what was
+// built for one Host is never served for another), the language, the path and
+// the query parameters that answers read. It is a SHA-256 digest: 32 bytes
+// however long the URL.
+func (s *Server) cacheKey(c echo.Context, base, kind, lang string) string {
+	r := c.Request()
+	h := sha256.New()
+	for _, part := range [...]string{kind, base, lang, r.URL.Path} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	if r.URL.RawQuery != "" {
+		q := r.URL.Query()
+		for k := range q {
+			if !pageParams[k] {
+				delete(q, k)
+			}
+		}
+		h.Write([]byte(q.Encode())) // sorted by name
+	}
+	return string(h.Sum(nil))
 }
 
 func newCachedPage(body []byte, contentType string) *cachedPage {

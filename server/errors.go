@@ -31,13 +31,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if code >= 500 {
 		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "status", code, "err", err, "request_id", rid)
 	}
-	if strings.HasPrefix(c.Request().URL.Path, "/api/") || c.Request().Method == http.MethodHead {
+	if strings.HasPrefix(c.Request().URL.Path, "/api/") {
 		if msg == "" {
 			msg = http.StatusText(code)
-		}
-		if c.Request().Method == http.MethodHead {
-			c.NoContent(code)
-			return
 		}
 		c.JSON(code, map[string]any{"error": msg, "status": code, "request_id": rid})
 		return

@@ -24,7 +24,7 @@ func (s *Server) page(c echo.Context, name string, build func(v *view) error) er
 	lang := s.lang(c)
 	now := s.now()
 	day := startOfDay(now)
-	key := lang + " " + c.Request().URL.RequestURI()
+	key := s.cacheKey(c, s.baseURL(c, snap), "page", lang)
 	if p, ok := s.cache.get(snap.Gen, day, key); ok {
 		return p.write(c, http.StatusOK)
 	}
@@ -60,7 +60,10 @@ func (s *Server) newView(c echo.Context, snap *portal.Snapshot, lang string, now
 	}
 }
 
-// baseURL is the public address: the configured one, else site.yaml's, else the request's.
+// baseURL is the public address: the configured one, else site.yaml's, else the
+// request's own scheme and Host (a well-formed one; "localhost" otherwise). Every
+// cache key includes it, so an answer built from a visitor's Host header is never
+// served to anyone who asked with another.
 func (s *Server) baseURL(c echo.Context, snap *portal.Snapshot) string {
 	if s.deps.BaseURL != "" {
 		return s.deps.BaseURL
@@ -68,7 +71,11 @@ func (s *Server) baseURL(c echo.Context, snap *portal.Snapshot) string {
 	if b := strings.TrimSuffix(snap.Site.Config.BaseURL, "/"); b != "" {
 		return b
 	}
-	return c.Scheme() + "://" + c.Request().Host
+	h := requestHost(c.Request())
+	if h == "" {
+		h = "localhost"
+	}
+	return s.scheme(c) + "://" + h
 }
 
 // lang is the visitor's UI language: the "lang" cookie when it names a known language.
@@ -94,9 +101,8 @@ func (s *Server) setLanguage(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, "unknown language")
 	}
 	c.SetCookie(&http.Cookie{Name: "lang", Value: to, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
-	next := c.QueryParam("next")
-	// Only local paths: "//evil.example" or "/\evil" would leave the site.
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	next, ok := localPath(c.QueryParam("next"))
+	if !ok {
 		next = "/"
 	}
 	return c.Redirect(http.StatusSeeOther, next)

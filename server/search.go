@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -32,17 +33,34 @@ type searchParams struct {
 	Page    int
 }
 
+// Bounds of a search's filters: every facet value the portal shows is far
+// shorter, and a page links at most a few of them at once.
+const (
+	maxFilters     = 20  // values over all facets
+	maxFilterBytes = 200 // bytes of one value
+)
+
 // parseSearch validates the URL parameters; errors are messages for the user.
 func parseSearch(q url.Values) (searchParams, error) {
 	p := searchParams{Q: strings.TrimSpace(q.Get("q")), Filters: map[string][]string{}, Page: 1}
 	if len([]rune(p.Q)) > search.MaxQueryLen {
 		return p, errors.New("câu tìm kiếm quá dài (tối đa 500 ký tự)")
 	}
+	if !utf8.ValidString(p.Q) {
+		return p, errors.New("câu tìm kiếm không phải văn bản UTF-8 hợp lệ")
+	}
+	n := 0
 	for _, f := range facetOrder {
 		for _, v := range q[f] {
 			v = strings.TrimSpace(v)
 			if v == "" {
 				continue
+			}
+			if n++; n > maxFilters {
+				return p, fmt.Errorf("quá nhiều bộ lọc (tối đa %d)", maxFilters)
+			}
+			if len(v) > maxFilterBytes || !utf8.ValidString(v) {
+				return p, errors.New("giá trị bộ lọc không hợp lệ hoặc quá dài")
 			}
 			if f == search.FilterYear {
 				if y, err := strconv.Atoi(v); err != nil || y < 1900 || y > 2200 {
@@ -164,7 +182,7 @@ func (s *Server) searchPage(c echo.Context) error {
 	// again), never while the index is catching up with the content.
 	ix := s.deps.Portal.IndexStatus()
 	day := startOfDay(s.now())
-	key := "search " + strconv.FormatUint(ix.Version, 10) + " " + s.lang(c) + " " + c.Request().URL.RequestURI()
+	key := s.cacheKey(c, s.baseURL(c, snap), "search "+strconv.FormatUint(ix.Version, 10), s.lang(c))
 	if ix.Synced {
 		if page, ok := s.cache.get(snap.Gen, day, key); ok {
 			return page.write(c, http.StatusOK)
@@ -292,7 +310,7 @@ func (s *Server) apiSearch(c echo.Context) error {
 	snap := s.deps.Portal.Snapshot()
 	ix := s.deps.Portal.IndexStatus()
 	day := startOfDay(s.now())
-	key := "api " + strconv.FormatUint(ix.Version, 10) + " " + s.lang(c) + " " + c.Request().URL.RequestURI()
+	key := s.cacheKey(c, s.baseURL(c, snap), "api "+strconv.FormatUint(ix.Version, 10), s.lang(c))
 	if ix.Synced {
 		if page, ok := s.cache.get(snap.Gen, day, key); ok {
 			return page.write(c, http.StatusOK)

@@ -46,13 +46,14 @@ type Deps struct {
 
 // Server is the HTTP side of the portal.
 type Server struct {
-	deps  Deps
-	log   *slog.Logger
-	e     *echo.Echo
-	tmpl  *renderer
-	cache *pageCache
-	feeds feedCache      // rendered feeds (feeds.go); the zero value is ready
-	fb    *feedbackState // feedback and staff console state, set by feedbackRoutes
+	deps    Deps
+	log     *slog.Logger
+	e       *echo.Echo
+	handler http.Handler // e, answering HEAD as GET
+	tmpl    *renderer
+	cache   *pageCache
+	feeds   feedCache      // rendered feeds (feeds.go); the zero value is ready
+	fb      *feedbackState // feedback and staff console state, set by feedbackRoutes
 }
 
 // New builds the server and parses every template, so a broken theme fails here,
@@ -76,6 +77,7 @@ func New(d Deps) (*Server, error) {
 		e.IPExtractor = trustedProxyExtractor(d.TrustedProxies)
 	}
 	e.HTTPErrorHandler = s.handleError
+	e.Pre(checkRequest)
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
 	ids := newRequestIDs()
 	e.Use(ids.middleware)
@@ -85,15 +87,14 @@ func New(d Deps) (*Server, error) {
 	e.Use(middleware.BodyLimit("1M"))
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024, Skipper: skipGzip}))
 	s.e = e
+	s.handler = headAsGet(e)
 	s.routes()
 	return s, nil
 }
 
-// Handler returns the server as an http.Handler.
-func (s *Server) Handler() http.Handler { return s.e }
-
-// Echo exposes the echo instance to main for Start/Shutdown.
-func (s *Server) Echo() *echo.Echo { return s.e }
+// Handler returns the server as an http.Handler; it answers HEAD like GET
+// without the body.
+func (s *Server) Handler() http.Handler { return s.handler }
 
 func (s *Server) now() time.Time { return s.deps.Portal.Now() }
 

@@ -25,12 +25,12 @@ type sitemapURL struct {
 
 func (s *Server) sitemap(c echo.Context) error {
 	snap := s.deps.Portal.Snapshot()
-	key := "sitemap"
+	base := s.baseURL(c, snap)
+	key := s.cacheKey(c, base, "sitemap", "")
 	day := startOfDay(s.now())
 	if p, ok := s.cache.get(snap.Gen, day, key); ok {
 		return p.write(c, http.StatusOK)
 	}
-	base := s.baseURL(c, snap)
 	lastmod := func(t time.Time) string {
 		if t.IsZero() {
 			return ""
