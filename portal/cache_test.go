@@ -25,10 +25,13 @@ func cacheSite() map[string]string {
 }
 
 // openCached opens a portal on dir with its cache file, logging into log.
-func openCached(t *testing.T, dir, cacheFile string, log io.Writer) *Portal {
+func openCached(t *testing.T, dir, cacheFile string, log io.Writer, opts ...func(*Config)) *Portal {
 	t.Helper()
-	p, err := Open(context.Background(), Config{Content: os.DirFS(dir), Dir: dir, CacheFile: cacheFile,
-		Log: slog.New(slog.NewTextHandler(log, nil))})
+	cfg := Config{Content: os.DirFS(dir), Dir: dir, CacheFile: cacheFile, Log: slog.New(slog.NewTextHandler(log, nil))}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	p, err := Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,11 +121,10 @@ func TestRestartWithCache(t *testing.T) {
 	}
 }
 
-// The cache file waits for the edits to stop (cacheDelay without a load that
+// The cache file waits for the edits to stop (CacheQuiet without a load that
 // parsed files), so that a burst of edits is not slowed by rewrites of the
-// whole cache, but never longer than cacheMaxDelay.
+// whole cache, but never longer than CacheMaxWait.
 func TestCacheWaitsForQuiet(t *testing.T) {
-	defer func(d, m time.Duration) { cacheDelay, cacheMaxDelay = d, m }(cacheDelay, cacheMaxDelay)
 	tests := []struct {
 		name          string
 		quiet, max    time.Duration
@@ -134,11 +136,10 @@ func TestCacheWaitsForQuiet(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cacheDelay, cacheMaxDelay = tt.quiet, tt.max
 			dir, data := t.TempDir(), t.TempDir()
 			writeFiles(t, dir, cacheSite())
 			cacheFile := filepath.Join(data, "content.cache")
-			p := openCached(t, dir, cacheFile, io.Discard) // its first load parses every file
+			p := openCached(t, dir, cacheFile, io.Discard, func(c *Config) { c.CacheQuiet, c.CacheMaxWait = tt.quiet, tt.max }) // its first load parses every file
 			defer p.Close()
 			written := func() bool { _, err := os.Stat(cacheFile); return err == nil }
 			start := time.Now()

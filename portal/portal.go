@@ -51,18 +51,20 @@ type Config struct {
 	// reads and parses only the files that changed while it was down. A missing,
 	// old or corrupt cache is ignored (the start then reads everything).
 	CacheFile string
+	// CacheQuiet and CacheMaxWait time the writes of CacheFile (3 s and 30 s
+	// when zero; see defaultCacheQuiet).
+	CacheQuiet, CacheMaxWait time.Duration
 }
 
-// The cache file is written once no load has parsed files for cacheDelay,
-// and at the latest cacheMaxDelay after the first load it misses: a burst of
-// edits costs one write, and the write (a sixth of a second of CPU at 100,000
+// The cache file is written once no load has parsed files for CacheQuiet, and
+// at the latest CacheMaxWait after the first load it misses: a burst of edits
+// costs one write, and the write (a sixth of a second of CPU at 100,000
 // notices) does not compete with the reload and the search index of the next
 // edit. A cache that misses the last edits is still right about every other
 // file: a start reads again only the files whose size or time changed.
-// (Variables for the tests; Open copies them.)
-var (
-	cacheDelay    = 3 * time.Second
-	cacheMaxDelay = 30 * time.Second
+const (
+	defaultCacheQuiet   = 3 * time.Second
+	defaultCacheMaxWait = 30 * time.Second
 )
 
 // watchAfterSync bounds how long Run waits for the index's first sync before
@@ -86,8 +88,6 @@ type Portal struct {
 
 	cacheKey   string
 	cacheWake  chan struct{} // a site worth saving was loaded
-	cacheQuiet time.Duration // cacheDelay, cacheMaxDelay when Open ran
-	cacheMax   time.Duration
 	cacheDone  chan struct{} // closed when the cache writer has stopped
 	stopCache  context.CancelFunc
 	closeCache sync.Once
@@ -114,6 +114,12 @@ func Open(ctx context.Context, cfg Config) (*Portal, error) {
 	if cfg.Debounce <= 0 {
 		cfg.Debounce = 100 * time.Millisecond
 	}
+	if cfg.CacheQuiet <= 0 {
+		cfg.CacheQuiet = defaultCacheQuiet
+	}
+	if cfg.CacheMaxWait <= 0 {
+		cfg.CacheMaxWait = defaultCacheMaxWait
+	}
 	p := &Portal{cfg: cfg, log: cfg.Log}
 	if cfg.QA != nil {
 		p.qa.Store(&cfg.QA)
@@ -126,7 +132,6 @@ func Open(ctx context.Context, cfg Config) (*Portal, error) {
 		}
 		cached = p.readCache // read while the folder is listed
 		p.cacheWake = make(chan struct{}, 1)
-		p.cacheQuiet, p.cacheMax = cacheDelay, cacheMaxDelay
 		p.cacheDone = make(chan struct{})
 		cctx, cancel := context.WithCancel(context.Background())
 		p.stopCache = cancel
@@ -149,6 +154,7 @@ func Open(ctx context.Context, cfg Config) (*Portal, error) {
 	if index != nil {
 		o := <-index
 		if o.err != nil {
+			p.flushCache()
 			return nil, o.err
 		}
 		p.startIndex(o.x)
@@ -286,7 +292,7 @@ func (p *Portal) readCache() *content.Site {
 }
 
 // cacheLoop writes the cache file after loads that parsed files, once they
-// stop for cacheDelay (or cacheMaxDelay after the first).
+// stop for CacheQuiet (or CacheMaxWait after the first).
 func (p *Portal) cacheLoop(ctx context.Context) {
 	defer close(p.cacheDone)
 	for {
@@ -295,8 +301,8 @@ func (p *Portal) cacheLoop(ctx context.Context) {
 			return
 		case <-p.cacheWake:
 		}
-		deadline := time.NewTimer(p.cacheMax)
-		quiet := time.NewTimer(p.cacheQuiet)
+		deadline := time.NewTimer(p.cfg.CacheMaxWait)
+		quiet := time.NewTimer(p.cfg.CacheQuiet)
 	wait:
 		for {
 			select {
@@ -305,7 +311,7 @@ func (p *Portal) cacheLoop(ctx context.Context) {
 				quiet.Stop()
 				return // Close writes what is pending
 			case <-p.cacheWake: // another change: wait for quiet again
-				quiet.Reset(p.cacheQuiet)
+				quiet.Reset(p.cfg.CacheQuiet)
 			case <-quiet.C:
 				break wait
 			case <-deadline.C:

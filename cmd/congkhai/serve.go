@@ -177,11 +177,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	errc := make(chan error, 2)
 	go func() { errc <- hs.Serve(ln) }()
+	// The watcher stops, and its last reload ends, before anything it uses is
+	// closed (the portal and the store are closed by earlier defers).
+	runCtx, stopRun := context.WithCancel(ctx)
+	runDone := make(chan struct{})
 	go func() {
-		if err := p.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		defer close(runDone)
+		if err := p.Run(runCtx); err != nil && !errors.Is(err, context.Canceled) {
 			log.Error("content watcher stopped", "err", err)
 		}
 	}()
+	defer func() { stopRun(); <-runDone }()
 	if cfg.Debug != "" {
 		dl, err := net.Listen("tcp", cfg.Debug)
 		if err != nil {
