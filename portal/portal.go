@@ -39,12 +39,10 @@ type Config struct {
 	Debounce time.Duration
 	// BuildOnly says the portal is opened to build its search index and
 	// serves nothing (congkhai index): the index is then fed ten times more
-	// documents per call, whose batches it indexes two at a time (with the
-	// command's GOGC=200, a quarter less time for 100,000 notices and about
-	// twice the memory). A serving portal
-	// keeps the smaller calls: under its soft memory limit the larger ones
-	// made the garbage collector run without pause (a first build of 100,000
-	// notices inside serve took 319 s instead of 223 s).
+	// documents per call, so that search.Index.Apply has batches to index two
+	// at a time; it trades memory for time. A serving portal keeps small
+	// calls: under its soft memory limit larger ones keep the garbage
+	// collector running.
 	BuildOnly bool
 	// CacheFile, when set, is where the portal keeps the metadata of every
 	// content file between runs (see content.WriteCache), so that a restart
