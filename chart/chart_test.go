@@ -245,3 +245,42 @@ func contrast(a, b string) float64 {
 	}
 	return (la + 0.05) / (lb + 0.05)
 }
+
+// FuzzBar draws charts of arbitrary labels and values: the output must be
+// well-formed, accessible SVG, or the error ErrSpec.
+func FuzzBar(f *testing.F) {
+	f.Add("Sở Tài chính", "<script>", 1.5, -2.0, "triệu đồng", false)
+	f.Add("\xff\x00\u202e", "]]>&", 0.0, 0.0, "%", true)
+	f.Add("", "x", 1e15, -1e15, "", false)
+	f.Fuzz(func(t *testing.T, a, b string, x, y float64, unit string, percent bool) {
+		spec := Spec{Title: a + b, Labels: []string{a, b}, Unit: unit, Percent: percent,
+			Series: []Series{{Name: a, Values: []float64{x, y}}, {Name: b + "2", Values: []float64{y, x}}}}
+		for _, draw := range []func(Spec) (Chart, error){Bar, Columns, Line} {
+			c, err := draw(spec)
+			if err != nil {
+				if !errors.Is(err, ErrSpec) {
+					t.Fatalf("error %v does not wrap ErrSpec", err)
+				}
+				continue
+			}
+			checkSVG(t, c.SVG)
+		}
+	})
+}
+
+func BenchmarkBar(b *testing.B) {
+	labels := make([]string, 30)
+	values := make([]float64, 30)
+	for i := range labels {
+		labels[i] = "Thu từ khu vực doanh nghiệp có vốn đầu tư nước ngoài số " + strconv.Itoa(i)
+		values[i] = float64(i*i) * 1234.5
+	}
+	spec := Spec{Title: "Dự toán thu theo khoản thu", Labels: labels, Unit: "triệu đồng",
+		Series: []Series{{Name: "2025", Values: values}, {Name: "2026", Values: values}}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Bar(spec); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
