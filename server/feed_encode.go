@@ -3,12 +3,31 @@ package server
 // Feed encoders: a feed model to the bytes of Atom 1.0, RSS 2.0 or JSON Feed 1.1.
 // Pure functions: no request, no cache, no content lookup.
 //
-// The three formats are written from the portal's own structs rather than with
-// gorilla/feeds, whose output readers mishandle (../shared/LIBRARY-NOTES.md): its
-// Atom feed has one <link> (no rel="self" beside rel="alternate"), categories as
-// element text (RFC 4287 wants a term attribute), no xml:lang and no <published>;
-// its JSON attachments say "size" where JSON Feed says "size_in_bytes"; its RSS
-// puts content in CDATA without removing the characters XML 1.0 forbids.
+// The feed is built as a gorilla/feeds Feed and rendered through the library's
+// own intermediate structs (AtomFeed, RssFeed, JSONFeed), embedded in structs of
+// ours where the library falls short (../shared/LIBRARY-NOTES.md):
+//
+//   - Atom: the feed's <id> is always its link (set back to the list's tag URI);
+//     one <link> (self and alternate are both written); no xml:lang, no
+//     <generator>; entries without <published> (set), summaries typed html
+//     (they are plain text), categories as element text where RFC 4287 wants a
+//     term attribute, one enclosure per entry and no title on it; an entry
+//     without dates gets an empty <updated> (the feed's date is used instead).
+//   - RSS: no <language>, no <generator>, no atom:link rel="self"; the entry's
+//     agency written as <author>, which RSS reserves for an email address (it is
+//     dc:creator), as is the channel's managingEditor (left out); one category
+//     as text and one enclosure, dropped when its length is unknown (every
+//     attachment is written, length 0 when unknown, as RSS asks); content in
+//     CDATA, where a character XML 1.0 forbids makes the document unreadable —
+//     every string is cleaned of them before it reaches the library.
+//   - JSON Feed: items are left out when there are none (the list is required);
+//     no language on the items; attachments say "size" where JSON Feed says
+//     "size_in_bytes" (ours are written); the "author" field JSON Feed 1.1
+//     deprecates is left out.
+//
+// encoding/xml and encoding/json promote the fields of an embedded struct, and
+// a field of ours with the same element name replaces the library's; elements
+// follow the library's order, which Atom and RSS leave free.
 
 import (
 	"bytes"
@@ -20,6 +39,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/gorilla/feeds"
 
 	"github.com/congkhai/congkhai/content"
 )
@@ -66,111 +87,39 @@ func cleanXML(s string) string {
 	}, strings.ToValidUTF8(s, ""))
 }
 
-// clean removes forbidden characters from every string of the feed, in place.
-func (f *feed) clean() {
-	f.Title, f.Subtitle, f.Author = cleanXML(f.Title), cleanXML(f.Subtitle), cleanXML(f.Author)
-	for i := range f.Entries {
-		e := &f.Entries[i]
-		e.Title, e.Summary, e.HTML, e.Author = cleanXML(e.Title), cleanXML(e.Summary), cleanXML(e.HTML), cleanXML(e.Author)
-		for j := range e.Categories {
-			e.Categories[j].Term = cleanXML(e.Categories[j].Term)
-		}
-		for j := range e.Enclosures {
-			e.Enclosures[j].Title = cleanXML(e.Enclosures[j].Title)
-		}
+// feedTime is a date as every format writes it: in the portal's zone, to the
+// second (JSON dates would otherwise carry a file time's nanoseconds).
+func feedTime(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
 	}
+	return t.In(content.Location).Truncate(time.Second)
 }
 
-// Atom 1.0 (RFC 4287).
-
-type atomText struct {
-	Type string `xml:"type,attr,omitempty"`
-	Body string `xml:",chardata"`
-}
-
-type atomLink struct {
-	Rel    string `xml:"rel,attr,omitempty"`
-	Type   string `xml:"type,attr,omitempty"`
-	Href   string `xml:"href,attr"`
-	Title  string `xml:"title,attr,omitempty"`
-	Length string `xml:"length,attr,omitempty"`
-}
-
-type atomCategory struct {
-	Term   string `xml:"term,attr"`
-	Scheme string `xml:"scheme,attr,omitempty"`
-}
-
-type atomPerson struct {
-	Name string `xml:"name"`
-}
-
-type atomEntry struct {
-	ID         string         `xml:"id"`
-	Title      atomText       `xml:"title"`
-	Updated    string         `xml:"updated"`
-	Published  string         `xml:"published"`
-	Author     *atomPerson    `xml:"author,omitempty"`
-	Links      []atomLink     `xml:"link"`
-	Categories []atomCategory `xml:"category"`
-	Summary    *atomText      `xml:"summary,omitempty"`
-	Content    *atomText      `xml:"content,omitempty"`
-}
-
-type atomFeed struct {
-	XMLName  xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
-	Lang     string      `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
-	ID       string      `xml:"id"`
-	Title    atomText    `xml:"title"`
-	Subtitle *atomText   `xml:"subtitle,omitempty"`
-	Updated  string      `xml:"updated"`
-	Author   atomPerson  `xml:"author"`
-	Links    []atomLink  `xml:"link"`
-	Gen      string      `xml:"generator"`
-	Entries  []atomEntry `xml:"entry"`
-}
-
-func atomTime(t time.Time) string { return t.In(content.Location).Format(time.RFC3339) }
-
-func renderAtom(f *feed) ([]byte, error) {
-	af := atomFeed{
-		Lang: feedLang, ID: f.ID, Title: atomText{Body: f.Title}, Updated: atomTime(f.Updated),
-		Author: atomPerson{f.Author}, Gen: "congkhai",
-		Links: []atomLink{
-			{Rel: "self", Type: "application/atom+xml", Href: f.SelfURL},
-			{Rel: "alternate", Type: "text/html", Href: f.HomeURL},
-		},
-	}
-	if f.Subtitle != "" {
-		af.Subtitle = &atomText{Body: f.Subtitle}
+// libraryFeed is f as gorilla/feeds models it, every string cleaned of the
+// characters XML forbids. Enclosures and categories are not in it: the library
+// keeps one enclosure per item and no categories; each encoder adds them.
+func libraryFeed(f *feed) *feeds.Feed {
+	lf := &feeds.Feed{
+		Id: cleanXML(f.ID), Title: cleanXML(f.Title), Description: cleanXML(f.Subtitle),
+		Link:    &feeds.Link{Href: cleanXML(f.HomeURL), Rel: "alternate", Type: "text/html"},
+		Author:  &feeds.Author{Name: cleanXML(f.Author)},
+		Updated: feedTime(f.Updated),
+		Items:   make([]*feeds.Item, 0, len(f.Entries)),
 	}
 	for _, e := range f.Entries {
-		ae := atomEntry{
-			ID: e.ID, Title: atomText{Type: "text", Body: e.Title}, Updated: atomTime(e.Updated), Published: atomTime(e.Published),
-			Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: e.URL}},
+		it := &feeds.Item{
+			Id: cleanXML(e.ID), IsPermaLink: "false", Title: cleanXML(e.Title),
+			Link:        &feeds.Link{Href: cleanXML(e.URL), Type: "text/html"},
+			Description: cleanXML(e.Summary), Content: cleanXML(e.HTML),
+			Created: feedTime(e.Published), Updated: feedTime(e.Updated),
 		}
 		if e.Author != "" {
-			ae.Author = &atomPerson{e.Author}
+			it.Author = &feeds.Author{Name: cleanXML(e.Author)}
 		}
-		for _, c := range e.Categories {
-			ae.Categories = append(ae.Categories, atomCategory(c))
-		}
-		for _, enc := range e.Enclosures {
-			l := atomLink{Rel: "enclosure", Type: enc.Type, Href: enc.URL, Title: enc.Title}
-			if enc.Length > 0 {
-				l.Length = strconv.FormatInt(enc.Length, 10)
-			}
-			ae.Links = append(ae.Links, l)
-		}
-		if e.Summary != "" {
-			ae.Summary = &atomText{Type: "text", Body: e.Summary}
-		}
-		if e.HTML != "" {
-			ae.Content = &atomText{Type: "html", Body: e.HTML}
-		}
-		af.Entries = append(af.Entries, ae)
+		lf.Items = append(lf.Items, it)
 	}
-	return marshalXML(af)
+	return lf
 }
 
 func marshalXML(v any) ([]byte, error) {
@@ -185,32 +134,103 @@ func marshalXML(v any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// RSS 2.0, with atom:link rel="self" as the RSS Advisory Board recommends and
-// the full content in content:encoded.
+// Atom 1.0 (RFC 4287).
+
+type atomFeed struct {
+	*feeds.AtomFeed
+	Lang      string      `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
+	Links     []atomLink  `xml:"link"`
+	Generator string      `xml:"generator"`
+	Entries   []atomEntry `xml:"entry"`
+}
+
+type atomEntry struct {
+	*feeds.AtomEntry
+	Links      []atomLink     `xml:"link"`
+	Categories []atomCategory `xml:"category"`
+}
+
+// atomLink is a link with the title an enclosure has, which the library's
+// AtomLink lacks, its attributes in the order readers and tests look for
+// (rel, type, href).
+type atomLink struct {
+	Rel    string `xml:"rel,attr,omitempty"`
+	Type   string `xml:"type,attr,omitempty"`
+	Href   string `xml:"href,attr"`
+	Title  string `xml:"title,attr,omitempty"`
+	Length string `xml:"length,attr,omitempty"`
+}
+
+type atomCategory struct {
+	Term   string `xml:"term,attr"`
+	Scheme string `xml:"scheme,attr,omitempty"`
+}
+
+func renderAtom(f *feed) ([]byte, error) {
+	lf := libraryFeed(f)
+	lib := (&feeds.Atom{Feed: lf}).AtomFeed()
+	lib.Id, lib.Link = lf.Id, nil
+	af := atomFeed{
+		AtomFeed: lib, Lang: feedLang, Generator: "congkhai",
+		Links: []atomLink{
+			{Rel: "self", Type: "application/atom+xml", Href: cleanXML(f.SelfURL)},
+			{Rel: "alternate", Type: "text/html", Href: lf.Link.Href},
+		},
+		Entries: make([]atomEntry, 0, len(lib.Entries)),
+	}
+	for i, le := range lib.Entries {
+		e := f.Entries[i]
+		if le.Updated == "" { // an entry without any date: Atom requires one
+			le.Updated = lib.Updated
+		}
+		if p := lf.Items[i].Created; !p.IsZero() {
+			le.Published = p.Format(time.RFC3339)
+		}
+		if le.Summary != nil {
+			le.Summary.Type = "text"
+		}
+		ae := atomEntry{AtomEntry: le, Links: make([]atomLink, 0, 1+len(e.Enclosures))}
+		for _, l := range le.Links { // the alternate link
+			ae.Links = append(ae.Links, atomLink{Rel: l.Rel, Type: l.Type, Href: l.Href})
+		}
+		le.Links = nil
+		for _, enc := range e.Enclosures {
+			l := atomLink{Rel: "enclosure", Type: enc.Type, Href: cleanXML(enc.URL), Title: cleanXML(enc.Title)}
+			if enc.Length > 0 {
+				l.Length = strconv.FormatInt(enc.Length, 10)
+			}
+			ae.Links = append(ae.Links, l)
+		}
+		for _, c := range e.Categories {
+			ae.Categories = append(ae.Categories, atomCategory{Term: cleanXML(c.Term), Scheme: cleanXML(c.Scheme)})
+		}
+		af.Entries = append(af.Entries, ae)
+	}
+	lib.Entries = nil
+	return marshalXML(af)
+}
+
+// RSS 2.0, with atom:link rel="self" as the RSS Advisory Board recommends, the
+// full content in content:encoded and the agency in dc:creator.
 
 type rssDoc struct {
-	XMLName   xml.Name   `xml:"rss"`
-	Version   string     `xml:"version,attr"`
-	AtomNS    string     `xml:"xmlns:atom,attr"`
-	ContentNS string     `xml:"xmlns:content,attr"`
-	DCNS      string     `xml:"xmlns:dc,attr"`
-	Channel   rssChannel `xml:"channel"`
+	*feeds.RssFeedXml
+	AtomNS  string     `xml:"xmlns:atom,attr"`
+	DCNS    string     `xml:"xmlns:dc,attr"`
+	Channel rssChannel `xml:"channel"`
 }
 
 type rssChannel struct {
-	Title         string    `xml:"title"`
-	Link          string    `xml:"link"`
-	Description   string    `xml:"description"`
-	Language      string    `xml:"language"`
-	LastBuildDate string    `xml:"lastBuildDate"`
-	Generator     string    `xml:"generator"`
-	Self          atomLink  `xml:"atom:link"`
-	Items         []rssItem `xml:"item"`
+	*feeds.RssFeed
+	Self  atomLink  `xml:"atom:link"`
+	Items []rssItem `xml:"item"`
 }
 
-type rssGUID struct {
-	IsPermaLink string `xml:"isPermaLink,attr"`
-	ID          string `xml:",chardata"`
+type rssItem struct {
+	*feeds.RssItem
+	Creator    string                `xml:"dc:creator,omitempty"`
+	Categories []rssCategory         `xml:"category"`
+	Enclosures []*feeds.RssEnclosure `xml:"enclosure"`
 }
 
 type rssCategory struct {
@@ -218,64 +238,53 @@ type rssCategory struct {
 	Name   string `xml:",chardata"`
 }
 
-type rssEnclosure struct {
-	URL    string `xml:"url,attr"`
-	Length string `xml:"length,attr"`
-	Type   string `xml:"type,attr"`
-}
-
-type rssItem struct {
-	Title       string         `xml:"title"`
-	Link        string         `xml:"link"`
-	Description string         `xml:"description"`
-	Content     string         `xml:"content:encoded,omitempty"`
-	Creator     string         `xml:"dc:creator,omitempty"`
-	Categories  []rssCategory  `xml:"category"`
-	Enclosures  []rssEnclosure `xml:"enclosure"`
-	GUID        rssGUID        `xml:"guid"`
-	PubDate     string         `xml:"pubDate"`
-}
-
-func rssTime(t time.Time) string { return t.In(content.Location).Format(time.RFC1123Z) }
-
 func renderRSS(f *feed) ([]byte, error) {
-	desc := f.Subtitle
-	if desc == "" {
-		desc = f.Title
+	lf := libraryFeed(f)
+	ch := (&feeds.Rss{Feed: lf}).RssFeed()
+	if ch.Description == "" {
+		ch.Description = ch.Title // required
 	}
+	ch.Language, ch.Generator, ch.ManagingEditor = feedLang, "congkhai", ""
 	doc := rssDoc{
-		Version: "2.0", AtomNS: "http://www.w3.org/2005/Atom", ContentNS: "http://purl.org/rss/1.0/modules/content/",
-		DCNS: "http://purl.org/dc/elements/1.1/",
+		RssFeedXml: ch.FeedXml().(*feeds.RssFeedXml),
+		AtomNS:     "http://www.w3.org/2005/Atom", DCNS: "http://purl.org/dc/elements/1.1/",
 		Channel: rssChannel{
-			Title: f.Title, Link: f.HomeURL, Description: desc, Language: feedLang,
-			LastBuildDate: rssTime(f.Updated), Generator: "congkhai",
-			Self: atomLink{Rel: "self", Type: "application/rss+xml", Href: f.SelfURL},
+			RssFeed: ch,
+			Self:    atomLink{Rel: "self", Type: "application/rss+xml", Href: cleanXML(f.SelfURL)},
+			Items:   make([]rssItem, 0, len(ch.Items)),
 		},
 	}
-	for _, e := range f.Entries {
-		it := rssItem{
-			Title: e.Title, Link: e.URL, Description: e.Summary, Content: e.HTML, Creator: e.Author,
-			GUID: rssGUID{IsPermaLink: "false", ID: e.ID}, PubDate: rssTime(e.Published),
+	for i, li := range ch.Items {
+		e := f.Entries[i]
+		if li.Description == "" {
+			li.Description = li.Title // required
 		}
-		if it.Description == "" {
-			it.Description = e.Title
-		}
+		it := rssItem{RssItem: li, Creator: li.Author}
+		li.Author = "" // RSS's author is an email address
 		for _, c := range e.Categories {
-			it.Categories = append(it.Categories, rssCategory{Domain: c.Scheme, Name: c.Term})
+			it.Categories = append(it.Categories, rssCategory{Domain: cleanXML(c.Scheme), Name: cleanXML(c.Term)})
 		}
 		for _, enc := range e.Enclosures {
 			// RSS requires a length; 0 is the accepted "unknown".
-			it.Enclosures = append(it.Enclosures, rssEnclosure{URL: enc.URL, Length: strconv.FormatInt(max(enc.Length, 0), 10), Type: enc.Type})
+			it.Enclosures = append(it.Enclosures, &feeds.RssEnclosure{Url: cleanXML(enc.URL), Length: strconv.FormatInt(max(enc.Length, 0), 10), Type: enc.Type})
 		}
 		doc.Channel.Items = append(doc.Channel.Items, it)
 	}
+	ch.Items = nil
 	return marshalXML(doc)
 }
 
 // JSON Feed 1.1 (https://jsonfeed.org/version/1.1).
 
-type jsonAuthor struct {
-	Name string `json:"name"`
+type jsonFeed struct {
+	*feeds.JSONFeed
+	Items []jsonItem `json:"items"`
+}
+
+type jsonItem struct {
+	*feeds.JSONItem
+	Language    string           `json:"language"`
+	Attachments []jsonAttachment `json:"attachments,omitempty"`
 }
 
 type jsonAttachment struct {
@@ -285,52 +294,24 @@ type jsonAttachment struct {
 	Size     int64  `json:"size_in_bytes,omitempty"`
 }
 
-type jsonItem struct {
-	ID            string           `json:"id"`
-	URL           string           `json:"url"`
-	Title         string           `json:"title"`
-	ContentHTML   string           `json:"content_html"`
-	Summary       string           `json:"summary,omitempty"`
-	DatePublished string           `json:"date_published"`
-	DateModified  string           `json:"date_modified"`
-	Authors       []jsonAuthor     `json:"authors,omitempty"`
-	Tags          []string         `json:"tags,omitempty"`
-	Language      string           `json:"language"`
-	Attachments   []jsonAttachment `json:"attachments,omitempty"`
-}
-
-type jsonFeed struct {
-	Version     string       `json:"version"`
-	Title       string       `json:"title"`
-	HomePageURL string       `json:"home_page_url"`
-	FeedURL     string       `json:"feed_url"`
-	Description string       `json:"description,omitempty"`
-	Language    string       `json:"language"`
-	Authors     []jsonAuthor `json:"authors"`
-	Items       []jsonItem   `json:"items"`
-}
-
 func renderJSONFeed(f *feed) ([]byte, error) {
-	jf := jsonFeed{
-		Version: "https://jsonfeed.org/version/1.1", Title: f.Title, HomePageURL: f.HomeURL, FeedURL: f.SelfURL,
-		Description: f.Subtitle, Language: feedLang, Authors: []jsonAuthor{{f.Author}}, Items: []jsonItem{},
-	}
-	for _, e := range f.Entries {
-		it := jsonItem{
-			ID: e.ID, URL: e.URL, Title: e.Title, ContentHTML: e.HTML, Summary: e.Summary,
-			DatePublished: atomTime(e.Published), DateModified: atomTime(e.Updated), Language: feedLang,
-		}
-		if e.Author != "" {
-			it.Authors = []jsonAuthor{{e.Author}}
-		}
+	lf := libraryFeed(f)
+	lib := (&feeds.JSON{Feed: lf}).JSONFeed()
+	lib.Language, lib.FeedUrl, lib.Author = feedLang, cleanXML(f.SelfURL), nil
+	jf := jsonFeed{JSONFeed: lib, Items: make([]jsonItem, 0, len(lib.Items))}
+	for i, li := range lib.Items {
+		e := f.Entries[i]
+		li.Author = nil
 		for _, c := range e.Categories {
-			it.Tags = append(it.Tags, c.Term)
+			li.Tags = append(li.Tags, cleanXML(c.Term))
 		}
+		it := jsonItem{JSONItem: li, Language: feedLang}
 		for _, enc := range e.Enclosures {
-			it.Attachments = append(it.Attachments, jsonAttachment{URL: enc.URL, MIMEType: enc.Type, Title: enc.Title, Size: enc.Length})
+			it.Attachments = append(it.Attachments, jsonAttachment{URL: cleanXML(enc.URL), MIMEType: enc.Type, Title: cleanXML(enc.Title), Size: enc.Length})
 		}
 		jf.Items = append(jf.Items, it)
 	}
+	lib.Items = nil
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

@@ -59,7 +59,6 @@ func (s *Server) serveFeedKeyed(c echo.Context, query url.Values, extra string, 
 		if len(query) > 0 {
 			f.SelfURL += "?" + query.Encode()
 		}
-		f.clean()
 		body, err := ff.render(f)
 		if err != nil {
 			return nil, err
