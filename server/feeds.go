@@ -45,6 +45,9 @@ func (s *Server) serveFeedKeyed(c echo.Context, query url.Values, extra string, 
 	if extra != "" {
 		key += "#" + extra
 	}
+	// A long key (a search feed's filters) is kept short in the cache and in
+	// the table of renders in flight.
+	key = feedKey(key)
 	if cf, ok := s.feeds.get(snap.Gen, key); ok {
 		return cf.write(c)
 	}
