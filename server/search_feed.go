@@ -3,12 +3,15 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -55,13 +58,50 @@ func (s *Server) indexVersion(c echo.Context) string {
 	return "ix=" + strconv.FormatUint(st.Version, 10)
 }
 
+// feedSearch reads the parameters of a search feed, the same way for the three
+// formats and for the email alerts that follow a search. A search feed needs
+// something to search for once the query is normalised as the index reads it
+// (NFC, control characters removed, words, "phrases", -exclusions and
+// name:value filters taken apart): a word with a letter or a digit, or a
+// filter. Otherwise it would be the feed of everything, under the name of a
+// search. Text that is not UTF-8, in q or in a filter, is refused rather than
+// repaired into another search.
+func feedSearch(q url.Values) (searchParams, error) {
+	for _, name := range append([]string{"q"}, facetOrder...) {
+		for _, v := range q[name] {
+			if !utf8.ValidString(v) {
+				return searchParams{}, fmt.Errorf("tham số %s không phải văn bản UTF-8 hợp lệ", name)
+			}
+		}
+	}
+	p, err := parseSearch(q)
+	if err != nil {
+		return p, err
+	}
+	if len(p.Filters) > 0 {
+		return p, nil
+	}
+	parsed, err := search.ParseQuery(p.Q)
+	if err != nil {
+		return p, errors.New(strings.TrimPrefix(err.Error(), "search: "))
+	}
+	if len(parsed.Filters) > 0 || len(parsed.NotFilters) > 0 {
+		return p, nil
+	}
+	for _, texts := range [][]string{parsed.Terms, parsed.Phrases, parsed.Excluded} {
+		for _, t := range texts {
+			if strings.IndexFunc(t, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0 {
+				return p, nil
+			}
+		}
+	}
+	return p, errors.New("nguồn tin tìm kiếm cần từ khóa (có chữ hoặc số) hoặc bộ lọc")
+}
+
 func (s *Server) searchFeed(c echo.Context) error {
-	p, err := parseSearch(c.QueryParams())
+	p, err := feedSearch(c.QueryParams())
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
-	}
-	if p.empty() {
-		return echo.NewHTTPError(http.StatusBadRequest, "a search feed needs q or a filter")
 	}
 	query := searchFeedQuery(p)
 	return s.serveFeedKeyed(c, query, s.indexVersion(c), func(b *feedBuilder) (*feed, error) {
@@ -94,8 +134,8 @@ func (s *Server) anyListFeed(ctx context.Context, b *feedBuilder, list string, n
 		if err != nil {
 			return nil, echo.NewHTTPError(http.StatusNotFound)
 		}
-		p, err := parseSearch(q)
-		if err != nil || p.empty() {
+		p, err := feedSearch(q)
+		if err != nil {
 			return nil, echo.NewHTTPError(http.StatusNotFound)
 		}
 		return s.searchListFeed(ctx, b, p)
