@@ -33,21 +33,27 @@ func TestFeedCacheHeap(t *testing.T) {
 	if testing.Short() {
 		t.Skip("renders hundreds of large feeds")
 	}
+	// Each query value is as long as a request target may be; the cache gets
+	// small bounds of its own so that a few hundred feeds overflow it.
 	const (
-		requests = 240
-		filler   = 100 << 10 // bytes of each query value
+		requests = 1200
+		filler   = maxRequestURI - 200 // bytes of each query value
+		maxBytes = 2 << 20
+		maxVers  = 512
 	)
-	bound := uint64(2*feedCacheBytes + 2*feedVersionsMax*feedVersionCost + feedCacheSlack)
+	bound := uint64(2*maxBytes + 2*maxVers*feedVersionCost + feedCacheSlack)
 	// Unbounded, the cache would hold far more than the bound (a body carries
 	// its query four times or more): the test proves something only if so.
 	if unbounded := uint64(requests * 4 * filler); unbounded < bound*3/2 {
 		t.Fatalf("test too small: %d bytes unbounded against a bound of %d", unbounded, bound)
 	}
+	small := func(s *Server) { s.feeds.maxBytes, s.feeds.maxVersions = maxBytes, maxVers }
 
 	t.Run("any feed keyed by its query", func(t *testing.T) {
 		// A feed that, like the search feed, carries its parameter in its
 		// id, title and links, so that the body is several times the key.
 		s := newTestServer(t, feedFS())
+		small(s)
 		h := func(c echo.Context) error {
 			q := url.Values{"q": {c.QueryParam("q")}}
 			return s.serveFeed(c, q, func(b *feedBuilder) (*feed, error) {
@@ -66,9 +72,10 @@ func TestFeedCacheHeap(t *testing.T) {
 		if raceEnabled {
 			t.Skip("the same cache as above; seconds under -race")
 		}
-		// The request of the finding. Whether such a filter is refused
+		// The request of the finding, as long as a target may be: refused
 		// (400) or searched, the heap stays within the bound.
 		s := newSearchServer(t)
+		small(s)
 		checkHeap(t, s, bound, requests, func(i int) string {
 			return "/search." + feedFormats[i%3].ext + "?place=" + strconv.Itoa(i) + strings.Repeat("x", filler)
 		})

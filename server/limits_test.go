@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -46,15 +45,6 @@ func newServerNoBase(t testing.TB) *Server {
 		t.Fatal(err)
 	}
 	return s
-}
-
-// heapAfterGC is the live heap once garbage is collected.
-func heapAfterGC() uint64 {
-	runtime.GC()
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapAlloc
 }
 
 // Finding 1: long or unknown query parameters cannot make the page cache hold
