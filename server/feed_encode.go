@@ -5,7 +5,7 @@ package server
 //
 // The feed is built as a gorilla/feeds Feed and rendered through the library's
 // own intermediate structs (AtomFeed, RssFeed, JSONFeed), embedded in structs of
-// ours where the library falls short (../shared/LIBRARY-NOTES.md):
+// ours where the library falls short:
 //
 //   - Atom: the feed's <id> is always its link (set back to the list's tag URI);
 //     one <link> (self and alternate are both written); no xml:lang, no
