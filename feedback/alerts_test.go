@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/congkhai/congkhai/calendar"
 )
 
 func testAlertsConfig() AlertsConfig {
@@ -56,7 +58,7 @@ func items(ids ...string) []AlertItem {
 	var out []AlertItem
 	for _, id := range ids {
 		name, updated, _ := strings.Cut(id, "@")
-		d := time.Date(2026, 3, 1, 0, 0, 0, 0, Location)
+		d := time.Date(2026, 3, 1, 0, 0, 0, 0, calendar.Location)
 		if updated != "" {
 			d = d.AddDate(0, 0, len(updated))
 		}

@@ -4,7 +4,7 @@
 //
 // A citizen's submission is stored with an unguessable tracking code
 // ("GY-XXXX-XXXX-XXXX", see NormalizeCode) and a deadline counted in
-// Vietnamese working days (Calendar). Staff of the responsible agency assign
+// Vietnamese working days (package calendar). Staff of the responsible agency assign
 // it, write internal notes, reply (a first reply after the deadline must say
 // why), publish it as a public question and answer without personal data,
 // close, reopen and transfer it; the citizen rates the answer. Every action

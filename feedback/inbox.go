@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/congkhai/congkhai/calendar"
 )
 
 // Inbox filters.
@@ -291,7 +293,7 @@ func median(v []int) float64 {
 // Stats computes the public statistics per agency and overall, per month and
 // for the whole period: received, answered, answered on time (first answer
 // not after the deadline) and its share, the median number of working days to
-// the first answer (Calendar.WorkingDaysBetween), the mean rating and the
+// the first answer (calendar.Calendar.WorkingDaysBetween), the mean rating and the
 // number rated.
 func (s *Store) Stats(ctx context.Context, q StatsQuery) (*Stats, error) {
 	where := []string{`1 = 1`}
@@ -331,7 +333,7 @@ func (s *Store) Stats(ctx context.Context, q StatsQuery) (*Stats, error) {
 		if err := rows.Scan(&agency, tsDst(&created), tsDst(&due), tsDst(&answered), &rating); err != nil {
 			return nil, fmt.Errorf("feedback: stats: %w", err)
 		}
-		month := created.In(Location).Format("2006-01")
+		month := created.In(calendar.Location).Format("2006-01")
 		// General feedback (agency "") counts in the overall figures only.
 		keys := []key{{"", month}, {"", ""}}
 		if agency != "" {

@@ -20,6 +20,8 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	"modernc.org/sqlite"               // database/sql driver "sqlite"
+
+	"github.com/congkhai/congkhai/calendar"
 )
 
 // DefaultDeadlineDays is the answer deadline, in working days, of a type with
@@ -33,7 +35,7 @@ type Store struct {
 	w  *sql.DB // writes: one connection on SQLite (one writer at a time, no SQLITE_BUSY), the pool on PostgreSQL
 	pg bool
 
-	cal        *Calendar
+	cal        *calendar.Calendar
 	defDays    int
 	days       map[Type]int
 	log        *slog.Logger
@@ -46,8 +48,8 @@ type Store struct {
 // Option configures a Store at Open.
 type Option func(*Store)
 
-// WithCalendar sets the working-day calendar (default NewCalendar(nil, nil)).
-func WithCalendar(c *Calendar) Option { return func(s *Store) { s.cal = c } }
+// WithCalendar sets the working-day calendar (default calendar.New(nil, nil)).
+func WithCalendar(c *calendar.Calendar) Option { return func(s *Store) { s.cal = c } }
 
 // WithDeadlines sets the answer deadlines in working days: defaultDays for
 // every type (DefaultDeadlineDays when ≤ 0), perType for types with their own
@@ -105,7 +107,7 @@ func Open(ctx context.Context, dsn, dataDir string, opts ...Option) (*Store, err
 		o(s)
 	}
 	if s.cal == nil {
-		s.cal = NewCalendar(nil, nil)
+		s.cal = calendar.New(nil, nil)
 	}
 	switch {
 	case dsn == "":
@@ -204,7 +206,7 @@ func (s *Store) Close() error {
 }
 
 // Calendar returns the store's working-day calendar.
-func (s *Store) Calendar() *Calendar { return s.cal }
+func (s *Store) Calendar() *calendar.Calendar { return s.cal }
 
 // DeadlineDays returns the answer deadline of the type, in working days.
 func (s *Store) DeadlineDays(t Type) int {
@@ -386,7 +388,7 @@ func normTime(t time.Time) time.Time {
 	if t.IsZero() {
 		return t
 	}
-	return t.Truncate(time.Microsecond).In(Location)
+	return t.Truncate(time.Microsecond).In(calendar.Location)
 }
 
 // timeDst scans a time column of either database (NULL → zero time) into *t,
@@ -398,7 +400,7 @@ func (d timeDst) Scan(v any) error {
 	case nil:
 		*d.t = time.Time{}
 	case time.Time:
-		*d.t = x.In(Location)
+		*d.t = x.In(calendar.Location)
 	case string:
 		return d.parse(x)
 	case []byte:
@@ -414,7 +416,7 @@ func (d timeDst) parse(s string) error {
 	if err != nil {
 		return fmt.Errorf("feedback: bad time %q: %w", s, err)
 	}
-	*d.t = t.In(Location)
+	*d.t = t.In(calendar.Location)
 	return nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/congkhai/congkhai/calendar"
 	"github.com/congkhai/congkhai/content"
 	"github.com/congkhai/congkhai/feedback"
 	"github.com/congkhai/congkhai/portal"
@@ -59,7 +60,7 @@ func storeOptions(site *content.Site, baseURL string, log *slog.Logger) ([]feedb
 	parse := func(what string, days []string) ([]time.Time, error) {
 		var out []time.Time
 		for _, d := range days {
-			t, err := time.ParseInLocation(time.DateOnly, d, content.Location)
+			t, err := time.ParseInLocation(time.DateOnly, d, calendar.Location)
 			if err != nil {
 				return nil, fmt.Errorf("site.yaml: feedback.%s: %q is not a date (yyyy-mm-dd)", what, d)
 			}
@@ -80,7 +81,7 @@ func storeOptions(site *content.Site, baseURL string, log *slog.Logger) ([]feedb
 	}
 	opts := []feedback.Option{
 		feedback.WithLogger(log),
-		feedback.WithCalendar(feedback.NewCalendar(hol, work)),
+		feedback.WithCalendar(calendar.New(hol, work)),
 		feedback.WithDeadlines(fc.DeadlineDays, fc.Deadlines),
 	}
 	if baseURL != "" {
