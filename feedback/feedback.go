@@ -21,8 +21,9 @@ const (
 	TypeComment    Type = "comment"    // góp ý dự thảo (only while the draft's window is open)
 )
 
-// Types lists the kinds of submission in the order a form offers them.
-var Types = []Type{TypeQuestion, TypeComplaint, TypeSuggestion, TypeComment}
+// Types returns the kinds of submission in the order a form offers them, in a
+// new slice the caller may change.
+func Types() []Type { return []Type{TypeQuestion, TypeComplaint, TypeSuggestion, TypeComment} }
 
 // Label is the Vietnamese name of the type, for forms and pages.
 func (t Type) Label() string {
@@ -40,7 +41,13 @@ func (t Type) Label() string {
 }
 
 // Valid reports whether t is one of Types.
-func (t Type) Valid() bool { return slices.Contains(Types, t) }
+func (t Type) Valid() bool {
+	switch t {
+	case TypeQuestion, TypeComplaint, TypeSuggestion, TypeComment:
+		return true
+	}
+	return false
+}
 
 // Status is where a submission is in its life.
 type Status string

@@ -587,3 +587,25 @@ func TestOpenTwice(t *testing.T) {
 		t.Error("Open(mysql://) succeeded")
 	}
 }
+
+// TestListsAreCopies: the lists of types and filters cannot be changed by a caller.
+func TestListsAreCopies(t *testing.T) {
+	types := Types()
+	types[0] = "hacked"
+	if got := Types()[0]; got != TypeQuestion {
+		t.Errorf("Types()[0] = %q after a caller changed its copy, want %q", got, TypeQuestion)
+	}
+	for _, ty := range Types() {
+		if !ty.Valid() {
+			t.Errorf("%q.Valid() = false", ty)
+		}
+	}
+	if Type("hacked").Valid() {
+		t.Error(`Type("hacked").Valid() = true`)
+	}
+	filters := Filters()
+	filters[0] = "hacked"
+	if got := Filters()[0]; got != FilterNew {
+		t.Errorf("Filters()[0] = %q after a caller changed its copy, want %q", got, FilterNew)
+	}
+}

@@ -214,7 +214,7 @@ func (s *Server) staffInbox(c echo.Context) error {
 			filter = feedback.FilterAll
 		}
 	}
-	if !slices.Contains(feedback.Filters, filter) {
+	if !slices.Contains(feedback.Filters(), filter) {
 		return echo.NewHTTPError(http.StatusNotFound)
 	}
 	page := pageParam(c)
@@ -232,7 +232,7 @@ func (s *Server) staffInbox(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ip := &inboxPage{Filter: filter, Filters: feedback.Filters, Inbox: in, Names: names, Now: s.now()}
+	ip := &inboxPage{Filter: filter, Filters: feedback.Filters(), Inbox: in, Names: names, Now: s.now()}
 	if in.Page > 1 {
 		ip.Prev = "/staff/inbox?loc=" + filter + "&trang=" + strconv.Itoa(in.Page-1)
 	}
