@@ -130,7 +130,7 @@ func (s *Store) CreateStaff(ctx context.Context, email, name, agency string, rol
 		}
 		return s.audit(ctx, tx, 0, ActorSystem, st.ID, "staff_created", fmt.Sprintf("%s %s %s", email, role, agency), now)
 	})
-	if isUnique(err, "staff.email", "staff_email_key") {
+	if isUnique(err) {
 		return nil, invalid("email", "Địa chỉ email này đã có tài khoản.")
 	}
 	if err != nil {

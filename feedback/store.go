@@ -20,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	"modernc.org/sqlite"               // database/sql driver "sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/congkhai/congkhai/calendar"
 )
@@ -192,8 +193,8 @@ func isBusy(err error) bool {
 	if !errors.As(err, &e) {
 		return false
 	}
-	c := e.Code() & 0xff
-	return c == 5 || c == 6
+	c := e.Code() & 0xff // the primary code under an extended one
+	return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
 }
 
 // Close closes the database connections.
@@ -541,15 +542,24 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return tx.Commit()
 }
 
-// isUnique reports whether err is a unique-constraint violation on column
-// (SQLite: "table.column"; PostgreSQL: the constraint name).
-func isUnique(err error, sqliteCol, pgConstraint string) bool {
+// isUnique reports whether err is a unique-constraint violation, from the
+// drivers' error codes: SQLite's SQLITE_CONSTRAINT_UNIQUE or
+// SQLITE_CONSTRAINT_PRIMARYKEY, PostgreSQL's 23505 (unique_violation). It does
+// not say which constraint: callers use it on statements that can violate one.
+func isUnique(err error) bool {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
-		return pe.Code == "23505" && pe.ConstraintName == pgConstraint
+		return pe.Code == pgUniqueViolation
 	}
-	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed: "+sqliteCol)
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
 }
+
+// pgUniqueViolation is PostgreSQL's SQLSTATE unique_violation.
+const pgUniqueViolation = "23505"
 
 // audit writes one audit row in tx.
 func (s *Store) audit(ctx context.Context, tx querier, subID int64, actor string, staffID int64, action, detail string, at time.Time) error {
