@@ -14,8 +14,6 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	// Cheap hashes: the suite logs in hundreds of times under -race.
-	argon = argonParams{memory: 64, time: 1, threads: 1, keyLen: 32}
 	if os.Getenv(crashHelperEnv) != "" {
 		crashHelper()
 		return
@@ -50,7 +48,8 @@ var testStart = time.Date(2026, 3, 2, 9, 0, 0, 0, calendar.Location)
 func openTest(t testing.TB, kind string, opts ...Option) (*Store, *clock) {
 	t.Helper()
 	clk := &clock{t: testStart}
-	opts = append([]Option{WithClock(clk.Now), WithLogger(quiet), WithDeadlines(15, map[string]int{"complaint": 10})}, opts...)
+	// Cheap hashes: the suite logs in hundreds of times under -race.
+	opts = append([]Option{WithClock(clk.Now), WithLogger(quiet), WithPasswordCost(64, 1), WithDeadlines(15, map[string]int{"complaint": 10})}, opts...)
 	dsn, dir := "", t.TempDir()
 	if kind == "postgres" {
 		dsn = pgDSN(t)

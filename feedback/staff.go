@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/crypto/argon2"
@@ -27,9 +26,9 @@ const (
 	MinPasswordLen  = 10
 )
 
-// argonParams are the argon2id parameters of new hashes (OWASP's first
-// choice: 19 MiB, 2 passes, 1 lane). Verification reads the parameters from
-// the stored hash, so they can be raised without invalidating passwords.
+// argonParams are the argon2id parameters of new hashes. Verification reads
+// the parameters from the stored hash, so they can be raised without
+// invalidating passwords.
 type argonParams struct {
 	memory  uint32 // KiB
 	time    uint32
@@ -37,15 +36,18 @@ type argonParams struct {
 	keyLen  uint32
 }
 
-var argon = argonParams{memory: 19 * 1024, time: 2, threads: 1, keyLen: 32}
+// defaultArgon is OWASP's first choice: 19 MiB, 2 passes, 1 lane.
+func defaultArgon() argonParams {
+	return argonParams{memory: 19 * 1024, time: 2, threads: 1, keyLen: 32}
+}
 
-// hashPassword returns the PHC string of the argon2id hash of password.
-func hashPassword(password string) string {
+// hash returns the PHC string of the argon2id hash of password.
+func (p argonParams) hash(password string) string {
 	salt := make([]byte, 16)
 	rand.Read(salt)
-	key := argon2.IDKey([]byte(password), salt, argon.time, argon.memory, argon.threads, argon.keyLen)
+	key := argon2.IDKey([]byte(password), salt, p.time, p.memory, p.threads, p.keyLen)
 	b64 := base64.RawStdEncoding
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argon.memory, argon.time, argon.threads,
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.memory, p.time, p.threads,
 		b64.EncodeToString(salt), b64.EncodeToString(key))
 }
 
@@ -69,10 +71,6 @@ func checkPassword(phc, password string) bool {
 	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
-
-// dummyHash is verified against for unknown emails, so that they take as long
-// as known ones.
-var dummyHash = sync.OnceValue(func() string { return hashPassword("not a password of anyone") })
 
 const staffCols = `staff.id, staff.email, staff.name, staff.agency, staff.role, staff.created_at, staff.disabled, staff.failed_logins,
 	staff.locked_until, staff.last_login_at`
@@ -122,7 +120,7 @@ func (s *Store) CreateStaff(ctx context.Context, email, name, agency string, rol
 	}
 	now := normTime(s.now())
 	st := &Staff{Email: email, Name: name, Agency: agency, Role: role, CreatedAt: now}
-	hash := hashPassword(password)
+	hash := s.argon.hash(password)
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, s.q(`INSERT INTO staff (email, name, agency, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
 			email, name, agency, role, hash, s.ts(now)).Scan(&st.ID); err != nil {
@@ -209,7 +207,7 @@ func (s *Store) SetPassword(ctx context.Context, id int64, password string) erro
 		return err
 	}
 	return s.updateStaff(ctx, id, "password_set",
-		`UPDATE staff SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?`, hashPassword(password), id)
+		`UPDATE staff SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?`, s.argon.hash(password), id)
 }
 
 // DisableStaff disables the account and ends its sessions; its history stays.
@@ -240,7 +238,7 @@ func (s *Store) Authenticate(ctx context.Context, email, password string, now ti
 	var hash string
 	st, err := scanStaff(s.db.QueryRowContext(ctx, s.q(`SELECT `+staffCols+`, password_hash FROM staff WHERE email = ?`), email), &hash)
 	if errors.Is(err, sql.ErrNoRows) {
-		checkPassword(dummyHash(), password)
+		checkPassword(s.dummyHash(), password)
 		return nil, ErrBadCredentials
 	}
 	if err != nil {

@@ -36,14 +36,15 @@ func TestCreateStaffValidation(t *testing.T) {
 }
 
 func TestPasswordHash(t *testing.T) {
-	h := hashPassword("correct horse")
+	p := defaultArgon()
+	h := p.hash("correct horse")
 	if !strings.HasPrefix(h, "$argon2id$v=19$m=") {
 		t.Errorf("hash = %q, want a PHC argon2id string", h)
 	}
 	if !checkPassword(h, "correct horse") || checkPassword(h, "correct horsf") || checkPassword("$2a$10$garbage", "x") {
 		t.Error("checkPassword wrong")
 	}
-	if h == hashPassword("correct horse") {
+	if h == p.hash("correct horse") {
 		t.Error("two hashes of one password are equal: no salt")
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -44,6 +45,8 @@ type Store struct {
 	trackURL   func(code string) string
 	staffURL   func(id int64) string
 	sqliteSync string
+	argon      argonParams
+	dummyHash  func() string // a hash verified for unknown emails, so that they take as long as known ones
 }
 
 // Option configures a Store at Open.
@@ -89,6 +92,18 @@ func WithSQLiteSynchronous(mode string) Option {
 	return func(s *Store) { s.sqliteSync = strings.ToUpper(mode) }
 }
 
+// WithPasswordCost sets the argon2id cost of new password hashes: memory in
+// KiB and passes (default 19 MiB and 2 passes, OWASP's first choice). A lower
+// cost makes the passwords of a stolen database cheaper to guess: it is for
+// tests. Stored hashes keep the cost they were made with.
+func WithPasswordCost(memoryKiB, passes uint32) Option {
+	return func(s *Store) {
+		if memoryKiB > 0 && passes > 0 {
+			s.argon.memory, s.argon.time = memoryKiB, passes
+		}
+	}
+}
+
 // Open opens the store and brings its schema up to date. dsn "" opens SQLite
 // at dataDir/congkhai.db (creating the folder); a dsn starting with
 // postgres:// or postgresql:// opens PostgreSQL (search_path and other run-time
@@ -103,10 +118,12 @@ func Open(ctx context.Context, dsn, dataDir string, opts ...Option) (*Store, err
 		log:        slog.Default(),
 		now:        time.Now,
 		sqliteSync: "FULL",
+		argon:      defaultArgon(),
 	}
 	for _, o := range opts {
 		o(s)
 	}
+	s.dummyHash = sync.OnceValue(func() string { return s.argon.hash("not a password of anyone") })
 	if s.cal == nil {
 		s.cal = calendar.New(nil, nil)
 	}
