@@ -18,10 +18,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"path"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -99,70 +96,10 @@ func NewAlerts(ctx context.Context, s *Store, cfg AlertsConfig) (*Alerts, error)
 	if cfg.ListURL == nil || cfg.ConfirmURL == nil || cfg.UnsubscribeURL == nil {
 		return nil, errors.New("feedback: alerts: ListURL, ConfirmURL and UnsubscribeURL are required")
 	}
-	if err := s.migrateComponent(ctx, "alerts", path.Join("migrations", "alerts", s.Dialect())); err != nil {
+	if err := s.migrate(ctx, "alerts", path.Join("migrations", "alerts", s.Dialect())); err != nil {
 		return nil, err
 	}
 	return &Alerts{s: s, cfg: cfg}, nil
-}
-
-// migrateComponent applies the NNNN_name.sql files of dir that schema_migrations
-// does not list for component, in one transaction (the table is created by Open).
-func (s *Store) migrateComponent(ctx context.Context, component, dir string) error {
-	entries, err := fs.ReadDir(migrationFiles, dir)
-	if err != nil {
-		return fmt.Errorf("feedback: %s migrations: %w", component, err)
-	}
-	var ms []migration
-	for _, e := range entries {
-		num, name, ok := strings.Cut(strings.TrimSuffix(e.Name(), ".sql"), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || !strings.HasSuffix(e.Name(), ".sql") {
-			return fmt.Errorf("feedback: %s migration %s: want NNNN_name.sql", component, e.Name())
-		}
-		b, err := fs.ReadFile(migrationFiles, path.Join(dir, e.Name()))
-		if err != nil {
-			return err
-		}
-		ms = append(ms, migration{v, name, string(b)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if s.pg {
-			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('congkhai.migrate.' || current_schema()))`); err != nil {
-				return fmt.Errorf("feedback: %s migrate: lock: %w", component, err)
-			}
-		}
-		applied := map[int]bool{}
-		rows, err := tx.QueryContext(ctx, s.q(`SELECT version FROM schema_migrations WHERE component = ?`), component)
-		if err != nil {
-			return fmt.Errorf("feedback: %s migrate: %w", component, err)
-		}
-		for rows.Next() {
-			var v int
-			if err := rows.Scan(&v); err != nil {
-				rows.Close()
-				return err
-			}
-			applied[v] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for _, m := range ms {
-			if applied[m.version] {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-				return fmt.Errorf("feedback: %s migration %04d_%s: %w", component, m.version, m.name, err)
-			}
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO schema_migrations (component, version, name, applied_at) VALUES (?, ?, ?, ?)`),
-				component, m.version, m.name, s.ts(time.Now())); err != nil {
-				return fmt.Errorf("feedback: %s migration %04d_%s: %w", component, m.version, m.name, err)
-			}
-		}
-		return nil
-	})
 }
 
 func newToken() string {

@@ -3,16 +3,13 @@ package feedback
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -172,7 +169,7 @@ func Open(ctx context.Context, dsn, dataDir string, opts ...Option) (*Store, err
 		s.Close()
 		return nil, fmt.Errorf("feedback: connect: %w", err)
 	}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrate(ctx, migrationComponent, path.Join("migrations", s.Dialect())); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -240,121 +237,6 @@ func (s *Store) Dialect() string {
 		return "postgres"
 	}
 	return "sqlite"
-}
-
-//go:embed migrations
-var migrationFiles embed.FS
-
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-// migrations reads migrations/<dialect>/NNNN_name.sql in version order.
-func migrations(dialect string) ([]migration, error) {
-	dir := path.Join("migrations", dialect)
-	entries, err := fs.ReadDir(migrationFiles, dir)
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, e := range entries {
-		num, name, ok := strings.Cut(strings.TrimSuffix(e.Name(), ".sql"), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || !strings.HasSuffix(e.Name(), ".sql") {
-			return nil, fmt.Errorf("migration %s: want NNNN_name.sql", e.Name())
-		}
-		b, err := fs.ReadFile(migrationFiles, path.Join(dir, e.Name()))
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{v, name, string(b)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	for i := 1; i < len(ms); i++ {
-		if ms[i].version == ms[i-1].version {
-			return nil, fmt.Errorf("migration %d: duplicate version", ms[i].version)
-		}
-	}
-	return ms, nil
-}
-
-// migrationComponent names this package's rows in schema_migrations, which
-// other packages may share with their own component name.
-const migrationComponent = "feedback"
-
-func (s *Store) migrate(ctx context.Context) error {
-	ms, err := migrations(s.Dialect())
-	if err != nil {
-		return fmt.Errorf("feedback: migrations: %w", err)
-	}
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("feedback: migrate: %w", err)
-	}
-	defer tx.Rollback()
-	ts := "TEXT"
-	if s.pg {
-		// Replicas starting together queue here; the lock is per schema so
-		// that separate schemas (tests) do not wait for each other.
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('congkhai.migrate.' || current_schema()))`); err != nil {
-			return fmt.Errorf("feedback: migrate: lock: %w", err)
-		}
-		ts = "TIMESTAMPTZ"
-	}
-	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		component  TEXT    NOT NULL,
-		version    INTEGER NOT NULL,
-		name       TEXT    NOT NULL,
-		applied_at `+ts+` NOT NULL,
-		PRIMARY KEY (component, version))`); err != nil {
-		return fmt.Errorf("feedback: migrate: %w", err)
-	}
-	applied := map[int]bool{}
-	rows, err := tx.QueryContext(ctx, s.q(`SELECT version FROM schema_migrations WHERE component = ?`), migrationComponent)
-	if err != nil {
-		return fmt.Errorf("feedback: migrate: %w", err)
-	}
-	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
-			rows.Close()
-			return fmt.Errorf("feedback: migrate: %w", err)
-		}
-		applied[v] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("feedback: migrate: %w", err)
-	}
-	n := 0
-	for _, m := range ms {
-		if applied[m.version] {
-			delete(applied, m.version)
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-			return fmt.Errorf("feedback: migration %04d_%s: %w", m.version, m.name, err)
-		}
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO schema_migrations (component, version, name, applied_at) VALUES (?, ?, ?, ?)`),
-			migrationComponent, m.version, m.name, s.ts(time.Now())); err != nil {
-			return fmt.Errorf("feedback: migration %04d_%s: %w", m.version, m.name, err)
-		}
-		n++
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("feedback: migrate: commit: %w", err)
-	}
-	if len(applied) > 0 {
-		// A newer binary migrated this database (rolling upgrade): keep going,
-		// its migrations only add.
-		s.log.Warn("feedback schema is newer than this binary", "unknown_versions", len(applied))
-	}
-	if n > 0 {
-		s.log.Info("feedback schema migrated", "dialect", s.Dialect(), "applied", n, "version", ms[len(ms)-1].version)
-	}
-	return nil
 }
 
 // q rewrites the ? placeholders of query for PostgreSQL ($1, $2, ...); see rebind.
