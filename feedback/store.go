@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path"
@@ -133,6 +134,9 @@ func Open(ctx context.Context, dsn, dataDir string, opts ...Option) (*Store, err
 			return nil, fmt.Errorf("feedback: create data folder: %w", err)
 		}
 		file := filepath.Join(dataDir, "congkhai.db")
+		if err := s.privateFiles(file); err != nil {
+			return nil, fmt.Errorf("feedback: %w", err)
+		}
 		params := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(" + s.sqliteSync +
 			")&_pragma=foreign_keys(1)&_txlock=immediate"
 		w, err := sql.Open("sqlite", file+params)
@@ -174,6 +178,36 @@ func Open(ctx context.Context, dsn, dataDir string, opts ...Option) (*Store, err
 		return nil, err
 	}
 	return s, nil
+}
+
+// privateFiles makes the database file readable by the portal's user only
+// (0600) before SQLite opens it: it holds citizens' personal data and
+// password hashes. SQLite creates the -wal and -shm files with the mode of the
+// database file, so they follow. Files made with a wider mode (by an older
+// version, or another program) are restricted too.
+func (s *Store) privateFiles(file string) error {
+	f, err := os.OpenFile(file, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", file, err)
+	}
+	f.Close()
+	for _, p := range []string{file, file + "-wal", file + "-shm"} {
+		st, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if st.Mode().Perm()&0o077 == 0 {
+			continue
+		}
+		if err := os.Chmod(p, st.Mode().Perm()&0o700); err != nil {
+			return fmt.Errorf("restrict %s: %w", p, err)
+		}
+		s.log.Info("database file restricted to the portal's user", "file", p, "mode_was", st.Mode().Perm().String())
+	}
+	return nil
 }
 
 // connect opens the first connection. On SQLite, the pragmas that open it

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -102,4 +104,44 @@ func TestIsUnique(t *testing.T) {
 			t.Errorf("CreateStaff(taken) = %v, want a *ValidationError on email", err)
 		}
 	})
+}
+
+// TestDatabaseFileModes: the SQLite database and its -wal and -shm files are
+// readable by the portal's user only, also when they were made wider before.
+func TestDatabaseFileModes(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "congkhai.db")
+	files := []string{file, file + "-wal", file + "-shm"}
+	check := func(when string) {
+		t.Helper()
+		for _, p := range files {
+			st, err := os.Stat(p)
+			if err != nil {
+				t.Fatalf("%s: %v", when, err)
+			}
+			if got := st.Mode().Perm(); got != 0o600 {
+				t.Errorf("%s: mode of %s = %v, want -rw-------", when, filepath.Base(p), got)
+			}
+		}
+	}
+	ctx := context.Background()
+	a, err := Open(ctx, "", dir, WithLogger(quiet))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	submit(t, a, nil) // the write makes the -wal and -shm files
+	check("new database")
+
+	for _, p := range files {
+		if err := os.Chmod(p, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := Open(ctx, "", dir, WithLogger(quiet))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	check("files made 0644 before")
 }
