@@ -112,22 +112,23 @@ var (
 	ErrInvalidState = errors.New("feedback: action not allowed in this state")
 	// ErrBadCredentials: unknown email, wrong password or disabled account; which one is not told.
 	ErrBadCredentials = errors.New("feedback: wrong email or password")
-	// ErrLocked: too many failed logins; the error is a *LockedError carrying the wait.
-	ErrLocked = errors.New("feedback: account temporarily locked")
+	// ErrThrottled: too many failed logins from this client (see LoginLimits);
+	// the error is a *ThrottledError carrying the wait.
+	ErrThrottled = errors.New("feedback: too many failed logins, wait")
 )
 
-// LockedError is returned by Authenticate while an account is locked after
-// repeated failures. errors.Is(err, ErrLocked) is true.
-type LockedError struct {
-	Wait time.Duration // how long until the next attempt is allowed
+// ThrottledError is returned by Authenticate while a client must wait before
+// trying an email again. errors.Is(err, ErrThrottled) is true.
+type ThrottledError struct {
+	Wait time.Duration // how long until the next attempt is checked
 }
 
-func (e *LockedError) Error() string {
-	return fmt.Sprintf("feedback: account locked, retry in %s", e.Wait.Round(time.Second))
+func (e *ThrottledError) Error() string {
+	return fmt.Sprintf("feedback: too many failed logins, retry in %s", e.Wait.Round(time.Second))
 }
 
-// Is makes errors.Is(err, ErrLocked) true.
-func (e *LockedError) Is(target error) bool { return target == ErrLocked }
+// Is makes errors.Is(err, ErrThrottled) true.
+func (e *ThrottledError) Is(target error) bool { return target == ErrThrottled }
 
 // ValidationError holds what is wrong with the input, field name → message in
 // Vietnamese, safe to show on the re-rendered form (status 422). It is never a
@@ -271,16 +272,14 @@ type AuditEntry struct {
 
 // Staff is a staff account. PasswordHash never leaves the package.
 type Staff struct {
-	ID           int64
-	Email        string
-	Name         string
-	Agency       string
-	Role         Role
-	CreatedAt    time.Time
-	Disabled     bool
-	FailedLogins int
-	LockedUntil  time.Time
-	LastLoginAt  time.Time
+	ID          int64
+	Email       string
+	Name        string
+	Agency      string
+	Role        Role
+	CreatedAt   time.Time
+	Disabled    bool
+	LastLoginAt time.Time
 }
 
 // CanAccess reports whether the staff member may see and act on records of

@@ -44,6 +44,7 @@ type Store struct {
 	staffURL   func(id int64) string
 	sqliteSync string
 	argon      argonParams
+	limits     LoginLimits
 	dummyHash  func() string // a hash verified for unknown emails, so that they take as long as known ones
 }
 
@@ -117,6 +118,7 @@ func Open(ctx context.Context, dsn, dataDir string, opts ...Option) (*Store, err
 		now:        time.Now,
 		sqliteSync: "FULL",
 		argon:      defaultArgon(),
+		limits:     DefaultLoginLimits(),
 	}
 	for _, o := range opts {
 		o(s)

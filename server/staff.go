@@ -151,19 +151,16 @@ func (s *Server) staffLogin(c echo.Context) error {
 	email, password := c.FormValue("email"), c.FormValue("password")
 	next := localNext(c.FormValue("next"))
 	ctx := c.Request().Context()
-	st, err := s.fb.store.Authenticate(ctx, email, password, s.now())
+	st, err := s.fb.store.Authenticate(ctx, email, password, s.fb.ipHash(c), s.now())
 	if err != nil {
-		msg := "Email hoặc mật khẩu không đúng."
-		var le *feedback.LockedError
-		switch {
-		case errors.As(err, &le):
-			mins := int((le.Wait + time.Minute - 1) / time.Minute)
-			msg = "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau " + strconv.Itoa(mins) + " phút."
-		case !errors.Is(err, feedback.ErrBadCredentials):
+		if !errors.Is(err, feedback.ErrBadCredentials) && !errors.Is(err, feedback.ErrThrottled) {
 			return err
 		}
+		// One answer, with one status, for an unknown email, a wrong
+		// password, a disabled account and a client that must wait: the page
+		// tells nobody which emails have accounts.
 		return s.renderStaff(c, http.StatusUnprocessableEntity, "staff_login", "Đăng nhập cán bộ",
-			&staffPage{Errors: map[string]string{"login": msg}, Form: map[string]string{"email": email, "next": next}})
+			&staffPage{Errors: map[string]string{"login": s.uiText(c, "st_login_failed")}, Form: map[string]string{"email": email, "next": next}})
 	}
 	token, err := s.fb.store.CreateSession(ctx, st.ID, sessionTTL)
 	if err != nil {
@@ -171,6 +168,17 @@ func (s *Server) staffLogin(c echo.Context) error {
 	}
 	s.setSessionCookie(c, token, 0)
 	return c.Redirect(http.StatusSeeOther, next)
+}
+
+// uiText is the theme's text of key in the visitor's language.
+func (s *Server) uiText(c echo.Context, key string) string {
+	if m, ok := s.tmpl.msgs[s.lang(c)][key]; ok {
+		return m
+	}
+	if m, ok := s.tmpl.msgs[languages[0]][key]; ok {
+		return m
+	}
+	return key
 }
 
 func (s *Server) staffLogout(c echo.Context) error {

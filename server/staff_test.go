@@ -200,18 +200,47 @@ func TestStaffLogin(t *testing.T) {
 	if rec := c.do(http.MethodPost, "/staff/login", url.Values{"email": {"cb@stc.example.vn"}, "password": {staffPassword}}); rec.Code != 403 {
 		t.Errorf("login without CSRF token = %d, want 403", rec.Code)
 	}
-	for i := range feedback.MaxFailedLogins {
-		rec := c.post("/staff/login", "/staff/login", url.Values{"email": {"cb@stc.example.vn"}, "password": {"sai-mat-khau"}})
-		if rec.Code != 422 || !strings.Contains(rec.Body.String(), "Email hoặc mật khẩu không đúng.") {
-			t.Fatalf("wrong password %d = %d", i+1, rec.Code)
+	const failed = "Email hoặc mật khẩu không đúng, hoặc đã thử quá nhiều lần. Vui lòng thử lại sau."
+	var pages []string // the failure pages, without the form's token
+	try := func(c *client, email, password string) {
+		t.Helper()
+		rec := c.post("/staff/login", "/staff/login", url.Values{"email": {email}, "password": {password}})
+		body := rec.Body.String()
+		if rec.Code != 422 || !strings.Contains(body, failed) {
+			t.Fatalf("login %s from %s = %d, want 422 with the one failure message\n%.1000s", email, c.remote, rec.Code, body)
 		}
-		if !strings.Contains(rec.Body.String(), `value="cb@stc.example.vn"`) {
+		if !strings.Contains(body, `value="`+email+`"`) {
 			t.Error("the email was not kept")
 		}
+		pages = append(pages, strings.ReplaceAll(csrfRe.ReplaceAllString(body, ""), email, "EMAIL"))
 	}
-	rec := c.post("/staff/login", "/staff/login", url.Values{"email": {"cb@stc.example.vn"}, "password": {staffPassword}})
-	if rec.Code != 422 || !strings.Contains(rec.Body.String(), "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau 1 phút.") {
-		t.Fatalf("login while locked = %d\n%.1000s", rec.Code, rec.Body.String())
+	for range feedback.DefaultLoginLimits().PairFailures {
+		try(c, "cb@stc.example.vn", "sai-mat-khau")
+	}
+	// This address must wait: even the right password gets the same answer.
+	try(c, "cb@stc.example.vn", staffPassword)
+	// An email without an account gets the same answer, and waits the same.
+	other := env.client(t)
+	other.remote = "198.51.100.7:4000"
+	for range feedback.DefaultLoginLimits().PairFailures + 1 {
+		try(other, "khong-co@stc.example.vn", "sai-mat-khau")
+	}
+	for i, p := range pages[1:] {
+		if p != pages[0] {
+			t.Errorf("failure page %d differs from the first", i+2)
+		}
+	}
+	// The real user, elsewhere, is not locked out by the guesses.
+	office := env.client(t)
+	office.remote = "203.0.113.5:443"
+	office.login("cb@stc.example.vn", staffPassword)
+	// In English too.
+	en := env.client(t)
+	en.remote = "203.0.113.6:443"
+	en.cookies["lang"] = "en"
+	rec := en.post("/staff/login", "/staff/login", url.Values{"email": {"cb@stc.example.vn"}, "password": {"sai"}})
+	if rec.Code != 422 || !strings.Contains(rec.Body.String(), "Wrong email or password, or too many attempts. Please try again later.") {
+		t.Errorf("English failure = %d\n%.1000s", rec.Code, rec.Body.String())
 	}
 	env.clock.Set(fixedNow.Add(2 * time.Minute))
 	c.login("cb@stc.example.vn", staffPassword)

@@ -139,7 +139,8 @@ func feedbackDeps(ctx context.Context, c *feedbackConfig, dataDir, baseURL strin
 }
 
 // feedbackJobs runs the mail outbox (when SMTP is configured) and, every few
-// minutes, the deadline reminders and the removal of expired sessions, until
+// minutes, the deadline reminders and the removal of expired sessions and old
+// login failure counts, until
 // ctx ends or the returned stop function is called; stop waits for them.
 func feedbackJobs(ctx context.Context, c *feedbackConfig, st *feedback.Store, p *portal.Portal, log *slog.Logger) (stop func(), err error) {
 	var m *feedback.SMTPMailer
@@ -178,6 +179,9 @@ func feedbackJobs(ctx context.Context, c *feedbackConfig, st *feedback.Store, p 
 				log.Error("expired sessions cleanup failed", "err", err)
 			} else if n > 0 {
 				log.Info("expired staff sessions removed", "sessions", n)
+			}
+			if _, err := st.ForgetLoginFailures(ctx, now); err != nil && ctx.Err() == nil {
+				log.Error("old login failure counts cleanup failed", "err", err)
 			}
 			select {
 			case <-ctx.Done():
