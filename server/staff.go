@@ -19,7 +19,8 @@ import (
 
 // The staff console at /staff/. Staff log in with a session cookie
 // (HttpOnly, SameSite=Lax so that links in notification mails work, Secure
-// over HTTPS, no Max-Age: it ends with the browser) whose token is checked
+// as every cookie of the portal (secureCookies), no Max-Age: it ends with the
+// browser) whose token is checked
 // against the store on every request; the session expires after
 // sessionTTL without use. Every handler that shows or changes a submission
 // or an account first checks Staff.CanAccess on the record's agency and
@@ -103,7 +104,7 @@ func (s *Server) setSessionCookie(c echo.Context, value string, maxAge int) {
 	c.SetCookie(&http.Cookie{
 		Name: staffCookie, Value: value, Path: "/staff", MaxAge: maxAge,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: strings.HasPrefix(s.deps.BaseURL, "https://") || isHTTPS(c),
+		Secure: s.secureCookies(c),
 	})
 }
 
@@ -167,6 +168,7 @@ func (s *Server) staffLogin(c echo.Context) error {
 		return err
 	}
 	s.setSessionCookie(c, token, 0)
+	s.fb.csrf.rotate(c)
 	return c.Redirect(http.StatusSeeOther, next)
 }
 
@@ -187,6 +189,7 @@ func (s *Server) staffLogout(c echo.Context) error {
 		return err
 	}
 	s.setSessionCookie(c, "", -1)
+	s.fb.csrf.rotate(c)
 	return c.Redirect(http.StatusSeeOther, "/staff/login")
 }
 
