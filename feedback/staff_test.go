@@ -394,3 +394,22 @@ func TestCanAccess(t *testing.T) {
 		}
 	}
 }
+
+// TestWithLoginLimits: limits given to the store replace the defaults; the
+// fields left zero keep theirs.
+func TestWithLoginLimits(t *testing.T) {
+	s, clk := openTest(t, "sqlite", WithLoginLimits(LoginLimits{PairFailures: 2, Base: 10 * time.Second}))
+	if got := s.limits.ClientFailures; got != DefaultLoginLimits().ClientFailures {
+		t.Errorf("ClientFailures = %d, want the default %d", got, DefaultLoginLimits().ClientFailures)
+	}
+	ctx := context.Background()
+	newStaff(t, s, "lan@stc.gov.vn", "so-tai-chinh", RoleStaff)
+	for range 2 {
+		s.Authenticate(ctx, "lan@stc.gov.vn", "sai", "x", clk.Now())
+	}
+	_, err := s.Authenticate(ctx, "lan@stc.gov.vn", "mật khẩu rất dài", "x", clk.Now())
+	var te *ThrottledError
+	if !errors.As(err, &te) || te.Wait != 10*time.Second {
+		t.Errorf("after 2 failures: %v, want a wait of 10s", err)
+	}
+}
