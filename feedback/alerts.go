@@ -5,6 +5,9 @@ package feedback
 // first mail (double opt-in); then each mail names the subscription, lists what
 // is new or corrected and carries an unsubscribe link that needs no login.
 // Mails go through the outbox, so they survive restarts and an SMTP outage.
+// Confirmation mails are bounded per address, per requesting client and per
+// subscription (AlertLimits), and unconfirmed subscriptions expire, so the
+// form cannot be used to flood a mailbox.
 //
 // The store knows nothing of lists: the server records, after each content
 // change, the items each followed list shows (RecordList), and DispatchAlerts
@@ -14,14 +17,12 @@ package feedback
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"path"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -69,12 +70,54 @@ type AlertItem struct {
 	Updated time.Time
 }
 
-// AlertsConfig is what mails need from the portal.
+// AlertsConfig is what mails need from the portal, and the limits of the
+// subscribe form.
 type AlertsConfig struct {
 	Site           string                    // the portal's name, in subjects
 	ListURL        func(path string) string  // absolute address of a list
 	ConfirmURL     func(token string) string // the page that confirms a subscription
 	UnsubscribeURL func(token string) string // the page that ends it
+	Limits         AlertLimits               // zero fields: DefaultAlertLimits
+}
+
+// AlertLimits bound the confirmation mails the subscribe form can cause, so
+// that nobody can use it to flood a mailbox. A request over a limit changes
+// nothing and sends nothing, and the caller answers it as any other: the
+// form tells nobody which addresses follow what.
+type AlertLimits struct {
+	Unconfirmed    int           // unconfirmed subscriptions of one address; a new one replaces the oldest
+	PerAddress     int           // confirmation mails to one address in 24 hours
+	PerClient      int           // confirmation mails one client asks for in 24 hours
+	ResendAfter    time.Duration // the least time between two confirmation mails of one subscription
+	UnconfirmedTTL time.Duration // an unconfirmed subscription is deleted this long after it was asked for
+}
+
+// DefaultAlertLimits returns 5 unconfirmed subscriptions and 5 confirmation
+// mails a day per address, 20 a day per client, one mail an hour per
+// subscription, and unconfirmed subscriptions kept 7 days.
+func DefaultAlertLimits() AlertLimits {
+	return AlertLimits{Unconfirmed: 5, PerAddress: 5, PerClient: 20, ResendAfter: time.Hour, UnconfirmedTTL: 7 * 24 * time.Hour}
+}
+
+// withDefaults fills the zero fields of l from DefaultAlertLimits.
+func (l AlertLimits) withDefaults() AlertLimits {
+	d := DefaultAlertLimits()
+	if l.Unconfirmed <= 0 {
+		l.Unconfirmed = d.Unconfirmed
+	}
+	if l.PerAddress <= 0 {
+		l.PerAddress = d.PerAddress
+	}
+	if l.PerClient <= 0 {
+		l.PerClient = d.PerClient
+	}
+	if l.ResendAfter <= 0 {
+		l.ResendAfter = d.ResendAfter
+	}
+	if l.UnconfirmedTTL <= 0 {
+		l.UnconfirmedTTL = d.UnconfirmedTTL
+	}
+	return l
 }
 
 // Alerts manages email subscriptions in the store's database.
@@ -86,9 +129,8 @@ type Alerts struct {
 // alertDigestEvery is the least time between two digests of a daily subscription.
 const alertDigestEvery = 24 * time.Hour
 
-// confirmResendAfter limits confirmation mails to one an hour per subscription:
-// the form cannot be used to flood someone's mailbox.
-const confirmResendAfter = time.Hour
+// confirmWindow is the period over which AlertLimits count confirmation mails.
+const confirmWindow = 24 * time.Hour
 
 // alertItemsMax is how many items one mail lists; the rest are counted.
 const alertItemsMax = 30
@@ -99,70 +141,11 @@ func NewAlerts(ctx context.Context, s *Store, cfg AlertsConfig) (*Alerts, error)
 	if cfg.ListURL == nil || cfg.ConfirmURL == nil || cfg.UnsubscribeURL == nil {
 		return nil, errors.New("feedback: alerts: ListURL, ConfirmURL and UnsubscribeURL are required")
 	}
-	if err := s.migrateComponent(ctx, "alerts", path.Join("migrations", "alerts", s.Dialect())); err != nil {
+	if err := s.migrate(ctx, "alerts", path.Join("migrations", "alerts", s.Dialect())); err != nil {
 		return nil, err
 	}
+	cfg.Limits = cfg.Limits.withDefaults()
 	return &Alerts{s: s, cfg: cfg}, nil
-}
-
-// migrateComponent applies the NNNN_name.sql files of dir that schema_migrations
-// does not list for component, in one transaction (the table is created by Open).
-func (s *Store) migrateComponent(ctx context.Context, component, dir string) error {
-	entries, err := fs.ReadDir(migrationFiles, dir)
-	if err != nil {
-		return fmt.Errorf("feedback: %s migrations: %w", component, err)
-	}
-	var ms []migration
-	for _, e := range entries {
-		num, name, ok := strings.Cut(strings.TrimSuffix(e.Name(), ".sql"), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || !strings.HasSuffix(e.Name(), ".sql") {
-			return fmt.Errorf("feedback: %s migration %s: want NNNN_name.sql", component, e.Name())
-		}
-		b, err := fs.ReadFile(migrationFiles, path.Join(dir, e.Name()))
-		if err != nil {
-			return err
-		}
-		ms = append(ms, migration{v, name, string(b)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if s.pg {
-			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('congkhai.migrate.' || current_schema()))`); err != nil {
-				return fmt.Errorf("feedback: %s migrate: lock: %w", component, err)
-			}
-		}
-		applied := map[int]bool{}
-		rows, err := tx.QueryContext(ctx, s.q(`SELECT version FROM schema_migrations WHERE component = ?`), component)
-		if err != nil {
-			return fmt.Errorf("feedback: %s migrate: %w", component, err)
-		}
-		for rows.Next() {
-			var v int
-			if err := rows.Scan(&v); err != nil {
-				rows.Close()
-				return err
-			}
-			applied[v] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for _, m := range ms {
-			if applied[m.version] {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-				return fmt.Errorf("feedback: %s migration %04d_%s: %w", component, m.version, m.name, err)
-			}
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO schema_migrations (component, version, name, applied_at) VALUES (?, ?, ?, ?)`),
-				component, m.version, m.name, s.ts(time.Now())); err != nil {
-				return fmt.Errorf("feedback: %s migration %04d_%s: %w", component, m.version, m.name, err)
-			}
-		}
-		return nil
-	})
 }
 
 func newToken() string {
@@ -187,12 +170,14 @@ func scanSub(row interface{ Scan(...any) error }) (*Subscription, error) {
 }
 
 // Subscribe records that email wants the list at listPath (titled listTitle)
-// at frequency freq, and queues the confirmation mail. Subscribing again to
-// the same list sends the confirmation again (at most once an hour) and the
+// at frequency freq, asked by client (an opaque identity of the requester's
+// address; "" is one anonymous client), and queues the confirmation mail.
+// Subscribing again to the same list sends the confirmation again and the
 // frequency changes only when that mail's link is followed, so nobody can
-// change another's subscription. It returns a *ValidationError for a bad
-// address, list or frequency.
-func (a *Alerts) Subscribe(ctx context.Context, email, listPath, listTitle string, freq Frequency, now time.Time) error {
+// change another's subscription. Within AlertLimits only: a request over them
+// is dropped without error. It returns a *ValidationError for a bad address,
+// list or frequency.
+func (a *Alerts) Subscribe(ctx context.Context, email, listPath, listTitle string, freq Frequency, client string, now time.Time) error {
 	email = strings.ToLower(strings.TrimSpace(email))
 	var verr ValidationError
 	if !validEmail(email) || len(email) > 254 {
@@ -207,41 +192,112 @@ func (a *Alerts) Subscribe(ctx context.Context, email, listPath, listTitle strin
 	if err := verr.err(); err != nil {
 		return err
 	}
-	err := a.s.inTx(ctx, func(tx *sql.Tx) error {
+	lim, s := a.cfg.Limits, a.s
+	client, emailKey := clientOrAnon(client), addressKey(email)
+	dropped := ""
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		dropped = ""
+		if err := a.purge(ctx, tx, now); err != nil {
+			return err
+		}
 		var id int64
 		var token string
 		var sentAt time.Time
-		err := tx.QueryRowContext(ctx, a.s.q(`SELECT id, token, confirm_sent_at FROM alert_subscriptions WHERE email = ? AND list_path = ?`+a.s.forUpdate()),
+		err := tx.QueryRowContext(ctx, s.q(`SELECT id, token, confirm_sent_at FROM alert_subscriptions WHERE email = ? AND list_path = ?`+s.forUpdate()),
 			email, listPath).Scan(&id, &token, tsDst(&sentAt))
+		exists := err == nil
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			token = newToken()
-			if _, err := tx.ExecContext(ctx, a.s.q(`INSERT INTO alert_subscriptions (email, list_path, list_title, frequency, requested_frequency, token, created_at, confirm_sent_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), email, listPath, listTitle, string(freq), string(freq), token, a.s.ts(now), a.s.ts(now)); err != nil {
-				return err
-			}
 		case err != nil:
 			return err
-		default:
-			if now.Sub(sentAt) < confirmResendAfter {
-				return nil // already mailed recently: say nothing more
+		case now.Sub(sentAt) < lim.ResendAfter:
+			return nil // already mailed recently: say nothing more
+		}
+		since := s.ts(now.Add(-confirmWindow))
+		var toAddress, byClient int
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT
+			COALESCE(SUM(CASE WHEN email_key = ? THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN client = ? THEN 1 ELSE 0 END), 0)
+			FROM alert_confirm_mails WHERE (email_key = ? OR client = ?) AND sent_at > ?`),
+			emailKey, client, emailKey, client, since).Scan(&toAddress, &byClient); err != nil {
+			return err
+		}
+		switch {
+		case toAddress >= lim.PerAddress:
+			dropped = "address"
+			return nil
+		case byClient >= lim.PerClient:
+			dropped = "client"
+			return nil
+		}
+		if exists {
+			if _, err := tx.ExecContext(ctx, s.q(`UPDATE alert_subscriptions SET requested_frequency = ?, confirm_sent_at = ? WHERE id = ?`),
+				string(freq), s.ts(now), id); err != nil {
+				return err
 			}
-			if _, err := tx.ExecContext(ctx, a.s.q(`UPDATE alert_subscriptions SET requested_frequency = ?, confirm_sent_at = ? WHERE id = ?`),
-				string(freq), a.s.ts(now), id); err != nil {
+		} else {
+			// The oldest unconfirmed subscriptions of the address make room:
+			// whoever filled them cannot keep its owner from subscribing.
+			var unconfirmed int
+			if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM alert_subscriptions WHERE email = ? AND confirmed_at IS NULL`),
+				email).Scan(&unconfirmed); err != nil {
+				return err
+			}
+			if extra := unconfirmed - lim.Unconfirmed + 1; extra > 0 {
+				if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM alert_subscriptions WHERE id IN (
+					SELECT id FROM alert_subscriptions WHERE email = ? AND confirmed_at IS NULL ORDER BY created_at, id LIMIT ?)`),
+					email, extra); err != nil {
+					return err
+				}
+			}
+			token = newToken()
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO alert_subscriptions (email, list_path, list_title, frequency, requested_frequency, token, created_at, confirm_sent_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), email, listPath, listTitle, string(freq), string(freq), token, s.ts(now), s.ts(now)); err != nil {
 				return err
 			}
 		}
-		return a.s.enqueue(ctx, tx, 0, now, a.mailConfirm(email, listPath, listTitle, freq, token))
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO alert_confirm_mails (email_key, client, sent_at) VALUES (?, ?, ?)`),
+			emailKey, client, s.ts(now)); err != nil {
+			return err
+		}
+		return s.enqueue(ctx, tx, 0, now, a.mailConfirm(email, listPath, listTitle, freq, token))
 	})
 	if err != nil {
 		return fmt.Errorf("feedback: subscribe: %w", err)
 	}
+	if dropped != "" {
+		s.log.Info("alert confirmation not sent: daily limit reached", "limit", dropped)
+	}
 	return nil
 }
 
-// Subscription returns the subscription the token belongs to, or ErrNotFound.
+// purge deletes the confirmation mail counts older than a day and the
+// unconfirmed subscriptions older than UnconfirmedTTL.
+func (a *Alerts) purge(ctx context.Context, tx *sql.Tx, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, a.s.q(`DELETE FROM alert_confirm_mails WHERE sent_at <= ?`), a.s.ts(now.Add(-confirmWindow))); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, a.s.q(`DELETE FROM alert_subscriptions WHERE confirmed_at IS NULL AND created_at <= ?`),
+		a.s.ts(now.Add(-a.cfg.Limits.UnconfirmedTTL)))
+	return err
+}
+
+// addressKey is how alert_confirm_mails names an address without keeping it.
+func addressKey(email string) string {
+	h := sha256.Sum256([]byte("congkhai alert " + email))
+	return hex.EncodeToString(h[:])
+}
+
+// live is the condition on alert_subscriptions that leaves out unconfirmed
+// subscriptions older than UnconfirmedTTL (not purged yet); its argument is
+// a.s.ts(now.Add(-UnconfirmedTTL)).
+const live = ` AND (confirmed_at IS NOT NULL OR created_at > ?)`
+
+// Subscription returns the subscription the token belongs to, or ErrNotFound
+// (also for an unconfirmed one older than UnconfirmedTTL).
 func (a *Alerts) Subscription(ctx context.Context, token string) (*Subscription, error) {
-	x, err := scanSub(a.s.db.QueryRowContext(ctx, a.s.q(`SELECT `+subCols2+` FROM alert_subscriptions WHERE token = ?`), token))
+	x, err := scanSub(a.s.db.QueryRowContext(ctx, a.s.q(`SELECT `+subCols2+` FROM alert_subscriptions WHERE token = ?`+live), token,
+		a.s.ts(a.s.now().Add(-a.cfg.Limits.UnconfirmedTTL))))
 	if err != nil {
 		return nil, fmt.Errorf("feedback: subscription: %w", err)
 	}
@@ -250,14 +306,15 @@ func (a *Alerts) Subscription(ctx context.Context, token string) (*Subscription,
 
 // Confirm confirms the subscription of the token with the frequency last
 // asked for. Only what the list shows after now is mailed. It returns
-// ErrNotFound for an unknown token (also after unsubscribing).
+// ErrNotFound for an unknown token (also after unsubscribing, and for an
+// unconfirmed subscription older than UnconfirmedTTL).
 func (a *Alerts) Confirm(ctx context.Context, token string, now time.Time) (*Subscription, error) {
 	var x *Subscription
 	err := a.s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, a.s.q(`UPDATE alert_subscriptions SET frequency = requested_frequency,
 			confirmed_at = COALESCE(confirmed_at, ?),
 			notified_seq = CASE WHEN confirmed_at IS NULL THEN (SELECT COALESCE(MAX(id), 0) FROM alert_items WHERE alert_items.list_path = alert_subscriptions.list_path) ELSE notified_seq END
-			WHERE token = ?`), a.s.ts(now), token)
+			WHERE token = ?`+live), a.s.ts(now), token, a.s.ts(now.Add(-a.cfg.Limits.UnconfirmedTTL)))
 		if err != nil {
 			return err
 		}

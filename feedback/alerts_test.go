@@ -4,10 +4,13 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/congkhai/congkhai/calendar"
 )
 
 func testAlertsConfig() AlertsConfig {
@@ -56,7 +59,7 @@ func items(ids ...string) []AlertItem {
 	var out []AlertItem
 	for _, id := range ids {
 		name, updated, _ := strings.Cut(id, "@")
-		d := time.Date(2026, 3, 1, 0, 0, 0, 0, Location)
+		d := time.Date(2026, 3, 1, 0, 0, 0, 0, calendar.Location)
 		if updated != "" {
 			d = d.AddDate(0, 0, len(updated))
 		}
@@ -91,7 +94,7 @@ func TestAlerts(t *testing.T) {
 			{"a@example.vn", list, "weekly", "frequency"},
 			{"a@example.vn", "dia-ban", FreqInstant, "list"},
 		} {
-			err := a.Subscribe(ctx, tt.email, tt.list, "Huyện Cẩm Xuyên", tt.freq, clk.Now())
+			err := a.Subscribe(ctx, tt.email, tt.list, "Huyện Cẩm Xuyên", tt.freq, "client", clk.Now())
 			var ve *ValidationError
 			if !errors.As(err, &ve) || ve.Fields[tt.field] == "" {
 				t.Errorf("Subscribe(%q, %q, %q) = %v, want a validation error on %s", tt.email, tt.list, tt.freq, err, tt.field)
@@ -99,10 +102,10 @@ func TestAlerts(t *testing.T) {
 		}
 
 		// Double opt-in: one confirmation mail, nothing else until confirmed.
-		if err := a.Subscribe(ctx, "Nha.Bao@Example.vn", list, "Huyện Cẩm Xuyên", FreqInstant, clk.Now()); err != nil {
+		if err := a.Subscribe(ctx, "Nha.Bao@Example.vn", list, "Huyện Cẩm Xuyên", FreqInstant, "client", clk.Now()); err != nil {
 			t.Fatal(err)
 		}
-		if err := a.Subscribe(ctx, "nha.bao@example.vn", list, "Huyện Cẩm Xuyên", FreqDaily, clk.Now()); err != nil {
+		if err := a.Subscribe(ctx, "nha.bao@example.vn", list, "Huyện Cẩm Xuyên", FreqDaily, "client", clk.Now()); err != nil {
 			t.Fatal(err)
 		}
 		got := mb.fetch()
@@ -167,7 +170,7 @@ func TestAlerts(t *testing.T) {
 		}
 
 		// A daily subscriber on the same list gets at most one digest a day.
-		if err := a.Subscribe(ctx, "dan@example.vn", list, "Huyện Cẩm Xuyên", FreqDaily, clk.Now()); err != nil {
+		if err := a.Subscribe(ctx, "dan@example.vn", list, "Huyện Cẩm Xuyên", FreqDaily, "client", clk.Now()); err != nil {
 			t.Fatal(err)
 		}
 		got = mb.fetch()
@@ -212,6 +215,148 @@ func TestAlerts(t *testing.T) {
 			if r.to == "nha.bao@example.vn" {
 				t.Errorf("mail to an unsubscribed address:\n%s", r.body)
 			}
+		}
+	})
+}
+
+// confirmMails counts the confirmation mails queued so far.
+func confirmMails(t *testing.T, s *Store) int {
+	t.Helper()
+	var n int
+	if err := s.db.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM outbox WHERE kind = 'alert_confirm'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestAlertLimits: the subscribe form cannot flood one mailbox, nor be used
+// without bound from one client, and a request over a limit is answered
+// like any other (no error) while nothing is sent.
+func TestAlertLimits(t *testing.T) {
+	type req struct {
+		email, list, client string
+		after               time.Duration // the clock moves this much first
+	}
+	many := func(n int, f func(i int) req) []req {
+		out := make([]req, n)
+		for i := range out {
+			out[i] = f(i)
+		}
+		return out
+	}
+	list := func(i int) string { return fmt.Sprintf("/dia-ban/xa-%d", i) }
+	tests := []struct {
+		name   string
+		limits AlertLimits
+		reqs   []req
+		mails  int
+	}{
+		{"five mails a day to one address, whoever asks", AlertLimits{},
+			many(8, func(i int) req { return req{"nan.nhan@example.vn", list(i), fmt.Sprintf("client-%d", i), 0} }), 5},
+		{"and five more the next day", AlertLimits{}, append(
+			many(6, func(i int) req { return req{"nan.nhan@example.vn", list(i), "a", 0} }),
+			many(6, func(i int) req {
+				r := req{"nan.nhan@example.vn", list(10 + i), "a", 0}
+				if i == 0 {
+					r.after = 24 * time.Hour
+				}
+				return r
+			})...), 10},
+		{"twenty a day from one client", AlertLimits{},
+			many(25, func(i int) req { return req{fmt.Sprintf("nguoi%d@example.vn", i), "/", "attacker", 0} }), 20},
+		{"one an hour per subscription", AlertLimits{}, []req{
+			{"a@example.vn", "/", "a", 0}, {"a@example.vn", "/", "b", 59 * time.Minute}, {"a@example.vn", "/", "c", time.Minute}}, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			eachStore(t, func(t *testing.T, s *Store, clk *clock) {
+				ctx := context.Background()
+				cfg := testAlertsConfig()
+				cfg.Limits = tt.limits
+				a, err := NewAlerts(ctx, s, cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i, r := range tt.reqs {
+					clk.Add(r.after)
+					if err := a.Subscribe(ctx, r.email, r.list, "Danh sách", FreqDaily, r.client, clk.Now()); err != nil {
+						t.Fatalf("request %d: %v", i+1, err)
+					}
+				}
+				if got := confirmMails(t, s); got != tt.mails {
+					t.Errorf("%d confirmation mails, want %d", got, tt.mails)
+				}
+			})
+		})
+	}
+}
+
+// TestUnconfirmedSubscriptions: one address holds at most Unconfirmed
+// unconfirmed subscriptions (a new one replaces the oldest, so that nobody
+// can keep the owner from subscribing), and they expire.
+func TestUnconfirmedSubscriptions(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store, clk *clock) {
+		ctx := context.Background()
+		cfg := testAlertsConfig()
+		cfg.Limits = AlertLimits{Unconfirmed: 3, PerAddress: 100}
+		a, err := NewAlerts(ctx, s, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens := func() map[string]string {
+			rows, err := s.db.QueryContext(ctx, `SELECT email, list_path, token FROM alert_subscriptions`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			out := map[string]string{}
+			for rows.Next() {
+				var e, l, tok string
+				rows.Scan(&e, &l, &tok)
+				out[strings.TrimSuffix(e, "@example.vn")+l] = tok
+			}
+			return out
+		}
+		subscribe := func(email, list string) {
+			t.Helper()
+			clk.Add(time.Minute)
+			if err := a.Subscribe(ctx, email, list, "Danh sách", FreqInstant, "c", clk.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		subscribe("a@example.vn", "/confirmed")
+		if _, err := a.Confirm(ctx, tokens()["a/confirmed"], clk.Now()); err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range []string{"/1", "/2", "/3", "/4", "/5"} {
+			subscribe("a@example.vn", l)
+		}
+		subscribe("b@example.vn", "/1")
+		got := tokens()
+		want := []string{"a/confirmed", "a/3", "a/4", "a/5", "b/1"} // a/1 and a/2 made room
+		if len(got) != len(want) {
+			t.Errorf("subscriptions = %v, want %v", got, want)
+		}
+		for _, k := range want {
+			if _, ok := got[k]; !ok {
+				t.Errorf("subscription %s is missing: %v", k, got)
+			}
+		}
+
+		// A week later the unconfirmed ones are gone; the confirmed stays.
+		clk.Add(7 * 24 * time.Hour)
+		if _, err := a.Subscription(ctx, got["a/5"]); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Subscription(expired) = %v, want ErrNotFound", err)
+		}
+		if _, err := a.Confirm(ctx, got["a/5"], clk.Now()); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Confirm(expired) = %v, want ErrNotFound", err)
+		}
+		if _, err := a.Subscription(ctx, got["a/confirmed"]); err != nil {
+			t.Errorf("Subscription(confirmed a week ago) = %v", err)
+		}
+		subscribe("c@example.vn", "/")
+		if left := tokens(); len(left) != 2 {
+			t.Errorf("after a week: %v, want the confirmed one and the new one", left)
 		}
 	})
 }

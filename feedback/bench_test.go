@@ -2,6 +2,7 @@ package feedback
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"testing"
@@ -37,5 +38,25 @@ func BenchmarkSubmit(b *testing.B) {
 				}
 			})
 		})
+	}
+}
+
+// BenchmarkLoginFailure measures a failed login on an email with an account
+// and on one without, at the default password cost: the two should take the
+// same time (each attempt from a new client, so that none is throttled).
+func BenchmarkLoginFailure(b *testing.B) {
+	for _, kind := range kinds {
+		s, _ := openTest(b, kind, WithPasswordCost(defaultArgon().memory, defaultArgon().time))
+		newStaff(b, s, "lan@stc.gov.vn", "so-tai-chinh", RoleStaff)
+		for _, email := range []string{"lan@stc.gov.vn", "nobody@stc.gov.vn"} {
+			b.Run(kind+"/"+email, func(b *testing.B) {
+				for i := 0; b.Loop(); i++ {
+					_, err := s.Authenticate(context.Background(), email, "sai", fmt.Sprintf("client-%s-%d", email, i), s.now())
+					if !errors.Is(err, ErrBadCredentials) {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }

@@ -4,7 +4,7 @@
 //
 // A citizen's submission is stored with an unguessable tracking code
 // ("GY-XXXX-XXXX-XXXX", see NormalizeCode) and a deadline counted in
-// Vietnamese working days (Calendar). Staff of the responsible agency assign
+// Vietnamese working days (package calendar). Staff of the responsible agency assign
 // it, write internal notes, reply (a first reply after the deadline must say
 // why), publish it as a public question and answer without personal data,
 // close, reopen and transfer it; the citizen rates the answer. Every action
@@ -17,10 +17,16 @@
 // PostgreSQL (several replicas may share it: migrations take an advisory
 // lock, the outbox is claimed with FOR UPDATE SKIP LOCKED). The schema is
 // created and upgraded by Open from the embedded migrations/<dialect>/*.sql,
-// recorded in schema_migrations under the component "feedback".
+// recorded in schema_migrations under the component "feedback". The SQLite
+// files are readable by the portal's user only.
 //
-// Errors: ErrNotFound, ErrInvalidState, ErrBadCredentials and ErrLocked
-// (*LockedError) are checked with errors.Is; invalid input is a
+// Staff log in with an email and a password (argon2id); failed logins are
+// throttled per client and account, per client and per account (LoginLimits)
+// in a way that lets nobody lock the real user out, and that answers and
+// works the same whether the email has an account or not.
+//
+// Errors: ErrNotFound, ErrInvalidState, ErrBadCredentials and ErrThrottled
+// (*ThrottledError) are checked with errors.Is; invalid input is a
 // *ValidationError holding field → Vietnamese message, for the form. Other
 // errors are database failures wrapped "feedback: ...".
 //

@@ -21,8 +21,9 @@ const (
 	TypeComment    Type = "comment"    // góp ý dự thảo (only while the draft's window is open)
 )
 
-// Types lists the kinds of submission in the order a form offers them.
-var Types = []Type{TypeQuestion, TypeComplaint, TypeSuggestion, TypeComment}
+// Types returns the kinds of submission in the order a form offers them, in a
+// new slice the caller may change.
+func Types() []Type { return []Type{TypeQuestion, TypeComplaint, TypeSuggestion, TypeComment} }
 
 // Label is the Vietnamese name of the type, for forms and pages.
 func (t Type) Label() string {
@@ -40,7 +41,13 @@ func (t Type) Label() string {
 }
 
 // Valid reports whether t is one of Types.
-func (t Type) Valid() bool { return slices.Contains(Types, t) }
+func (t Type) Valid() bool {
+	switch t {
+	case TypeQuestion, TypeComplaint, TypeSuggestion, TypeComment:
+		return true
+	}
+	return false
+}
 
 // Status is where a submission is in its life.
 type Status string
@@ -105,22 +112,23 @@ var (
 	ErrInvalidState = errors.New("feedback: action not allowed in this state")
 	// ErrBadCredentials: unknown email, wrong password or disabled account; which one is not told.
 	ErrBadCredentials = errors.New("feedback: wrong email or password")
-	// ErrLocked: too many failed logins; the error is a *LockedError carrying the wait.
-	ErrLocked = errors.New("feedback: account temporarily locked")
+	// ErrThrottled: too many failed logins from this client (see LoginLimits);
+	// the error is a *ThrottledError carrying the wait.
+	ErrThrottled = errors.New("feedback: too many failed logins, wait")
 )
 
-// LockedError is returned by Authenticate while an account is locked after
-// repeated failures. errors.Is(err, ErrLocked) is true.
-type LockedError struct {
-	Wait time.Duration // how long until the next attempt is allowed
+// ThrottledError is returned by Authenticate while a client must wait before
+// trying an email again. errors.Is(err, ErrThrottled) is true.
+type ThrottledError struct {
+	Wait time.Duration // how long until the next attempt is checked
 }
 
-func (e *LockedError) Error() string {
-	return fmt.Sprintf("feedback: account locked, retry in %s", e.Wait.Round(time.Second))
+func (e *ThrottledError) Error() string {
+	return fmt.Sprintf("feedback: too many failed logins, retry in %s", e.Wait.Round(time.Second))
 }
 
-// Is makes errors.Is(err, ErrLocked) true.
-func (e *LockedError) Is(target error) bool { return target == ErrLocked }
+// Is makes errors.Is(err, ErrThrottled) true.
+func (e *ThrottledError) Is(target error) bool { return target == ErrThrottled }
 
 // ValidationError holds what is wrong with the input, field name → message in
 // Vietnamese, safe to show on the re-rendered form (status 422). It is never a
@@ -264,16 +272,14 @@ type AuditEntry struct {
 
 // Staff is a staff account. PasswordHash never leaves the package.
 type Staff struct {
-	ID           int64
-	Email        string
-	Name         string
-	Agency       string
-	Role         Role
-	CreatedAt    time.Time
-	Disabled     bool
-	FailedLogins int
-	LockedUntil  time.Time
-	LastLoginAt  time.Time
+	ID          int64
+	Email       string
+	Name        string
+	Agency      string
+	Role        Role
+	CreatedAt   time.Time
+	Disabled    bool
+	LastLoginAt time.Time
 }
 
 // CanAccess reports whether the staff member may see and act on records of

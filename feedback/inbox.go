@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/congkhai/congkhai/calendar"
 )
 
 // Inbox filters.
@@ -19,8 +21,11 @@ const (
 	FilterAll      = "all"
 )
 
-// Filters lists the inbox filters in the order the console shows them.
-var Filters = []string{FilterNew, FilterMine, FilterDueSoon, FilterOverdue, FilterAnswered, FilterAll}
+// Filters returns the inbox filters in the order the console shows them, in a
+// new slice the caller may change.
+func Filters() []string {
+	return []string{FilterNew, FilterMine, FilterDueSoon, FilterOverdue, FilterAnswered, FilterAll}
+}
 
 // DueSoonDays is the horizon of the "due_soon" filter, in working days.
 const DueSoonDays = 3
@@ -82,7 +87,8 @@ func (s *Store) Inbox(ctx context.Context, q InboxQuery) (*Inbox, error) {
 	if q.Filter == "" {
 		q.Filter = FilterAll
 	}
-	if !slices.Contains(Filters, q.Filter) {
+	filters := Filters()
+	if !slices.Contains(filters, q.Filter) {
 		return nil, fmt.Errorf("feedback: inbox: unknown filter %q", q.Filter)
 	}
 	if q.Now.IsZero() {
@@ -94,14 +100,14 @@ func (s *Store) Inbox(ctx context.Context, q InboxQuery) (*Inbox, error) {
 	// Counts of every filter in one pass.
 	var sums []string
 	var args []any
-	for _, f := range Filters {
+	for _, f := range filters {
 		cond, fargs := s.filterSQL(f, q.StaffID, q.Now)
 		sums = append(sums, `COALESCE(SUM(CASE WHEN `+cond+` THEN 1 ELSE 0 END), 0)`)
 		args = append(args, fargs...)
 	}
 	args = append(args, aargs...)
-	counts := make([]int, len(Filters))
-	dst := make([]any, len(Filters))
+	counts := make([]int, len(filters))
+	dst := make([]any, len(filters))
 	for i := range counts {
 		dst[i] = &counts[i]
 	}
@@ -109,7 +115,7 @@ func (s *Store) Inbox(ctx context.Context, q InboxQuery) (*Inbox, error) {
 		return nil, fmt.Errorf("feedback: inbox counts: %w", err)
 	}
 	in := &Inbox{Counts: map[string]int{}, Page: q.Page}
-	for i, f := range Filters {
+	for i, f := range filters {
 		in.Counts[f] = counts[i]
 	}
 	in.Total = in.Counts[q.Filter]
@@ -291,7 +297,7 @@ func median(v []int) float64 {
 // Stats computes the public statistics per agency and overall, per month and
 // for the whole period: received, answered, answered on time (first answer
 // not after the deadline) and its share, the median number of working days to
-// the first answer (Calendar.WorkingDaysBetween), the mean rating and the
+// the first answer (calendar.Calendar.WorkingDaysBetween), the mean rating and the
 // number rated.
 func (s *Store) Stats(ctx context.Context, q StatsQuery) (*Stats, error) {
 	where := []string{`1 = 1`}
@@ -331,7 +337,7 @@ func (s *Store) Stats(ctx context.Context, q StatsQuery) (*Stats, error) {
 		if err := rows.Scan(&agency, tsDst(&created), tsDst(&due), tsDst(&answered), &rating); err != nil {
 			return nil, fmt.Errorf("feedback: stats: %w", err)
 		}
-		month := created.In(Location).Format("2006-01")
+		month := created.In(calendar.Location).Format("2006-01")
 		// General feedback (agency "") counts in the overall figures only.
 		keys := []key{{"", month}, {"", ""}}
 		if agency != "" {

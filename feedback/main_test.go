@@ -9,12 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/congkhai/congkhai/calendar"
 	"github.com/congkhai/congkhai/internal/pgtest"
 )
 
 func TestMain(m *testing.M) {
-	// Cheap hashes: the suite logs in hundreds of times under -race.
-	argon = argonParams{memory: 64, time: 1, threads: 1, keyLen: 32}
 	if os.Getenv(crashHelperEnv) != "" {
 		crashHelper()
 		return
@@ -42,14 +41,15 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 func pgDSN(t testing.TB) string { return pgtest.DSN(t, "t") }
 
 // testStart is a Monday in an ordinary week.
-var testStart = time.Date(2026, 3, 2, 9, 0, 0, 0, Location)
+var testStart = time.Date(2026, 3, 2, 9, 0, 0, 0, calendar.Location)
 
 // openTest opens a store of the kind ("sqlite" or "postgres") on a fresh
 // database, with a clock at testStart.
 func openTest(t testing.TB, kind string, opts ...Option) (*Store, *clock) {
 	t.Helper()
 	clk := &clock{t: testStart}
-	opts = append([]Option{WithClock(clk.Now), WithLogger(quiet), WithDeadlines(15, map[string]int{"complaint": 10})}, opts...)
+	// Cheap hashes: the suite logs in hundreds of times under -race.
+	opts = append([]Option{WithClock(clk.Now), WithLogger(quiet), WithPasswordCost(64, 1), WithDeadlines(15, map[string]int{"complaint": 10})}, opts...)
 	dsn, dir := "", t.TempDir()
 	if kind == "postgres" {
 		dsn = pgDSN(t)
@@ -110,4 +110,18 @@ func newStaff(t testing.TB, s *Store, email, agency string, role Role) *Staff {
 		t.Fatalf("CreateStaff(%s): %v", email, err)
 	}
 	return st
+}
+
+// vn parses "2006-01-02" or "2006-01-02 15:04" in Asia/Ho_Chi_Minh.
+func vn(t testing.TB, s string) time.Time {
+	t.Helper()
+	layout := time.DateOnly
+	if len(s) > 10 {
+		layout = "2006-01-02 15:04"
+	}
+	tm, err := time.ParseInLocation(layout, s, calendar.Location)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tm
 }

@@ -1,7 +1,6 @@
 package feedback
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/tls"
@@ -10,14 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"mime"
-	"mime/quotedprintable"
-	"net"
 	"net/mail"
-	"net/smtp"
-	"strconv"
 	"strings"
 	"time"
+
+	gomail "github.com/wneessen/go-mail"
 )
 
 // Outbox delivery: notifications are rows written in the same transaction as
@@ -224,11 +220,18 @@ type SMTPConfig struct {
 	HelloName string        // EHLO name; "localhost" when empty
 }
 
-// SMTPMailer sends mail through an SMTP server with net/smtp, one connection
-// per mail (the outbox sends a few at a time).
+// SMTPMailer sends mail through an SMTP server with github.com/wneessen/go-mail,
+// one connection per mail (the outbox sends a few at a time). The library
+// composes the message (UTF-8 plain text, quoted-printable, headers encoded
+// and folded as RFC 2047 and 5322 want, so no header can be injected) and
+// speaks SMTP: STARTTLS or implicit TLS, and the strongest authentication the
+// server offers over TLS (SCRAM, CRAM-MD5, PLAIN or LOGIN — the one some
+// hosted services, Microsoft 365 among them, accept); without TLS (a relay on
+// this machine) PLAIN, which it sends to localhost only.
 type SMTPMailer struct {
-	cfg  SMTPConfig
-	from *mail.Address
+	cfg    SMTPConfig
+	from   *mail.Address
+	client *gomail.Client
 }
 
 // NewSMTPMailer checks the configuration and returns the mailer.
@@ -256,117 +259,79 @@ func NewSMTPMailer(cfg SMTPConfig) (*SMTPMailer, error) {
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 30 * time.Second
 	}
-	return &SMTPMailer{cfg: cfg, from: from}, nil
-}
-
-func (m *SMTPMailer) tlsConfig() *tls.Config {
-	c := &tls.Config{MinVersion: tls.VersionTLS12}
-	if m.cfg.TLSConfig != nil {
-		c = m.cfg.TLSConfig.Clone()
+	tc := &tls.Config{MinVersion: tls.VersionTLS12}
+	if cfg.TLSConfig != nil {
+		tc = cfg.TLSConfig.Clone()
 	}
-	if c.ServerName == "" {
-		c.ServerName = m.cfg.Host
+	if tc.ServerName == "" {
+		tc.ServerName = cfg.Host
 	}
-	return c
+	opts := []gomail.Option{gomail.WithPort(cfg.Port), gomail.WithTimeout(cfg.Timeout), gomail.WithTLSConfig(tc)}
+	switch cfg.Security {
+	case SMTPStartTLS:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+	case SMTPTLS:
+		opts = append(opts, gomail.WithSSL())
+	case SMTPNone:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+	}
+	if cfg.HelloName != "" {
+		opts = append(opts, gomail.WithHELO(cfg.HelloName))
+	}
+	if cfg.Username != "" {
+		auth := gomail.SMTPAuthAutoDiscover
+		if cfg.Security == SMTPNone {
+			auth = gomail.SMTPAuthPlain
+		}
+		opts = append(opts, gomail.WithSMTPAuth(auth), gomail.WithUsername(cfg.Username), gomail.WithPassword(cfg.Password))
+	}
+	c, err := gomail.NewClient(cfg.Host, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("feedback: smtp: %w", err)
+	}
+	return &SMTPMailer{cfg: cfg, from: from, client: c}, nil
 }
 
 // Send delivers one mail. It fails when the connection, TLS, authentication
 // or any SMTP command fails, or ctx ends.
-func (m *SMTPMailer) Send(ctx context.Context, msg Mail) (err error) {
+func (m *SMTPMailer) Send(ctx context.Context, msg Mail) error {
 	to, err := mail.ParseAddress(msg.To)
 	if err != nil {
 		return fmt.Errorf("feedback: smtp: recipient %q: %w", msg.To, err)
 	}
+	gm := m.message(to, msg)
 	ctx, cancel := context.WithTimeout(ctx, m.cfg.Timeout)
 	defer cancel()
-	addr := net.JoinHostPort(m.cfg.Host, strconv.Itoa(m.cfg.Port))
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", addr)
+	c, err := m.client.DialToSMTPClientWithContext(ctx)
 	if err != nil {
-		return fmt.Errorf("feedback: smtp: dial %s: %w", addr, err)
+		return fmt.Errorf("feedback: smtp: connect to %s:%d: %w", m.cfg.Host, m.cfg.Port, err)
 	}
-	defer conn.Close()
-	if dl, ok := ctx.Deadline(); ok {
-		conn.SetDeadline(dl)
-	}
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	// A cancelled ctx ends the conversation (the connection also has the
+	// Timeout as its deadline).
+	stop := context.AfterFunc(ctx, func() { c.Close() })
 	defer stop()
-	if m.cfg.Security == SMTPTLS {
-		tc := tls.Client(conn, m.tlsConfig())
-		if err := tc.HandshakeContext(ctx); err != nil {
-			return fmt.Errorf("feedback: smtp: tls: %w", err)
-		}
-		conn = tc
+	if err := m.client.SendWithSMTPClient(c, gm); err != nil {
+		c.Close()
+		return fmt.Errorf("feedback: smtp: send: %w", err)
 	}
-	c, err := smtp.NewClient(conn, m.cfg.Host)
-	if err != nil {
-		return fmt.Errorf("feedback: smtp: greeting: %w", err)
-	}
-	defer c.Close()
-	if m.cfg.HelloName != "" {
-		if err := c.Hello(m.cfg.HelloName); err != nil {
-			return fmt.Errorf("feedback: smtp: hello: %w", err)
-		}
-	}
-	if m.cfg.Security == SMTPStartTLS {
-		if ok, _ := c.Extension("STARTTLS"); !ok {
-			return errors.New("feedback: smtp: server does not offer STARTTLS")
-		}
-		if err := c.StartTLS(m.tlsConfig()); err != nil {
-			return fmt.Errorf("feedback: smtp: starttls: %w", err)
-		}
-	}
-	if m.cfg.Username != "" {
-		// PlainAuth refuses to send the password over a connection that is
-		// neither TLS nor to localhost.
-		if err := c.Auth(smtp.PlainAuth("", m.cfg.Username, m.cfg.Password, m.cfg.Host)); err != nil {
-			return fmt.Errorf("feedback: smtp: auth: %w", err)
-		}
-	}
-	if err := c.Mail(m.from.Address); err != nil {
-		return fmt.Errorf("feedback: smtp: mail from: %w", err)
-	}
-	if err := c.Rcpt(to.Address); err != nil {
-		return fmt.Errorf("feedback: smtp: rcpt to: %w", err)
-	}
-	w, err := c.Data()
-	if err != nil {
-		return fmt.Errorf("feedback: smtp: data: %w", err)
-	}
-	if _, err := w.Write(m.message(to, msg)); err != nil {
-		return fmt.Errorf("feedback: smtp: data: %w", err)
-	}
-	if err := w.Close(); err != nil {
-		return fmt.Errorf("feedback: smtp: data: %w", err)
-	}
-	if err := c.Quit(); err != nil {
-		// The server accepted the message at the end of DATA; a failed QUIT
-		// must not cause a second copy.
-		return nil
-	}
+	// The server accepted the message at the end of DATA; a failed QUIT must
+	// not cause a second copy.
+	_ = m.client.CloseWithSMTPClient(c)
 	return nil
 }
 
-// message renders the RFC 5322 message: UTF-8 plain text, quoted-printable,
-// the subject as an encoded word (no header injection possible).
-func (m *SMTPMailer) message(to *mail.Address, msg Mail) []byte {
-	var b bytes.Buffer
+// message composes the RFC 5322 message: UTF-8 plain text, quoted-printable,
+// a Message-ID in the sender's domain, marked as sent by a program.
+func (m *SMTPMailer) message(to *mail.Address, msg Mail) *gomail.Msg {
+	gm := gomail.NewMsg(gomail.WithCharset(gomail.CharsetUTF8), gomail.WithEncoding(gomail.EncodingQP), gomail.WithNoDefaultUserAgent())
+	gm.FromMailAddress(m.from)
+	gm.ToMailAddress(to)
+	gm.Subject(msg.Subject)
+	gm.SetDate()
 	id := make([]byte, 12)
 	rand.Read(id)
-	domain := m.from.Address[strings.LastIndexByte(m.from.Address, '@')+1:]
-	hdr := func(k, v string) { b.WriteString(k + ": " + v + "\r\n") }
-	hdr("From", m.from.String())
-	hdr("To", to.String())
-	hdr("Subject", mime.BEncoding.Encode("utf-8", msg.Subject))
-	hdr("Date", time.Now().Format(time.RFC1123Z))
-	hdr("Message-ID", "<"+hex.EncodeToString(id)+"@"+domain+">")
-	hdr("MIME-Version", "1.0")
-	hdr("Content-Type", "text/plain; charset=utf-8")
-	hdr("Content-Transfer-Encoding", "quoted-printable")
-	hdr("Auto-Submitted", "auto-generated")
-	b.WriteString("\r\n")
-	qp := quotedprintable.NewWriter(&b)
-	qp.Write([]byte(strings.ReplaceAll(msg.Body, "\n", "\r\n")))
-	qp.Close()
-	return b.Bytes()
+	gm.SetMessageIDWithValue(hex.EncodeToString(id) + "@" + m.from.Address[strings.LastIndexByte(m.from.Address, '@')+1:])
+	gm.SetGenHeader(gomail.Header("Auto-Submitted"), "auto-generated")
+	gm.SetBodyString(gomail.TypeTextPlain, msg.Body)
+	return gm
 }

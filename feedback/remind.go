@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/congkhai/congkhai/calendar"
 )
 
 // Reminder kinds, as outbox kinds and in the audit detail.
@@ -31,7 +33,7 @@ func (s *Store) Remind(ctx context.Context, now time.Time, recipients func(agenc
 	if err != nil {
 		return 0, err
 	}
-	day := now.In(Location).Format(time.DateOnly)
+	day := now.In(calendar.Location).Format(time.DateOnly)
 	at := normTime(now)
 	n := 0
 	for i, sub := range append(soon, late...) {

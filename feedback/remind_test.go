@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/congkhai/congkhai/calendar"
 )
 
 // TestRemind: due-soon and overdue reminders go to the agency's addresses and
@@ -33,8 +35,8 @@ func TestRemind(t *testing.T) {
 		if got := sub.DueAt.Format(time.DateOnly); got != "2026-03-23" {
 			t.Fatalf("due %s, want 2026-03-23 (15 working days from Monday 2 March)", got)
 		}
-		soon := time.Date(2026, 3, 19, 9, 0, 0, 0, Location) // Thursday: due in 2 working days
-		late := time.Date(2026, 3, 24, 9, 0, 0, 0, Location) // the day after the deadline
+		soon := time.Date(2026, 3, 19, 9, 0, 0, 0, calendar.Location) // Thursday: due in 2 working days
+		late := time.Date(2026, 3, 24, 9, 0, 0, 0, calendar.Location) // the day after the deadline
 		tests := []struct {
 			name  string
 			at    time.Time

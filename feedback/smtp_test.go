@@ -22,13 +22,15 @@ import (
 )
 
 // smtpServer is a small but real SMTP server (RFC 5321 subset: EHLO,
-// STARTTLS, AUTH PLAIN, MAIL, RCPT, DATA, RSET, NOOP, QUIT) for the tests.
+// STARTTLS, AUTH PLAIN and LOGIN, MAIL, RCPT, DATA, RSET, NOOP, QUIT) for the
+// tests.
 type smtpServer struct {
 	ln         net.Listener
 	tls        *tls.Config
 	implicit   bool // TLS from the first byte
 	noStartTLS bool
 	user, pass string
+	mechs      string // AUTH mechanisms offered: "PLAIN" when empty
 
 	mu       sync.Mutex
 	received []smtpReceived
@@ -38,6 +40,7 @@ type smtpServer struct {
 type smtpReceived struct {
 	from, to   string
 	msg        *mail.Message
+	raw        string // the message as it came, with CRLF line ends
 	body       string
 	tls, authd bool
 }
@@ -130,7 +133,11 @@ func (srv *smtpServer) serve(conn net.Conn) {
 				ext = append(ext, "STARTTLS")
 			}
 			if srv.user != "" {
-				ext = append(ext, "AUTH PLAIN")
+				mechs := srv.mechs
+				if mechs == "" {
+					mechs = "PLAIN"
+				}
+				ext = append(ext, "AUTH "+mechs)
 			}
 			for i, e := range ext {
 				sep := "-"
@@ -153,8 +160,27 @@ func (srv *smtpServer) serve(conn net.Conn) {
 			tp = textproto.NewConn(tc)
 		case "AUTH":
 			mech, resp, _ := strings.Cut(arg, " ")
-			raw, err := base64.StdEncoding.DecodeString(resp)
-			if strings.ToUpper(mech) != "PLAIN" || err != nil || string(raw) != "\x00"+srv.user+"\x00"+srv.pass {
+			mech = strings.ToUpper(mech)
+			offered := srv.mechs
+			if offered == "" {
+				offered = "PLAIN"
+			}
+			ok := false
+			switch {
+			case !strings.Contains(" "+offered+" ", " "+mech+" "):
+			case mech == "PLAIN":
+				raw, err := base64.StdEncoding.DecodeString(resp)
+				ok = err == nil && string(raw) == "\x00"+srv.user+"\x00"+srv.pass
+			case mech == "LOGIN":
+				read := func(prompt string) string {
+					tp.PrintfLine("334 %s", base64.StdEncoding.EncodeToString([]byte(prompt)))
+					line, _ := tp.ReadLine()
+					b, _ := base64.StdEncoding.DecodeString(line)
+					return string(b)
+				}
+				ok = read("Username:") == srv.user && read("Password:") == srv.pass
+			}
+			if !ok {
 				tp.PrintfLine("535 authentication failed")
 				continue
 			}
@@ -172,10 +198,18 @@ func (srv *smtpServer) serve(conn net.Conn) {
 			tp.PrintfLine("250 ok")
 		case "DATA":
 			tp.PrintfLine("354 end with .")
-			data, err := tp.ReadDotBytes()
-			if err != nil {
-				return
+			var raw strings.Builder
+			for {
+				line, err := tp.R.ReadString('\n')
+				if err != nil {
+					return
+				}
+				if line == ".\r\n" {
+					break
+				}
+				raw.WriteString(strings.TrimPrefix(line, "."))
 			}
+			data := strings.ReplaceAll(raw.String(), "\r\n", "\n")
 			srv.mu.Lock()
 			fail := srv.failNext > 0
 			if fail {
@@ -194,7 +228,7 @@ func (srv *smtpServer) serve(conn net.Conn) {
 			body, _ := io.ReadAll(quotedprintable.NewReader(msg.Body))
 			srv.mu.Lock()
 			for _, r := range to {
-				srv.received = append(srv.received, smtpReceived{from: from, to: r, msg: msg, body: string(body), tls: secure, authd: authd})
+				srv.received = append(srv.received, smtpReceived{from: from, to: r, msg: msg, raw: raw.String(), body: string(body), tls: secure, authd: authd})
 			}
 			srv.mu.Unlock()
 			tp.PrintfLine("250 queued")
@@ -217,21 +251,24 @@ func TestSMTPMailer(t *testing.T) {
 		name       string
 		implicit   bool
 		noStartTLS bool
+		mechs      string // offered by the server
 		security   string
 		user, pass string // client's
 		wantErr    string
 		wantTLS    bool
 	}{
-		{"starttls with auth", false, false, SMTPStartTLS, "noreply", "bí mật", "", true},
-		{"implicit tls with auth", true, false, SMTPTLS, "noreply", "bí mật", "", true},
-		{"no tls on localhost", false, true, SMTPNone, "noreply", "bí mật", "", false},
-		{"starttls required", false, true, SMTPStartTLS, "noreply", "bí mật", "STARTTLS", false},
-		{"wrong password", false, false, SMTPStartTLS, "noreply", "sai", "auth", true},
+		{"starttls with auth", false, false, "", SMTPStartTLS, "noreply", "bí mật", "", true},
+		{"implicit tls with auth", true, false, "", SMTPTLS, "noreply", "bí mật", "", true},
+		{"no tls on localhost", false, true, "", SMTPNone, "noreply", "bí mật", "", false},
+		{"starttls required", false, true, "", SMTPStartTLS, "noreply", "bí mật", "STARTTLS", false},
+		{"wrong password", false, false, "", SMTPStartTLS, "noreply", "sai", "auth", true},
+		{"only AUTH LOGIN offered, as Microsoft 365 does", false, false, "LOGIN", SMTPStartTLS, "noreply", "bí mật", "", true},
+		{"LOGIN and PLAIN offered, implicit tls", true, false, "LOGIN PLAIN", SMTPTLS, "noreply", "bí mật", "", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, pool := startSMTP(t, tt.implicit, "noreply", "bí mật")
-			srv.noStartTLS = tt.noStartTLS
+			srv.noStartTLS, srv.mechs = tt.noStartTLS, tt.mechs
 			m, err := NewSMTPMailer(SMTPConfig{
 				Host: "127.0.0.1", Port: srv.port(), Username: tt.user, Password: tt.pass,
 				From: "Cổng công khai <noreply@congkhai.gov.vn>", Security: tt.security,
@@ -273,5 +310,61 @@ func TestSMTPMailer(t *testing.T) {
 	}
 	if _, err := NewSMTPMailer(SMTPConfig{Host: "x", From: "not an address"}); err == nil {
 		t.Error("NewSMTPMailer(bad from) succeeded")
+	}
+}
+
+// TestSMTPMessage checks the message as it reaches the server: a long
+// Vietnamese subject is encoded and folded into lines of at most 78
+// characters and decodes back whole; the headers a program's mail carries.
+func TestSMTPMessage(t *testing.T) {
+	srv, pool := startSMTP(t, false, "", "")
+	m, err := NewSMTPMailer(SMTPConfig{Host: "127.0.0.1", Port: srv.port(), From: "Cổng công khai <noreply@congkhai.gov.vn>",
+		TLSConfig: &tls.Config{RootCAs: pool}, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	subject := "[Cổng công khai tỉnh] " + strings.Repeat("Thông báo thu hồi đất để thực hiện dự án đường ven biển, ", 8)
+	body := strings.Repeat("Dòng rất dài của thư trả lời công dân về việc bồi thường, hỗ trợ và tái định cư. ", 20) + "\n.\nHết.\n"
+	if err := m.Send(t.Context(), Mail{To: "Nguyễn Văn An <an@example.vn>", Subject: subject, Body: body}); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.mails()
+	if len(got) != 1 {
+		t.Fatalf("server received %d mails, want 1", len(got))
+	}
+	r := got[0]
+	for i, line := range strings.Split(strings.TrimSuffix(r.raw, "\r\n"), "\r\n") {
+		if len(line) > 78 && !strings.HasPrefix(line, "Message-ID:") {
+			t.Errorf("line %d has %d characters: %.90q", i+1, len(line), line)
+		}
+	}
+	dec := new(mime.WordDecoder)
+	if got, err := dec.DecodeHeader(r.msg.Header.Get("Subject")); err != nil || got != subject {
+		t.Errorf("Subject decodes to %q, %v", got, err)
+	}
+	if to, _ := dec.DecodeHeader(r.msg.Header.Get("To")); !strings.Contains(to, "Nguyễn Văn An") || !strings.Contains(to, "<an@example.vn>") {
+		t.Errorf("To = %q", to)
+	}
+	if r.body != body {
+		t.Errorf("body = %q, want %q", r.body, body)
+	}
+	h := r.msg.Header
+	for k, want := range map[string]string{
+		"Auto-Submitted": "auto-generated",
+		"Content-Type":   "text/plain; charset=UTF-8",
+		"MIME-Version":   "1.0",
+	} {
+		if got := h.Get(k); !strings.EqualFold(got, want) {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+	if id := h.Get("Message-ID"); !strings.HasSuffix(id, "@congkhai.gov.vn>") {
+		t.Errorf("Message-ID = %q, want one in the sender's domain", id)
+	}
+	if _, err := mail.ParseDate(h.Get("Date")); err != nil {
+		t.Errorf("Date = %q: %v", h.Get("Date"), err)
+	}
+	if ua := h.Get("User-Agent") + h.Get("X-Mailer"); ua != "" {
+		t.Errorf("the mail names its software: %q", ua)
 	}
 }

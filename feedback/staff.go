@@ -11,25 +11,17 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/crypto/argon2"
 )
 
-// Login throttling: after MaxFailedLogins failures in a row an account is
-// locked for LockBase, doubling with each further failure up to LockMax. A
-// success resets the count.
-const (
-	MaxFailedLogins = 5
-	LockBase        = time.Minute
-	LockMax         = time.Hour
-	MinPasswordLen  = 10
-)
+// MinPasswordLen is the shortest password accepted, in characters.
+const MinPasswordLen = 10
 
-// argonParams are the argon2id parameters of new hashes (OWASP's first
-// choice: 19 MiB, 2 passes, 1 lane). Verification reads the parameters from
-// the stored hash, so they can be raised without invalidating passwords.
+// argonParams are the argon2id parameters of new hashes. Verification reads
+// the parameters from the stored hash, so they can be raised without
+// invalidating passwords.
 type argonParams struct {
 	memory  uint32 // KiB
 	time    uint32
@@ -37,15 +29,18 @@ type argonParams struct {
 	keyLen  uint32
 }
 
-var argon = argonParams{memory: 19 * 1024, time: 2, threads: 1, keyLen: 32}
+// defaultArgon is OWASP's first choice: 19 MiB, 2 passes, 1 lane.
+func defaultArgon() argonParams {
+	return argonParams{memory: 19 * 1024, time: 2, threads: 1, keyLen: 32}
+}
 
-// hashPassword returns the PHC string of the argon2id hash of password.
-func hashPassword(password string) string {
+// hash returns the PHC string of the argon2id hash of password.
+func (p argonParams) hash(password string) string {
 	salt := make([]byte, 16)
 	rand.Read(salt)
-	key := argon2.IDKey([]byte(password), salt, argon.time, argon.memory, argon.threads, argon.keyLen)
+	key := argon2.IDKey([]byte(password), salt, p.time, p.memory, p.threads, p.keyLen)
 	b64 := base64.RawStdEncoding
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argon.memory, argon.time, argon.threads,
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.memory, p.time, p.threads,
 		b64.EncodeToString(salt), b64.EncodeToString(key))
 }
 
@@ -70,18 +65,12 @@ func checkPassword(phc, password string) bool {
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
-// dummyHash is verified against for unknown emails, so that they take as long
-// as known ones.
-var dummyHash = sync.OnceValue(func() string { return hashPassword("not a password of anyone") })
-
-const staffCols = `staff.id, staff.email, staff.name, staff.agency, staff.role, staff.created_at, staff.disabled, staff.failed_logins,
-	staff.locked_until, staff.last_login_at`
+const staffCols = `staff.id, staff.email, staff.name, staff.agency, staff.role, staff.created_at, staff.disabled, staff.last_login_at`
 
 // scanStaff scans staffCols, then the extra columns into extra.
 func scanStaff(sc scanner, extra ...any) (*Staff, error) {
 	var st Staff
-	err := sc.Scan(append([]any{&st.ID, &st.Email, &st.Name, &st.Agency, &st.Role, tsDst(&st.CreatedAt), &st.Disabled, &st.FailedLogins,
-		tsDst(&st.LockedUntil), tsDst(&st.LastLoginAt)}, extra...)...)
+	err := sc.Scan(append([]any{&st.ID, &st.Email, &st.Name, &st.Agency, &st.Role, tsDst(&st.CreatedAt), &st.Disabled, tsDst(&st.LastLoginAt)}, extra...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +111,7 @@ func (s *Store) CreateStaff(ctx context.Context, email, name, agency string, rol
 	}
 	now := normTime(s.now())
 	st := &Staff{Email: email, Name: name, Agency: agency, Role: role, CreatedAt: now}
-	hash := hashPassword(password)
+	hash := s.argon.hash(password)
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, s.q(`INSERT INTO staff (email, name, agency, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
 			email, name, agency, role, hash, s.ts(now)).Scan(&st.ID); err != nil {
@@ -130,7 +119,7 @@ func (s *Store) CreateStaff(ctx context.Context, email, name, agency string, rol
 		}
 		return s.audit(ctx, tx, 0, ActorSystem, st.ID, "staff_created", fmt.Sprintf("%s %s %s", email, role, agency), now)
 	})
-	if isUnique(err, "staff.email", "staff_email_key") {
+	if isUnique(err) {
 		return nil, invalid("email", "Địa chỉ email này đã có tài khoản.")
 	}
 	if err != nil {
@@ -175,20 +164,27 @@ func (s *Store) ListStaff(ctx context.Context, agency string) ([]*Staff, error) 
 	return out, nil
 }
 
-// updateStaff runs an UPDATE on one staff row, ends the member's sessions and
-// writes an audit row; ErrNotFound when there is no such account.
-func (s *Store) updateStaff(ctx context.Context, id int64, action, query string, args ...any) error {
+// updateStaff runs an UPDATE … RETURNING email on one staff row, ends the
+// member's sessions, runs then (if any) with the account's email and writes
+// an audit row; ErrNotFound when there is no such account.
+func (s *Store) updateStaff(ctx context.Context, id int64, action string, then func(tx *sql.Tx, email string) error, query string, args ...any) error {
 	now := normTime(s.now())
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(query), args...)
+		var email string
+		err := tx.QueryRowContext(ctx, s.q(query), args...).Scan(&email)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
 		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM sessions WHERE staff_id = ?`), id); err != nil {
 			return err
+		}
+		if then != nil {
+			if err := then(tx, email); err != nil {
+				return err
+			}
 		}
 		return s.audit(ctx, tx, 0, ActorSystem, id, action, "", now)
 	})
@@ -199,8 +195,8 @@ func (s *Store) updateStaff(ctx context.Context, id int64, action, query string,
 	return nil
 }
 
-// SetPassword replaces the password, lifts a lock and ends the member's
-// sessions. It returns ErrNotFound, or a *ValidationError ("password") for a
+// SetPassword replaces the password, forgets the account's failed logins
+// (every client may try it again at once) and ends the member's sessions. It returns ErrNotFound, or a *ValidationError ("password") for a
 // too short password.
 func (s *Store) SetPassword(ctx context.Context, id int64, password string) error {
 	v := &ValidationError{}
@@ -208,80 +204,88 @@ func (s *Store) SetPassword(ctx context.Context, id int64, password string) erro
 	if err := v.err(); err != nil {
 		return err
 	}
-	return s.updateStaff(ctx, id, "password_set",
-		`UPDATE staff SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?`, hashPassword(password), id)
+	forget := func(tx *sql.Tx, email string) error {
+		_, err := tx.ExecContext(ctx, s.q(`DELETE FROM login_failures WHERE account = ?`), accountKey(email))
+		return err
+	}
+	return s.updateStaff(ctx, id, "password_set", forget,
+		`UPDATE staff SET password_hash = ? WHERE id = ? RETURNING email`, s.argon.hash(password), id)
 }
 
 // DisableStaff disables the account and ends its sessions; its history stays.
 // It returns ErrNotFound.
 func (s *Store) DisableStaff(ctx context.Context, id int64) error {
-	return s.updateStaff(ctx, id, "staff_disabled", `UPDATE staff SET disabled = ? WHERE id = ?`, true, id)
+	return s.updateStaff(ctx, id, "staff_disabled", nil, `UPDATE staff SET disabled = ? WHERE id = ? RETURNING email`, true, id)
 }
 
-// lockFor is how long an account stays locked after failures failed logins in a row.
-func lockFor(failures int) time.Duration {
-	if failures < MaxFailedLogins {
-		return 0
-	}
-	d := LockBase
-	for i := MaxFailedLogins; i < failures && d < LockMax; i++ {
-		d *= 2
-	}
-	return min(d, LockMax)
-}
-
-// Authenticate checks an email and password at now. It returns the account,
-// ErrBadCredentials for an unknown email, a wrong password or a disabled
-// account (unknown emails take as long as known ones), or a *LockedError
-// (errors.Is ErrLocked) while the account is locked after MaxFailedLogins
-// failures; the password is not even checked then.
-func (s *Store) Authenticate(ctx context.Context, email, password string, now time.Time) (*Staff, error) {
+// Authenticate checks an email and password typed by client (an opaque
+// identity of the client's address, see LoginLimits; "" is one anonymous
+// client) at now. It returns the account, ErrBadCredentials for an unknown
+// email, a wrong password or a disabled account, or a *ThrottledError
+// (errors.Is ErrThrottled) while this client must wait before trying this
+// email again; the password is not checked then. Unknown emails are
+// throttled, and cost as much work, as known ones.
+func (s *Store) Authenticate(ctx context.Context, email, password, client string, now time.Time) (*Staff, error) {
 	email = strings.ToLower(cleanLine(email))
-	var hash string
-	st, err := scanStaff(s.db.QueryRowContext(ctx, s.q(`SELECT `+staffCols+`, password_hash FROM staff WHERE email = ?`), email), &hash)
-	if errors.Is(err, sql.ErrNoRows) {
-		checkPassword(dummyHash(), password)
-		return nil, ErrBadCredentials
-	}
+	account, client := accountKey(email), clientOrAnon(client)
+	wait, err := s.throttled(ctx, account, client, now)
 	if err != nil {
 		return nil, fmt.Errorf("feedback: authenticate: %w", err)
 	}
-	if now.Before(st.LockedUntil) {
-		return nil, &LockedError{Wait: st.LockedUntil.Sub(now)}
+	if wait > 0 {
+		return nil, &ThrottledError{Wait: wait}
 	}
-	ok := checkPassword(hash, password)
+	var hash string
+	st, err := scanStaff(s.db.QueryRowContext(ctx, s.q(`SELECT `+staffCols+`, password_hash FROM staff WHERE email = ?`), email), &hash)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		st, hash = nil, s.dummyHash()
+	case err != nil:
+		return nil, fmt.Errorf("feedback: authenticate: %w", err)
+	}
+	ok := checkPassword(hash, password) && st != nil && !st.Disabled
 	at := normTime(now)
-	if ok && !st.Disabled {
+	if ok {
 		if err := s.inTx(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, s.q(`UPDATE staff SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?`), s.ts(at), st.ID); err != nil {
+			if err := s.clearFailures(ctx, tx, account, client); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, s.q(`UPDATE staff SET last_login_at = ? WHERE id = ?`), s.ts(at), st.ID); err != nil {
 				return err
 			}
 			return s.audit(ctx, tx, 0, staffActor(st.ID), st.ID, "login", "", at)
 		}); err != nil {
 			return nil, fmt.Errorf("feedback: authenticate: %w", err)
 		}
-		st.FailedLogins, st.LockedUntil, st.LastLoginAt = 0, time.Time{}, at
+		st.LastLoginAt = at
 		return st, nil
 	}
 	var failures int
+	var started time.Duration
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, s.q(`UPDATE staff SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins`), st.ID).Scan(&failures); err != nil {
+		var err error
+		if failures, started, err = s.recordFailure(ctx, tx, account, client, at); err != nil {
 			return err
 		}
 		detail := fmt.Sprintf("failures=%d", failures)
-		if d := lockFor(failures); d > 0 {
-			if _, err := tx.ExecContext(ctx, s.q(`UPDATE staff SET locked_until = ? WHERE id = ?`), s.ts(at.Add(d)), st.ID); err != nil {
-				return err
-			}
-			detail += " locked=" + d.String()
+		if started > 0 {
+			detail += " wait=" + started.String()
 		}
-		return s.audit(ctx, tx, 0, ActorSystem, st.ID, "login_failed", detail, at)
+		// An unknown email gets its audit row too (without an account), so
+		// that a failure costs the same work either way.
+		var id int64
+		if st != nil {
+			id = st.ID
+		} else {
+			detail += " unknown_account"
+		}
+		return s.audit(ctx, tx, 0, ActorSystem, id, "login_failed", detail, at)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("feedback: authenticate: %w", err)
 	}
-	if failures >= MaxFailedLogins {
-		s.log.Warn("staff login locked", "staff_id", st.ID, "failures", failures, "lock_s", int(lockFor(failures).Seconds()))
+	if started > 0 {
+		s.log.Warn("staff login throttled", "account", account[:12], "client", client[:min(12, len(client))], "failures", failures, "wait_s", int(started.Seconds()))
 	}
 	return nil, ErrBadCredentials
 }

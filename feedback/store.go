@@ -3,7 +3,6 @@ package feedback
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -12,14 +11,17 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	"modernc.org/sqlite"               // database/sql driver "sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/congkhai/congkhai/calendar"
 )
 
 // DefaultDeadlineDays is the answer deadline, in working days, of a type with
@@ -33,7 +35,7 @@ type Store struct {
 	w  *sql.DB // writes: one connection on SQLite (one writer at a time, no SQLITE_BUSY), the pool on PostgreSQL
 	pg bool
 
-	cal        *Calendar
+	cal        *calendar.Calendar
 	defDays    int
 	days       map[Type]int
 	log        *slog.Logger
@@ -41,13 +43,16 @@ type Store struct {
 	trackURL   func(code string) string
 	staffURL   func(id int64) string
 	sqliteSync string
+	argon      argonParams
+	limits     LoginLimits
+	dummyHash  func() string // a hash verified for unknown emails, so that they take as long as known ones
 }
 
 // Option configures a Store at Open.
 type Option func(*Store)
 
-// WithCalendar sets the working-day calendar (default NewCalendar(nil, nil)).
-func WithCalendar(c *Calendar) Option { return func(s *Store) { s.cal = c } }
+// WithCalendar sets the working-day calendar (default calendar.New(nil, nil)).
+func WithCalendar(c *calendar.Calendar) Option { return func(s *Store) { s.cal = c } }
 
 // WithDeadlines sets the answer deadlines in working days: defaultDays for
 // every type (DefaultDeadlineDays when ≤ 0), perType for types with their own
@@ -86,6 +91,18 @@ func WithSQLiteSynchronous(mode string) Option {
 	return func(s *Store) { s.sqliteSync = strings.ToUpper(mode) }
 }
 
+// WithPasswordCost sets the argon2id cost of new password hashes: memory in
+// KiB and passes (default 19 MiB and 2 passes, OWASP's first choice). A lower
+// cost makes the passwords of a stolen database cheaper to guess: it is for
+// tests. Stored hashes keep the cost they were made with.
+func WithPasswordCost(memoryKiB, passes uint32) Option {
+	return func(s *Store) {
+		if memoryKiB > 0 && passes > 0 {
+			s.argon.memory, s.argon.time = memoryKiB, passes
+		}
+	}
+}
+
 // Open opens the store and brings its schema up to date. dsn "" opens SQLite
 // at dataDir/congkhai.db (creating the folder); a dsn starting with
 // postgres:// or postgresql:// opens PostgreSQL (search_path and other run-time
@@ -100,12 +117,15 @@ func Open(ctx context.Context, dsn, dataDir string, opts ...Option) (*Store, err
 		log:        slog.Default(),
 		now:        time.Now,
 		sqliteSync: "FULL",
+		argon:      defaultArgon(),
+		limits:     DefaultLoginLimits(),
 	}
 	for _, o := range opts {
 		o(s)
 	}
+	s.dummyHash = sync.OnceValue(func() string { return s.argon.hash("not a password of anyone") })
 	if s.cal == nil {
-		s.cal = NewCalendar(nil, nil)
+		s.cal = calendar.New(nil, nil)
 	}
 	switch {
 	case dsn == "":
@@ -116,6 +136,9 @@ func Open(ctx context.Context, dsn, dataDir string, opts ...Option) (*Store, err
 			return nil, fmt.Errorf("feedback: create data folder: %w", err)
 		}
 		file := filepath.Join(dataDir, "congkhai.db")
+		if err := s.privateFiles(file); err != nil {
+			return nil, fmt.Errorf("feedback: %w", err)
+		}
 		params := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(" + s.sqliteSync +
 			")&_pragma=foreign_keys(1)&_txlock=immediate"
 		w, err := sql.Open("sqlite", file+params)
@@ -152,11 +175,41 @@ func Open(ctx context.Context, dsn, dataDir string, opts ...Option) (*Store, err
 		s.Close()
 		return nil, fmt.Errorf("feedback: connect: %w", err)
 	}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrate(ctx, migrationComponent, path.Join("migrations", s.Dialect())); err != nil {
 		s.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// privateFiles makes the database file readable by the portal's user only
+// (0600) before SQLite opens it: it holds citizens' personal data and
+// password hashes. SQLite creates the -wal and -shm files with the mode of the
+// database file, so they follow. Files made with a wider mode (by an older
+// version, or another program) are restricted too.
+func (s *Store) privateFiles(file string) error {
+	f, err := os.OpenFile(file, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", file, err)
+	}
+	f.Close()
+	for _, p := range []string{file, file + "-wal", file + "-shm"} {
+		st, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if st.Mode().Perm()&0o077 == 0 {
+			continue
+		}
+		if err := os.Chmod(p, st.Mode().Perm()&0o700); err != nil {
+			return fmt.Errorf("restrict %s: %w", p, err)
+		}
+		s.log.Info("database file restricted to the portal's user", "file", p, "mode_was", st.Mode().Perm().String())
+	}
+	return nil
 }
 
 // connect opens the first connection. On SQLite, the pragmas that open it
@@ -190,8 +243,8 @@ func isBusy(err error) bool {
 	if !errors.As(err, &e) {
 		return false
 	}
-	c := e.Code() & 0xff
-	return c == 5 || c == 6
+	c := e.Code() & 0xff // the primary code under an extended one
+	return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
 }
 
 // Close closes the database connections.
@@ -204,7 +257,7 @@ func (s *Store) Close() error {
 }
 
 // Calendar returns the store's working-day calendar.
-func (s *Store) Calendar() *Calendar { return s.cal }
+func (s *Store) Calendar() *calendar.Calendar { return s.cal }
 
 // DeadlineDays returns the answer deadline of the type, in working days.
 func (s *Store) DeadlineDays(t Type) int {
@@ -222,140 +275,123 @@ func (s *Store) Dialect() string {
 	return "sqlite"
 }
 
-//go:embed migrations
-var migrationFiles embed.FS
-
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-// migrations reads migrations/<dialect>/NNNN_name.sql in version order.
-func migrations(dialect string) ([]migration, error) {
-	dir := path.Join("migrations", dialect)
-	entries, err := fs.ReadDir(migrationFiles, dir)
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, e := range entries {
-		num, name, ok := strings.Cut(strings.TrimSuffix(e.Name(), ".sql"), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || !strings.HasSuffix(e.Name(), ".sql") {
-			return nil, fmt.Errorf("migration %s: want NNNN_name.sql", e.Name())
-		}
-		b, err := fs.ReadFile(migrationFiles, path.Join(dir, e.Name()))
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{v, name, string(b)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	for i := 1; i < len(ms); i++ {
-		if ms[i].version == ms[i-1].version {
-			return nil, fmt.Errorf("migration %d: duplicate version", ms[i].version)
-		}
-	}
-	return ms, nil
-}
-
-// migrationComponent names this package's rows in schema_migrations, which
-// other packages may share with their own component name.
-const migrationComponent = "feedback"
-
-func (s *Store) migrate(ctx context.Context) error {
-	ms, err := migrations(s.Dialect())
-	if err != nil {
-		return fmt.Errorf("feedback: migrations: %w", err)
-	}
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("feedback: migrate: %w", err)
-	}
-	defer tx.Rollback()
-	ts := "TEXT"
-	if s.pg {
-		// Replicas starting together queue here; the lock is per schema so
-		// that separate schemas (tests) do not wait for each other.
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('congkhai.migrate.' || current_schema()))`); err != nil {
-			return fmt.Errorf("feedback: migrate: lock: %w", err)
-		}
-		ts = "TIMESTAMPTZ"
-	}
-	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		component  TEXT    NOT NULL,
-		version    INTEGER NOT NULL,
-		name       TEXT    NOT NULL,
-		applied_at `+ts+` NOT NULL,
-		PRIMARY KEY (component, version))`); err != nil {
-		return fmt.Errorf("feedback: migrate: %w", err)
-	}
-	applied := map[int]bool{}
-	rows, err := tx.QueryContext(ctx, s.q(`SELECT version FROM schema_migrations WHERE component = ?`), migrationComponent)
-	if err != nil {
-		return fmt.Errorf("feedback: migrate: %w", err)
-	}
-	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
-			rows.Close()
-			return fmt.Errorf("feedback: migrate: %w", err)
-		}
-		applied[v] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("feedback: migrate: %w", err)
-	}
-	n := 0
-	for _, m := range ms {
-		if applied[m.version] {
-			delete(applied, m.version)
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-			return fmt.Errorf("feedback: migration %04d_%s: %w", m.version, m.name, err)
-		}
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO schema_migrations (component, version, name, applied_at) VALUES (?, ?, ?, ?)`),
-			migrationComponent, m.version, m.name, s.ts(time.Now())); err != nil {
-			return fmt.Errorf("feedback: migration %04d_%s: %w", m.version, m.name, err)
-		}
-		n++
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("feedback: migrate: commit: %w", err)
-	}
-	if len(applied) > 0 {
-		// A newer binary migrated this database (rolling upgrade): keep going,
-		// its migrations only add.
-		s.log.Warn("feedback schema is newer than this binary", "unknown_versions", len(applied))
-	}
-	if n > 0 {
-		s.log.Info("feedback schema migrated", "dialect", s.Dialect(), "applied", n, "version", ms[len(ms)-1].version)
-	}
-	return nil
-}
-
-// q rewrites the ? placeholders of query for PostgreSQL ($1, $2, ...). Queries
-// in this package never hold a literal question mark.
+// q rewrites the ? placeholders of query for PostgreSQL ($1, $2, ...); see rebind.
 func (s *Store) q(query string) string {
 	if !s.pg {
+		return query
+	}
+	return rebind(query)
+}
+
+// rebind numbers the ? placeholders of query as $1, $2, ... and leaves alone
+// every ? that is not one: inside string literals ('…', a quote doubled inside,
+// E'…' with backslash escapes), quoted identifiers ("…"), dollar-quoted
+// strings ($$…$$, $tag$…$tag$), line comments (-- …) and block comments
+// (/* … */, nested as PostgreSQL nests them). PostgreSQL's own ?-operators
+// (jsonb ?, ?|, ?&) cannot be written in these queries.
+func rebind(query string) string {
+	if strings.IndexByte(query, '?') < 0 {
 		return query
 	}
 	var b strings.Builder
 	b.Grow(len(query) + 16)
 	n := 0
-	for i := 0; i < len(query); i++ {
-		if query[i] == '?' {
+	for i := 0; i < len(query); {
+		c := query[i]
+		end := i + 1
+		switch {
+		case c == '?':
 			n++
 			b.WriteByte('$')
 			b.WriteString(strconv.Itoa(n))
+			i++
 			continue
+		case c == '\'':
+			backslash := i > 0 && (query[i-1] == 'E' || query[i-1] == 'e') && (i < 2 || !isIdentByte(query[i-2]))
+			end = quotedEnd(query, i, '\'', backslash)
+		case c == '"':
+			end = quotedEnd(query, i, '"', false)
+		case c == '-' && strings.HasPrefix(query[i:], "--"):
+			end = len(query)
+			if j := strings.IndexByte(query[i:], '\n'); j >= 0 {
+				end = i + j + 1
+			}
+		case c == '/' && strings.HasPrefix(query[i:], "/*"):
+			end = blockCommentEnd(query, i)
+		case c == '$' && (i == 0 || !isIdentByte(query[i-1])):
+			if tag, ok := dollarTag(query[i:]); ok {
+				end = len(query)
+				if j := strings.Index(query[i+len(tag):], tag); j >= 0 {
+					end = i + len(tag) + j + len(tag)
+				}
+			}
 		}
-		b.WriteByte(query[i])
+		b.WriteString(query[i:end])
+		i = end
 	}
 	return b.String()
+}
+
+// quotedEnd returns the index just past the quoted text starting at query[i]
+// == quote, where a doubled quote stands for itself and, with backslash, a
+// backslash escapes the next byte. An unclosed quote runs to the end.
+func quotedEnd(query string, i int, quote byte, backslash bool) int {
+	for j := i + 1; j < len(query); j++ {
+		switch query[j] {
+		case '\\':
+			if backslash {
+				j++
+			}
+		case quote:
+			if j+1 < len(query) && query[j+1] == quote {
+				j++
+				continue
+			}
+			return j + 1
+		}
+	}
+	return len(query)
+}
+
+// blockCommentEnd returns the index just past the block comment starting at
+// query[i:], counting nested comments.
+func blockCommentEnd(query string, i int) int {
+	depth := 0
+	for j := i; j+1 < len(query); j++ {
+		switch query[j : j+2] {
+		case "/*":
+			depth++
+			j++
+		case "*/":
+			depth--
+			j++
+			if depth == 0 {
+				return j + 1
+			}
+		}
+	}
+	return len(query)
+}
+
+// dollarTag returns the opening tag ("$$", "$body$") of a dollar-quoted
+// string at the start of s; ok is false for anything else (a $1 parameter).
+func dollarTag(s string) (tag string, ok bool) {
+	for j := 1; j < len(s); j++ {
+		c := s[j]
+		switch {
+		case c == '$':
+			return s[:j+1], true
+		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80:
+		case c >= '0' && c <= '9' && j > 1:
+		default:
+			return "", false
+		}
+	}
+	return "", false
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 }
 
 // forUpdate is the row-locking suffix of a SELECT inside a write transaction.
@@ -386,7 +422,7 @@ func normTime(t time.Time) time.Time {
 	if t.IsZero() {
 		return t
 	}
-	return t.Truncate(time.Microsecond).In(Location)
+	return t.Truncate(time.Microsecond).In(calendar.Location)
 }
 
 // timeDst scans a time column of either database (NULL → zero time) into *t,
@@ -398,7 +434,7 @@ func (d timeDst) Scan(v any) error {
 	case nil:
 		*d.t = time.Time{}
 	case time.Time:
-		*d.t = x.In(Location)
+		*d.t = x.In(calendar.Location)
 	case string:
 		return d.parse(x)
 	case []byte:
@@ -414,7 +450,7 @@ func (d timeDst) parse(s string) error {
 	if err != nil {
 		return fmt.Errorf("feedback: bad time %q: %w", s, err)
 	}
-	*d.t = t.In(Location)
+	*d.t = t.In(calendar.Location)
 	return nil
 }
 
@@ -441,15 +477,24 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return tx.Commit()
 }
 
-// isUnique reports whether err is a unique-constraint violation on column
-// (SQLite: "table.column"; PostgreSQL: the constraint name).
-func isUnique(err error, sqliteCol, pgConstraint string) bool {
+// isUnique reports whether err is a unique-constraint violation, from the
+// drivers' error codes: SQLite's SQLITE_CONSTRAINT_UNIQUE or
+// SQLITE_CONSTRAINT_PRIMARYKEY, PostgreSQL's 23505 (unique_violation). It does
+// not say which constraint: callers use it on statements that can violate one.
+func isUnique(err error) bool {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
-		return pe.Code == "23505" && pe.ConstraintName == pgConstraint
+		return pe.Code == pgUniqueViolation
 	}
-	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed: "+sqliteCol)
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
 }
+
+// pgUniqueViolation is PostgreSQL's SQLSTATE unique_violation.
+const pgUniqueViolation = "23505"
 
 // audit writes one audit row in tx.
 func (s *Store) audit(ctx context.Context, tx querier, subID int64, actor string, staffID int64, action, detail string, at time.Time) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path"
 	"regexp"
 	"strings"
 	"sync"
@@ -577,13 +578,36 @@ func TestOpenTwice(t *testing.T) {
 			if _, err := s.ByCode(ctx, sub.Code); err != nil {
 				t.Errorf("after reopen: %v", err)
 			}
+			ms, _ := readMigrations(path.Join("migrations", s.Dialect()))
 			var n int
-			if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil || n != 1 {
-				t.Errorf("schema_migrations rows = %d, %v, want 1", n, err)
+			if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil || n != len(ms) {
+				t.Errorf("schema_migrations rows = %d, %v, want %d", n, err, len(ms))
 			}
 		})
 	}
 	if _, err := Open(context.Background(), "mysql://x", t.TempDir()); err == nil {
 		t.Error("Open(mysql://) succeeded")
+	}
+}
+
+// TestListsAreCopies: the lists of types and filters cannot be changed by a caller.
+func TestListsAreCopies(t *testing.T) {
+	types := Types()
+	types[0] = "hacked"
+	if got := Types()[0]; got != TypeQuestion {
+		t.Errorf("Types()[0] = %q after a caller changed its copy, want %q", got, TypeQuestion)
+	}
+	for _, ty := range Types() {
+		if !ty.Valid() {
+			t.Errorf("%q.Valid() = false", ty)
+		}
+	}
+	if Type("hacked").Valid() {
+		t.Error(`Type("hacked").Valid() = true`)
+	}
+	filters := Filters()
+	filters[0] = "hacked"
+	if got := Filters()[0]; got != FilterNew {
+		t.Errorf("Filters()[0] = %q after a caller changed its copy, want %q", got, FilterNew)
 	}
 }

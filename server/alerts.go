@@ -210,7 +210,7 @@ func (s *Server) alertSubscribe(c echo.Context) error {
 		p.Mode = "sent" // a program filled the hidden field: say the usual, do nothing
 		return s.renderAlert(c, http.StatusOK, p)
 	}
-	err := s.deps.Alerts.Subscribe(c.Request().Context(), p.Email, list, title, feedback.Frequency(p.Frequency), s.now())
+	err := s.deps.Alerts.Subscribe(c.Request().Context(), p.Email, list, title, feedback.Frequency(p.Frequency), s.fb.ipHash(c), s.now())
 	var ve *feedback.ValidationError
 	switch {
 	case errors.As(err, &ve):
@@ -262,6 +262,10 @@ func (s *Server) alertConfirm(c echo.Context) error {
 		}
 	}
 	sub, err = a.Confirm(ctx, t, s.now())
+	if errors.Is(err, feedback.ErrNotFound) {
+		// Unsubscribed, or expired, since it was read above.
+		return s.renderAlert(c, http.StatusNotFound, &alertPage{Mode: "invalid"})
+	}
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -61,6 +62,36 @@ func outboxMails(t *testing.T, st *feedback.Store, now time.Time) []feedback.Out
 	return ms
 }
 
+// newAlertsEnv is a server on feedSite (in the returned folder) with email
+// alerts on the database of dsn.
+func newAlertsEnv(t *testing.T, dsn string) (*Server, *feedback.Store, *feedback.Alerts, *testClock, string) {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	writeSite(t, dir, feedSite)
+	log := slog.New(slog.NewTextHandler(testLogOut(), nil))
+	clock := &testClock{t: fixedNow}
+	p, err := portal.Open(ctx, portal.Config{Content: os.DirFS(dir), Log: log, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := feedback.Open(ctx, dsn, t.TempDir(), feedback.WithLogger(log), feedback.WithClock(clock.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	alerts, err := feedback.NewAlerts(ctx, st, AlertsConfig(p, "https://congkhai.example.vn"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	th, _ := themes.Load("")
+	s, err := New(Deps{Log: log, Portal: p, Theme: th, BaseURL: "https://congkhai.example.vn", Version: "test", Feedback: st, Alerts: alerts, Secret: []byte("k")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, st, alerts, clock, dir
+}
+
 var alertTokenRe = regexp.MustCompile(`/theo-doi/(?:xac-nhan|huy)\?t=([0-9a-f]+)`)
 
 // TestAlertsHTTP subscribes through the form, confirms with the mailed link,
@@ -68,28 +99,8 @@ var alertTokenRe = regexp.MustCompile(`/theo-doi/(?:xac-nhan|huy)\?t=([0-9a-f]+)
 func TestAlertsHTTP(t *testing.T) {
 	dialects(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
-		dir := t.TempDir()
-		writeSite(t, dir, feedSite)
-		log := slog.New(slog.NewTextHandler(testLogOut(), nil))
-		clock := &testClock{t: fixedNow}
-		p, err := portal.Open(ctx, portal.Config{Content: os.DirFS(dir), Log: log, Now: clock.Now})
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, err := feedback.Open(ctx, dsn, t.TempDir(), feedback.WithLogger(log), feedback.WithClock(clock.Now))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		alerts, err := feedback.NewAlerts(ctx, st, AlertsConfig(p, "https://congkhai.example.vn"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		th, _ := themes.Load("")
-		s, err := New(Deps{Log: log, Portal: p, Theme: th, BaseURL: "https://congkhai.example.vn", Version: "test", Feedback: st, Alerts: alerts, Secret: []byte("k")})
-		if err != nil {
-			t.Fatal(err)
-		}
+		s, st, alerts, clock, dir := newAlertsEnv(t, dsn)
+		p := s.deps.Portal
 		c := &client{t: t, s: s, remote: "192.0.2.20:5555", cookies: map[string]string{}, header: map[string]string{}}
 		const form = "/theo-doi?list=/dia-ban/xa-thu"
 
@@ -155,6 +166,34 @@ func TestAlertsHTTP(t *testing.T) {
 		}
 		if rec := c.get("/theo-doi/huy?t=" + token); rec.Code != http.StatusNotFound {
 			t.Errorf("old link = %d, want 404", rec.Code)
+		}
+	})
+}
+
+// TestAlertLimitsHTTP: requests over the confirmation limits get the page
+// every request gets, and no mail.
+func TestAlertLimitsHTTP(t *testing.T) {
+	dialects(t, func(t *testing.T, dsn string) {
+		s, st, _, clock, _ := newAlertsEnv(t, dsn)
+		c := &client{t: t, s: s, remote: "192.0.2.30:5555", cookies: map[string]string{}, header: map[string]string{}}
+		const form = "/theo-doi?list=/dia-ban/xa-thu"
+		limits := feedback.DefaultAlertLimits()
+		var pages []string
+		for i := range limits.PerClient + 3 {
+			email := fmt.Sprintf("nguoi%d@example.vn", i)
+			rec := c.post(form, "/theo-doi", url.Values{"list": {"/dia-ban/xa-thu"}, "email": {email}, "frequency": {"daily"}})
+			if rec.Code != 200 {
+				t.Fatalf("request %d = %d", i+1, rec.Code)
+			}
+			pages = append(pages, strings.ReplaceAll(csrfRe.ReplaceAllString(rec.Body.String(), ""), email, "EMAIL"))
+		}
+		for i, p := range pages {
+			if p != pages[0] {
+				t.Errorf("page %d differs from the first", i+1)
+			}
+		}
+		if got := len(outboxMails(t, st, clock.Now())); got != limits.PerClient {
+			t.Errorf("%d confirmation mails, want %d", got, limits.PerClient)
 		}
 	})
 }

@@ -53,7 +53,7 @@ func (s *Server) feedbackRoutes() {
 	}
 	fb := &feedbackState{
 		store:      s.deps.Feedback,
-		csrf:       newCSRFGuard(s.deps.BaseURL),
+		csrf:       newCSRFGuard(s.secureCookies),
 		limit:      rateLimiter(s.deps.RateLimit),
 		loginLimit: rateLimiter(2 * s.deps.RateLimit),
 		secret:     secret,

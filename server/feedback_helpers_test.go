@@ -60,7 +60,8 @@ func newFeedbackEnv(t testing.TB, dsn string, deps func(*Deps)) *fbEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := feedback.Open(context.Background(), dsn, t.TempDir(), feedback.WithLogger(log), feedback.WithClock(clock.Now))
+	st, err := feedback.Open(context.Background(), dsn, t.TempDir(), feedback.WithLogger(log), feedback.WithClock(clock.Now),
+		feedback.WithPasswordCost(64, 1)) // cheap hashes: the tests log in many times
 	if err != nil {
 		t.Fatal(err)
 	}

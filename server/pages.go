@@ -100,7 +100,8 @@ func (s *Server) setLanguage(c echo.Context) error {
 	if !known {
 		return echo.NewHTTPError(http.StatusBadRequest, "unknown language")
 	}
-	c.SetCookie(&http.Cookie{Name: "lang", Value: to, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	c.SetCookie(&http.Cookie{Name: "lang", Value: to, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: s.secureCookies(c)})
 	next, ok := localPath(c.QueryParam("next"))
 	if !ok {
 		next = "/"

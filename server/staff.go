@@ -19,7 +19,8 @@ import (
 
 // The staff console at /staff/. Staff log in with a session cookie
 // (HttpOnly, SameSite=Lax so that links in notification mails work, Secure
-// over HTTPS, no Max-Age: it ends with the browser) whose token is checked
+// as every cookie of the portal (secureCookies), no Max-Age: it ends with the
+// browser) whose token is checked
 // against the store on every request; the session expires after
 // sessionTTL without use. Every handler that shows or changes a submission
 // or an account first checks Staff.CanAccess on the record's agency and
@@ -103,7 +104,7 @@ func (s *Server) setSessionCookie(c echo.Context, value string, maxAge int) {
 	c.SetCookie(&http.Cookie{
 		Name: staffCookie, Value: value, Path: "/staff", MaxAge: maxAge,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: strings.HasPrefix(s.deps.BaseURL, "https://") || isHTTPS(c),
+		Secure: s.secureCookies(c),
 	})
 }
 
@@ -151,26 +152,35 @@ func (s *Server) staffLogin(c echo.Context) error {
 	email, password := c.FormValue("email"), c.FormValue("password")
 	next := localNext(c.FormValue("next"))
 	ctx := c.Request().Context()
-	st, err := s.fb.store.Authenticate(ctx, email, password, s.now())
+	st, err := s.fb.store.Authenticate(ctx, email, password, s.fb.ipHash(c), s.now())
 	if err != nil {
-		msg := "Email hoặc mật khẩu không đúng."
-		var le *feedback.LockedError
-		switch {
-		case errors.As(err, &le):
-			mins := int((le.Wait + time.Minute - 1) / time.Minute)
-			msg = "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau " + strconv.Itoa(mins) + " phút."
-		case !errors.Is(err, feedback.ErrBadCredentials):
+		if !errors.Is(err, feedback.ErrBadCredentials) && !errors.Is(err, feedback.ErrThrottled) {
 			return err
 		}
+		// One answer, with one status, for an unknown email, a wrong
+		// password, a disabled account and a client that must wait: the page
+		// tells nobody which emails have accounts.
 		return s.renderStaff(c, http.StatusUnprocessableEntity, "staff_login", "Đăng nhập cán bộ",
-			&staffPage{Errors: map[string]string{"login": msg}, Form: map[string]string{"email": email, "next": next}})
+			&staffPage{Errors: map[string]string{"login": s.uiText(c, "st_login_failed")}, Form: map[string]string{"email": email, "next": next}})
 	}
 	token, err := s.fb.store.CreateSession(ctx, st.ID, sessionTTL)
 	if err != nil {
 		return err
 	}
 	s.setSessionCookie(c, token, 0)
+	s.fb.csrf.rotate(c)
 	return c.Redirect(http.StatusSeeOther, next)
+}
+
+// uiText is the theme's text of key in the visitor's language.
+func (s *Server) uiText(c echo.Context, key string) string {
+	if m, ok := s.tmpl.msgs[s.lang(c)][key]; ok {
+		return m
+	}
+	if m, ok := s.tmpl.msgs[languages[0]][key]; ok {
+		return m
+	}
+	return key
 }
 
 func (s *Server) staffLogout(c echo.Context) error {
@@ -179,6 +189,7 @@ func (s *Server) staffLogout(c echo.Context) error {
 		return err
 	}
 	s.setSessionCookie(c, "", -1)
+	s.fb.csrf.rotate(c)
 	return c.Redirect(http.StatusSeeOther, "/staff/login")
 }
 
@@ -214,7 +225,7 @@ func (s *Server) staffInbox(c echo.Context) error {
 			filter = feedback.FilterAll
 		}
 	}
-	if !slices.Contains(feedback.Filters, filter) {
+	if !slices.Contains(feedback.Filters(), filter) {
 		return echo.NewHTTPError(http.StatusNotFound)
 	}
 	page := pageParam(c)
@@ -232,7 +243,7 @@ func (s *Server) staffInbox(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ip := &inboxPage{Filter: filter, Filters: feedback.Filters, Inbox: in, Names: names, Now: s.now()}
+	ip := &inboxPage{Filter: filter, Filters: feedback.Filters(), Inbox: in, Names: names, Now: s.now()}
 	if in.Page > 1 {
 		ip.Prev = "/staff/inbox?loc=" + filter + "&trang=" + strconv.Itoa(in.Page-1)
 	}

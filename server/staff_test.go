@@ -4,12 +4,15 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/congkhai/congkhai/feedback"
+	"github.com/congkhai/congkhai/portal"
 )
 
 const staffPassword = "mat-khau-dai-du"
@@ -200,18 +203,47 @@ func TestStaffLogin(t *testing.T) {
 	if rec := c.do(http.MethodPost, "/staff/login", url.Values{"email": {"cb@stc.example.vn"}, "password": {staffPassword}}); rec.Code != 403 {
 		t.Errorf("login without CSRF token = %d, want 403", rec.Code)
 	}
-	for i := range feedback.MaxFailedLogins {
-		rec := c.post("/staff/login", "/staff/login", url.Values{"email": {"cb@stc.example.vn"}, "password": {"sai-mat-khau"}})
-		if rec.Code != 422 || !strings.Contains(rec.Body.String(), "Email hoặc mật khẩu không đúng.") {
-			t.Fatalf("wrong password %d = %d", i+1, rec.Code)
+	const failed = "Email hoặc mật khẩu không đúng, hoặc đã thử quá nhiều lần. Vui lòng thử lại sau."
+	var pages []string // the failure pages, without the form's token
+	try := func(c *client, email, password string) {
+		t.Helper()
+		rec := c.post("/staff/login", "/staff/login", url.Values{"email": {email}, "password": {password}})
+		body := rec.Body.String()
+		if rec.Code != 422 || !strings.Contains(body, failed) {
+			t.Fatalf("login %s from %s = %d, want 422 with the one failure message\n%.1000s", email, c.remote, rec.Code, body)
 		}
-		if !strings.Contains(rec.Body.String(), `value="cb@stc.example.vn"`) {
+		if !strings.Contains(body, `value="`+email+`"`) {
 			t.Error("the email was not kept")
 		}
+		pages = append(pages, strings.ReplaceAll(csrfRe.ReplaceAllString(body, ""), email, "EMAIL"))
 	}
-	rec := c.post("/staff/login", "/staff/login", url.Values{"email": {"cb@stc.example.vn"}, "password": {staffPassword}})
-	if rec.Code != 422 || !strings.Contains(rec.Body.String(), "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau 1 phút.") {
-		t.Fatalf("login while locked = %d\n%.1000s", rec.Code, rec.Body.String())
+	for range feedback.DefaultLoginLimits().PairFailures {
+		try(c, "cb@stc.example.vn", "sai-mat-khau")
+	}
+	// This address must wait: even the right password gets the same answer.
+	try(c, "cb@stc.example.vn", staffPassword)
+	// An email without an account gets the same answer, and waits the same.
+	other := env.client(t)
+	other.remote = "198.51.100.7:4000"
+	for range feedback.DefaultLoginLimits().PairFailures + 1 {
+		try(other, "khong-co@stc.example.vn", "sai-mat-khau")
+	}
+	for i, p := range pages[1:] {
+		if p != pages[0] {
+			t.Errorf("failure page %d differs from the first", i+2)
+		}
+	}
+	// The real user, elsewhere, is not locked out by the guesses.
+	office := env.client(t)
+	office.remote = "203.0.113.5:443"
+	office.login("cb@stc.example.vn", staffPassword)
+	// In English too.
+	en := env.client(t)
+	en.remote = "203.0.113.6:443"
+	en.cookies["lang"] = "en"
+	rec := en.post("/staff/login", "/staff/login", url.Values{"email": {"cb@stc.example.vn"}, "password": {"sai"}})
+	if rec.Code != 422 || !strings.Contains(rec.Body.String(), "Wrong email or password, or too many attempts. Please try again later.") {
+		t.Errorf("English failure = %d\n%.1000s", rec.Code, rec.Body.String())
 	}
 	env.clock.Set(fixedNow.Add(2 * time.Minute))
 	c.login("cb@stc.example.vn", staffPassword)
@@ -304,5 +336,112 @@ func TestStaffAccounts(t *testing.T) {
 	s.login("cb@stc.example.vn", staffPassword)
 	if rec := s.get("/staff/accounts"); rec.Code != 404 {
 		t.Errorf("staff GET /staff/accounts = %d, want 404", rec.Code)
+	}
+}
+
+// TestCSRFRotation: signing in and out replaces the form token, so that a
+// token known before (planted, or seen on a shared computer) is refused after.
+func TestCSRFRotation(t *testing.T) {
+	env := newFeedbackEnv(t, "", nil)
+	env.addStaff(t, "cb@stc.example.vn", "so-tai-chinh", feedback.RoleStaff)
+	c := env.client(t)
+	csrfCookies := func(rec *httptest.ResponseRecorder) []string {
+		var out []string
+		for _, k := range rec.Result().Cookies() {
+			if k.Name == csrfField {
+				out = append(out, k.Value)
+			}
+		}
+		return out
+	}
+	before := c.token("/staff/login")
+	rec := c.do(http.MethodPost, "/staff/login", url.Values{"csrf": {before}, "email": {"cb@stc.example.vn"}, "password": {staffPassword}})
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("login = %d", rec.Code)
+	}
+	set := csrfCookies(rec)
+	if len(set) != 1 || set[0] == before || set[0] == "" {
+		t.Fatalf("login sets CSRF cookies %q, want one new token (old %q)", set, before)
+	}
+	after := c.token("/staff/inbox")
+	if after != set[0] {
+		t.Errorf("the inbox's forms carry %q, want the new token %q", after, set[0])
+	}
+	if rec := c.do(http.MethodPost, "/staff/logout", url.Values{"csrf": {before}}); rec.Code != http.StatusForbidden {
+		t.Errorf("POST with the token from before the login = %d, want 403", rec.Code)
+	}
+	rec = c.do(http.MethodPost, "/staff/logout", url.Values{"csrf": {after}})
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("logout = %d", rec.Code)
+	}
+	if set := csrfCookies(rec); len(set) != 1 || set[0] == after {
+		t.Errorf("logout sets CSRF cookies %q, want one new token (old %q)", set, after)
+	}
+	if got := c.token("/staff/login"); got == after || got == before {
+		t.Errorf("after logout the form token is an old one: %q", got)
+	}
+}
+
+// TestCookiesSecure: every cookie of the portal (session, CSRF, language) is
+// Secure when the public address — --base-url, else site.yaml's base_url — is
+// https, or the request came over TLS.
+func TestCookiesSecure(t *testing.T) {
+	tests := []struct {
+		name, flag, site string
+		tls, want        bool
+	}{
+		{"site.yaml https", "", "https://xa-thu.example.vn", false, true},
+		{"site.yaml http", "", "http://localhost:8080", false, false},
+		{"site.yaml http, request over TLS", "", "http://localhost:8080", true, true},
+		{"flag https", "https://congkhai.example.vn", "http://localhost:8080", false, true},
+		{"flag http wins over site.yaml", "http://localhost:8080", "https://xa-thu.example.vn", false, false},
+		{"no address at all", "", "", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			site := map[string]string{}
+			for k, v := range feedSite {
+				site[k] = v
+			}
+			site["site.yaml"] = "title: Cổng công khai xã Thử\n"
+			if tt.site != "" {
+				site["site.yaml"] += "base_url: " + tt.site + "\n"
+			}
+			writeSite(t, dir, site)
+			env := newFeedbackEnv(t, "", func(d *Deps) {
+				p, err := portal.Open(context.Background(), portal.Config{Content: os.DirFS(dir), Log: d.Log})
+				if err != nil {
+					t.Fatal(err)
+				}
+				d.Portal, d.BaseURL = p, tt.flag
+			})
+			env.addStaff(t, "cb@stc.example.vn", "so-tai-chinh", feedback.RoleStaff)
+			c := env.client(t)
+			host := "http://xa-thu.example.vn"
+			if tt.tls {
+				host = "https://xa-thu.example.vn"
+			}
+			token := c.token(host + "/staff/login")
+			recs := []*httptest.ResponseRecorder{
+				c.do(http.MethodPost, host+"/staff/login", url.Values{"csrf": {token}, "email": {"cb@stc.example.vn"}, "password": {staffPassword}}),
+				c.get(host + "/lang?to=en"),
+				c.get(host + "/feedback"),
+			}
+			seen := map[string]bool{}
+			for _, rec := range recs {
+				for _, k := range rec.Result().Cookies() {
+					seen[k.Name] = true
+					if k.Secure != tt.want {
+						t.Errorf("cookie %s: Secure = %v, want %v", k.Name, k.Secure, tt.want)
+					}
+				}
+			}
+			for _, name := range []string{staffCookie, csrfField, "lang"} {
+				if !seen[name] {
+					t.Errorf("no %s cookie was set", name)
+				}
+			}
+		})
 	}
 }

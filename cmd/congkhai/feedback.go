@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/congkhai/congkhai/calendar"
 	"github.com/congkhai/congkhai/content"
 	"github.com/congkhai/congkhai/feedback"
 	"github.com/congkhai/congkhai/portal"
@@ -59,7 +60,7 @@ func storeOptions(site *content.Site, baseURL string, log *slog.Logger) ([]feedb
 	parse := func(what string, days []string) ([]time.Time, error) {
 		var out []time.Time
 		for _, d := range days {
-			t, err := time.ParseInLocation(time.DateOnly, d, content.Location)
+			t, err := time.ParseInLocation(time.DateOnly, d, calendar.Location)
 			if err != nil {
 				return nil, fmt.Errorf("site.yaml: feedback.%s: %q is not a date (yyyy-mm-dd)", what, d)
 			}
@@ -80,7 +81,7 @@ func storeOptions(site *content.Site, baseURL string, log *slog.Logger) ([]feedb
 	}
 	opts := []feedback.Option{
 		feedback.WithLogger(log),
-		feedback.WithCalendar(feedback.NewCalendar(hol, work)),
+		feedback.WithCalendar(calendar.New(hol, work)),
 		feedback.WithDeadlines(fc.DeadlineDays, fc.Deadlines),
 	}
 	if baseURL != "" {
@@ -138,7 +139,8 @@ func feedbackDeps(ctx context.Context, c *feedbackConfig, dataDir, baseURL strin
 }
 
 // feedbackJobs runs the mail outbox (when SMTP is configured) and, every few
-// minutes, the deadline reminders and the removal of expired sessions, until
+// minutes, the deadline reminders and the removal of expired sessions and old
+// login failure counts, until
 // ctx ends or the returned stop function is called; stop waits for them.
 func feedbackJobs(ctx context.Context, c *feedbackConfig, st *feedback.Store, p *portal.Portal, log *slog.Logger) (stop func(), err error) {
 	var m *feedback.SMTPMailer
@@ -177,6 +179,9 @@ func feedbackJobs(ctx context.Context, c *feedbackConfig, st *feedback.Store, p 
 				log.Error("expired sessions cleanup failed", "err", err)
 			} else if n > 0 {
 				log.Info("expired staff sessions removed", "sessions", n)
+			}
+			if _, err := st.ForgetLoginFailures(ctx, now); err != nil && ctx.Err() == nil {
+				log.Error("old login failure counts cleanup failed", "err", err)
 			}
 			select {
 			case <-ctx.Done():

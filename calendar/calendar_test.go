@@ -1,4 +1,4 @@
-package feedback
+package calendar
 
 import (
 	"testing"
@@ -20,7 +20,7 @@ func vn(t testing.TB, s string) time.Time {
 }
 
 func TestIsWorkingDay(t *testing.T) {
-	cal := NewCalendar(nil, nil)
+	cal := New(nil, nil)
 	tests := []struct {
 		day  string
 		want bool
@@ -77,7 +77,7 @@ func TestIsWorkingDay(t *testing.T) {
 }
 
 func TestAddWorkingDays(t *testing.T) {
-	cal := NewCalendar(nil, nil)
+	cal := New(nil, nil)
 	tests := []struct {
 		name  string
 		start time.Time
@@ -114,7 +114,7 @@ func TestAddWorkingDays(t *testing.T) {
 }
 
 func TestWorkingDaysBetween(t *testing.T) {
-	cal := NewCalendar(nil, nil)
+	cal := New(nil, nil)
 	tests := []struct {
 		a, b string
 		want int
@@ -143,7 +143,7 @@ func TestWorkingDaysBetween(t *testing.T) {
 }
 
 func TestCalendarOverrides(t *testing.T) {
-	cal := NewCalendar(
+	cal := New(
 		[]time.Time{vn(t, "2031-01-22"), vn(t, "2031-01-23"), vn(t, "2026-03-10")}, // Tết 2031, a local holiday
 		[]time.Time{vn(t, "2026-03-14"), vn(t, "2026-02-20")},                      // a Saturday worked, a Tết day worked
 	)

@@ -1,11 +1,15 @@
-package feedback
+package calendar
 
 import (
 	"time"
 )
 
-// Location is Asia/Ho_Chi_Minh, or a fixed UTC+7 zone when the system has no
-// time zone database (Vietnam has kept +07:00 without daylight saving since 1975).
+// Location is Asia/Ho_Chi_Minh, the zone of every civil date the portal
+// handles (deadlines, holidays, the dates of notices), or a fixed UTC+7 zone
+// named "ICT" when the system has no time zone database (Vietnam has kept
+// +07:00 without daylight saving since 1975, so the dates are the same). The
+// binary embeds the zone database (time/tzdata). Treat it as a constant, like
+// time.UTC.
 var Location = loadLocation()
 
 func loadLocation() *time.Location {
@@ -67,7 +71,7 @@ type yearDefaults struct {
 // precedents of recent years (New Year on a Saturday → 28 Chạp to mùng 5, as in
 // 2024; on a Tuesday or Wednesday → the Monday–Friday week around it, as in 2025
 // and 2026) and no bridge swaps are assumed: a site corrects them through
-// NewCalendar's holidays and working days once the decision is published.
+// New's holidays and working days once the decision is published.
 var defaultYears = map[int]yearDefaults{
 	2025: {
 		tet: [2]date{ymd(2025, 1, 25), ymd(2025, 2, 2)}, hungKings: ymd(2025, 4, 7), nationDay: ymd(2025, 9, 1),
@@ -107,14 +111,14 @@ type Calendar struct {
 	on  map[date]bool // working weekend days
 }
 
-// NewCalendar returns the calendar with the built-in holidays (fixed-date
+// New returns the calendar with the built-in holidays (fixed-date
 // holidays for every year; lunar holidays and yearly choices for 2025–2030, see
 // DefaultYears), plus the extra holidays (lunar holidays of other years, bridge
 // days) and working days (Saturdays worked in exchange) a site declares. A
 // declared working day wins over everything; a declared holiday over the
 // built-in working days. Only the dates of the arguments matter, read in
 // Asia/Ho_Chi_Minh.
-func NewCalendar(holidays, workingDays []time.Time) *Calendar {
+func New(holidays, workingDays []time.Time) *Calendar {
 	c := &Calendar{off: map[date]bool{}, on: map[date]bool{}}
 	for y := 1990; y <= 2100; y++ {
 		c.addYear(y)
@@ -137,7 +141,7 @@ func NewCalendar(holidays, workingDays []time.Time) *Calendar {
 }
 
 // DefaultYears returns the first and last year for which the built-in calendar
-// knows the lunar holidays; outside them, NewCalendar's holidays must supply Tết
+// knows the lunar holidays; outside them, New's holidays must supply Tết
 // and Giỗ Tổ.
 func DefaultYears() (first, last int) { return 2025, 2030 }
 

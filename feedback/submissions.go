@@ -92,7 +92,7 @@ func (s *Store) Submit(ctx context.Context, n NewSubmission) (*Submission, error
 			}
 			return s.enqueue(ctx, tx, sub.ID, now, mails...)
 		})
-		if !isUnique(err, "submissions.code", "submissions_code_key") {
+		if !isUnique(err) {
 			break // 2^60 codes: a collision is a curiosity, retried with a new code
 		}
 	}
