@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/congkhai/congkhai/feedback"
 	"github.com/congkhai/congkhai/portal"
@@ -128,25 +127,6 @@ type alertPage struct {
 	Errors    map[string]string
 	CSRF      string
 	Token     string
-}
-
-func (s *Server) alertRoutes() {
-	e := s.e
-	if s.fb == nil || s.deps.Alerts == nil {
-		e.GET("/theo-doi", s.alertForm)
-		return
-	}
-	csrf := s.fb.csrf.middleware
-	post := []echo.MiddlewareFunc{middleware.BodyLimit("8K")}
-	if s.fb.limit != nil {
-		post = append(post, s.fb.limit)
-	}
-	e.GET("/theo-doi", s.alertForm, csrf)
-	e.POST("/theo-doi", s.alertSubscribe, append(post, csrf)...)
-	e.GET("/theo-doi/xac-nhan", s.alertTokenPage("confirm"), csrf)
-	e.POST("/theo-doi/xac-nhan", s.alertConfirm, append(post, csrf)...)
-	e.GET("/theo-doi/huy", s.alertTokenPage("unsubscribe"), csrf)
-	e.POST("/theo-doi/huy", s.alertUnsubscribe, append(post, csrf)...)
 }
 
 // alertList resolves the list a form names; ok is false for anything that is

@@ -15,7 +15,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/congkhai/congkhai/content"
 	"github.com/congkhai/congkhai/feedback"
@@ -40,9 +39,10 @@ const maxFeedbackBody = "96K"
 // fills it, and the submission is refused.
 const honeypotField = "homepage"
 
-// feedbackRoutes declares the citizens' feedback pages, the JSON API and the
-// staff console. Without a store there are none.
-func (s *Server) feedbackRoutes() {
+// setupFeedback prepares what the feedback pages, alerts and the staff console
+// share: their store, CSRF guard, rate limits and the key of client hashes.
+// Without a store there are none (s.fb stays nil).
+func (s *Server) setupFeedback() {
 	if s.deps.Feedback == nil {
 		return
 	}
@@ -51,30 +51,13 @@ func (s *Server) feedbackRoutes() {
 		secret = make([]byte, 32)
 		_, _ = rand.Read(secret)
 	}
-	fb := &feedbackState{
+	s.fb = &feedbackState{
 		store:      s.deps.Feedback,
 		csrf:       newCSRFGuard(s.secureCookies),
 		limit:      rateLimiter(s.deps.RateLimit),
 		loginLimit: rateLimiter(2 * s.deps.RateLimit),
 		secret:     secret,
 	}
-	s.fb = fb
-	e := s.e
-	csrf := fb.csrf.middleware
-	post := []echo.MiddlewareFunc{middleware.BodyLimit(maxFeedbackBody)}
-	if fb.limit != nil {
-		post = append(post, fb.limit)
-	}
-	e.GET("/feedback", s.feedbackForm, csrf)
-	e.POST("/feedback", s.feedbackSubmit, append(post, csrf)...)
-	e.GET("/feedback/stats", s.feedbackStats)
-	e.GET("/feedback/qa", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/hoi-dap") })
-	e.GET("/hoi-dap", s.feedbackQA)
-	e.GET("/hoi-dap/:id", s.feedbackQAItem)
-	e.GET("/feedback/:code", s.feedbackTrack, csrf)
-	e.POST("/feedback/:code/rate", s.feedbackRate, append(post, csrf)...)
-	e.POST("/api/feedback", s.apiFeedback, post...)
-	s.staffRoutes(csrf)
 }
 
 // renderNoStore renders a page that must not be cached anywhere: forms (they

@@ -163,13 +163,6 @@ func (s *Server) listFeedHandler(c echo.Context) error {
 	})
 }
 
-// feedRoutes registers the feeds of one list: prefix + "/feed.atom", ".rss", ".json".
-func feedRoutes(e *echo.Echo, prefix string, h echo.HandlerFunc) {
-	for _, f := range feedFormats {
-		e.GET(prefix+"/feed."+f.ext, h)
-	}
-}
-
 // isFeedName reports whether the last element of a path names a feed
 // ("feed.atom", "search.rss"): those are compressed like pages.
 func isFeedName(last string) bool {

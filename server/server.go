@@ -53,7 +53,7 @@ type Server struct {
 	tmpl    *renderer
 	cache   *pageCache
 	feeds   feedCache      // rendered feeds (feeds.go); the zero value is ready
-	fb      *feedbackState // feedback and staff console state, set by feedbackRoutes
+	fb      *feedbackState // feedback and staff console state, set by setupFeedback
 }
 
 // New builds the server and parses every template, so a broken theme fails here,

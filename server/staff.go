@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/congkhai/congkhai/content"
 	"github.com/congkhai/congkhai/feedback"
@@ -32,25 +31,6 @@ const (
 	staffKey    = "staff"
 	tokenKey    = "staff_token"
 )
-
-func (s *Server) staffRoutes(csrf echo.MiddlewareFunc) {
-	g := s.e.Group("/staff", staffHeaders, csrf)
-	g.GET("", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/staff/inbox") })
-	g.GET("/login", s.staffLoginForm)
-	login := []echo.MiddlewareFunc{middleware.BodyLimit("16K")}
-	if s.fb.loginLimit != nil {
-		login = append(login, s.fb.loginLimit)
-	}
-	g.POST("/login", s.staffLogin, login...)
-	a := g.Group("", s.requireStaff, middleware.BodyLimit(maxFeedbackBody))
-	a.POST("/logout", s.staffLogout)
-	a.GET("/inbox", s.staffInbox)
-	a.GET("/s/:id", s.staffSubmission)
-	a.POST("/s/:id/:action", s.staffAction)
-	a.GET("/accounts", s.staffAccounts)
-	a.POST("/accounts", s.staffAccountAdd)
-	a.POST("/accounts/:id/:action", s.staffAccountAction)
-}
 
 // staffHeaders keeps console pages out of caches, search engines and referrers.
 func staffHeaders(next echo.HandlerFunc) echo.HandlerFunc {
