@@ -420,6 +420,3 @@ func sortSite(s *Site) {
 		return strings.Compare(a.Path, b.Path)
 	})
 }
-
-func pathBase(p string) string { return path.Base(p) }
-func pathExt(p string) string  { return path.Ext(p) }
