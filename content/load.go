@@ -65,11 +65,11 @@ func Reload(ctx context.Context, fsys fs.FS, prev *Site, paths []string) (*Site,
 }
 
 func load(ctx context.Context, fsys fs.FS, prev *Site, nodes []node) (*Site, []Problem) {
-	l := &loader{ctx: ctx, fsys: fsys, prev: prev}
+	l := &loader{fsys: fsys, prev: prev}
 	if nodes == nil {
 		nodes = list(ctx, fsys, ".")
 	}
-	site := l.load(nodes)
+	site := l.load(ctx, nodes)
 	if err := ctx.Err(); err != nil {
 		if prev == nil {
 			prev = newSite(defaultConfig())
@@ -111,8 +111,9 @@ func newSite(cfg SiteConfig) *Site {
 	}
 }
 
+// loader is one Load: what it reads from, the previous site it reuses, and what it
+// found. Its methods take the load's context as an argument.
 type loader struct {
-	ctx         context.Context
 	fsys        fs.FS
 	prev        *Site
 	site        *Site // being built
@@ -133,13 +134,35 @@ func (l *loader) add(ps ...Problem) {
 	l.mu.Unlock()
 }
 
-func (l *loader) load(nodes []node) *Site {
+// load builds the site from the listed nodes, step by step.
+func (l *loader) load(ctx context.Context, nodes []node) *Site {
 	cfg := l.loadConfig()
 	site := newSite(cfg)
 	site.nodes = nodes
 	l.site = site
 	dirs := l.classify(nodes)
-	// Markdown files, parsed in parallel.
+	n := l.parseAll(ctx, dirs, cfg.Markdown.UnsafeHTML)
+	l.placeAgencies(dirs)
+	// Datasets first claim their tables, then notices and datasets take their paths.
+	jobs := l.scanTables(ctx, dirs)
+	paths := make(claims, n)
+	if l.prev != nil {
+		site.notices = make(map[string]*Notice, len(l.prev.notices))
+	}
+	entries, adopted := l.placeNotices(dirs, paths)
+	l.placeDatasets(jobs, paths)
+	l.resolveNotices(entries)
+	for _, pf := range adopted {
+		pf.published = true
+	}
+	sortSite(site)
+	return site
+}
+
+// parseAll parses the markdown files of dirs in parallel, reusing the previous
+// site's entries of unchanged files, and returns how many files there are.
+func (l *loader) parseAll(ctx context.Context, dirs []*agencyDir, unsafe bool) int {
+	site := l.site
 	var mds []*mdFile
 	for _, d := range dirs {
 		if d.md != nil {
@@ -153,7 +176,7 @@ func (l *loader) load(nodes []node) *Site {
 	var toRead []*mdFile
 	site.parsed = make(map[string]*parsedFile, len(mds))
 	for _, m := range mds {
-		if last := l.reusable(m, cfg.Markdown.UnsafeHTML); last != nil {
+		if last := l.reusable(m, unsafe); last != nil {
 			m.entry, m.reused = last, true
 			site.parsed[m.path] = last
 		} else {
@@ -161,18 +184,24 @@ func (l *loader) load(nodes []node) *Site {
 		}
 	}
 	parallel(len(toRead), func(i int) {
-		if l.ctx.Err() != nil {
+		if ctx.Err() != nil {
 			return
 		}
 		m := toRead[i]
-		m.entry = l.parseFile(m, cfg.Markdown.UnsafeHTML)
+		m.entry = l.parseFile(m, unsafe)
 		if m.entry != nil {
 			l.mu.Lock()
 			site.parsed[m.path] = m.entry
 			l.mu.Unlock()
 		}
 	})
-	// Agencies.
+	return len(mds)
+}
+
+// placeAgencies publishes the agencies that loaded, with their files, and drops
+// parents that are not agencies of the site.
+func (l *loader) placeAgencies(dirs []*agencyDir) {
+	site := l.site
 	for _, d := range dirs {
 		if d.md == nil || d.md.entry == nil {
 			if d.md != nil || len(d.notices)+len(d.sets)+len(d.files) > 0 {
@@ -209,15 +238,20 @@ func (l *loader) load(nodes []node) *Site {
 			a.Parent = ""
 		}
 	}
-	// Datasets first claim their tables, then notices and datasets take their paths.
-	type setJob struct {
-		d      *agencyDir
-		m      *mdFile
-		tables []*Table
-	}
+}
+
+// setJob is a dataset of a published agency and the tables its folder holds.
+type setJob struct {
+	d      *agencyDir
+	m      *mdFile
+	tables []*Table
+}
+
+// scanTables loads the tables of every dataset that parsed, in parallel.
+func (l *loader) scanTables(ctx context.Context, dirs []*agencyDir) []*setJob {
 	var jobs []*setJob
 	for _, d := range dirs {
-		if _, ok := site.agencies[d.slug]; !ok {
+		if _, ok := l.site.agencies[d.slug]; !ok {
 			continue
 		}
 		for _, m := range d.sets {
@@ -228,41 +262,50 @@ func (l *loader) load(nodes []node) *Site {
 		}
 	}
 	parallel(len(jobs), func(i int) {
-		if l.ctx.Err() != nil {
+		if ctx.Err() != nil {
 			return
 		}
 		j := jobs[i]
 		dir := path.Dir(j.m.path)
 		for _, tf := range j.d.tables[dir] {
-			if t := l.loadTable(tf, j.m.entry.columns); t != nil {
+			if t := l.loadTable(ctx, tf, j.m.entry.columns); t != nil {
 				j.tables = append(j.tables, t)
 			}
 		}
 	})
-	paths := make(map[string]string, len(mds)) // URL path → source, for duplicates
-	if l.prev != nil {
-		site.notices = make(map[string]*Notice, len(l.prev.notices))
+	return jobs
+}
+
+// claims maps the URL paths taken in a load to the files that took them:
+// notices and datasets share one space of paths.
+type claims map[string]string
+
+// claim takes path p for the file src; false, with a problem, when another
+// file has it.
+func (l *loader) claim(c claims, p, src string) bool {
+	if other, ok := c[p]; ok {
+		l.problem(src, 0, "path /%s is already used by %s", p, other)
+		return false
 	}
-	claim := func(p, src string) bool {
-		if other, ok := paths[p]; ok {
-			l.problem(src, 0, "path /%s is already used by %s", p, other)
-			return false
-		}
-		paths[p] = src
-		return true
-	}
-	var adopted []*parsedFile
-	var entries []*parsedFile // of site.Notices, index for index
+	c[p] = src
+	return true
+}
+
+// placeNotices publishes the notices of published agencies. It returns the
+// entries of site.Notices, index for index, and the entries whose notice this
+// load completes (to be marked published once the load is done).
+func (l *loader) placeNotices(dirs []*agencyDir, paths claims) (entries, adopted []*parsedFile) {
+	site := l.site
 	for _, d := range dirs {
 		if _, ok := site.agencies[d.slug]; !ok {
 			continue
 		}
 		for _, m := range d.notices {
-			if m.entry == nil || !claim(m.entry.notice.Path, m.path) {
+			if m.entry == nil || !l.claim(paths, m.entry.notice.Path, m.path) {
 				continue
 			}
-			// A published notice is read-only: it is replaced by a copy below
-			// if this load resolves it differently.
+			// A published notice is read-only: it is replaced by a copy in
+			// resolveNotices if this load resolves it differently.
 			n := m.entry.notice
 			if !m.entry.published {
 				n.Hash = m.entry.hash
@@ -274,10 +317,17 @@ func (l *loader) load(nodes []node) *Site {
 			entries = append(entries, m.entry)
 		}
 	}
+	return entries, adopted
+}
+
+// placeDatasets publishes the datasets with their tables, checking the
+// declared columns against the tables' headers.
+func (l *loader) placeDatasets(jobs []*setJob, paths claims) {
+	site := l.site
 	for _, j := range jobs {
 		ds := *j.m.entry.dataset
 		ds.Hash = j.m.entry.hash
-		if !claim(ds.Path, j.m.path) {
+		if !l.claim(paths, ds.Path, j.m.path) {
 			continue
 		}
 		sort.Slice(j.tables, func(a, b int) bool { return j.tables[a].Name < j.tables[b].Name })
@@ -303,7 +353,12 @@ func (l *loader) load(nodes []node) *Site {
 		site.datasets[ds.Path] = &ds
 		site.Datasets = append(site.Datasets, &ds)
 	}
-	// Resolve notices' attachments and related paths.
+}
+
+// resolveNotices resolves the notices' attachments and related paths;
+// entries are those of site.Notices, index for index.
+func (l *loader) resolveNotices(entries []*parsedFile) {
+	site := l.site
 	for i, n := range site.Notices {
 		pf := entries[i]
 		att := l.resolveAttachments(site, n, pf)
@@ -319,11 +374,6 @@ func (l *loader) load(nodes []node) *Site {
 		}
 		n.Attachments, n.Related = att, rel
 	}
-	for _, pf := range adopted {
-		pf.published = true
-	}
-	sortSite(site)
-	return site
 }
 
 // sameFS reports whether a and b are the same file system (false when they

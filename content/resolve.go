@@ -1,6 +1,7 @@
 package content
 
 import (
+	"context"
 	"path"
 	"strings"
 	"time"
@@ -75,7 +76,7 @@ func (l *loader) resolveRelated(site *Site, n *Notice, pf *parsedFile) []string 
 
 // loadTable returns the table at p: prev's scan when the file is unchanged, or a new
 // scan. It returns nil, with a problem, when the table cannot be used.
-func (l *loader) loadTable(f *File, decl declaredColumns) *Table {
+func (l *loader) loadTable(ctx context.Context, f *File, decl declaredColumns) *Table {
 	p := f.Path
 	name := strings.TrimSuffix(path.Base(p), path.Ext(p))
 	if !validSlug(name) || path.Ext(p) != strings.ToLower(path.Ext(p)) {
@@ -91,9 +92,9 @@ func (l *loader) loadTable(f *File, decl declaredColumns) *Table {
 		}
 	}
 	l.parsedCount.Add(1)
-	t, err := scanTable(l.ctx, l.fsys, p, f.Size, f.ModTime, decl)
+	t, err := scanTable(ctx, l.fsys, p, f.Size, f.ModTime, decl)
 	if err != nil {
-		if l.ctx.Err() == nil {
+		if ctx.Err() == nil {
 			l.problem(p, 0, "%v", err)
 		}
 		return nil
