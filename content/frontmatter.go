@@ -359,7 +359,7 @@ func init() {
 		CatDraft:        {"Dự thảo"},
 		CatProcedure:    {"Thủ tục", "Thủ tục hành chính"},
 	}
-	for _, ci := range Categories {
+	for _, ci := range categories {
 		for _, a := range append([]string{string(ci.Slug), ci.Key, ci.NameVI, ci.NameEN}, short[ci.Slug]...) {
 			categoryAliases[Slugify(a)] = ci.Slug
 		}
@@ -375,7 +375,7 @@ func ParseCategory(s string) (c Category, ok bool) {
 
 func acceptedCategories() string {
 	var parts []string
-	for _, ci := range Categories {
+	for _, ci := range categories {
 		parts = append(parts, fmt.Sprintf("%s (%s, %s)", ci.Slug, ci.Key, ci.NameVI))
 	}
 	return strings.Join(parts, "; ")

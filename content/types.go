@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"slices"
 	"time"
 )
 
@@ -31,8 +32,8 @@ type CategoryInfo struct {
 	NameEN string
 }
 
-// Categories lists every category in display order.
-var Categories = []CategoryInfo{
+// categories lists every category in display order.
+var categories = [...]CategoryInfo{
 	{CatBudget, "budget", "Ngân sách", "Budget"},
 	{CatLandUsePlan, "land-use-plan", "Quy hoạch, kế hoạch sử dụng đất", "Land-use plans"},
 	{CatLandPrice, "land-price", "Bảng giá đất", "Land prices"},
@@ -42,9 +43,13 @@ var Categories = []CategoryInfo{
 	{CatProcedure, "procedure", "Thủ tục hành chính", "Administrative procedures"},
 }
 
+// Categories returns every category in display order, in a new slice the caller
+// may keep or change.
+func Categories() []CategoryInfo { return slices.Clone(categories[:]) }
+
 // Info returns the description of c; ok is false for an unknown category.
 func (c Category) Info() (CategoryInfo, bool) {
-	for _, ci := range Categories {
+	for _, ci := range categories {
 		if ci.Slug == c {
 			return ci, true
 		}
@@ -334,9 +339,12 @@ func mustLoadLocation() *time.Location {
 	return loc
 }
 
-// ReservedSlugs are names an agency folder may not take, because the portal's own
-// routes use them.
-var ReservedSlugs = []string{
+// ReservedSlugs returns the names an agency folder may not take, because the
+// portal's own routes use them (and every name starting with "feed."), in a new
+// slice the caller may keep or change.
+func ReservedSlugs() []string { return slices.Clone(reservedSlugs[:]) }
+
+var reservedSlugs = [...]string{
 	"api", "co-quan", "danh-muc", "du-thao", "dia-ban", "the", "search", "tim-kiem",
 	"feedback", "gop-y", "staff", "static", "healthz", "sitemap.xml", "robots.txt",
 	"feed.atom", "feed.rss", "feed.json", "lang", "en", "vi", "favicon.ico", "dataset",
