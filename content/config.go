@@ -20,13 +20,16 @@ func defaultConfig() SiteConfig {
 }
 
 // loadConfig reads site.yaml. A missing file gives the default configuration;
-// a file with a problem that stops it loading keeps the previous site's (or the
-// default).
+// a file with a problem that stops it loading, or a link, keeps the previous
+// site's (or the default).
 func (l *loader) loadConfig() SiteConfig {
 	const name = "site.yaml"
 	fallback := defaultConfig()
 	if l.prev != nil {
 		fallback = l.prev.Config
+	}
+	if info, err := fs.Lstat(l.fsys, name); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+		return fallback // never followed; classify reports the link
 	}
 	b, err := fs.ReadFile(l.fsys, name)
 	if errors.Is(err, fs.ErrNotExist) {

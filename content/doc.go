@@ -16,6 +16,11 @@
 // does. Watch reports changes in a folder on disk, debounced, for a loader to call Load
 // again.
 //
+// Load never follows a symbolic link: each is reported as a problem and nothing
+// below it is listed. OpenDir opens a content folder on disk as a file system
+// (Dir) that refuses links at every read, so that a file replaced by a link after
+// a load is not followed by a page, a download or a table either.
+//
 // Fold and Slugify are the Vietnamese text folding used for slugs, heading anchors and
 // category names; the search package folds the same way.
 package content

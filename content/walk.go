@@ -92,6 +92,17 @@ func walkLess(a, b string) bool {
 // in walk order, leaving out ignored names. A root that does not exist gives no
 // node.
 func list(ctx context.Context, fsys fs.FS, root string) []node {
+	if root != "." {
+		// fs.WalkDir follows a root that is a link (it stats it), though
+		// never a link below it: a link is listed as a link, never entered.
+		info, err := fs.Lstat(fsys, root)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return nil // gone: a deletion or the old name of a rename
+		case err == nil && info.Mode()&fs.ModeSymlink != 0:
+			return []node{{path: root, mode: fs.ModeSymlink}}
+		}
+	}
 	var nodes []node
 	// Each file's size and time cost a stat system call: a hundred thousand of
 	// them are made after the walk, several at a time.
@@ -172,14 +183,24 @@ func relist(ctx context.Context, fsys fs.FS, prev []node, changed []string) []no
 		i := sort.Search(len(nodes), func(i int) bool { return !walkLess(nodes[i].path, p) })
 		return i < len(nodes) && nodes[i].path == p
 	}
+	dirs := map[string]bool{} // isDir of the folders on the way, asked once
 	var roots []string
 	for _, p := range changed {
 		p = path.Clean(strings.Trim(p, "/"))
 		if p == "." || !fs.ValidPath(p) || watchIgnored(p) {
 			continue
 		}
-		for dir := path.Dir(p); dir != "." && !has(prev, dir); dir = path.Dir(p) {
-			p = dir
+		// List from the topmost folder on the way that is new, or that is no
+		// longer a folder (a link now: nothing below a link is listed).
+		for dir := path.Dir(p); dir != "."; dir = path.Dir(dir) {
+			isdir, ok := dirs[dir]
+			if !ok {
+				isdir = isDir(fsys, dir)
+				dirs[dir] = isdir
+			}
+			if !has(prev, dir) || !isdir {
+				p = dir
+			}
 		}
 		roots = append(roots, p)
 	}
@@ -204,6 +225,12 @@ func relist(ctx context.Context, fsys fs.FS, prev []node, changed []string) []no
 		nodes = out
 	}
 	return nodes
+}
+
+// isDir reports whether p is a folder, not a link to one.
+func isDir(fsys fs.FS, p string) bool {
+	info, err := fs.Lstat(fsys, p)
+	return err == nil && info.IsDir()
 }
 
 // classify sorts the nodes into agency folders, reporting what is misplaced or
@@ -235,7 +262,7 @@ func (l *loader) classify(nodes []node) []*agencyDir {
 		}
 		name := path.Base(p)
 		if nd.mode&fs.ModeSymlink != 0 {
-			l.problem(p, 0, "symbolic links are not followed; copy the file instead")
+			l.problem(p, 0, "is a symbolic link; not published (links are never followed: put the file or folder itself in the content folder)")
 			continue
 		}
 		parts := strings.Split(p, "/")

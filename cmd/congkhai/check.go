@@ -30,7 +30,13 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "congkhai check: %s is not a folder\n", dir)
 		return 2
 	}
-	site, problems := content.Load(ctx, os.DirFS(dir), nil)
+	d, err := content.OpenDir(dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "congkhai check: %v\n", err)
+		return 2
+	}
+	defer d.Close()
+	site, problems := content.Load(ctx, d, nil)
 	for _, p := range problems {
 		fmt.Fprintf(stdout, "%s/%s\n", trimSlash(dir), p.String())
 	}
