@@ -65,7 +65,13 @@ func Reload(ctx context.Context, fsys fs.FS, prev *Site, paths []string) (*Site,
 }
 
 func load(ctx context.Context, fsys fs.FS, prev *Site, nodes []node) (*Site, []Problem) {
-	l := &loader{fsys: fsys, prev: prev}
+	l := &loader{fsys: fsys, prev: prev, kept: newKeptBodies(keptBodiesMax)}
+	if prev != nil && prev.kept != nil {
+		l.kept = prev.kept
+	}
+	// A reload keeps the bodies of the notices it reads; a first load (from
+	// nothing, or from the cache) reads them all, and keeps none.
+	l.keepBodies = prev != nil && prev.nodes != nil
 	if nodes == nil {
 		nodes = list(ctx, fsys, ".")
 	}
@@ -83,6 +89,7 @@ func load(ctx context.Context, fsys fs.FS, prev *Site, nodes []node) (*Site, []P
 	}
 	site.problems = l.problems
 	site.parsedFiles = int(l.parsedCount.Load())
+	l.kept.retain(site)
 	return site, l.problems
 }
 
@@ -120,6 +127,8 @@ type loader struct {
 	mu          sync.Mutex
 	problems    []Problem
 	parsedCount atomic.Int64 // markdown files parsed and tables scanned
+	kept        *keptBodies  // the last good bodies of notices
+	keepBodies  bool         // keep the bodies of the notices read
 }
 
 func (l *loader) problem(p string, line int, format string, args ...any) {
@@ -139,6 +148,7 @@ func (l *loader) load(ctx context.Context, nodes []node) *Site {
 	cfg := l.loadConfig()
 	site := newSite(cfg)
 	site.nodes = nodes
+	site.kept = l.kept
 	l.site = site
 	dirs := l.classify(nodes)
 	n := l.parseAll(ctx, dirs, cfg.Markdown.UnsafeHTML)
@@ -309,7 +319,7 @@ func (l *loader) placeNotices(dirs []*agencyDir, paths claims) (entries, adopted
 			n := m.entry.notice
 			if !m.entry.published {
 				n.Hash = m.entry.hash
-				n.src = noticeSource{fsys: l.fsys, unsafe: m.entry.unsafe}
+				n.src = noticeSource{fsys: l.fsys, unsafe: m.entry.unsafe, kept: l.kept}
 				adopted = append(adopted, m.entry)
 			}
 			site.notices[n.Path] = n
@@ -364,11 +374,11 @@ func (l *loader) resolveNotices(entries []*parsedFile) {
 		att := l.resolveAttachments(site, n, pf)
 		rel := l.resolveRelated(site, n, pf)
 		if pf.published && pf.notice == n {
-			if slices.Equal(att, n.Attachments) && slices.Equal(rel, n.Related) && sameFS(n.src.fsys, l.fsys) {
+			if slices.Equal(att, n.Attachments) && slices.Equal(rel, n.Related) && sameFS(n.src.fsys, l.fsys) && n.src.kept == l.kept {
 				continue
 			}
 			c := *n
-			c.src.fsys = l.fsys
+			c.src.fsys, c.src.kept = l.fsys, l.kept
 			n = &c
 			site.Notices[i], site.notices[n.Path] = n, n
 		}

@@ -85,6 +85,11 @@ func (l *loader) parseFile(m *mdFile, unsafe bool) *parsedFile {
 	pf.unsafe = unsafe
 	pf.size, pf.modTime = m.size, m.modTime
 	l.parsedCount.Add(1)
+	if l.keepBodies && pf.notice != nil {
+		if section, ok := bodySection(b); ok {
+			l.kept.put(m.path, hash, bytes.Clone(section))
+		}
+	}
 	return pf
 }
 

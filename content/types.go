@@ -76,6 +76,8 @@ type Site struct {
 	parsed map[string]*parsedFile
 	// tables are the scanned tables by file path, reused when unchanged.
 	tables map[string]*Table
+	// kept are the last good bodies of notices, shared with the next Site.
+	kept *keptBodies
 	// nodes are the files and folders listed, in walk order, for Reload;
 	// problems and parsedFiles what the load that built the Site found and did.
 	nodes       []node
@@ -198,7 +200,8 @@ type Notice struct {
 // noticeSource is what a Notice needs to render its body again.
 type noticeSource struct {
 	fsys   fs.FS
-	unsafe bool // site.yaml's markdown.unsafe_html when the notice was loaded
+	unsafe bool        // site.yaml's markdown.unsafe_html when the notice was loaded
+	kept   *keptBodies // the portal's last good bodies
 }
 
 // Body is a rendered markdown body.
@@ -206,6 +209,9 @@ type Body struct {
 	HTML     template.HTML // the body as HTML
 	Text     string        // its plain text (for search and summaries)
 	Headings []Heading     // its h2 and h3 headings, for a table of contents
+	// Partial is set when the notice's file broke after it loaded and its body
+	// could not be found: HTML and Text are then only the notice's summary.
+	Partial bool
 }
 
 // CommentWindow is when a draft accepts comments (both ends inclusive, local time).
