@@ -54,6 +54,10 @@ func (l *loader) loadConfig() SiteConfig {
 		}
 		return fallback
 	}
+	for _, p := range commentCuts(root, 0, "title", "title_en", "description", "province", "contact") {
+		p.Path = name
+		l.add(p)
+	}
 	cfg.Title = strings.TrimSpace(cfg.Title)
 	if cfg.Title == "" {
 		l.problem(name, 1, "title is required")

@@ -59,7 +59,8 @@ func parseDataset(p string, fm *frontMatter, unsafe bool) (*parsedFile, []Proble
 	if ds.License == "" {
 		ds.License = DefaultLicense
 	}
-	pf := &parsedFile{dataset: ds, columns: declaredColumns{}, columnLines: map[string]int{}}
+	pf := &parsedFile{dataset: ds, columns: declaredColumns{}, columnLines: map[string]int{},
+		warnings: commentCuts(root, fm.offset, "title", "summary", "source", "license")}
 	for i, col := range meta.Columns {
 		c := Column{Name: strings.TrimSpace(col.Name), Title: strings.TrimSpace(col.Title), Type: ColumnType(strings.ToLower(strings.TrimSpace(col.Type))), Unit: strings.TrimSpace(col.Unit), Description: strings.TrimSpace(col.Description)}
 		l := line("columns", i)

@@ -205,6 +205,11 @@ func (l *loader) parseAll(ctx context.Context, dirs []*agencyDir, unsafe bool) i
 			l.mu.Unlock()
 		}
 	})
+	for _, m := range mds {
+		if m.entry != nil && !m.stale {
+			l.add(m.entry.warnings...)
+		}
+	}
 	return len(mds)
 }
 

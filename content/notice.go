@@ -66,7 +66,7 @@ func parseNotice(p string, fm *frontMatter, unsafe bool) (*parsedFile, []Problem
 	if !n.Effective.IsZero() && !n.Expires.IsZero() && n.Expires.Before(n.Effective) {
 		ps.add(line("expires"), "expires (%s) is before effective (%s)", n.Expires.Format("02/01/2006"), n.Effective.Format("02/01/2006"))
 	}
-	pf := &parsedFile{notice: n}
+	pf := &parsedFile{notice: n, warnings: commentCuts(root, fm.offset, "title", "number", "summary", "signer", "signer_title")}
 	for i, a := range meta.Attachments {
 		ra := rawAttachment{Attachment: Attachment{Title: strings.TrimSpace(a.Title)}, file: strings.TrimSpace(a.File), line: line("attachments", i)}
 		u := strings.TrimSpace(a.URL)

@@ -33,6 +33,9 @@ type parsedFile struct {
 	// paths resolve as before, and a copy otherwise (one copy of each notice
 	// in memory, not one per entry and one per snapshot).
 	published bool
+	// warnings are problems that do not stop the file from loading (a value a
+	// comment cut short), reported by every load that uses the entry.
+	warnings []Problem
 }
 
 type rawAttachment struct {
@@ -62,6 +65,7 @@ func (l *loader) parseFile(m *mdFile, unsafe bool) *parsedFile {
 	b, err := fs.ReadFile(l.fsys, m.path)
 	if err != nil {
 		l.problem(m.path, 0, "cannot read: %v", err)
+		m.stale = last != nil
 		return last
 	}
 	sum := sha256.Sum256(b)
@@ -78,8 +82,12 @@ func (l *loader) parseFile(m *mdFile, unsafe bool) *parsedFile {
 	if pf == nil {
 		if last != nil {
 			l.problem(m.path, 0, "the last good version stays online until this is fixed")
+			m.stale = true
 		}
 		return last
+	}
+	for i := range pf.warnings {
+		pf.warnings[i].Path = m.path
 	}
 	pf.hash = hash
 	pf.unsafe = unsafe
@@ -215,7 +223,7 @@ func parseAgency(p string, fm *frontMatter, unsafe bool) (*parsedFile, []Problem
 		return nil, []Problem{{Line: fm.bodyLine, Msg: err.Error()}}
 	}
 	a.Body, a.HTML = string(body), r.html
-	return &parsedFile{agency: a, parentLine: line("parent")}, nil
+	return &parsedFile{agency: a, parentLine: line("parent"), warnings: commentCuts(root, fm.offset, "name", "short_name", "address")}, nil
 }
 
 // common holds what notices and datasets share.

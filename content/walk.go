@@ -27,6 +27,7 @@ type mdFile struct {
 	// results
 	entry  *parsedFile
 	reused bool
+	stale  bool // entry is the last good version of a file that does not load now
 }
 
 type agencyDir struct {
