@@ -3,12 +3,14 @@
 // files published with them.
 //
 // Load reads a folder through an fs.FS and always returns a complete, consistent
-// snapshot together with every problem it found, each naming a file and a line. A file
-// whose problem prevents it from loading keeps its last good version when the previous
-// Site is passed in, so a typo in one notice never takes the notice offline. Load
-// reuses the parsed form of files whose bytes are unchanged, and the scan of tables
-// whose size, modification time and hash are unchanged, so a reload after a one-file
-// edit is cheap even with large tables.
+// snapshot together with every problem it found, each naming a file and a line. A
+// file whose problem prevents it from loading keeps its last good version when the
+// previous Site is passed in, so a typo in one notice never takes the notice
+// offline; its body, rendered on demand by Notice.Body, keeps to that version as
+// far as the portal can (see Notice.Body). Load reuses the parsed form of files
+// whose bytes are unchanged, and the scan of tables whose size, modification time
+// and hash are unchanged, so a reload after a one-file edit is cheap even with
+// large tables.
 //
 // Tables (CSV and XLSX) are never held in memory: Load scans each once to count rows,
 // infer column types and report malformed rows, and Table.Rows and Table.Each read
