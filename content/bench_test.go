@@ -3,6 +3,8 @@ package content
 import (
 	"context"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -60,4 +62,40 @@ func BenchmarkTableRowsDeep(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkLoadFromDisk compares reading a folder on disk through os.DirFS and
+// through Dir (which opens every name one checked element at a time): a cold
+// Load of benchSite, and the body of every notice.
+func BenchmarkLoadFromDisk(b *testing.B) {
+	dir := b.TempDir()
+	for p, f := range benchSite() {
+		writeFile(b, dir, p, string(f.Data))
+	}
+	d, err := OpenDir(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	ctx := context.Background()
+	for _, fsys := range []struct {
+		name string
+		fs   fs.FS
+	}{{"os.DirFS", os.DirFS(dir)}, {"Dir", d}} {
+		b.Run(fsys.name+"/cold", func(b *testing.B) {
+			for b.Loop() {
+				Load(ctx, fsys.fs, nil)
+			}
+		})
+		b.Run(fsys.name+"/bodies", func(b *testing.B) {
+			s, _ := Load(ctx, fsys.fs, nil)
+			for b.Loop() {
+				for _, n := range s.Notices {
+					if _, err := n.Body(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
 }

@@ -24,7 +24,7 @@ import (
 // that a newer binary does not serve an older binary's parse.
 const (
 	cacheMagic   = "congkhai content cache"
-	cacheVersion = 2 // 2: streams decoded in parallel
+	cacheVersion = 3 // streams decoded in parallel; entries carry their warnings
 )
 
 // ErrCacheUnusable is wrapped by ReadCache when r holds no cache it can use: another
@@ -54,6 +54,7 @@ type cacheMD struct {
 	Related     []cacheRef
 	Columns     map[string]Column
 	ColumnLines map[string]int
+	Warnings    []Problem
 }
 
 type cacheAttachment struct {
@@ -340,7 +341,7 @@ func toCacheMD(path string, pf *parsedFile) cacheMD {
 	e := cacheMD{
 		Path: path, Hash: pf.hash, Size: pf.size, ModTime: pf.modTime, Unsafe: pf.unsafe,
 		Agency: pf.agency, Notice: pf.notice, Dataset: pf.dataset, ParentLine: pf.parentLine,
-		Columns: pf.columns, ColumnLines: pf.columnLines,
+		Columns: pf.columns, ColumnLines: pf.columnLines, Warnings: pf.warnings,
 	}
 	for _, a := range pf.attachments {
 		e.Attachments = append(e.Attachments, cacheAttachment{Attachment: a.Attachment, File: a.file, Line: a.line})
@@ -355,7 +356,7 @@ func (e *cacheMD) parsedFile() *parsedFile {
 	pf := &parsedFile{
 		hash: e.Hash, size: e.Size, modTime: e.ModTime, unsafe: e.Unsafe,
 		agency: e.Agency, notice: e.Notice, dataset: e.Dataset, parentLine: e.ParentLine,
-		columns: e.Columns, columnLines: e.ColumnLines,
+		columns: e.Columns, columnLines: e.ColumnLines, warnings: e.Warnings,
 	}
 	for _, a := range e.Attachments {
 		pf.attachments = append(pf.attachments, rawAttachment{Attachment: a.Attachment, file: a.File, line: a.Line})

@@ -75,7 +75,7 @@ func writeTree(t *testing.T, dir string, files map[string]string) {
 	}
 }
 
-func writeFile(t *testing.T, dir, p, c string) {
+func writeFile(t testing.TB, dir, p, c string) {
 	t.Helper()
 	full := filepath.Join(dir, filepath.FromSlash(p))
 	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {

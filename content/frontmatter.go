@@ -55,7 +55,7 @@ var yamlLineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 func decodeYAML(y []byte, off int, v any) (*yaml.Node, []Problem) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(y, &root); err != nil {
-		return nil, yamlProblems(err, off)
+		return nil, yamlProblems(err, y, off)
 	}
 	if len(root.Content) == 0 {
 		return &root, nil // empty document: fields are checked by the caller
@@ -79,7 +79,7 @@ func decodeYAML(y []byte, off int, v any) (*yaml.Node, []Problem) {
 	dec := yaml.NewDecoder(bytes.NewReader(y))
 	dec.KnownFields(true)
 	if err := dec.Decode(v); err != nil {
-		return nil, yamlProblems(err, off)
+		return nil, yamlProblems(err, y, off)
 	}
 	return root.Content[0], nil
 }
@@ -189,13 +189,17 @@ func structKeys(t reflect.Type) (map[string]reflect.Type, bool) {
 	return keys, keys != nil
 }
 
-func yamlProblems(err error, off int) []Problem {
+// yamlProblems turns a decoding error of the YAML text y into problems, their
+// lines offset by off. A syntax error carries its line (the first when yaml.v3
+// names none: it leaves out line 1) and, for the common causes, what to write.
+func yamlProblems(err error, y []byte, off int) []Problem {
 	var msgs []string
 	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		msgs = te.Errors
-	} else {
+	syntax := !errors.As(err, &te)
+	if syntax {
 		msgs = []string{err.Error()}
+	} else {
+		msgs = te.Errors
 	}
 	var ps []Problem
 	for _, m := range msgs {
@@ -209,8 +213,16 @@ func yamlProblems(err error, off int) []Problem {
 				// (not scanner) errors.
 				p.Line++
 			}
+		} else if syntax {
+			p.Line = 1 + off
 		}
 		p.Msg = friendlyYAML(p.Msg, off)
+		if syntax {
+			if hint, line := yamlHint(p.Msg, y, p.Line-off); hint != "" {
+				p.Msg += ": " + hint
+				p.Line = line + off
+			}
+		}
 		ps = append(ps, p)
 	}
 	return ps
@@ -359,7 +371,7 @@ func init() {
 		CatDraft:        {"Dự thảo"},
 		CatProcedure:    {"Thủ tục", "Thủ tục hành chính"},
 	}
-	for _, ci := range Categories {
+	for _, ci := range categories {
 		for _, a := range append([]string{string(ci.Slug), ci.Key, ci.NameVI, ci.NameEN}, short[ci.Slug]...) {
 			categoryAliases[Slugify(a)] = ci.Slug
 		}
@@ -375,7 +387,7 @@ func ParseCategory(s string) (c Category, ok bool) {
 
 func acceptedCategories() string {
 	var parts []string
-	for _, ci := range Categories {
+	for _, ci := range categories {
 		parts = append(parts, fmt.Sprintf("%s (%s, %s)", ci.Slug, ci.Key, ci.NameVI))
 	}
 	return strings.Join(parts, "; ")

@@ -13,7 +13,7 @@ import (
 func decodeYAMLDecoder(y []byte, off int, v any) []Problem {
 	var root yaml.Node
 	if err := yaml.Unmarshal(y, &root); err != nil {
-		return yamlProblems(err, off)
+		return yamlProblems(err, y, off)
 	}
 	if len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
 		return nil
@@ -21,7 +21,7 @@ func decodeYAMLDecoder(y []byte, off int, v any) []Problem {
 	dec := yaml.NewDecoder(bytes.NewReader(y))
 	dec.KnownFields(true)
 	if err := dec.Decode(v); err != nil {
-		return yamlProblems(err, off)
+		return yamlProblems(err, y, off)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package content
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -142,5 +143,35 @@ func TestLoadProblems(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestExportedListsUnmodifiable changes what Categories and ReservedSlugs return
+// and checks that the next call is unchanged.
+func TestExportedListsUnmodifiable(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		get    func() []string
+		change func()
+	}{
+		{"Categories", func() []string {
+			var s []string
+			for _, c := range Categories() {
+				s = append(s, string(c.Slug)+"|"+c.NameVI)
+			}
+			return s
+		}, func() { c := Categories(); c[0].Slug, c[0].NameVI = "x", "x" }},
+		{"ReservedSlugs", ReservedSlugs, func() { r := ReservedSlugs(); r[0] = "x" }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			before := tt.get()
+			tt.change()
+			if after := tt.get(); !slices.Equal(before, after) {
+				t.Errorf("%s() after changing its result = %q, want %q", tt.name, after, before)
+			}
+		})
+	}
+	if !isReserved("api") || !isReserved("feed.xml") || isReserved("so-tai-chinh") {
+		t.Errorf("isReserved(api, feed.xml, so-tai-chinh) = %v, %v, %v; want true, true, false", isReserved("api"), isReserved("feed.xml"), isReserved("so-tai-chinh"))
 	}
 }

@@ -64,7 +64,7 @@ func isReserved(slug string) bool {
 	if strings.HasPrefix(slug, "feed.") {
 		return true
 	}
-	for _, r := range ReservedSlugs {
+	for _, r := range reservedSlugs {
 		if r == slug {
 			return true
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"slices"
 	"time"
 )
 
@@ -31,8 +32,8 @@ type CategoryInfo struct {
 	NameEN string
 }
 
-// Categories lists every category in display order.
-var Categories = []CategoryInfo{
+// categories lists every category in display order.
+var categories = [...]CategoryInfo{
 	{CatBudget, "budget", "Ngân sách", "Budget"},
 	{CatLandUsePlan, "land-use-plan", "Quy hoạch, kế hoạch sử dụng đất", "Land-use plans"},
 	{CatLandPrice, "land-price", "Bảng giá đất", "Land prices"},
@@ -42,9 +43,13 @@ var Categories = []CategoryInfo{
 	{CatProcedure, "procedure", "Thủ tục hành chính", "Administrative procedures"},
 }
 
+// Categories returns every category in display order, in a new slice the caller
+// may keep or change.
+func Categories() []CategoryInfo { return slices.Clone(categories[:]) }
+
 // Info returns the description of c; ok is false for an unknown category.
 func (c Category) Info() (CategoryInfo, bool) {
-	for _, ci := range Categories {
+	for _, ci := range categories {
 		if ci.Slug == c {
 			return ci, true
 		}
@@ -71,6 +76,8 @@ type Site struct {
 	parsed map[string]*parsedFile
 	// tables are the scanned tables by file path, reused when unchanged.
 	tables map[string]*Table
+	// kept are the last good bodies of notices, shared with the next Site.
+	kept *keptBodies
 	// nodes are the files and folders listed, in walk order, for Reload;
 	// problems and parsedFiles what the load that built the Site found and did.
 	nodes       []node
@@ -193,7 +200,8 @@ type Notice struct {
 // noticeSource is what a Notice needs to render its body again.
 type noticeSource struct {
 	fsys   fs.FS
-	unsafe bool // site.yaml's markdown.unsafe_html when the notice was loaded
+	unsafe bool        // site.yaml's markdown.unsafe_html when the notice was loaded
+	kept   *keptBodies // the portal's last good bodies
 }
 
 // Body is a rendered markdown body.
@@ -201,6 +209,9 @@ type Body struct {
 	HTML     template.HTML // the body as HTML
 	Text     string        // its plain text (for search and summaries)
 	Headings []Heading     // its h2 and h3 headings, for a table of contents
+	// Partial is set when the notice's file broke after it loaded and its body
+	// could not be found: HTML and Text are then only the notice's summary.
+	Partial bool
 }
 
 // CommentWindow is when a draft accepts comments (both ends inclusive, local time).
@@ -334,9 +345,12 @@ func mustLoadLocation() *time.Location {
 	return loc
 }
 
-// ReservedSlugs are names an agency folder may not take, because the portal's own
-// routes use them.
-var ReservedSlugs = []string{
+// ReservedSlugs returns the names an agency folder may not take, because the
+// portal's own routes use them (and every name starting with "feed."), in a new
+// slice the caller may keep or change.
+func ReservedSlugs() []string { return slices.Clone(reservedSlugs[:]) }
+
+var reservedSlugs = [...]string{
 	"api", "co-quan", "danh-muc", "du-thao", "dia-ban", "the", "search", "tim-kiem",
 	"feedback", "gop-y", "staff", "static", "healthz", "sitemap.xml", "robots.txt",
 	"feed.atom", "feed.rss", "feed.json", "lang", "en", "vi", "favicon.ico", "dataset",

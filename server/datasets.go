@@ -291,7 +291,11 @@ func jsonValue(typ content.ColumnType, v content.Value) any {
 
 // file serves an attachment or image from the content folder. Anything a browser
 // could run (HTML, SVG, ...) is sent as a download under a sandboxing policy, so a
-// file put in the folder cannot script the portal's origin.
+// file put in the folder cannot script the portal's origin. Only a regular file
+// that the load listed is served: the portal reads the folder through a
+// content.Dir, which refuses a file replaced by a symbolic link since (as gone:
+// 404), and what is opened is checked to be a regular file still (a folder put
+// in its place is not listed).
 func (s *Server) file(c echo.Context, f *content.File) error {
 	fh, err := s.deps.Portal.Content().Open(f.Path)
 	if err != nil {
@@ -301,6 +305,13 @@ func (s *Server) file(c echo.Context, f *content.File) error {
 		return fmt.Errorf("server: open %s: %w", f.Path, err)
 	}
 	defer fh.Close()
+	info, err := fh.Stat()
+	if err != nil {
+		return fmt.Errorf("server: stat %s: %w", f.Path, err)
+	}
+	if !info.Mode().IsRegular() {
+		return echo.NewHTTPError(http.StatusNotFound)
+	}
 	rs, ok := fh.(io.ReadSeeker)
 	if !ok {
 		return fmt.Errorf("server: %s is not seekable", f.Path)

@@ -142,7 +142,7 @@ type categoryCount struct {
 
 func (s *Server) categoryCounts(v *view) []categoryCount {
 	var out []categoryCount
-	for _, ci := range content.Categories {
+	for _, ci := range content.Categories() {
 		out = append(out, categoryCount{
 			Slug:  ci.Slug,
 			Name:  v.CategoryName(ci.Slug),
@@ -165,7 +165,7 @@ func (s *Server) home(c echo.Context) error {
 			Datasets []*content.Dataset
 		}
 		var ls []latest
-		for _, ci := range content.Categories {
+		for _, ci := range content.Categories() {
 			ns := v.snap.CategoryNotices(ci.Slug)
 			ds := v.snap.CategoryDatasets(ci.Slug)
 			if len(ns) == 0 && len(ds) == 0 {

@@ -38,7 +38,7 @@ func (s *Server) sitemap(c echo.Context) error {
 		return t.In(content.Location).Format("2006-01-02")
 	}
 	urls := []sitemapURL{{Loc: base + "/"}, {Loc: base + "/co-quan"}, {Loc: base + "/danh-muc"}, {Loc: base + "/du-thao"}}
-	for _, ci := range content.Categories {
+	for _, ci := range content.Categories() {
 		urls = append(urls, sitemapURL{Loc: base + "/danh-muc/" + string(ci.Slug)})
 	}
 	for _, a := range snap.Site.Agencies {

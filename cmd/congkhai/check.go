@@ -30,12 +30,19 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "congkhai check: %s is not a folder\n", dir)
 		return 2
 	}
-	site, problems := content.Load(ctx, os.DirFS(dir), nil)
+	d, err := content.OpenDir(dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "congkhai check: %v\n", err)
+		return 2
+	}
+	defer d.Close()
+	site, problems := content.Load(ctx, d, nil)
 	for _, p := range problems {
 		fmt.Fprintf(stdout, "%s/%s\n", trimSlash(dir), p.String())
 	}
-	fmt.Fprintf(stderr, "%d agencies, %d notices, %d datasets, %d problems\n",
-		len(site.Agencies), len(site.Notices), len(site.Datasets), len(problems))
+	fmt.Fprintf(stderr, "%s, %s, %s, %s\n", count(len(site.Agencies), "agency", "agencies"),
+		count(len(site.Notices), "notice", "notices"), count(len(site.Datasets), "dataset", "datasets"),
+		count(len(problems), "problem", "problems"))
 	if len(problems) > 0 {
 		return 1
 	}
@@ -47,4 +54,12 @@ func trimSlash(s string) string {
 		s = s[:len(s)-1]
 	}
 	return s
+}
+
+// count writes n with the noun in agreement: "1 problem", "2 problems", "0 problems".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/congkhai/congkhai/content"
 	"github.com/congkhai/congkhai/demo"
 	"github.com/congkhai/congkhai/portal"
 )
@@ -49,7 +50,12 @@ func index(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if cfg.Content == "" {
 		pc.Content = demo.FS()
 	} else {
-		pc.Content = os.DirFS(cfg.Content)
+		d, err := content.OpenDir(cfg.Content)
+		if err != nil {
+			return fmt.Errorf("content folder: %w", err)
+		}
+		defer d.Close()
+		pc.Content = d
 	}
 	start := time.Now()
 	p, err := portal.Open(ctx, pc)

@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/congkhai/congkhai/content"
 	"github.com/congkhai/congkhai/demo"
 	"github.com/congkhai/congkhai/feedback"
 	"github.com/congkhai/congkhai/portal"
@@ -124,7 +125,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if !st.IsDir() {
 			return fmt.Errorf("content folder: %s is not a folder", cfg.Content)
 		}
-		contentFS, dir = os.DirFS(cfg.Content), cfg.Content
+		// Read through a Dir: no symbolic link in the folder is ever followed.
+		d, err := content.OpenDir(cfg.Content)
+		if err != nil {
+			return fmt.Errorf("content folder: %w", err)
+		}
+		defer d.Close()
+		contentFS, dir = d, cfg.Content
 	}
 	p, err := portal.Open(ctx, portal.Config{Content: contentFS, Dir: dir, Log: log,
 		IndexDir: filepath.Join(cfg.Data, "index"), CacheFile: filepath.Join(cfg.Data, "content.cache")})
