@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/congkhai/congkhai/calendar"
 )
 
 // The cache lets a restarted portal skip reading and parsing the files that did
@@ -468,7 +470,7 @@ func unusable(err error) error {
 	return fmt.Errorf("%w: %v", ErrCacheUnusable, err)
 }
 
-// localTimes puts the dates gob decoded (in a fixed zone) back in Location, as
+// localTimes puts the dates gob decoded (in a fixed zone) back in calendar.Location, as
 // Load makes them.
 func localTimes(pf *parsedFile) {
 	if n := pf.notice; n != nil {
@@ -487,5 +489,5 @@ func inLocation(t time.Time) time.Time {
 	if t.IsZero() {
 		return t
 	}
-	return t.In(Location)
+	return t.In(calendar.Location)
 }

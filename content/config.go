@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/congkhai/congkhai/calendar"
+
 	"go.yaml.in/yaml/v3"
 )
 
@@ -108,7 +110,7 @@ func (l *loader) loadConfig() SiteConfig {
 func (l *loader) checkDays(root *yaml.Node, key string, days []string) []string {
 	var out []string
 	for i, d := range days {
-		t, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(d), Location)
+		t, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(d), calendar.Location)
 		if err != nil {
 			if t2, _, err2 := parseDate(d); err2 == nil {
 				t, err = t2, nil

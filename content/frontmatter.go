@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/congkhai/congkhai/calendar"
+
 	"go.yaml.in/yaml/v3"
 )
 
@@ -337,22 +339,22 @@ var dateLayouts = []struct {
 	{"2006-01-02 15:04:05 -0700", true},
 }
 
-// parseDate parses a date as documented in docs/content.md, in Location unless the
+// parseDate parses a date as documented in docs/content.md, in calendar.Location unless the
 // text carries a zone. hasTime is false for a bare date (midnight).
 func parseDate(s string) (t time.Time, hasTime bool, err error) {
 	s = strings.TrimSpace(s)
 	for _, l := range dateLayouts {
-		if t, err := time.ParseInLocation(l.layout, s, Location); err == nil {
-			return t.In(Location), l.hasTime, nil
+		if t, err := time.ParseInLocation(l.layout, s, calendar.Location); err == nil {
+			return t.In(calendar.Location), l.hasTime, nil
 		}
 	}
 	return time.Time{}, false, fmt.Errorf("bad date %q: write 2025-01-15 or 15/01/2025, optionally with a time (2025-01-15 08:30)", s)
 }
 
-// endOfDay returns the last instant of t's day in Location.
+// endOfDay returns the last instant of t's day in calendar.Location.
 func endOfDay(t time.Time) time.Time {
-	y, m, d := t.In(Location).Date()
-	return time.Date(y, m, d, 23, 59, 59, int(time.Second-time.Nanosecond), Location)
+	y, m, d := t.In(calendar.Location).Date()
+	return time.Date(y, m, d, 23, 59, 59, int(time.Second-time.Nanosecond), calendar.Location)
 }
 
 // Categories.

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/congkhai/congkhai/calendar"
 )
 
 func TestLoadSite(t *testing.T) {
@@ -25,11 +27,11 @@ func TestLoadSite(t *testing.T) {
 	if n.Category != CatBudget || n.Agency != "so-tai-chinh" || n.Slug != "du-toan-2025" {
 		t.Errorf("notice = %+v", n)
 	}
-	wantPub := time.Date(2025, 1, 10, 0, 0, 0, 0, Location)
-	if !n.Published.Equal(wantPub) || n.Published.Location() != Location {
+	wantPub := time.Date(2025, 1, 10, 0, 0, 0, 0, calendar.Location)
+	if !n.Published.Equal(wantPub) || n.Published.Location() != calendar.Location {
 		t.Errorf("Published = %v, want %v", n.Published, wantPub)
 	}
-	if !n.Updated.Equal(time.Date(2025, 1, 15, 0, 0, 0, 0, Location)) {
+	if !n.Updated.Equal(time.Date(2025, 1, 15, 0, 0, 0, 0, calendar.Location)) {
 		t.Errorf("Updated = %v", n.Updated)
 	}
 	if len(n.Tags) != 2 {

@@ -7,6 +7,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/congkhai/congkhai/calendar"
+
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -181,10 +183,10 @@ func TestDraftWindow(t *testing.T) {
 		at   time.Time
 		want bool
 	}{
-		{time.Date(2025, 2, 28, 23, 59, 0, 0, Location), false},
-		{time.Date(2025, 3, 1, 0, 0, 0, 0, Location), true},
-		{time.Date(2025, 3, 31, 23, 59, 59, 0, Location), true},
-		{time.Date(2025, 4, 1, 0, 0, 0, 0, Location), false},
+		{time.Date(2025, 2, 28, 23, 59, 0, 0, calendar.Location), false},
+		{time.Date(2025, 3, 1, 0, 0, 0, 0, calendar.Location), true},
+		{time.Date(2025, 3, 31, 23, 59, 59, 0, calendar.Location), true},
+		{time.Date(2025, 4, 1, 0, 0, 0, 0, calendar.Location), false},
 	} {
 		if got := n.Comment.OpenAt(tt.at); got != tt.want {
 			t.Errorf("OpenAt(%v) = %v, want %v", tt.at, got, tt.want)

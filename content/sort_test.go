@@ -6,13 +6,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/congkhai/congkhai/calendar"
 )
 
 // sortSite orders notices newest first, by path within the same instant,
 // undated ones last; the keyed sort must give the order of comparing the
 // notices themselves.
 func TestSortSiteNotices(t *testing.T) {
-	day := time.Date(2025, 3, 1, 0, 0, 0, 0, Location)
+	day := time.Date(2025, 3, 1, 0, 0, 0, 0, calendar.Location)
 	tests := []struct {
 		name string
 		in   []*Notice

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/congkhai/congkhai/calendar"
 )
 
 // maxRowProblems bounds the row problems reported per table.
@@ -56,7 +58,7 @@ func scanTable(ctx context.Context, fsys fs.FS, p string, size int64, modTime ti
 		File:    p,
 		Format:  strings.TrimPrefix(strings.ToLower(pathExt(p)), "."),
 		Size:    size,
-		ModTime: modTime.In(Location),
+		ModTime: modTime.In(calendar.Location),
 	}
 	if size == 0 {
 		return nil, errors.New("the file is empty (0 bytes)")

@@ -13,6 +13,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/congkhai/congkhai/calendar"
+
 	"github.com/xuri/excelize/v2"
 )
 
@@ -171,7 +173,7 @@ func bigCSV(n int) string {
 	b.WriteString("id,ten,gia,ngay\n")
 	for i := 1; i <= n; i++ {
 		price := (i * 7919) % n
-		day := time.Date(2020, 1, 1, 0, 0, 0, 0, Location).AddDate(0, 0, (i*31)%1000)
+		day := time.Date(2020, 1, 1, 0, 0, 0, 0, calendar.Location).AddDate(0, 0, (i*31)%1000)
 		if i%1000 == 0 {
 			fmt.Fprintf(&b, "%d,\"Đường %d\nnhiều dòng\",,%s\n", i, i, day.Format("02/01/2006"))
 			continue

@@ -333,18 +333,6 @@ func (s *Site) Notice(path string) (*Notice, bool) { n, ok := s.notices[path]; r
 // Dataset returns the dataset at path ("agency/slug"); ok is false when there is none.
 func (s *Site) Dataset(path string) (*Dataset, bool) { d, ok := s.datasets[path]; return d, ok }
 
-// Location is the fixed time zone of every date in the content folder.
-var Location = mustLoadLocation()
-
-func mustLoadLocation() *time.Location {
-	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil {
-		// No tzdata on the machine: Vietnam has no daylight saving, so a fixed zone is exact.
-		return time.FixedZone("ICT", 7*3600)
-	}
-	return loc
-}
-
 // ReservedSlugs returns the names an agency folder may not take, because the
 // portal's own routes use them (and every name starting with "feed."), in a new
 // slice the caller may keep or change.

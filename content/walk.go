@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/congkhai/congkhai/calendar"
 )
 
 // file kinds found by the walk.
@@ -326,7 +328,7 @@ func (l *loader) classify(nodes []node) []*agencyDir {
 			l.problem(p, 0, "markdown file in the wrong place: notices are agency/notice.md and datasets agency/dataset/index.md")
 			continue
 		}
-		f := &File{Path: p, Size: nd.size, ModTime: nd.modTime.In(Location), Type: mediaType(name)}
+		f := &File{Path: p, Size: nd.size, ModTime: nd.modTime.In(calendar.Location), Type: mediaType(name)}
 		ad.files = append(ad.files, f)
 		if depth == 3 {
 			switch strings.ToLower(path.Ext(name)) {

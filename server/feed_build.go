@@ -18,6 +18,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/congkhai/congkhai/calendar"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/congkhai/congkhai/content"
@@ -336,7 +338,7 @@ func (b *feedBuilder) finish(f *feed) *feed {
 		}
 	}
 	if f.Updated.IsZero() {
-		f.Updated = time.Date(2000, 1, 1, 0, 0, 0, 0, content.Location)
+		f.Updated = time.Date(2000, 1, 1, 0, 0, 0, 0, calendar.Location)
 	}
 	return f
 }

@@ -40,9 +40,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/gorilla/feeds"
+	"github.com/congkhai/congkhai/calendar"
 
-	"github.com/congkhai/congkhai/content"
+	"github.com/gorilla/feeds"
 )
 
 // feedFormat is one of the three syndication formats.
@@ -93,7 +93,7 @@ func feedTime(t time.Time) time.Time {
 	if t.IsZero() {
 		return t
 	}
-	return t.In(content.Location).Truncate(time.Second)
+	return t.In(calendar.Location).Truncate(time.Second)
 }
 
 // libraryFeed is f as gorilla/feeds models it, every string cleaned of the

@@ -8,16 +8,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mmcdole/gofeed"
+	"github.com/congkhai/congkhai/calendar"
 
-	"github.com/congkhai/congkhai/content"
+	"github.com/mmcdole/gofeed"
 )
 
 // encoderFeed is a feed model with what the library gets wrong by default: two
 // enclosures (one of unknown length), categories, an agency, a summary-less
 // entry, content holding "]]>" and an entry without any date.
 func encoderFeed() *feed {
-	day := func(d int) time.Time { return time.Date(2026, 3, d, 8, 0, 0, 0, content.Location) }
+	day := func(d int) time.Time { return time.Date(2026, 3, d, 8, 0, 0, 0, calendar.Location) }
 	return &feed{
 		ID: "tag:x.example.vn,2026:/so-a", Title: "Sở A – Cổng", Author: "Cổng", Subtitle: "",
 		HomeURL: "https://x.example.vn/so-a", SelfURL: "https://x.example.vn/so-a/feed.x",

@@ -14,6 +14,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/congkhai/congkhai/calendar"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/congkhai/congkhai/content"
@@ -551,8 +553,8 @@ func (s *Server) feedbackStats(c echo.Context) error {
 			return echo.NewHTTPError(http.StatusNotFound)
 		}
 	}
-	now := s.now().In(content.Location)
-	from := time.Date(now.Year(), now.Month()-11, 1, 0, 0, 0, 0, content.Location)
+	now := s.now().In(calendar.Location)
+	from := time.Date(now.Year(), now.Month()-11, 1, 0, 0, 0, 0, calendar.Location)
 	st, err := s.fb.store.Stats(c.Request().Context(), feedback.StatsQuery{From: from})
 	if err != nil {
 		return err

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/congkhai/congkhai/calendar"
+
 	"github.com/congkhai/congkhai/content"
 	"github.com/congkhai/congkhai/portal"
 	"github.com/congkhai/congkhai/themes"
@@ -106,7 +108,7 @@ func (r *renderer) funcs() template.FuncMap {
 			if t.IsZero() {
 				return ""
 			}
-			return t.In(content.Location).Format(time.RFC3339)
+			return t.In(calendar.Location).Format(time.RFC3339)
 		},
 		"num":   func(n int) string { return formatNumber(float64(n), 0) },
 		"num64": func(n uint64) string { return formatNumber(float64(n), 0) },
@@ -209,8 +211,8 @@ func (v *view) DaysLeft(t time.Time) int {
 }
 
 func startOfDay(t time.Time) time.Time {
-	t = t.In(content.Location)
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, content.Location)
+	t = t.In(calendar.Location)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, calendar.Location)
 }
 
 // formatDate shows a date the Vietnamese way, dd/mm/yyyy, in Asia/Ho_Chi_Minh.
@@ -218,7 +220,7 @@ func formatDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(content.Location).Format("02/01/2006")
+	return t.In(calendar.Location).Format("02/01/2006")
 }
 
 // formatNumber writes n with "." between thousands and "," before decimals

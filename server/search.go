@@ -12,6 +12,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/congkhai/congkhai/calendar"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/congkhai/congkhai/content"
@@ -357,7 +359,7 @@ func (s *Server) apiSearch(c echo.Context) error {
 	for _, h := range res.Hits {
 		ah := apiHit{URL: base + h.URL, Title: h.Title, Kind: h.Kind, Agency: h.Agency, Category: h.Category, Snippet: h.Snippet, Score: h.Score}
 		if !h.Published.IsZero() {
-			ah.Published = h.Published.In(content.Location).Format(time.RFC3339)
+			ah.Published = h.Published.In(calendar.Location).Format(time.RFC3339)
 		}
 		hits = append(hits, ah)
 	}

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/congkhai/congkhai/calendar"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/congkhai/congkhai/content"
@@ -35,7 +37,7 @@ func (s *Server) sitemap(c echo.Context) error {
 		if t.IsZero() {
 			return ""
 		}
-		return t.In(content.Location).Format("2006-01-02")
+		return t.In(calendar.Location).Format("2006-01-02")
 	}
 	urls := []sitemapURL{{Loc: base + "/"}, {Loc: base + "/co-quan"}, {Loc: base + "/danh-muc"}, {Loc: base + "/du-thao"}}
 	for _, ci := range content.Categories() {
