@@ -323,6 +323,7 @@ type noticeView struct {
 	*content.Notice
 	HTML     template.HTML
 	Headings []content.Heading
+	Partial  bool // the body is only the summary (content.Body.Partial)
 }
 
 type relatedItem struct {
@@ -356,7 +357,7 @@ func (s *Server) notice(c echo.Context, n *content.Notice) error {
 		}
 		open := n.Comment.OpenAt(v.now)
 		v.Data = map[string]any{
-			"Notice":          noticeView{Notice: n, HTML: body.HTML, Headings: body.Headings},
+			"Notice":          noticeView{Notice: n, HTML: body.HTML, Headings: body.Headings, Partial: body.Partial},
 			"Agency":          a,
 			"Related":         rel,
 			"CommentOpen":     open,

@@ -45,6 +45,9 @@ func TestBrokenNoticeKeepsItsPage(t *testing.T) {
 	if title := between(before, "<h1", "</h1>"); title == "" || !strings.Contains(body, title) {
 		t.Errorf("GET %s after the file was emptied lacks its title %q", unchanged, title)
 	}
+	if !strings.Contains(body, "đang được cập nhật") {
+		t.Errorf("GET %s after the file was emptied does not say its text is being updated", unchanged)
+	}
 }
 
 // between returns what s holds from the first start to the next end.
