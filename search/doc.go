@@ -40,6 +40,20 @@
 // Several values of one filter are alternatives; different filters must all
 // hold.
 //
+// # How a query runs
+//
+// A search has two parts: its match set (which documents match) and its
+// ranking (which of them come first). The match set is computed exactly, as
+// roaring bitmaps per segment read from the postings lists (matchset.go), so
+// totals and facets never depend on how the page is ranked. The ranking is
+// bleve's when the query's postings lists are short (Options.CostLimit): over
+// the whole match set when it is small (Options.ExactLimit), else over the
+// best candidates of the own ranking. A costlier query gets the own ranking
+// alone: bleve's TF-IDF formula computed by this package from the postings
+// within a budget (ownrank.go). Quoted and excluded phrases have no match set
+// here and go to bleve's search (with phrase.go for the texts without
+// positions).
+//
 // # Crashes and corruption
 //
 // Open reports ErrRebuild when bleve cannot open the folder (torn root.bolt,

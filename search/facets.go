@@ -237,7 +237,7 @@ func (c *facetCache) keep(vs []*segView) {
 func (ix *Index) Warm() error {
 	snap, release, err := ix.snapshot()
 	if err != nil {
-		if errors.Is(err, errNoFastPath) {
+		if errors.Is(err, errNoMatchSets) {
 			return nil
 		}
 		return err

@@ -68,13 +68,13 @@ type Options struct {
 	// "notice" and "dataset", so that millions of table rows do not bloat
 	// the autocomplete field). Nil means every kind.
 	SuggestKinds []string
-	// ExactLimit is the largest number of matches that bleve ranks in
-	// full (default 2000); above it a pre-score picks the candidates (see
-	// fast.go). Tests lower it to exercise the bounded path.
+	// ExactLimit is the largest match set that bleve ranks in full
+	// (default 2000); above it the own ranking picks the candidates bleve
+	// ranks (see matchset.go). Tests lower it to exercise that.
 	ExactLimit int
 	// CostLimit is the number of postings a query may make bleve walk
-	// (default 40,000); costlier queries are ranked by the bounded path
-	// itself (see own.go). Tests lower it to exercise that path.
+	// (default 40,000); costlier queries get the own ranking alone (see
+	// ownrank.go). Tests lower it to exercise that.
 	CostLimit int
 
 	// MaxSearches is how many searches run at once (default twice
@@ -84,9 +84,9 @@ type Options struct {
 	// documents) for each search in flight.
 	MaxSearches int
 
-	noFast  bool   // tests: bleve's own path only, the reference of fast.go
-	pruneAt uint64 // tests: postings lists longer than this are pruned (own.go)
-	denseAt int    // tests: scored documents of a segment from which matches are tested as a bitset (default denseCheck)
+	bleveOnly bool   // tests: bleve's search alone, the reference of the match sets
+	pruneAt   uint64 // tests: postings lists longer than this are pruned (ownrank.go)
+	denseAt   int    // tests: scored documents of a segment from which matches are tested as a bitset (default denseCheck)
 }
 
 func (o Options) withDefaults() Options {

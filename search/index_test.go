@@ -291,14 +291,14 @@ func TestLeanAcrossMerges(t *testing.T) {
 	if err := adv.(*scorch.Scorch).ForceMerge(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	for _, noFast := range []bool{false, true} {
-		ix.opts.noFast = noFast
+	for _, bleveOnly := range []bool{false, true} {
+		ix.opts.bleveOnly = bleveOnly
 		res, err := ix.Search(ctx, Request{Query: "gia dat", Size: 30, Facets: true})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if res.Total != 30 || len(res.Hits) != 30 {
-			t.Fatalf("noFast %v: total %d, %d hits", noFast, res.Total, len(res.Hits))
+			t.Fatalf("bleveOnly %v: total %d, %d hits", bleveOnly, res.Total, len(res.Hits))
 		}
 		for _, h := range res.Hits {
 			full := Hit{ID: h.ID, Kind: h.Kind, Title: h.Title, Score: h.Score, Snippet: h.Snippet, TitleHTML: h.TitleHTML}
@@ -307,7 +307,7 @@ func TestLeanAcrossMerges(t *testing.T) {
 				full.Places, full.Published = []string{"Xã Tân Thịnh", "Huyện Định Hóa"}, pub
 			}
 			if !reflect.DeepEqual(h, full) {
-				t.Errorf("noFast %v:\n got %+v\nwant %+v", noFast, h, full)
+				t.Errorf("bleveOnly %v:\n got %+v\nwant %+v", bleveOnly, h, full)
 			}
 		}
 		if got := res.Facets["agency"]; len(got) != 1 || got[0].Count != 30 {

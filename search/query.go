@@ -600,9 +600,9 @@ func (ix *Index) search(ctx context.Context, p Parsed, r Request) (*Result, erro
 	if r.Sort != "" && r.Sort != "relevance" && r.Sort != "date" {
 		return nil, badQuery("unknown sort %q (relevance or date)", r.Sort)
 	}
-	if !ix.opts.noFast {
-		res, err := ix.fastSearch(ctx, p, r, q)
-		if !errors.Is(err, errNoFastPath) {
+	if !ix.opts.bleveOnly {
+		res, err := ix.matchSetSearch(ctx, p, r, q)
+		if !errors.Is(err, errNoMatchSets) {
 			return res, err
 		}
 	}

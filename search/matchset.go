@@ -1,12 +1,12 @@
 package search
 
-// The bounded search path.
+// Match sets.
 //
 // bleve scores, facets and collects every matching document, so a query's
 // cost grows with the number of matches: a syllable such as "xã" or "của"
 // matches hundreds of thousands of documents on a provincial portal with
-// its land price rows, and took seconds. This file answers the same queries
-// with work bounded by the page, not by the matches:
+// its land price rows, and took seconds. A match-set search answers the
+// same queries with work bounded by the page, not by the matches:
 //
 //  1. The match set is computed exactly as roaring bitmaps, per segment,
 //     straight from the postings lists (the same terms bleve would look up:
@@ -14,16 +14,17 @@ package search
 //     filters, the exclusions). Its cardinality is Result.Total.
 //  2. Facets are counted from a per-segment forward index of the keyword
 //     fields (document → value), built once per immutable segment and cached.
-//  3. A query whose postings lists are short (Options.CostLimit) is ranked
-//     by bleve: all of the match set when it is small (Options.ExactLimit),
-//     else the best candidates of the package's own ranking (own.go), or,
-//     for date order, the newest years that fill the page. A costlier query
-//     is ranked by own.go alone.
+//  3. Ranking: a query whose postings lists are short (Options.CostLimit) is
+//     ranked by bleve: all of the match set when it is small
+//     (Options.ExactLimit), else the best candidates of the own ranking
+//     (ownrank.go), or, for date order, the newest years that fill the page.
+//     A costlier query gets the own ranking alone.
 //  4. Highlights come from analysing the page's own titles and bodies
 //     (markHits), so ranking never needs term locations.
 //
-// Queries with quoted phrases or excluded phrases need term positions (or
-// the stored texts, see phrase.go) and take bleve's path.
+// Queries with quoted phrases or excluded phrases have no match set here:
+// they need term positions (or the stored texts, see phrase.go) and take
+// bleve's search.
 
 import (
 	"cmp"
@@ -55,8 +56,9 @@ const defaultExactLimit = 2000
 // to bleve when the match set is larger than the exact limit.
 const candidateFloor = 200
 
-// errNoFastPath means the query needs bleve's own path.
-var errNoFastPath = errors.New("search: no bounded path for this query")
+// errNoMatchSets means the query has no match set here (it needs term
+// positions or stored texts): bleve's search answers it.
+var errNoMatchSets = errors.New("search: no match set for this query")
 
 // fieldTerms is one field and the terms its analyzer makes of a word; a
 // document matches when it has all of them in that field.
@@ -82,7 +84,7 @@ type scoreTerm struct {
 	boost float64
 }
 
-// plan is a query in the form the bounded path evaluates.
+// plan is a query in the form its match sets are computed from.
 type plan struct {
 	parsed     Parsed         // the query it was made of (markTerms, for highlights)
 	tokens     [][]scoreField // per query syllable: its text-field alternatives
@@ -94,7 +96,7 @@ type plan struct {
 	strong     []scoreTerm
 	weak       []scoreTerm
 	dateSorted bool
-	dfs        map[string]uint64 // postings counts on the snapshot being searched (own.go)
+	dfs        map[string]uint64 // postings counts on the snapshot being searched (ownrank.go)
 }
 
 var analyzers sync.Map // name → analysis.Analyzer
@@ -120,11 +122,11 @@ func termsOf(text string, fb fieldBoost) fieldTerms {
 	return ft
 }
 
-// makePlan mirrors buildQuery. It fails with errNoFastPath for what needs
+// makePlan mirrors buildQuery. It fails with errNoMatchSets for what needs
 // positions or stored texts (quoted phrases, excluded phrases).
 func makePlan(p Parsed, filters map[string][]string, dateSorted bool) (*plan, error) {
 	if len(p.Phrases) > 0 {
-		return nil, errNoFastPath
+		return nil, errNoMatchSets
 	}
 	pl := &plan{dateSorted: dateSorted, parsed: p}
 	var tokens []string
@@ -176,7 +178,7 @@ func makePlan(p Parsed, filters map[string][]string, dateSorted bool) (*plan, er
 			continue
 		}
 		if len(toks) > 1 {
-			return nil, errNoFastPath
+			return nil, errNoMatchSets
 		}
 		var a alt
 		for _, fb := range exclusionFields(Fold(toks[0]) != toks[0], false) {
@@ -397,7 +399,7 @@ func (s *segView) matches(pl *plan) (*roaring.Bitmap, error) {
 	return m, nil
 }
 
-// outcome is what the bounded path learnt, beside bleve's hits.
+// outcome is what the match sets gave, beside bleve's hits.
 type outcome struct {
 	total  uint64
 	facets *facetJob // nil when no facets were asked for
@@ -450,7 +452,7 @@ type candQuery struct {
 func (q *candQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping.IndexMapping, _ bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	snap, ok := r.(*scorch.IndexSnapshot)
 	if !ok {
-		q.err = errNoFastPath
+		q.err = errNoMatchSets
 		return nil, q.err
 	}
 	ids, out, err := q.ix.candidates(ctx, snap, q.pl, q.want, q.facets)
@@ -649,8 +651,9 @@ func (s *listSearcher) Min() int                   { return 0 }
 func (s *listSearcher) Size() int                  { return 64 + 8*cap(s.ids) }
 func (s *listSearcher) DocumentMatchPoolSize() int { return 1 }
 
-// fastSearch runs r on the bounded path; errNoFastPath when it cannot.
-func (ix *Index) fastSearch(ctx context.Context, p Parsed, r Request, q query.Query) (*Result, error) {
+// matchSetSearch answers r from its match sets, ranked by bleve or by the
+// own ranking; errNoMatchSets when the query has none.
+func (ix *Index) matchSetSearch(ctx context.Context, p Parsed, r Request, q query.Query) (*Result, error) {
 	pl, err := makePlan(p, r.Filters, r.Sort == "date")
 	if err != nil {
 		return nil, err
@@ -662,7 +665,7 @@ func (ix *Index) fastSearch(ctx context.Context, p Parsed, r Request, q query.Qu
 	vs := views(snap)
 	cost, err := pl.cost(vs)
 	if err == nil && cost > uint64(ix.opts.CostLimit) {
-		res, err := ix.ownSearch(ctx, snap, vs, pl, r)
+		res, err := ix.ownRankedSearch(ctx, snap, vs, pl, r)
 		release()
 		return res, err
 	}

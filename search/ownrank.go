@@ -1,16 +1,16 @@
 package search
 
-// The path for costly queries.
+// The own ranking.
 //
 // bleve's postings iterators decode the frequency and norm of every posting
 // they pass, even when they only advance to a given document, so a query is
 // as costly as the postings lists of its words are long, whatever the page
 // size: a query with one common syllable ("xã") walks hundreds of thousands
 // of postings in each of several fields. When the lists a query would walk
-// are long (more than Options.CostLimit postings), the bounded path ranks
-// by itself instead:
+// are long (more than Options.CostLimit postings), the package ranks the
+// match set itself instead of bleve:
 //
-//   - the match set, total and facets are still exact (bitmaps, fast.go);
+//   - the match set, total and facets are still exact (matchset.go);
 //   - each syllable scores as bleve's TF-IDF would (√freq × norm × idf² ×
 //     the field's boost, times the share of its fields that matched), but a
 //     body or extra postings list longer than pruneShare of the index is
@@ -25,8 +25,8 @@ package search
 //   - the page's stored fields come from bleve by document ID, and its
 //     highlights from analysing the page's own title and body.
 //
-// Which path a query takes depends only on the index and the query, so a
-// given query on a given index always gets the same order.
+// Who ranks a query (bleve or the own ranking) depends only on the index and
+// the query, so a given query on a given index always gets the same order.
 
 import (
 	"container/heap"
@@ -44,8 +44,8 @@ import (
 )
 
 const (
-	// defaultCostLimit is the number of postings above which a query is
-	// ranked by the bounded path rather than by bleve.
+	// defaultCostLimit is the number of postings above which a query gets
+	// the own ranking rather than bleve's.
 	defaultCostLimit = 40_000
 	// pruneShare: a postings list holding more than this share of the
 	// documents (and at least pruneMin postings) does not count in the score.
@@ -74,7 +74,7 @@ func (ix *Index) snapshot() (*scorch.IndexSnapshot, func(), error) {
 			return nil, nil, fmt.Errorf("search: %w", ErrClosed)
 		}
 		_ = rd.Close()
-		return nil, nil, errNoFastPath
+		return nil, nil, errNoMatchSets
 	}
 	ix.advised.advise(snap)
 	return snap, func() { _ = rd.Close() }, nil
@@ -131,8 +131,8 @@ func postingsCount(vs []*segView, field string, term []byte) (uint64, error) {
 	return n, nil
 }
 
-// ownSearch answers r on snap without bleve's scoring.
-func (ix *Index) ownSearch(ctx context.Context, snap *scorch.IndexSnapshot, vs []*segView, pl *plan, r Request) (*Result, error) {
+// ownRankedSearch answers r on snap from its match sets with the own ranking.
+func (ix *Index) ownRankedSearch(ctx context.Context, snap *scorch.IndexSnapshot, vs []*segView, pl *plan, r Request) (*Result, error) {
 	ms := make([]*roaring.Bitmap, len(vs))
 	res := &Result{}
 	for i, v := range vs {
@@ -752,7 +752,7 @@ func byDate(vs []*segView, ids []uint64, want int) ([]uint64, error) {
 		v, local := segOf(vs, id)
 		dv, ok := v.seg.(segment.DocValueVisitable)
 		if !ok {
-			return nil, errNoFastPath
+			return nil, errNoMatchSets
 		}
 		d := dated{id: id}
 		_, err := dv.VisitDocValues(local, []string{fPublished}, func(_ string, term []byte) {
