@@ -2,11 +2,13 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 )
@@ -247,4 +249,22 @@ func (ix *Index) waitPersisted(ctx context.Context, persisted chan struct{}) err
 		return fmt.Errorf("search: apply: record generation: %w", err)
 	}
 	return nil
+}
+
+// setDurably stores an internal value and returns once it is on disk
+// (SetInternal alone returns before, with unsafe batches).
+func setDurably(bi bleve.Index, key, val string) error {
+	b := bi.NewBatch()
+	b.SetInternal([]byte(key), []byte(val))
+	done := make(chan error, 1)
+	b.SetPersistedCallback(func(err error) { done <- err })
+	if err := bi.Batch(b); err != nil {
+		return err
+	}
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(time.Minute):
+		return errors.New("not persisted within a minute")
+	}
 }

@@ -35,27 +35,23 @@ type facetColumn struct {
 var facetNames = []string{FilterAgency, FilterCategory, FilterYear, FilterPlace, FilterKind}
 
 func buildSegFacets(v *segView) (*segFacets, error) {
-	n := int(v.seg.Count())
+	n := int(v.count())
 	sf := &segFacets{docs: n}
 	for _, name := range facetNames {
 		field := facetFields[name]
 		col := facetColumn{name: name}
-		d, err := v.dict(field)
+		var bms []*roaring.Bitmap
+		err := v.terms(field, func(value string) error {
+			bm, err := v.postings(field, []byte(value))
+			if err != nil {
+				return err
+			}
+			col.values = append(col.values, value)
+			bms = append(bms, bm)
+			return nil
+		})
 		if err != nil {
 			return nil, err
-		}
-		var bms []*roaring.Bitmap
-		it := d.AutomatonIterator(nil, nil, nil)
-		for e, err := it.Next(); e != nil || err != nil; e, err = it.Next() {
-			if err != nil {
-				return nil, err
-			}
-			bm, err := v.postings(field, []byte(e.Term))
-			if err != nil {
-				return nil, err
-			}
-			col.values = append(col.values, e.Term)
-			bms = append(bms, bm)
 		}
 		col.bms = bms
 		counts := make([]uint32, n+1)
@@ -194,7 +190,7 @@ type facetEntry struct {
 }
 
 func (c *facetCache) get(v *segView) (*segFacets, error) {
-	id := v.ss.Id()
+	id := v.id
 	c.mu.Lock()
 	if c.segs == nil {
 		c.segs = map[uint64]*facetEntry{}
@@ -220,7 +216,7 @@ func (c *facetCache) get(v *segView) (*segFacets, error) {
 func (c *facetCache) keep(vs []*segView) {
 	live := make(map[uint64]bool, len(vs))
 	for _, v := range vs {
-		live[v.ss.Id()] = true
+		live[v.id] = true
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -243,7 +239,7 @@ func (ix *Index) Warm() error {
 		return err
 	}
 	defer release()
-	vs := views(snap)
+	vs := snap.views()
 	for _, v := range vs {
 		if _, err := ix.fwd.get(v); err != nil {
 			return err

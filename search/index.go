@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // MappingVersion identifies the index mapping and analysis built by this
@@ -247,7 +246,7 @@ func openBleve(dir string, lockTimeout time.Duration) (bi bleve.Index, err error
 	switch {
 	case err == nil:
 		return bi, nil
-	case errors.Is(err, bolterrors.ErrTimeout):
+	case isLockTimeout(err):
 		return nil, fmt.Errorf("search: open %s: %w", dir, ErrLocked)
 	case errors.Is(err, os.ErrPermission):
 		return nil, fmt.Errorf("search: open %s: %w", dir, err)

@@ -15,7 +15,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	index "github.com/blevesearch/bleve_index_api"
 	"golang.org/x/text/unicode/norm"
 )
@@ -284,11 +283,7 @@ func TestLeanAcrossMerges(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := adv.(*scorch.Scorch).ForceMerge(ctx, nil); err != nil {
+	if err := ix.forceMerge(ctx); err != nil {
 		t.Fatal(err)
 	}
 	for _, bleveOnly := range []bool{false, true} {

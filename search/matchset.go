@@ -40,13 +40,11 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
-	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // defaultExactLimit is the largest match set that bleve ranks in full.
@@ -220,60 +218,6 @@ func filterTerms(name, value string) fieldTerms {
 	return fieldTerms{field: field, terms: [][]byte{[]byte(value)}}
 }
 
-// segView is one segment of an index snapshot.
-type segView struct {
-	ss      *scorch.SegmentSnapshot
-	seg     segment.Segment
-	offset  uint64 // global number of the segment's first document
-	deleted *roaring.Bitmap
-	dicts   map[string]segment.TermDictionary
-}
-
-func (s *segView) dict(field string) (segment.TermDictionary, error) {
-	if d, ok := s.dicts[field]; ok {
-		return d, nil
-	}
-	d, err := s.seg.Dictionary(field)
-	if err != nil {
-		return nil, err
-	}
-	s.dicts[field] = d
-	return d, nil
-}
-
-// postings returns the documents (live or not) that have term in field.
-// The bitmap may belong to the segment: never modify it.
-func (s *segView) postings(field string, term []byte) (*roaring.Bitmap, error) {
-	d, err := s.dict(field)
-	if err != nil {
-		return nil, err
-	}
-	pl, err := d.PostingsList(term, nil, nil)
-	if err != nil {
-		return nil, err
-	}
-	it := pl.Iterator(false, false, false, nil)
-	oi, ok := it.(segment.OptimizablePostingsIterator)
-	if !ok {
-		// Not a zap segment (an in-memory one of another kind): walk it.
-		bm := roaring.New()
-		for p, err := it.Next(); p != nil || err != nil; p, err = it.Next() {
-			if err != nil {
-				return nil, err
-			}
-			bm.Add(uint32(p.Number()))
-		}
-		return bm, nil
-	}
-	if n, ok := oi.DocNum1Hit(); ok {
-		return roaring.BitmapOf(uint32(n)), nil
-	}
-	if bm := oi.ActualBitmap(); bm != nil {
-		return bm, nil
-	}
-	return roaring.New(), nil
-}
-
 // fieldTermsBM: documents with every term of ft.
 func (s *segView) fieldTermsBM(ft fieldTerms) (*roaring.Bitmap, error) {
 	if len(ft.terms) == 0 {
@@ -339,7 +283,7 @@ func (s *segView) matches(pl *plan) (*roaring.Bitmap, error) {
 	var m *roaring.Bitmap
 	if pl.all {
 		m = roaring.New()
-		m.AddRange(0, s.seg.Count())
+		m.AddRange(0, s.count())
 	}
 	type altLists struct {
 		bms  []*roaring.Bitmap // the segment's own: never modified
@@ -417,13 +361,13 @@ type facetJob struct {
 // The job holds its own reference to the snapshot (bleve releases its own
 // when its search ends, and a merge may then unmap the segments) and its
 // own views (a view caches dictionaries for one goroutine).
-func (ix *Index) startFacets(snap *scorch.IndexSnapshot, ms []*roaring.Bitmap) *facetJob {
+func (ix *Index) startFacets(snap *snapshot, ms []*roaring.Bitmap) *facetJob {
 	j := &facetJob{done: make(chan struct{})}
-	snap.AddRef()
+	release := snap.hold()
 	go func() {
 		defer close(j.done)
-		defer func() { _ = snap.DecRef() }()
-		j.facets, j.err = ix.countFacets(views(snap), ms)
+		defer release()
+		j.facets, j.err = ix.countFacets(snap.views(), ms)
 	}()
 	return j
 }
@@ -450,10 +394,10 @@ type candQuery struct {
 }
 
 func (q *candQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping.IndexMapping, _ bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		q.err = errNoMatchSets
-		return nil, q.err
+	snap, err := snapshotOf(r)
+	if err != nil {
+		q.err = err
+		return nil, err
 	}
 	ids, out, err := q.ix.candidates(ctx, snap, q.pl, q.want, q.facets)
 	if err != nil {
@@ -464,29 +408,10 @@ func (q *candQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping
 	return &listSearcher{ids: ids}, nil
 }
 
-func views(snap *scorch.IndexSnapshot) []*segView {
-	segs := snap.Segments()
-	vs := make([]*segView, 0, len(segs))
-	var off uint64
-	for _, ss := range segs {
-		seg := ss.Segment()
-		vs = append(vs, &segView{ss: ss, seg: seg, offset: off, deleted: ss.Deleted(), dicts: map[string]segment.TermDictionary{}})
-		off += seg.Count()
-	}
-	return vs
-}
-
-// segOf returns the segment holding global document number id and the
-// document's number within it.
-func segOf(vs []*segView, id uint64) (*segView, uint64) {
-	k := sort.Search(len(vs), func(i int) bool { return vs[i].offset > id }) - 1
-	return vs[k], id - vs[k].offset
-}
-
 // candidates evaluates pl on snap: total, facets and the sorted global numbers of
 // the documents bleve should rank.
-func (ix *Index) candidates(ctx context.Context, snap *scorch.IndexSnapshot, pl *plan, want int, facets bool) ([]uint64, outcome, error) {
-	vs := views(snap)
+func (ix *Index) candidates(ctx context.Context, snap *snapshot, pl *plan, want int, facets bool) ([]uint64, outcome, error) {
+	vs := snap.views()
 	ms := make([]*roaring.Bitmap, len(vs))
 	var out outcome
 	for i, v := range vs {
@@ -520,7 +445,7 @@ func (ix *Index) candidates(ctx context.Context, snap *scorch.IndexSnapshot, pl 
 			return nil, out, err
 		}
 	default:
-		docCount, err := snap.DocCount()
+		docCount, err := snap.docCount()
 		if err != nil {
 			return nil, out, err
 		}
@@ -539,28 +464,24 @@ func newestYears(vs []*segView, ms []*roaring.Bitmap, want int) ([]uint64, error
 	byYear := map[string][]*roaring.Bitmap{}
 	var years []string
 	for i, v := range vs {
-		d, err := v.dict(fYear)
-		if err != nil {
-			return nil, err
-		}
-		it := d.AutomatonIterator(nil, nil, nil)
-		for e, err := it.Next(); e != nil || err != nil; e, err = it.Next() {
+		err := v.terms(fYear, func(year string) error {
+			bm, err := v.postings(fYear, []byte(year))
 			if err != nil {
-				return nil, err
-			}
-			bm, err := v.postings(fYear, []byte(e.Term))
-			if err != nil {
-				return nil, err
+				return err
 			}
 			x := roaring.And(ms[i], bm)
 			if x.IsEmpty() {
-				continue
+				return nil
 			}
-			if _, ok := byYear[e.Term]; !ok {
-				years = append(years, e.Term)
-				byYear[e.Term] = make([]*roaring.Bitmap, len(vs))
+			if _, ok := byYear[year]; !ok {
+				years = append(years, year)
+				byYear[year] = make([]*roaring.Bitmap, len(vs))
 			}
-			byYear[e.Term][i] = x
+			byYear[year][i] = x
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	// Years are four digits: text order is number order.
@@ -616,41 +537,6 @@ func (h *topHeap) Pop() any {
 	return x
 }
 
-// listSearcher iterates sorted global document numbers with no score.
-type listSearcher struct {
-	ids []uint64
-	pos int
-}
-
-func (s *listSearcher) match(ctx *bsearch.SearchContext) *bsearch.DocumentMatch {
-	dm := ctx.DocumentMatchPool.Get()
-	dm.IndexInternalID = index.NewIndexInternalID(dm.IndexInternalID, s.ids[s.pos])
-	dm.Score = 0
-	s.pos++
-	return dm
-}
-
-func (s *listSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
-	if s.pos >= len(s.ids) {
-		return nil, nil
-	}
-	return s.match(ctx), nil
-}
-
-func (s *listSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
-	target := id.Value()
-	s.pos += sort.Search(len(s.ids)-s.pos, func(i int) bool { return s.ids[s.pos+i] >= target })
-	return s.Next(ctx)
-}
-
-func (s *listSearcher) Close() error               { return nil }
-func (s *listSearcher) Weight() float64            { return 0 }
-func (s *listSearcher) SetQueryNorm(float64)       {}
-func (s *listSearcher) Count() uint64              { return uint64(len(s.ids)) }
-func (s *listSearcher) Min() int                   { return 0 }
-func (s *listSearcher) Size() int                  { return 64 + 8*cap(s.ids) }
-func (s *listSearcher) DocumentMatchPoolSize() int { return 1 }
-
 // matchSetSearch answers r from its match sets, ranked by bleve or by the
 // own ranking; errNoMatchSets when the query has none.
 func (ix *Index) matchSetSearch(ctx context.Context, p Parsed, r Request, q query.Query) (*Result, error) {
@@ -662,7 +548,7 @@ func (ix *Index) matchSetSearch(ctx context.Context, p Parsed, r Request, q quer
 	if err != nil {
 		return nil, err
 	}
-	vs := views(snap)
+	vs := snap.views()
 	cost, err := pl.cost(vs)
 	if err == nil && cost > uint64(ix.opts.CostLimit) {
 		res, err := ix.ownRankedSearch(ctx, snap, vs, pl, r)

@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	segment "github.com/blevesearch/scorch_segment_api/v2"
-
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -80,18 +78,15 @@ func both(t *testing.T, ix *Index, r Request) (ms, ref *Result) {
 }
 
 // layout is the index's current segments, in order.
-func layout(t *testing.T, ix *Index) []segment.Segment {
+func layout(t *testing.T, ix *Index) []uint64 {
 	t.Helper()
 	snap, release, err := ix.snapshot()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer release()
-	var segs []segment.Segment
-	for _, ss := range snap.Segments() {
-		segs = append(segs, ss.Segment())
-	}
-	return segs
+	_, ids := snap.files()
+	return ids
 }
 
 func bothOnce(t *testing.T, ix *Index, r Request) (ms, ref *Result) {
@@ -259,7 +254,7 @@ func TestWarm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := len(snap.Segments())
+	n := len(snap.views())
 	release()
 	ix.fwd.mu.Lock()
 	got := len(ix.fwd.segs)

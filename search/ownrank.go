@@ -38,9 +38,7 @@ import (
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	bsearch "github.com/blevesearch/bleve/v2/search"
-	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 const (
@@ -57,28 +55,6 @@ const (
 	// rarest lists come first.
 	postingsBudget = 20_000
 )
-
-// snapshot returns the index's current snapshot and its release.
-func (ix *Index) snapshot() (*scorch.IndexSnapshot, func(), error) {
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		return nil, nil, wrapClosed("search", err)
-	}
-	rd, err := adv.Reader()
-	if err != nil {
-		return nil, nil, wrapClosed("search", err)
-	}
-	snap, ok := rd.(*scorch.IndexSnapshot)
-	if !ok || snap == nil {
-		if ok {
-			return nil, nil, fmt.Errorf("search: %w", ErrClosed)
-		}
-		_ = rd.Close()
-		return nil, nil, errNoMatchSets
-	}
-	ix.advised.advise(snap)
-	return snap, func() { _ = rd.Close() }, nil
-}
 
 // cost is the number of postings bleve would walk for the words of pl.
 func (pl *plan) cost(vs []*segView) (uint64, error) {
@@ -118,21 +94,17 @@ func (pl *plan) df(vs []*segView, field string, term []byte) (uint64, error) {
 func postingsCount(vs []*segView, field string, term []byte) (uint64, error) {
 	var n uint64
 	for _, v := range vs {
-		d, err := v.dict(field)
+		c, err := v.liveCount(field, term)
 		if err != nil {
 			return 0, err
 		}
-		pl, err := d.PostingsList(term, v.deleted, nil)
-		if err != nil {
-			return 0, err
-		}
-		n += pl.Count()
+		n += c
 	}
 	return n, nil
 }
 
 // ownRankedSearch answers r on snap from its match sets with the own ranking.
-func (ix *Index) ownRankedSearch(ctx context.Context, snap *scorch.IndexSnapshot, vs []*segView, pl *plan, r Request) (*Result, error) {
+func (ix *Index) ownRankedSearch(ctx context.Context, snap *snapshot, vs []*segView, pl *plan, r Request) (*Result, error) {
 	ms := make([]*roaring.Bitmap, len(vs))
 	res := &Result{}
 	for i, v := range vs {
@@ -164,7 +136,7 @@ func (ix *Index) ownRankedSearch(ctx context.Context, snap *scorch.IndexSnapshot
 			return nil, err
 		}
 	} else {
-		docCount, err := snap.DocCount()
+		docCount, err := snap.docCount()
 		if err != nil {
 			return nil, err
 		}
@@ -277,7 +249,7 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 	ss := make([]*segScores, len(vs))
 	for i, v := range vs {
 		if !ms[i].IsEmpty() {
-			ss[i] = getScores(int(v.seg.Count()))
+			ss[i] = getScores(int(v.count()))
 		}
 	}
 	defer func() {
@@ -341,7 +313,7 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 		}
 		used += l.limit
 	}
-	var it segment.PostingsIterator
+	var pr postingsReader
 	read := func(l list, isTok bool, limit uint64) error {
 		idf := 1 + math.Log(float64(docCount)/float64(l.df+1))
 		w := float32(l.boost * idf * idf)
@@ -354,54 +326,27 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 			if limit > 0 && n >= limit {
 				break
 			}
-			d, err := v.dict(l.field)
-			if err != nil {
-				return err
-			}
-			pls, err := d.PostingsList(l.term, v.deleted, nil)
-			if err != nil {
-				return err
-			}
-			it = pls.Iterator(true, true, false, it)
-			for p, err := it.Next(); p != nil || err != nil; p, err = it.Next() {
-				if err != nil {
-					return err
-				}
+			err := pr.read(v, l.field, l.term, func(doc uint32, freq uint64, norm float32) bool {
 				n++
 				if limit > 0 && n > limit {
-					break
+					return false
 				}
 				// Documents outside the match set get a score too, never read:
 				// cheaper than testing each posting against the set.
-				doc := p.Number()
-				f := p.Frequency()
-				sq := float32(0)
-				if f < uint64(len(sqrtTable)) {
-					sq = sqrtTable[f]
-				} else {
-					sq = float32(math.Sqrt(float64(f)))
-				}
-				var norm float32
-				if np, ok := p.(interface{ NormUint64() uint64 }); ok {
-					// zap keeps the field's length; its norm is 1/√length.
-					if n := np.NormUint64(); n < uint64(len(invSqrtTable)) {
-						norm = invSqrtTable[n]
-					} else {
-						norm = float32(1 / math.Sqrt(float64(n)))
-					}
-				} else {
-					norm = float32(p.Norm())
-				}
-				s := w * sq * norm
+				s := w * sqrtFreq(freq) * norm
 				if !isTok {
-					sc.add(uint32(doc), s)
-					continue
+					sc.add(doc, s)
+					return true
 				}
 				if sc.seen[doc] == 0 {
-					sc.touch = append(sc.touch, uint32(doc))
+					sc.touch = append(sc.touch, doc)
 				}
 				sc.seen[doc]++
 				sc.tok[doc] += s
+				return true
+			})
+			if err != nil {
+				return err
 			}
 		}
 		return nil
@@ -647,14 +592,8 @@ func titleRerank(vs []*segView, out []scored, pl *plan, skipped []titleTerm) err
 	var got [][]byte
 	for i := range out {
 		v, local := segOf(vs, out[i].id)
-		title = title[:0]
-		err := v.seg.VisitStoredFields(local, func(field string, _ byte, value []byte, _ []uint64) bool {
-			if field == fTitle {
-				title = append(title, value...)
-				return false
-			}
-			return true
-		})
+		var err error
+		title, err = v.storedField(local, fTitle, title[:0])
 		if err != nil {
 			return err
 		}
@@ -731,6 +670,22 @@ var invSqrtTable = func() (t [4096]float32) {
 	return t
 }()
 
+// sqrtFreq is √f, from the table for the common small frequencies.
+func sqrtFreq(f uint64) float32 {
+	if f < uint64(len(sqrtTable)) {
+		return sqrtTable[f]
+	}
+	return float32(math.Sqrt(float64(f)))
+}
+
+// invSqrt is 1/√n (1 for 0), from the table for the common short fields.
+func invSqrt(n uint64) float32 {
+	if n < uint64(len(invSqrtTable)) {
+		return invSqrtTable[n]
+	}
+	return float32(1 / math.Sqrt(float64(n)))
+}
+
 // better: higher score, then lower document number.
 func better(a, b scored) bool {
 	if a.score != b.score {
@@ -750,14 +705,10 @@ func byDate(vs []*segView, ids []uint64, want int) ([]uint64, error) {
 	ds := make([]dated, 0, len(ids))
 	for _, id := range ids {
 		v, local := segOf(vs, id)
-		dv, ok := v.seg.(segment.DocValueVisitable)
-		if !ok {
-			return nil, errNoMatchSets
-		}
 		d := dated{id: id}
-		_, err := dv.VisitDocValues(local, []string{fPublished}, func(_ string, term []byte) {
+		err := v.docValue(local, fPublished, func(term []byte) {
 			d.t, d.ok = parsePublished(term)
-		}, nil)
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -790,7 +741,7 @@ func (ix *Index) load(ctx context.Context, vs []*segView, ids []uint64, scores [
 	for i, id := range ids {
 		v, local := segOf(vs, id)
 		dm := &bsearch.DocumentMatch{Fields: make(map[string]interface{}, len(storedFields)+1)}
-		err := v.seg.VisitStoredFields(local, func(field string, _ byte, value []byte, _ []uint64) bool {
+		err := v.stored(local, func(field string, value []byte) bool {
 			switch {
 			case field == "_id":
 				dm.ID = string(value)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -52,9 +51,9 @@ func newTextPhrase(field, stored string, exact bool, text string, boost float64)
 }
 
 func (q *textPhrase) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return nil, fmt.Errorf("search: phrase in %s: reader %T is not a scorch snapshot", q.stored, r)
+	snap, err := snapshotOf(r)
+	if err != nil {
+		return nil, fmt.Errorf("search: phrase in %s: %w", q.stored, err)
 	}
 	terms := make([]query.Query, len(q.tokens))
 	for i, t := range q.tokens {
@@ -70,7 +69,7 @@ func (q *textPhrase) Searcher(ctx context.Context, r index.IndexReader, m mappin
 	if len(q.tokens) == 1 {
 		return inner, nil
 	}
-	return &phraseSearcher{Searcher: inner, vs: views(snap), q: q}, nil
+	return &phraseSearcher{Searcher: inner, vs: snap.views(), q: q}, nil
 }
 
 // phraseSearcher passes on the matches of its inner searcher whose stored
@@ -109,15 +108,9 @@ func (s *phraseSearcher) filter(ctx *bsearch.SearchContext, dm *bsearch.Document
 }
 
 func (s *phraseSearcher) holds(id index.IndexInternalID) (bool, error) {
-	v, local := segOf(s.vs, id.Value())
-	s.text = s.text[:0]
-	err := v.seg.VisitStoredFields(local, func(field string, _ byte, value []byte, _ []uint64) bool {
-		if field == s.q.stored {
-			s.text = append(s.text, value...)
-			return false
-		}
-		return true
-	})
+	v, local := segOf(s.vs, docNumber(id))
+	var err error
+	s.text, err = v.storedField(local, s.q.stored, s.text[:0])
 	if err != nil {
 		return false, err
 	}

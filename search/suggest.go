@@ -83,13 +83,6 @@ func truncate(s string, n int) string {
 // maxCorrections is how many "did you mean" queries Search offers.
 const maxCorrections = 3
 
-// fuzzyReader is what corrections need of bleve's index reader (scorch
-// provides both).
-type fuzzyReader interface {
-	index.IndexReader
-	index.IndexReaderFuzzy
-}
-
 // candidate is a dictionary term near a query token.
 type candidate struct {
 	term  string // folded term from the index
@@ -103,19 +96,11 @@ type candidate struct {
 // letters), shown with the most frequent accented spelling, and a rewrite
 // is offered only if it has hits.
 func (ix *Index) corrections(ctx context.Context, p Parsed, r Request) ([]string, error) {
-	bi, err := ix.bi.Advanced()
-	if err != nil {
-		return nil, wrapClosed("corrections", err)
+	fr, release, err := ix.fuzzy()
+	if err != nil || fr == nil {
+		return nil, err
 	}
-	reader, err := bi.Reader()
-	if err != nil {
-		return nil, wrapClosed("corrections", err)
-	}
-	defer reader.Close()
-	fr, ok := reader.(fuzzyReader)
-	if !ok {
-		return nil, nil
-	}
+	defer release()
 
 	// choices[i][j]: j-th replacement of the i-th word ("" drops the word).
 	// Corrections follow the user's style: typed without accents, offered

@@ -1,0 +1,434 @@
+package search
+
+// bleve's internals.
+//
+// Everything this package uses of bleve beyond its documented API is in this
+// file, behind a few types (snapshot, segView, postingsReader, listSearcher)
+// that the rest of the package reads the index through, so that an upgrade
+// of bleve has one place to check (go.mod pins the version and says why):
+//
+//   - scorch's snapshot (*scorch.IndexSnapshot), whose segments the match
+//     sets, the own ranking, the facets and the phrase checks read directly;
+//   - scorch's numbering of documents, which it keeps private: a document's
+//     internal ID is the offset of its segment (the counts of the segments
+//     before it, deleted documents included) plus its number in the
+//     segment, as a big-endian uint64;
+//   - what zap's segments offer beyond the segment API: postings lists as
+//     roaring bitmaps, a posting's field length, doc values, the file
+//     mapping of a persisted segment;
+//   - the reader's fuzzy dictionary (corrections);
+//   - scorch's registry of async error callbacks (the failures of unsafe
+//     batches), written once at start;
+//   - bbolt's lock timeout, which bleve passes on as it is.
+
+import (
+	"context"
+	"errors"
+	"os"
+	"sort"
+	"sync"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// snapshot is a point-in-time view of the index's segments.
+type snapshot struct {
+	sn *scorch.IndexSnapshot
+}
+
+// snapshot returns the index's current snapshot and its release; the
+// persisted segments it shows are advised random access (advise.go).
+func (ix *Index) snapshot() (*snapshot, func(), error) {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, nil, wrapClosed("search", err)
+	}
+	rd, err := adv.Reader()
+	if err != nil {
+		return nil, nil, wrapClosed("search", err)
+	}
+	sn, ok := rd.(*scorch.IndexSnapshot)
+	if !ok || sn == nil {
+		if ok {
+			return nil, nil, wrapClosed("search", ErrClosed)
+		}
+		_ = rd.Close()
+		return nil, nil, errNoMatchSets
+	}
+	s := &snapshot{sn: sn}
+	ix.advised.advise(s)
+	return s, func() { _ = rd.Close() }, nil
+}
+
+// snapshotOf is the snapshot behind the reader bleve hands a query's
+// Searcher.
+func snapshotOf(r index.IndexReader) (*snapshot, error) {
+	sn, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil, errNoMatchSets
+	}
+	return &snapshot{sn: sn}, nil
+}
+
+// hold keeps the snapshot's segments mapped until the returned release:
+// bleve releases its own reference when its search ends, and a merge may
+// then unmap them.
+func (s *snapshot) hold() (release func()) {
+	s.sn.AddRef()
+	return func() { _ = s.sn.DecRef() }
+}
+
+// docCount is the number of live documents.
+func (s *snapshot) docCount() (uint64, error) { return s.sn.DocCount() }
+
+// views returns a view of each segment, in order. A view caches the
+// dictionaries it opens: each goroutine uses its own views.
+func (s *snapshot) views() []*segView {
+	segs := s.sn.Segments()
+	vs := make([]*segView, 0, len(segs))
+	var off uint64
+	for _, ss := range segs {
+		seg := ss.Segment()
+		vs = append(vs, &segView{seg: seg, id: ss.Id(), offset: off, deleted: ss.Deleted(), dicts: map[string]segment.TermDictionary{}})
+		off += seg.Count()
+	}
+	return vs
+}
+
+// segFile is the file mapping of a persisted segment.
+type segFile struct {
+	id   uint64
+	data []byte
+	path string
+}
+
+// mapped is what zap's persisted segments offer of their file.
+type mapped interface {
+	Data() []byte
+	Path() string
+}
+
+// files returns the persisted segments' mappings and the ids of all the
+// segments.
+func (s *snapshot) files() (files []segFile, ids []uint64) {
+	for _, ss := range s.sn.Segments() {
+		ids = append(ids, ss.Id())
+		if m, ok := ss.Segment().(mapped); ok && m.Path() != "" && len(m.Data()) > 0 {
+			files = append(files, segFile{ss.Id(), m.Data(), m.Path()})
+		}
+	}
+	return files, ids
+}
+
+// segView is one segment of a snapshot.
+type segView struct {
+	seg     segment.Segment
+	id      uint64 // scorch's id of the segment: the same for every snapshot that holds it
+	offset  uint64 // global number of the segment's first document
+	deleted *roaring.Bitmap
+	dicts   map[string]segment.TermDictionary
+}
+
+// count is the number of documents in the segment, deleted ones included.
+func (v *segView) count() uint64 { return v.seg.Count() }
+
+func (v *segView) dict(field string) (segment.TermDictionary, error) {
+	if d, ok := v.dicts[field]; ok {
+		return d, nil
+	}
+	d, err := v.seg.Dictionary(field)
+	if err != nil {
+		return nil, err
+	}
+	v.dicts[field] = d
+	return d, nil
+}
+
+// postings returns the documents (live or not) that have term in field.
+// The bitmap may belong to the segment: never modify it.
+func (v *segView) postings(field string, term []byte) (*roaring.Bitmap, error) {
+	d, err := v.dict(field)
+	if err != nil {
+		return nil, err
+	}
+	pl, err := d.PostingsList(term, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	it := pl.Iterator(false, false, false, nil)
+	oi, ok := it.(segment.OptimizablePostingsIterator)
+	if !ok {
+		// Not a zap segment (an in-memory one of another kind): walk it.
+		bm := roaring.New()
+		for p, err := it.Next(); p != nil || err != nil; p, err = it.Next() {
+			if err != nil {
+				return nil, err
+			}
+			bm.Add(uint32(p.Number()))
+		}
+		return bm, nil
+	}
+	if n, ok := oi.DocNum1Hit(); ok {
+		return roaring.BitmapOf(uint32(n)), nil
+	}
+	if bm := oi.ActualBitmap(); bm != nil {
+		return bm, nil
+	}
+	return roaring.New(), nil
+}
+
+// liveCount is the number of live documents with term in field.
+func (v *segView) liveCount(field string, term []byte) (uint64, error) {
+	d, err := v.dict(field)
+	if err != nil {
+		return 0, err
+	}
+	pl, err := d.PostingsList(term, v.deleted, nil)
+	if err != nil {
+		return 0, err
+	}
+	return pl.Count(), nil
+}
+
+// terms calls fn with every term of field, in order.
+func (v *segView) terms(field string, fn func(term string) error) error {
+	d, err := v.dict(field)
+	if err != nil {
+		return err
+	}
+	it := d.AutomatonIterator(nil, nil, nil)
+	for e, err := it.Next(); e != nil || err != nil; e, err = it.Next() {
+		if err != nil {
+			return err
+		}
+		if err := fn(e.Term); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stored calls fn with the stored fields of document local until fn
+// returns false; "_id" is the document's ID.
+func (v *segView) stored(local uint64, fn func(field string, value []byte) bool) error {
+	return v.seg.VisitStoredFields(local, func(field string, _ byte, value []byte, _ []uint64) bool {
+		return fn(field, value)
+	})
+}
+
+// storedField appends the stored value of field of document local to buf.
+func (v *segView) storedField(local uint64, field string, buf []byte) ([]byte, error) {
+	err := v.stored(local, func(f string, value []byte) bool {
+		if f == field {
+			buf = append(buf, value...)
+			return false
+		}
+		return true
+	})
+	return buf, err
+}
+
+// docValue calls fn with the doc values of field of document local.
+func (v *segView) docValue(local uint64, field string, fn func(term []byte)) error {
+	dv, ok := v.seg.(segment.DocValueVisitable)
+	if !ok {
+		return errNoMatchSets
+	}
+	_, err := dv.VisitDocValues(local, []string{field}, func(_ string, term []byte) { fn(term) }, nil)
+	return err
+}
+
+// segOf returns the segment holding global document number n and the
+// document's number within it.
+func segOf(vs []*segView, n uint64) (*segView, uint64) {
+	k := sort.Search(len(vs), func(i int) bool { return vs[i].offset > n }) - 1
+	return vs[k], n - vs[k].offset
+}
+
+// docNumber is the global number of the document bleve calls id.
+func docNumber(id index.IndexInternalID) uint64 { return id.Value() }
+
+// postingsReader reads postings lists with each posting's frequency and
+// norm, reusing one iterator.
+type postingsReader struct {
+	it segment.PostingsIterator
+}
+
+// read calls fn with the live postings of term in field of v, in document
+// order, until fn returns false.
+func (r *postingsReader) read(v *segView, field string, term []byte, fn func(doc uint32, freq uint64, norm float32) bool) error {
+	d, err := v.dict(field)
+	if err != nil {
+		return err
+	}
+	pl, err := d.PostingsList(term, v.deleted, nil)
+	if err != nil {
+		return err
+	}
+	r.it = pl.Iterator(true, true, false, r.it)
+	for p, err := r.it.Next(); p != nil || err != nil; p, err = r.it.Next() {
+		if err != nil {
+			return err
+		}
+		var norm float32
+		if np, ok := p.(interface{ NormUint64() uint64 }); ok {
+			// zap keeps the field's length; its norm is 1/√length.
+			norm = invSqrt(np.NormUint64())
+		} else {
+			norm = float32(p.Norm())
+		}
+		if !fn(uint32(p.Number()), p.Frequency(), norm) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// listSearcher iterates sorted global document numbers with no score: it
+// hands bleve the documents a match set chose, in scorch's numbering.
+type listSearcher struct {
+	ids []uint64
+	pos int
+}
+
+func (s *listSearcher) match(ctx *bsearch.SearchContext) *bsearch.DocumentMatch {
+	dm := ctx.DocumentMatchPool.Get()
+	dm.IndexInternalID = index.NewIndexInternalID(dm.IndexInternalID, s.ids[s.pos])
+	dm.Score = 0
+	s.pos++
+	return dm
+}
+
+func (s *listSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	if s.pos >= len(s.ids) {
+		return nil, nil
+	}
+	return s.match(ctx), nil
+}
+
+func (s *listSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	target := docNumber(id)
+	s.pos += sort.Search(len(s.ids)-s.pos, func(i int) bool { return s.ids[s.pos+i] >= target })
+	return s.Next(ctx)
+}
+
+func (s *listSearcher) Close() error               { return nil }
+func (s *listSearcher) Weight() float64            { return 0 }
+func (s *listSearcher) SetQueryNorm(float64)       {}
+func (s *listSearcher) Count() uint64              { return uint64(len(s.ids)) }
+func (s *listSearcher) Min() int                   { return 0 }
+func (s *listSearcher) Size() int                  { return 64 + 8*cap(s.ids) }
+func (s *listSearcher) DocumentMatchPoolSize() int { return 1 }
+
+// fuzzyReader is what corrections need of bleve's index reader (scorch
+// provides both).
+type fuzzyReader interface {
+	index.IndexReader
+	index.IndexReaderFuzzy
+}
+
+// fuzzy returns a reader of the current snapshot with its fuzzy dictionary,
+// and its release; nil (and no error) when the reader has none.
+func (ix *Index) fuzzy() (fuzzyReader, func(), error) {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, nil, wrapClosed("corrections", err)
+	}
+	rd, err := adv.Reader()
+	if err != nil {
+		return nil, nil, wrapClosed("corrections", err)
+	}
+	fr, ok := rd.(fuzzyReader)
+	if !ok {
+		_ = rd.Close()
+		return nil, nil, nil
+	}
+	return fr, func() { _ = rd.Close() }, nil
+}
+
+// forceMerge merges the index's segments (tests).
+func (ix *Index) forceMerge(ctx context.Context) error {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return err
+	}
+	sc, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return errNoMatchSets
+	}
+	return sc.ForceMerge(ctx, nil)
+}
+
+// isLockTimeout reports whether err is bleve's failure to lock the index
+// within bolt_timeout: bbolt's own error, passed on.
+func isLockTimeout(err error) bool { return errors.Is(err, bolterrors.ErrTimeout) }
+
+// bleve reports a failure to persist an unsafe batch through a callback
+// registered by name, with the path of the index's store; asyncErrors routes
+// it to the Index waiting on that folder.
+const asyncErrorCallback = "congkhai-search"
+
+func init() {
+	scorch.RegistryAsyncErrorCallbacks[asyncErrorCallback] = asyncErrors.deliver
+}
+
+// bleveConfig is the runtime configuration of every index: extra plus
+// unsafe batches and the error callback.
+func bleveConfig(extra map[string]interface{}) map[string]interface{} {
+	c := map[string]interface{}{
+		"unsafe_batch":           true,
+		"asyncErrorCallbackName": asyncErrorCallback,
+	}
+	for k, v := range extra {
+		c[k] = v
+	}
+	return c
+}
+
+type asyncErrorRoutes struct {
+	mu     sync.Mutex
+	byPath map[string]chan error // by store path
+}
+
+var asyncErrors asyncErrorRoutes
+
+// storePath is the path bleve gives its store for an index in dir.
+func storePath(dir string) string { return dir + string(os.PathSeparator) + "store" }
+
+// watch returns the channel that gets the persisting errors of the index
+// in dir (the latest one waits there; later ones are dropped until it is
+// read).
+func (r *asyncErrorRoutes) watch(dir string) chan error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.byPath == nil {
+		r.byPath = map[string]chan error{}
+	}
+	ch := make(chan error, 1)
+	r.byPath[storePath(dir)] = ch
+	return ch
+}
+
+func (r *asyncErrorRoutes) forget(dir string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.byPath, storePath(dir))
+}
+
+func (r *asyncErrorRoutes) deliver(err error, path string) {
+	r.mu.Lock()
+	ch := r.byPath[path]
+	r.mu.Unlock()
+	if ch == nil {
+		return
+	}
+	select {
+	case ch <- err:
+	default:
+	}
+}
