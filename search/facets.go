@@ -233,7 +233,8 @@ func (c *facetCache) keep(vs []*segView) {
 func (ix *Index) Warm() error {
 	snap, release, err := ix.snapshot()
 	if err != nil {
-		if errors.Is(err, errNoMatchSets) {
+		if errors.Is(err, errInternals) {
+			ix.mismatch(err) // searches will not need the facet index
 			return nil
 		}
 		return err

@@ -3,6 +3,7 @@ package search
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -76,6 +77,11 @@ type Options struct {
 	// ownrank.go). Tests lower it to exercise that.
 	CostLimit int
 
+	// Log receives what the index reports on its own: a search that fell
+	// back to bleve's search because bleve's internals were not what this
+	// package reads, a search that panicked. Nil means slog.Default().
+	Log *slog.Logger
+
 	// MaxSearches is how many searches run at once (default twice
 	// GOMAXPROCS); more wait their turn. A search is CPU-bound, so more at
 	// once than the cores only adds memory: the own ranking holds score
@@ -84,6 +90,7 @@ type Options struct {
 	MaxSearches int
 
 	bleveOnly bool   // tests: bleve's search alone, the reference of the match sets
+	indexType string // tests: bleve's index type of a new index ("upsidedown": not scorch's internals)
 	pruneAt   uint64 // tests: postings lists longer than this are pruned (ownrank.go)
 	denseAt   int    // tests: scored documents of a segment from which matches are tested as a bitset (default denseCheck)
 }
@@ -109,6 +116,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxSearches <= 0 {
 		o.MaxSearches = 2 * runtime.GOMAXPROCS(0)
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
 	}
 	return o
 }
@@ -163,6 +173,7 @@ type Index struct {
 	running    chan struct{}   // one token per search in flight (Options.MaxSearches)
 	fwd        facetCache      // facet forward index per segment
 	advised    advisor         // segments advised random access (advise.go)
+	internals  internals       // fallbacks to bleve's search (internals.go)
 }
 
 // Open opens the index in dir, creating it (and dir) if missing.
@@ -182,7 +193,11 @@ func Open(dir string, opts Options) (*Index, error) {
 	var gen uint64
 	switch state {
 	case dirMissing, dirEmpty:
-		bi, err = bleve.NewUsing(dir, newMapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, bleveConfig(nil))
+		typ := bleve.Config.DefaultIndexType
+		if opts.indexType != "" {
+			typ = opts.indexType
+		}
+		bi, err = bleve.NewUsing(dir, newMapping(), typ, bleve.Config.DefaultKVStore, bleveConfig(nil))
 		if err != nil {
 			return nil, fmt.Errorf("search: create index %s: %w", dir, err)
 		}

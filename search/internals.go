@@ -20,13 +20,22 @@ package search
 //   - scorch's registry of async error callbacks (the failures of unsafe
 //     batches), written once at start;
 //   - bbolt's lock timeout, which bleve passes on as it is.
+//
+// When one of them is not what this package reads (an upgrade of bleve
+// changed it), the functions here return errInternals. A search then falls
+// back to bleve's search, which gives the same answers as slowly as bleve
+// does (seconds for a common syllable over a million documents); the index
+// logs the first fallback of each kind and counts them all
+// (Health.Fallbacks), so that the slowdown is never silent.
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -35,6 +44,44 @@ import (
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 	bolterrors "go.etcd.io/bbolt/errors"
 )
+
+// errInternals means bleve's internals are not what this package reads.
+var errInternals = errors.New("search: bleve's internals are not what this package reads")
+
+func internalsError(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{errInternals}, args...)...)
+}
+
+// internals counts the searches that fell back to bleve's search and
+// remembers the kinds of mismatch already logged.
+type internals struct {
+	fallbacks atomic.Uint64
+	mu        sync.Mutex
+	logged    map[string]bool
+}
+
+// fellBack counts a search that err sent to bleve's search.
+func (ix *Index) fellBack(err error) {
+	ix.internals.fallbacks.Add(1)
+	ix.mismatch(err)
+}
+
+// mismatch logs err, the first time its kind is seen.
+func (ix *Index) mismatch(err error) {
+	kind := err.Error()
+	ix.internals.mu.Lock()
+	seen := ix.internals.logged[kind]
+	if !seen {
+		if ix.internals.logged == nil {
+			ix.internals.logged = map[string]bool{}
+		}
+		ix.internals.logged[kind] = true
+	}
+	ix.internals.mu.Unlock()
+	if !seen {
+		ix.opts.Log.Warn("search: bleve's internals are not what this package reads; searches fall back to bleve's search, which is slower on common words (pinned bleve version upgraded?)", "dir", ix.dir, "err", err)
+	}
+}
 
 // snapshot is a point-in-time view of the index's segments.
 type snapshot struct {
@@ -58,7 +105,7 @@ func (ix *Index) snapshot() (*snapshot, func(), error) {
 			return nil, nil, wrapClosed("search", ErrClosed)
 		}
 		_ = rd.Close()
-		return nil, nil, errNoMatchSets
+		return nil, nil, internalsError("reader %T is not a scorch snapshot", rd)
 	}
 	s := &snapshot{sn: sn}
 	ix.advised.advise(s)
@@ -70,7 +117,7 @@ func (ix *Index) snapshot() (*snapshot, func(), error) {
 func snapshotOf(r index.IndexReader) (*snapshot, error) {
 	sn, ok := r.(*scorch.IndexSnapshot)
 	if !ok {
-		return nil, errNoMatchSets
+		return nil, internalsError("reader %T is not a scorch snapshot", r)
 	}
 	return &snapshot{sn: sn}, nil
 }
@@ -163,15 +210,7 @@ func (v *segView) postings(field string, term []byte) (*roaring.Bitmap, error) {
 	it := pl.Iterator(false, false, false, nil)
 	oi, ok := it.(segment.OptimizablePostingsIterator)
 	if !ok {
-		// Not a zap segment (an in-memory one of another kind): walk it.
-		bm := roaring.New()
-		for p, err := it.Next(); p != nil || err != nil; p, err = it.Next() {
-			if err != nil {
-				return nil, err
-			}
-			bm.Add(uint32(p.Number()))
-		}
-		return bm, nil
+		return nil, internalsError("postings iterator %T has no bitmap", it)
 	}
 	if n, ok := oi.DocNum1Hit(); ok {
 		return roaring.BitmapOf(uint32(n)), nil
@@ -237,7 +276,7 @@ func (v *segView) storedField(local uint64, field string, buf []byte) ([]byte, e
 func (v *segView) docValue(local uint64, field string, fn func(term []byte)) error {
 	dv, ok := v.seg.(segment.DocValueVisitable)
 	if !ok {
-		return errNoMatchSets
+		return internalsError("segment %T has no doc values", v.seg)
 	}
 	_, err := dv.VisitDocValues(local, []string{field}, func(_ string, term []byte) { fn(term) }, nil)
 	return err
@@ -248,6 +287,42 @@ func (v *segView) docValue(local uint64, field string, fn func(term []byte)) err
 func segOf(vs []*segView, n uint64) (*segView, uint64) {
 	k := sort.Search(len(vs), func(i int) bool { return vs[i].offset > n }) - 1
 	return vs[k], n - vs[k].offset
+}
+
+// storedReader reads stored fields of the documents bleve's searchers
+// find, by their internal ID.
+type storedReader struct {
+	vs []*segView        // scorch's segments, read directly
+	r  index.IndexReader // another reader: through its documented API, slower
+}
+
+func newStoredReader(r index.IndexReader) *storedReader {
+	if snap, err := snapshotOf(r); err == nil {
+		return &storedReader{vs: snap.views()}
+	}
+	return &storedReader{r: r}
+}
+
+// field appends the stored value of field of document id to buf.
+func (s *storedReader) field(id index.IndexInternalID, field string, buf []byte) ([]byte, error) {
+	if s.vs != nil {
+		v, local := segOf(s.vs, docNumber(id))
+		return v.storedField(local, field, buf)
+	}
+	ext, err := s.r.ExternalID(id)
+	if err != nil {
+		return buf, err
+	}
+	doc, err := s.r.Document(ext)
+	if err != nil || doc == nil {
+		return buf, err
+	}
+	doc.VisitFields(func(f index.Field) {
+		if f.Name() == field {
+			buf = append(buf, f.Value()...)
+		}
+	})
+	return buf, nil
 }
 
 // docNumber is the global number of the document bleve calls id.
@@ -277,10 +352,11 @@ func (r *postingsReader) read(v *segView, field string, term []byte, fn func(doc
 		}
 		var norm float32
 		if np, ok := p.(interface{ NormUint64() uint64 }); ok {
-			// zap keeps the field's length; its norm is 1/√length.
+			// zap keeps the field's length; its norm is 1/√length, which
+			// the table gives without a division.
 			norm = invSqrt(np.NormUint64())
 		} else {
-			norm = float32(p.Norm())
+			norm = float32(p.Norm()) // the same value, computed by the segment
 		}
 		if !fn(uint32(p.Number()), p.Frequency(), norm) {
 			return nil
@@ -333,7 +409,7 @@ type fuzzyReader interface {
 }
 
 // fuzzy returns a reader of the current snapshot with its fuzzy dictionary,
-// and its release; nil (and no error) when the reader has none.
+// and its release.
 func (ix *Index) fuzzy() (fuzzyReader, func(), error) {
 	adv, err := ix.bi.Advanced()
 	if err != nil {
@@ -346,7 +422,7 @@ func (ix *Index) fuzzy() (fuzzyReader, func(), error) {
 	fr, ok := rd.(fuzzyReader)
 	if !ok {
 		_ = rd.Close()
-		return nil, nil, nil
+		return nil, nil, internalsError("reader %T has no fuzzy dictionary", rd)
 	}
 	return fr, func() { _ = rd.Close() }, nil
 }
@@ -359,7 +435,7 @@ func (ix *Index) forceMerge(ctx context.Context) error {
 	}
 	sc, ok := adv.(*scorch.Scorch)
 	if !ok {
-		return errNoMatchSets
+		return internalsError("index %T is not scorch", adv)
 	}
 	return sc.ForceMerge(ctx, nil)
 }

@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -51,10 +50,6 @@ func newTextPhrase(field, stored string, exact bool, text string, boost float64)
 }
 
 func (q *textPhrase) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	snap, err := snapshotOf(r)
-	if err != nil {
-		return nil, fmt.Errorf("search: phrase in %s: %w", q.stored, err)
-	}
 	terms := make([]query.Query, len(q.tokens))
 	for i, t := range q.tokens {
 		tq := bleve.NewTermQuery(t)
@@ -69,16 +64,16 @@ func (q *textPhrase) Searcher(ctx context.Context, r index.IndexReader, m mappin
 	if len(q.tokens) == 1 {
 		return inner, nil
 	}
-	return &phraseSearcher{Searcher: inner, vs: snap.views(), q: q}, nil
+	return &phraseSearcher{Searcher: inner, texts: newStoredReader(r), q: q}, nil
 }
 
 // phraseSearcher passes on the matches of its inner searcher whose stored
 // text has the tokens side by side.
 type phraseSearcher struct {
 	bsearch.Searcher
-	vs   []*segView
-	q    *textPhrase
-	text []byte
+	texts *storedReader
+	q     *textPhrase
+	text  []byte
 }
 
 func (s *phraseSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
@@ -108,9 +103,8 @@ func (s *phraseSearcher) filter(ctx *bsearch.SearchContext, dm *bsearch.Document
 }
 
 func (s *phraseSearcher) holds(id index.IndexInternalID) (bool, error) {
-	v, local := segOf(s.vs, docNumber(id))
 	var err error
-	s.text, err = v.storedField(local, s.q.stored, s.text[:0])
+	s.text, err = s.texts.field(id, s.q.stored, s.text[:0])
 	if err != nil {
 		return false, err
 	}

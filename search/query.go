@@ -602,7 +602,10 @@ func (ix *Index) search(ctx context.Context, p Parsed, r Request) (*Result, erro
 	}
 	if !ix.opts.bleveOnly {
 		res, err := ix.matchSetSearch(ctx, p, r, q)
-		if !errors.Is(err, errNoMatchSets) {
+		switch {
+		case errors.Is(err, errInternals):
+			ix.fellBack(err)
+		case !errors.Is(err, errNoMatchSets):
 			return res, err
 		}
 	}

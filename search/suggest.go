@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -97,7 +98,11 @@ type candidate struct {
 // is offered only if it has hits.
 func (ix *Index) corrections(ctx context.Context, p Parsed, r Request) ([]string, error) {
 	fr, release, err := ix.fuzzy()
-	if err != nil || fr == nil {
+	if errors.Is(err, errInternals) {
+		ix.mismatch(err)
+		return nil, nil // no corrections rather than no answer
+	}
+	if err != nil {
 		return nil, err
 	}
 	defer release()
