@@ -57,12 +57,18 @@
 // # Crashes and corruption
 //
 // Open reports ErrRebuild when bleve cannot open the folder (torn root.bolt,
-// unreadable index_meta.json), when the stored MappingVersion differs, and
-// when bleve silently fell back to an older snapshot because the newest one
-// would not load (its segment files were torn or lost). The last case is
-// detected with a generation number written in every batch and mirrored in
-// the file congkhai_generation next to the index. OpenOrRebuild only ever
-// removes a folder that looks like a bleve index.
+// unreadable index_meta.json), when the stored MappingVersion differs, when
+// a segment file is damaged, and when bleve silently fell back to an older
+// snapshot because the newest one would not load (its segment files were
+// torn or lost). A segment's CRC-32 is compared with its bytes before zap
+// reads it (a damaged segment made searches fail, and some made zap
+// allocate what a garbage length said, a fatal out of memory); a segment
+// whose file did not change since it passed is not read again, unless the
+// last process did not close the index (check.go). A fallback to an older
+// snapshot is detected with a generation number written in every batch and
+// mirrored in the file congkhai_generation next to the index.
+// OpenOrRebuild only ever removes a folder that looks like a bleve index,
+// and says why it did in [Index.Health].
 //
 // Running text needs no spaces inserted around "/": the Unicode tokenizer
 // already splits "người/km2" into two words, so the stored text (and the

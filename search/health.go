@@ -3,6 +3,13 @@ package search
 // Health is what an index reports about itself, for health checks and
 // benchmarks.
 type Health struct {
+	// Repaired says why OpenOrRebuild threw away the index it found and
+	// started an empty one ("" when it opened the index as it was), e.g.
+	// "segment 000000000007.zap is damaged: …". The caller re-indexes.
+	Repaired string
+	// Checked is what Open read to compare the segments' checksums
+	// (check.go).
+	Checked CheckFigures
 	// Fallbacks counts the searches that bleve's search answered because
 	// bleve's internals were not what this package reads (internals.go):
 	// the answers are the same, but common words cost what they cost bleve
@@ -13,5 +20,9 @@ type Health struct {
 
 // Health returns the index's figures. It never fails, also after Close.
 func (ix *Index) Health() Health {
-	return Health{Fallbacks: ix.internals.fallbacks.Load()}
+	return Health{
+		Repaired:  ix.repaired,
+		Checked:   ix.checked,
+		Fallbacks: ix.internals.fallbacks.Load(),
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -89,10 +90,11 @@ type Options struct {
 	// documents) for each search in flight.
 	MaxSearches int
 
-	bleveOnly bool   // tests: bleve's search alone, the reference of the match sets
-	indexType string // tests: bleve's index type of a new index ("upsidedown": not scorch's internals)
-	pruneAt   uint64 // tests: postings lists longer than this are pruned (ownrank.go)
-	denseAt   int    // tests: scored documents of a segment from which matches are tested as a bitset (default denseCheck)
+	bleveOnly  bool   // tests: bleve's search alone, the reference of the match sets
+	indexType  string // tests: bleve's index type of a new index ("upsidedown": not scorch's internals)
+	zapVersion int    // tests: the zap format of a new index's segments (default: scorch's, 17)
+	pruneAt    uint64 // tests: postings lists longer than this are pruned (ownrank.go)
+	denseAt    int    // tests: scored documents of a segment from which matches are tested as a bitset (default denseCheck)
 }
 
 func (o Options) withDefaults() Options {
@@ -174,6 +176,8 @@ type Index struct {
 	fwd        facetCache      // facet forward index per segment
 	advised    advisor         // segments advised random access (advise.go)
 	internals  internals       // fallbacks to bleve's search (internals.go)
+	checked    CheckFigures    // the segments checked when the index opened
+	repaired   string          // why OpenOrRebuild rebuilt the index
 }
 
 // Open opens the index in dir, creating it (and dir) if missing.
@@ -190,6 +194,7 @@ func Open(dir string, opts Options) (*Index, error) {
 		return nil, err
 	}
 	var bi bleve.Index
+	var check *segmentCheck
 	var gen uint64
 	switch state {
 	case dirMissing, dirEmpty:
@@ -197,7 +202,11 @@ func Open(dir string, opts Options) (*Index, error) {
 		if opts.indexType != "" {
 			typ = opts.indexType
 		}
-		bi, err = bleve.NewUsing(dir, newMapping(), typ, bleve.Config.DefaultKVStore, bleveConfig(nil))
+		var extra map[string]interface{}
+		if opts.zapVersion != 0 {
+			extra = map[string]interface{}{"forceSegmentType": "zap", "forceSegmentVersion": opts.zapVersion}
+		}
+		bi, err = bleve.NewUsing(dir, newMapping(), typ, bleve.Config.DefaultKVStore, bleveConfig(extra))
 		if err != nil {
 			return nil, fmt.Errorf("search: create index %s: %w", dir, err)
 		}
@@ -206,35 +215,43 @@ func Open(dir string, opts Options) (*Index, error) {
 			return nil, fmt.Errorf("search: create index %s: %w", dir, err)
 		}
 	case dirTorn:
-		return nil, fmt.Errorf("search: open %s: no index_meta.json: %w", dir, ErrRebuild)
+		return nil, needsRebuild(dir, "no index_meta.json")
 	case dirIndex:
-		bi, err = openBleve(dir, opts.LockTimeout)
+		check = newSegmentCheck(dir)
+		bi, err = openBleve(dir, opts.LockTimeout, check)
 		if err != nil {
 			return nil, err
 		}
 		v, err := bi.GetInternal([]byte(keyVersion))
 		if err != nil {
 			_ = bi.Close()
-			return nil, fmt.Errorf("search: open %s: read mapping version: %v: %w", dir, err, ErrRebuild)
+			return nil, needsRebuild(dir, "read mapping version: %v", err)
 		}
 		if string(v) != strconv.Itoa(MappingVersion) {
 			_ = bi.Close()
-			return nil, fmt.Errorf("search: open %s: mapping version %q, want %d: %w", dir, v, MappingVersion, ErrRebuild)
+			return nil, needsRebuild(dir, "mapping version %q, want %d", v, MappingVersion)
 		}
 		g, err := bi.GetInternal([]byte(keyGeneration))
 		if err != nil {
 			_ = bi.Close()
-			return nil, fmt.Errorf("search: open %s: read generation: %v: %w", dir, err, ErrRebuild)
+			return nil, needsRebuild(dir, "read generation: %v", err)
 		}
 		gen, _ = strconv.ParseUint(string(g), 10, 64)
 		// A missing or torn file reads as 0: it is written without fsync.
 		b, _ := os.ReadFile(filepath.Join(dir, generationFile))
 		if want, _ := strconv.ParseUint(string(b), 10, 64); gen < want {
 			_ = bi.Close()
-			return nil, fmt.Errorf("search: open %s: index went back to generation %d from %d (lost snapshot): %w", dir, gen, want, ErrRebuild)
+			return nil, needsRebuild(dir, "index went back to generation %d from %d (lost snapshot)", gen, want)
 		}
 	}
 	ix := &Index{bi: bi, dir: dir, opts: opts, gen: gen, running: make(chan struct{}, opts.MaxSearches)}
+	if check != nil {
+		ix.finishCheck(check)
+	}
+	if err := markOpen(dir); err != nil {
+		_ = bi.Close()
+		return nil, fmt.Errorf("search: open %s: %w", dir, err)
+	}
 	ix.persistErr = asyncErrors.watch(dir)
 	if opts.SuggestKinds != nil {
 		ix.suggest = make(map[string]bool, len(opts.SuggestKinds))
@@ -246,19 +263,30 @@ func Open(dir string, opts Options) (*Index, error) {
 }
 
 // openBleve opens an existing index, turning bleve's failures into
-// ErrLocked or ErrRebuild. bleve may panic on some corrupt segment files, so
-// a panic is treated as corruption too.
-func openBleve(dir string, lockTimeout time.Duration) (bi bleve.Index, err error) {
+// ErrLocked or ErrRebuild, with every segment's checksum checked before zap
+// reads it (internals.go). bleve may panic on some corrupt files, so a
+// panic is treated as corruption too.
+func openBleve(dir string, lockTimeout time.Duration, check *segmentCheck) (bi bleve.Index, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			bi = nil
-			err = fmt.Errorf("search: open %s: panic: %v: %w", dir, r, ErrRebuild)
+			err = needsRebuild(dir, "panic: %v", r)
 		}
 	}()
 	bi, err = bleve.OpenUsing(dir, bleveConfig(map[string]interface{}{
-		"bolt_timeout": lockTimeout.String(),
+		"bolt_timeout":  lockTimeout.String(),
+		"segmentConfig": check.config(),
 	}))
+	// A damaged segment makes scorch give up its snapshot, and bleve may
+	// then fail for what the snapshot held (its mapping): the damage is the
+	// reason.
+	damaged := check.done()
 	switch {
+	case damaged != nil:
+		if err == nil {
+			_ = bi.Close()
+		}
+		return nil, needsRebuild(dir, "%v", damaged)
 	case err == nil:
 		return bi, nil
 	case isLockTimeout(err):
@@ -266,8 +294,41 @@ func openBleve(dir string, lockTimeout time.Duration) (bi bleve.Index, err error
 	case errors.Is(err, os.ErrPermission):
 		return nil, fmt.Errorf("search: open %s: %w", dir, err)
 	default:
-		return nil, fmt.Errorf("search: open %s: %v: %w", dir, err, ErrRebuild)
+		return nil, needsRebuild(dir, "%v", err)
 	}
+}
+
+// finishCheck keeps the figures of the segments' checking and records the
+// segments that passed (a failure to write the record only costs reading
+// them again at the next open).
+func (ix *Index) finishCheck(check *segmentCheck) {
+	live, ok, err := segmentFiles(ix.bi)
+	if err == nil && ok {
+		var unchecked []string
+		unchecked, err = check.finish(ix.dir, live)
+		if len(unchecked) > 0 {
+			ix.mismatch(internalsError("segments opened without their checksum checked (a format this package does not know): %s", strings.Join(unchecked, ", ")))
+		}
+	}
+	if err != nil {
+		ix.opts.Log.Warn("search: record of checked segments", "dir", ix.dir, "err", err)
+	}
+	check.mu.Lock()
+	ix.checked = check.figures
+	check.mu.Unlock()
+}
+
+// rebuildError is ErrRebuild with the reason.
+type rebuildError struct{ dir, why string }
+
+func (e *rebuildError) Error() string {
+	return fmt.Sprintf("search: open %s: %s: %v", e.dir, e.why, ErrRebuild)
+}
+
+func (e *rebuildError) Unwrap() error { return ErrRebuild }
+
+func needsRebuild(dir, format string, args ...any) error {
+	return &rebuildError{dir: dir, why: fmt.Sprintf(format, args...)}
 }
 
 type dirState int
@@ -321,10 +382,15 @@ func OpenOrRebuild(dir string, opts Options) (ix *Index, rebuilt bool, err error
 	if rerr := os.RemoveAll(dir); rerr != nil {
 		return nil, false, fmt.Errorf("search: rebuild %s: %w", dir, rerr)
 	}
+	why := err.Error()
+	if re := (*rebuildError)(nil); errors.As(err, &re) {
+		why = re.why
+	}
 	ix, err = Open(dir, opts)
 	if err != nil {
 		return nil, false, err
 	}
+	ix.repaired = why
 	return ix, true, nil
 }
 
@@ -340,6 +406,9 @@ func (ix *Index) Close() error {
 	ix.inflight.Wait() // no batch starts once closed is set (startBatch)
 	defer asyncErrors.forget(ix.dir)
 	if err := ix.bi.Close(); err != nil {
+		return fmt.Errorf("search: close %s: %w", ix.dir, err)
+	}
+	if err := unmarkOpen(ix.dir); err != nil {
 		return fmt.Errorf("search: close %s: %w", ix.dir, err)
 	}
 	return nil

@@ -608,6 +608,10 @@ func TestApplyDurableAcrossKill(t *testing.T) {
 		t.Fatalf("Open after kill: %v", err)
 	}
 	defer ix.Close()
+	// The process did not close the index: every segment is read and summed.
+	if c := ix.Health().Checked; !c.Unclean || c.Segments == 0 || c.Trusted != 0 {
+		t.Errorf("segments checked after a kill: %+v, want all read", c)
+	}
 	n, err := ix.Count()
 	if err != nil || n != uint64(len(crashDocs())) {
 		t.Fatalf("Count = %d, %v; want %d", n, err, len(crashDocs()))

@@ -18,7 +18,9 @@ package search
 //     mapping of a persisted segment;
 //   - the reader's fuzzy dictionary (corrections);
 //   - scorch's registry of async error callbacks (the failures of unsafe
-//     batches), written once at start;
+//     batches) and its registry of segment plugins (a zap plugin that checks
+//     a segment's checksum before zap reads it), written once at start;
+//   - zap's file layout: the CRC-32 at the end of every segment file;
 //   - bbolt's lock timeout, which bleve passes on as it is.
 //
 // When one of them is not what this package reads (an upgrade of bleve
@@ -30,18 +32,25 @@ package search
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
+	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"sync"
 	"sync/atomic"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
+	zapv16 "github.com/blevesearch/zapx/v16"
+	zapv17 "github.com/blevesearch/zapx/v17"
 	bolterrors "go.etcd.io/bbolt/errors"
 )
 
@@ -444,6 +453,111 @@ func (ix *Index) forceMerge(ctx context.Context) error {
 // within bolt_timeout: bbolt's own error, passed on.
 func isLockTimeout(err error) bool { return errors.Is(err, bolterrors.ErrTimeout) }
 
+// Segments are checked before bleve opens an index.
+//
+// A zap segment file ends with the CRC-32 (IEEE, big-endian) of everything
+// before it (zapx v16 and v17 alike: the footer is written through the
+// writer that sums the file). zap itself never compares it, and a segment
+// with a few bytes overwritten opened without complaint; its searches then
+// failed, and some made zap allocate what a garbage length said (a fatal
+// out of memory, which no recover stops). So every segment an Index opens
+// is read once and summed before zap sees it: scorch opens segments
+// through its registered plugin for the segment's format, and the plugins
+// registered here for zap v16 and v17 check the sum first when the
+// segment config carries a *segmentCheck (Open passes one while it opens
+// the index; check.go says which segments it reads). A segment that fails
+// makes scorch give up the snapshot that holds it, and Open reports
+// ErrRebuild naming the segment.
+
+// segmentCheckKey is the key of the *segmentCheck (check.go) in scorch's
+// segment config.
+const segmentCheckKey = "congkhai.segmentCheck"
+
+// config is scorch's segment config that makes the plugins check.
+func (c *segmentCheck) config() map[string]interface{} {
+	return map[string]interface{}{segmentCheckKey: c}
+}
+
+// checkedPlugin is a segment plugin that checks a segment's file before
+// opening it.
+type checkedPlugin struct {
+	scorch.SegmentPlugin
+}
+
+func (p checkedPlugin) OpenUsing(path string, config map[string]interface{}) (segment.Segment, error) {
+	if c, ok := config[segmentCheckKey].(*segmentCheck); ok {
+		if err := c.check(path); err != nil {
+			return nil, err
+		}
+	}
+	return p.SegmentPlugin.OpenUsing(path, config)
+}
+
+// segmentFiles returns the paths of the persisted segments of bi's current
+// snapshot; ok is false when bi is not scorch (nothing was checked, and the
+// fallbacks say so).
+func segmentFiles(bi bleve.Index) (paths []string, ok bool, err error) {
+	adv, err := bi.Advanced()
+	if err != nil {
+		return nil, false, err
+	}
+	rd, err := adv.Reader()
+	if err != nil {
+		return nil, false, err
+	}
+	defer rd.Close()
+	sn, ok := rd.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil, false, nil
+	}
+	files, _ := (&snapshot{sn: sn}).files()
+	for _, f := range files {
+		paths = append(paths, f.path)
+	}
+	return paths, true, nil
+}
+
+// crcSize is the size of the sum at the end of a zap file.
+const crcSize = 4
+
+// checkSegmentFile compares the CRC-32 at the end of the zap file at path
+// with the sum of the bytes before it, read in order (not through a
+// mapping: the pages read stay out of the process's resident set, and the
+// advice drops them from the page cache later, see advise.go). It returns
+// the bytes read.
+func checkSegmentFile(path string) (int64, error) {
+	name := filepath.Base(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, fmt.Errorf("segment %s: %w", name, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return 0, fmt.Errorf("segment %s: %w", name, err)
+	}
+	size := st.Size()
+	if size < int64(min(zapv16.FooterSize, zapv17.FooterSize)) { // both hold the sum
+		return 0, fmt.Errorf("segment %s is damaged: %d bytes, shorter than its footer", name, size)
+	}
+	buf := checkBufs.Get().(*[]byte)
+	defer checkBufs.Put(buf)
+	h := crc32.NewIEEE()
+	if _, err := io.CopyBuffer(h, io.LimitReader(f, size-crcSize), *buf); err != nil {
+		return 0, fmt.Errorf("segment %s: %w", name, err)
+	}
+	var tail [crcSize]byte
+	if _, err := io.ReadFull(f, tail[:]); err != nil {
+		return 0, fmt.Errorf("segment %s: %w", name, err)
+	}
+	if want, got := binary.BigEndian.Uint32(tail[:]), h.Sum32(); want != got {
+		return size, fmt.Errorf("segment %s is damaged: its bytes sum to %08x, its footer says %08x", name, got, want)
+	}
+	return size, nil
+}
+
+var checkBufs = sync.Pool{New: func() any { b := make([]byte, 1<<20); return &b }}
+
 // bleve reports a failure to persist an unsafe batch through a callback
 // registered by name, with the path of the index's store; asyncErrors routes
 // it to the Index waiting on that folder.
@@ -451,6 +565,10 @@ const asyncErrorCallback = "congkhai-search"
 
 func init() {
 	scorch.RegistryAsyncErrorCallbacks[asyncErrorCallback] = asyncErrors.deliver
+	// Replaces scorch's own registration of the same formats (the same
+	// plugins, unwrapped); v17 stays the format of new segments.
+	scorch.RegisterSegmentPlugin(checkedPlugin{&zapv17.ZapPlugin{}}, true)
+	scorch.RegisterSegmentPlugin(checkedPlugin{&zapv16.ZapPlugin{}}, false)
 }
 
 // bleveConfig is the runtime configuration of every index: extra plus
