@@ -7,6 +7,9 @@ type Health struct {
 	// started an empty one ("" when it opened the index as it was), e.g.
 	// "segment 000000000007.zap is damaged: …". The caller re-indexes.
 	Repaired string
+	// Damaged says why the index must be rebuilt at the next start ("" when
+	// it need not): a search panicked (damage.go).
+	Damaged string
 	// Checked is what Open read to compare the segments' checksums
 	// (check.go).
 	Checked CheckFigures
@@ -20,8 +23,12 @@ type Health struct {
 
 // Health returns the index's figures. It never fails, also after Close.
 func (ix *Index) Health() Health {
+	ix.damage.mu.Lock()
+	damaged := ix.damage.reason
+	ix.damage.mu.Unlock()
 	return Health{
 		Repaired:  ix.repaired,
+		Damaged:   damaged,
 		Checked:   ix.checked,
 		Fallbacks: ix.internals.fallbacks.Load(),
 	}

@@ -34,6 +34,9 @@ var (
 	ErrBadQuery = errors.New("search: bad query")
 	// ErrClosed is returned by calls on a closed Index.
 	ErrClosed = errors.New("search: index closed")
+	// ErrDamaged means a search panicked, most likely on a damaged index;
+	// the index is rebuilt at the next start (see Health).
+	ErrDamaged = errors.New("search: index damaged")
 )
 
 // Internal-storage keys. User meta keys live under their own prefix so that
@@ -90,11 +93,12 @@ type Options struct {
 	// documents) for each search in flight.
 	MaxSearches int
 
-	bleveOnly  bool   // tests: bleve's search alone, the reference of the match sets
-	indexType  string // tests: bleve's index type of a new index ("upsidedown": not scorch's internals)
-	zapVersion int    // tests: the zap format of a new index's segments (default: scorch's, 17)
-	pruneAt    uint64 // tests: postings lists longer than this are pruned (ownrank.go)
-	denseAt    int    // tests: scored documents of a segment from which matches are tested as a bitset (default denseCheck)
+	bleveOnly  bool               // tests: bleve's search alone, the reference of the match sets
+	indexType  string             // tests: bleve's index type of a new index ("upsidedown": not scorch's internals)
+	zapVersion int                // tests: the zap format of a new index's segments (default: scorch's, 17)
+	fault      func(where string) // tests: called where a search could panic (damage.go)
+	pruneAt    uint64             // tests: postings lists longer than this are pruned (ownrank.go)
+	denseAt    int                // tests: scored documents of a segment from which matches are tested as a bitset (default denseCheck)
 }
 
 func (o Options) withDefaults() Options {
@@ -178,6 +182,10 @@ type Index struct {
 	internals  internals       // fallbacks to bleve's search (internals.go)
 	checked    CheckFigures    // the segments checked when the index opened
 	repaired   string          // why OpenOrRebuild rebuilt the index
+	damage     struct {
+		mu     sync.Mutex
+		reason string // why the index is marked damaged (damage.go)
+	}
 }
 
 // Open opens the index in dir, creating it (and dir) if missing.
@@ -221,6 +229,12 @@ func Open(dir string, opts Options) (*Index, error) {
 		bi, err = openBleve(dir, opts.LockTimeout, check)
 		if err != nil {
 			return nil, err
+		}
+		// Read once the index is locked: a process that holds it open may
+		// have just marked it, and must keep it meanwhile.
+		if why, err := os.ReadFile(filepath.Join(dir, damagedFile)); err == nil {
+			_ = bi.Close()
+			return nil, needsRebuild(dir, "%s", why)
 		}
 		v, err := bi.GetInternal([]byte(keyVersion))
 		if err != nil {

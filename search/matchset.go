@@ -31,6 +31,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
@@ -367,6 +368,12 @@ func (ix *Index) startFacets(snap *snapshot, ms []*roaring.Bitmap) *facetJob {
 	go func() {
 		defer close(j.done)
 		defer release()
+		defer func() {
+			if v := recover(); v != nil {
+				j.facets, j.err = nil, ix.damaged("facets", v, debug.Stack())
+			}
+		}()
+		ix.fault("facets")
 		j.facets, j.err = ix.countFacets(snap.views(), ms)
 	}()
 	return j
@@ -589,7 +596,7 @@ func (ix *Index) matchSetSearch(ctx context.Context, p Parsed, r Request, q quer
 		res.Hits = append(res.Hits, h)
 	}
 	if r.Highlight {
-		markHits(res.Hits, markTerms(p))
+		ix.markHits(res.Hits, markTerms(p))
 	}
 	facets, err := out.facets.wait()
 	if err != nil {

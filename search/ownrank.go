@@ -33,6 +33,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"sync"
@@ -166,7 +167,7 @@ func (ix *Index) ownRankedSearch(ctx context.Context, snap *snapshot, vs []*segV
 		return nil, err
 	}
 	if r.Highlight {
-		markHits(hits, markTerms(pl.parsed))
+		ix.markHits(hits, markTerms(pl.parsed))
 	}
 	res.Hits = hits
 	return res, nil
@@ -769,7 +770,7 @@ func (ix *Index) load(ctx context.Context, vs []*segView, ids []uint64, scores [
 // markHits highlights the query's syllables in the hits' titles and bodies,
 // as bleve's term locations would: every token whose folded form is one of
 // the query's folded terms.
-func markHits(hits []Hit, want map[string]bool) {
+func (ix *Index) markHits(hits []Hit, want map[string]bool) {
 	// The offsets of the folded tokens point into the original text, so a
 	// match of "dat" marks "đất".
 	locate := func(tb *tokenBuf, text string) bsearch.TermLocationMap {
@@ -791,10 +792,17 @@ func markHits(hits []Hit, want map[string]bool) {
 	// Analysing ten bodies is a good half millisecond: half of them on the
 	// other core (the analyzers are safe for concurrent use).
 	var wg sync.WaitGroup
+	var failed *goroutinePanic // handed to the search's own recover
 	half := len(hits) / 2
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
+		defer func() {
+			if v := recover(); v != nil {
+				failed = &goroutinePanic{v, debug.Stack()}
+			}
+		}()
+		ix.fault("highlights")
 		tb := getTokenBuf()
 		defer putTokenBuf(tb)
 		for i := range hits[:half] {
@@ -807,4 +815,7 @@ func markHits(hits []Hit, want map[string]bool) {
 		mark(tb, &hits[half+i])
 	}
 	wg.Wait()
+	if failed != nil {
+		panic(*failed)
+	}
 }

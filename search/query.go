@@ -551,7 +551,8 @@ var storedFields = []string{fTitle, fURL, fKind, fMeta, fParent}
 // Errors: ErrBadQuery (wrapped) for an invalid query, unknown filter or
 // sort, negative From or Size, or From+Size beyond MaxWindow; ctx.Err()
 // (wrapped) when the context ends; ErrClosed after Close.
-func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
+func (ix *Index) Search(ctx context.Context, r Request) (res *Result, err error) {
+	defer recovered(ix, "search", &res, &err)
 	start := time.Now()
 	p, err := ParseQuery(r.Query)
 	if err != nil {
@@ -563,7 +564,8 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	case <-ctx.Done():
 		return nil, fmt.Errorf("search: waiting for a turn: %w", ctx.Err())
 	}
-	res, err := ix.search(ctx, p, r)
+	ix.fault("search")
+	res, err = ix.search(ctx, p, r)
 	if err != nil {
 		return nil, err
 	}
@@ -632,7 +634,7 @@ func (ix *Index) search(ctx context.Context, p Parsed, r Request) (*Result, erro
 		res.Hits = append(res.Hits, h)
 	}
 	if r.Highlight {
-		markHits(res.Hits, markTerms(p))
+		ix.markHits(res.Hits, markTerms(p))
 	}
 	if r.Facets {
 		res.Facets = make(map[string][]FacetValue, len(sr.Facets))

@@ -24,7 +24,9 @@ type Suggestion struct {
 //
 // Errors: ErrBadQuery (wrapped) when prefix is longer than MaxQueryLen;
 // ctx.Err() (wrapped); ErrClosed after Close.
-func (ix *Index) Suggest(ctx context.Context, prefix string, n int) ([]Suggestion, error) {
+func (ix *Index) Suggest(ctx context.Context, prefix string, n int) (out []Suggestion, err error) {
+	defer recovered(ix, "suggest", &out, &err)
+	ix.fault("suggest")
 	prefix = clean(prefix)
 	if utf8.RuneCountInString(prefix) > MaxQueryLen {
 		return nil, badQuery("prefix too long")
@@ -62,7 +64,7 @@ func (ix *Index) Suggest(ctx context.Context, prefix string, n int) ([]Suggestio
 		}
 		return nil, wrapClosed("suggest", err)
 	}
-	out := make([]Suggestion, 0, len(sr.Hits))
+	out = make([]Suggestion, 0, len(sr.Hits))
 	for _, dm := range sr.Hits {
 		str := func(f string) string { s, _ := dm.Fields[f].(string); return s }
 		out = append(out, Suggestion{Title: str(fTitle), URL: str(fURL), Kind: str(fKind)})
