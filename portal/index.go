@@ -77,12 +77,15 @@ type IndexStatus struct {
 // openIndex opens (or rebuilds) the index and reads its manifest. It runs
 // while the first content load does, and touches nothing of p but the log.
 func (p *Portal) openIndex(dir string) (*indexer, error) {
-	ix, rebuilt, err := search.OpenOrRebuild(dir, search.Options{SuggestKinds: []string{"notice", "dataset", "qa"}})
+	ix, rebuilt, err := search.OpenOrRebuild(dir, search.Options{SuggestKinds: []string{"notice", "dataset", "qa"}, Log: p.log})
 	if err != nil {
 		return nil, fmt.Errorf("portal: search index: %w", err)
 	}
+	h := ix.Health()
 	if rebuilt {
-		p.log.Warn("search index was unusable (older format or torn by a crash) and is being rebuilt from the content", "dir", dir)
+		p.log.Warn("search index unusable: rebuilding it from the content", "dir", dir, "reason", h.Repaired)
+	} else if c := h.Checked; c.Segments > 0 {
+		p.log.Info("search index segments checked", "segments", c.Segments, "mb", c.Bytes>>20, "took_ms", c.Took.Milliseconds(), "unchanged", c.Trusted, "after_unclean_stop", c.Unclean)
 	}
 	x := &indexer{ix: ix, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	if err := p.readManifest(x); err != nil {
@@ -200,6 +203,17 @@ func (p *Portal) IndexStatus() IndexStatus {
 		st.Err = p.idx.err.Error()
 	}
 	return st
+}
+
+// IndexHealth reports what the search index says of itself: why it was
+// rebuilt when the portal opened it, why it must be rebuilt at the next
+// start, the segments checked at open, the searches that fell back to
+// bleve's search (see search.Health). Zero without an index.
+func (p *Portal) IndexHealth() search.Health {
+	if p.idx == nil {
+		return search.Health{}
+	}
+	return p.idx.ix.Health()
 }
 
 // ErrNoIndex is returned by Search and Suggest when the portal runs without an index.

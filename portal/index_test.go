@@ -291,6 +291,54 @@ func TestIndexRebuiltWhenTorn(t *testing.T) {
 	}
 }
 
+// TestIndexRebuiltWhenSegmentDamaged: a segment damaged while the portal was
+// stopped is caught when the index opens; the index is rebuilt from the
+// content, and IndexHealth says which segment was damaged.
+func TestIndexRebuiltWhenSegmentDamaged(t *testing.T) {
+	dir, idx := t.TempDir(), t.TempDir()
+	writeFiles(t, dir, baseSite)
+	p := openDir(t, dir, idx)
+	if h := p.IndexHealth(); h.Repaired != "" || h.Damaged != "" || h.Fallbacks != 0 {
+		t.Errorf("fresh index: %+v", h)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	segs, _ := filepath.Glob(filepath.Join(idx, "store", "*.zap"))
+	if len(segs) == 0 {
+		t.Fatal("no segment")
+	}
+	f, err := os.OpenFile(segs[0], os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := make([]byte, 8)
+	if _, err := f.ReadAt(b, 100); err != nil {
+		t.Fatal(err)
+	}
+	for i := range b {
+		b[i] = ^b[i] // a few bytes overwritten
+	}
+	if _, err := f.WriteAt(b, 100); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	p2 := openDir(t, dir, idx)
+	defer p2.Close()
+	want := "segment " + filepath.Base(segs[0]) + " is damaged"
+	if h := p2.IndexHealth(); !strings.HasPrefix(h.Repaired, want) {
+		t.Errorf("IndexHealth().Repaired = %q, want %q…", h.Repaired, want)
+	}
+	if st := p2.IndexStatus(); !st.Synced || st.Err != "" {
+		t.Errorf("rebuilt index: %+v", st)
+	}
+	for q, id := range map[string]string{"lua giong": "n:so-x/thong-bao-a", "ham nghi": "r:so-x/gia-dat/bang-gia.csv#3"} {
+		if got := ids(t, p2, q); !has(got, id) {
+			t.Errorf("rebuilt index: %q found %v, want %s", q, got, id)
+		}
+	}
+}
+
 // TestIndexPublishedQA: a question published by staff joins the index (through
 // the real feedback store) and leaves it when unpublished.
 func TestIndexPublishedQA(t *testing.T) {
