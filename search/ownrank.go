@@ -33,7 +33,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"runtime/debug"
 	"slices"
 	"sort"
 	"sync"
@@ -765,57 +764,4 @@ func (ix *Index) load(ctx context.Context, vs []*segView, ids []uint64, scores [
 		hits = append(hits, h)
 	}
 	return hits, nil
-}
-
-// markHits highlights the query's syllables in the hits' titles and bodies,
-// as bleve's term locations would: every token whose folded form is one of
-// the query's folded terms.
-func (ix *Index) markHits(hits []Hit, want map[string]bool) {
-	// The offsets of the folded tokens point into the original text, so a
-	// match of "dat" marks "đất".
-	locate := func(tb *tokenBuf, text string) bsearch.TermLocationMap {
-		tlm := bsearch.TermLocationMap{}
-		for _, t := range foldTokens(tb, []byte(text)) {
-			if want[string(t.term)] {
-				tlm[string(t.term)] = append(tlm[string(t.term)], &bsearch.Location{Pos: uint64(t.pos), Start: uint64(t.start), End: uint64(t.end)})
-			}
-		}
-		return tlm
-	}
-	mark := func(tb *tokenBuf, h *Hit) {
-		body := h.Snippet
-		h.TitleHTML = markAll(h.Title, locate(tb, h.Title))
-		if body != "" {
-			h.Snippet = snippet(body, locate(tb, body))
-		}
-	}
-	// Analysing ten bodies is a good half millisecond: half of them on the
-	// other core (the analyzers are safe for concurrent use).
-	var wg sync.WaitGroup
-	var failed *goroutinePanic // handed to the search's own recover
-	half := len(hits) / 2
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		defer func() {
-			if v := recover(); v != nil {
-				failed = &goroutinePanic{v, debug.Stack()}
-			}
-		}()
-		ix.fault("highlights")
-		tb := getTokenBuf()
-		defer putTokenBuf(tb)
-		for i := range hits[:half] {
-			mark(tb, &hits[i])
-		}
-	}()
-	tb := getTokenBuf()
-	defer putTokenBuf(tb)
-	for i := range hits[half:] {
-		mark(tb, &hits[half+i])
-	}
-	wg.Wait()
-	if failed != nil {
-		panic(*failed)
-	}
 }
