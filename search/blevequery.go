@@ -98,15 +98,47 @@ func matchQ(text string, fb fieldBoost, phrase bool) query.Query {
 
 // buildQuery turns a parsed query and URL filters into a bleve query.
 func buildQuery(p Parsed, filters map[string][]string) (query.Query, error) {
-	bq := bleve.NewBooleanQuery()
-	var must []query.Query
-
-	// Every syllable must match, in any text field, exact or folded, or in
-	// the document's context; and at least one in the document's own text.
 	var tokens []string
 	for _, w := range p.Terms {
 		tokens = append(tokens, analyze(w)...)
 	}
+	must, entry := wordQueries(tokens)
+	must = append(must, phraseQueries(p.Phrases)...)
+	should := bonusQueries(p.Terms, tokens, entry)
+	mustNot := exclusionQueries(p)
+	filter, err := filterQuery(p.Filters, filters)
+	if err != nil {
+		return nil, err
+	}
+	bq := bleve.NewBooleanQuery()
+	if len(must) > 0 {
+		bq.AddMust(must...)
+	}
+	if len(should) > 0 {
+		bq.AddShould(should...)
+	}
+	if len(mustNot) > 0 {
+		bq.AddMustNot(mustNot...)
+	}
+	if filter != nil {
+		bq.AddFilter(filter)
+	}
+	if len(must) == 0 && len(should) == 0 {
+		// Only filters and/or exclusions: list everything that passes.
+		bq.AddMust(bleve.NewMatchAllQuery())
+	} else if len(must) == 0 {
+		// Should-only would match nothing extra; make it required.
+		bq.Must, bq.Should = bq.Should, nil
+	}
+	return bq, nil
+}
+
+// wordQueries are the conditions on the query's syllables: every one must
+// match, in any text field, exact or folded, or in the document's context;
+// and at least one in the document's own text. entry is the bonus of a
+// document found both through its context and its own text (nil for a
+// single syllable).
+func wordQueries(tokens []string) (must []query.Query, entry query.Query) {
 	ctx := fieldBoost{fContextF, AnalyzerFold, boostContext, false}
 	var own []query.Query
 	for _, tok := range tokens {
@@ -126,22 +158,27 @@ func buildQuery(p Parsed, filters map[string][]string) (query.Query, error) {
 		}
 		must = append(must, bleve.NewDisjunctionQuery(alts...))
 	}
-	var ctxBonus query.Query
-	if len(tokens) > 1 {
-		must = append(must, bleve.NewDisjunctionQuery(own...))
-		// A document found both through its context and its own text is an
-		// entry of the table the query describes ("giá đất" + "Trần Hưng Đạo"):
-		// it ranks ahead of texts that merely mention the same words.
-		var inCtx []query.Query
-		for _, tok := range tokens {
-			inCtx = append(inCtx, matchQ(tok, ctx, false))
-		}
-		cq := bleve.NewConjunctionQuery(bleve.NewDisjunctionQuery(inCtx...), bleve.NewDisjunctionQuery(own...))
-		cq.SetBoost(boostEntry)
-		ctxBonus = cq
+	if len(tokens) <= 1 {
+		return must, nil
 	}
-	// Quoted phrases must match as phrases.
-	for _, ph := range p.Phrases {
+	must = append(must, bleve.NewDisjunctionQuery(own...))
+	// A document found both through its context and its own text is an
+	// entry of the table the query describes ("giá đất" + "Trần Hưng Đạo"):
+	// it ranks ahead of texts that merely mention the same words.
+	var inCtx []query.Query
+	for _, tok := range tokens {
+		inCtx = append(inCtx, matchQ(tok, ctx, false))
+	}
+	cq := bleve.NewConjunctionQuery(bleve.NewDisjunctionQuery(inCtx...), bleve.NewDisjunctionQuery(own...))
+	cq.SetBoost(boostEntry)
+	return must, cq
+}
+
+// phraseQueries are the quoted phrases, each of which must match as a
+// phrase.
+func phraseQueries(phrases []string) []query.Query {
+	var must []query.Query
+	for _, ph := range phrases {
 		toks := analyze(ph)
 		if len(toks) == 0 {
 			continue
@@ -156,12 +193,15 @@ func buildQuery(p Parsed, filters map[string][]string) (query.Query, error) {
 		alts = append(alts, newBodyPhrase(text, boostBodyF))
 		must = append(must, bleve.NewDisjunctionQuery(alts...))
 	}
-	if len(must) > 0 {
-		bq.AddMust(must...)
-	}
+	return must
+}
 
-	// Bonus for the words adjacent, in order.
+// bonusQueries raise the documents with the query's syllables adjacent, a
+// table's entries (entry, from wordQueries) and a document number typed as
+// a whole.
+func bonusQueries(terms, tokens []string, entry query.Query) []query.Query {
 	var should []query.Query
+	// The words adjacent, in order.
 	if len(tokens) > 1 {
 		text := strings.Join(tokens, " ")
 		for _, fb := range textFields {
@@ -171,7 +211,7 @@ func buildQuery(p Parsed, filters map[string][]string) (query.Query, error) {
 			}
 		}
 	}
-	// Bonus for each pair of adjacent words in a title: "gia dat tran hung dao"
+	// Each pair of adjacent words in a title: "gia dat tran hung dao"
 	// favours a title with "Trần Hưng Đạo" over a long text where the five
 	// syllables are scattered. Titles only: pairs in bodies would cost a phrase
 	// query over every long text for little gain.
@@ -181,11 +221,11 @@ func buildQuery(p Parsed, filters map[string][]string) (query.Query, error) {
 			should = append(should, matchQ(pair, fieldBoost{fTitleF, AnalyzerFold, boostTitleF, true}, true))
 		}
 	}
-	if ctxBonus != nil {
-		should = append(should, ctxBonus)
+	if entry != nil {
+		should = append(should, entry)
 	}
-	// Bonus for a document number typed as a whole ("12/QĐ-UBND").
-	for _, w := range p.Terms {
+	// A document number typed as a whole ("12/QĐ-UBND").
+	for _, w := range terms {
 		w = strings.TrimFunc(w, func(r rune) bool { return unicode.IsPunct(r) })
 		if strings.ContainsAny(w, "/-") && strings.ContainsFunc(w, unicode.IsDigit) {
 			tq := bleve.NewTermQuery(Fold(w))
@@ -194,11 +234,12 @@ func buildQuery(p Parsed, filters map[string][]string) (query.Query, error) {
 			should = append(should, tq)
 		}
 	}
-	if len(should) > 0 {
-		bq.AddShould(should...)
-	}
+	return should
+}
 
-	// Exclusions.
+// exclusionQueries are the excluded words and phrases and the negated
+// filters.
+func exclusionQueries(p Parsed) []query.Query {
 	var mustNot []query.Query
 	for _, ex := range p.Excluded {
 		toks := analyze(ex)
@@ -219,13 +260,14 @@ func buildQuery(p Parsed, filters map[string][]string) (query.Query, error) {
 			mustNot = append(mustNot, filterTerm(name, v))
 		}
 	}
-	if len(mustNot) > 0 {
-		bq.AddMustNot(mustNot...)
-	}
+	return mustNot
+}
 
-	// Filters: AND across names (and across query text and URL), OR within.
+// filterQuery is the filters of the query text and of the URL: AND across
+// names (and across query text and URL), OR within; nil without any.
+func filterQuery(inText, fromURL map[string][]string) (query.Query, error) {
 	var conj []query.Query
-	for _, src := range []map[string][]string{p.Filters, filters} {
+	for _, src := range []map[string][]string{inText, fromURL} {
 		for name, vals := range src {
 			var alts []query.Query
 			for _, v := range vals {
@@ -243,17 +285,10 @@ func buildQuery(p Parsed, filters map[string][]string) (query.Query, error) {
 			}
 		}
 	}
-	if len(conj) > 0 {
-		bq.AddFilter(bleve.NewConjunctionQuery(conj...))
+	if len(conj) == 0 {
+		return nil, nil
 	}
-	if len(must) == 0 && len(should) == 0 {
-		// Only filters and/or exclusions: list everything that passes.
-		bq.AddMust(bleve.NewMatchAllQuery())
-	} else if len(must) == 0 {
-		// Should-only would match nothing extra; make it required.
-		bq.Must, bq.Should = bq.Should, nil
-	}
-	return bq, nil
+	return bleve.NewConjunctionQuery(conj...), nil
 }
 
 func filterTerm(name, value string) query.Query {

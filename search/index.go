@@ -206,57 +206,15 @@ func Open(dir string, opts Options) (*Index, error) {
 	var gen uint64
 	switch state {
 	case dirMissing, dirEmpty:
-		typ := bleve.Config.DefaultIndexType
-		if opts.indexType != "" {
-			typ = opts.indexType
-		}
-		var extra map[string]interface{}
-		if opts.zapVersion != 0 {
-			extra = map[string]interface{}{"forceSegmentType": "zap", "forceSegmentVersion": opts.zapVersion}
-		}
-		bi, err = bleve.NewUsing(dir, newMapping(), typ, bleve.Config.DefaultKVStore, bleveConfig(extra))
-		if err != nil {
-			return nil, fmt.Errorf("search: create index %s: %w", dir, err)
-		}
-		if err := setDurably(bi, keyVersion, strconv.Itoa(MappingVersion)); err != nil {
-			_ = bi.Close()
-			return nil, fmt.Errorf("search: create index %s: %w", dir, err)
-		}
+		bi, err = create(dir, opts)
 	case dirTorn:
-		return nil, needsRebuild(dir, "no index_meta.json")
+		err = needsRebuild(dir, "no index_meta.json")
 	case dirIndex:
 		check = newSegmentCheck(dir)
-		bi, err = openBleve(dir, opts.LockTimeout, check)
-		if err != nil {
-			return nil, err
-		}
-		// Read once the index is locked: a process that holds it open may
-		// have just marked it, and must keep it meanwhile.
-		if why, err := os.ReadFile(filepath.Join(dir, damagedFile)); err == nil {
-			_ = bi.Close()
-			return nil, needsRebuild(dir, "%s", why)
-		}
-		v, err := bi.GetInternal([]byte(keyVersion))
-		if err != nil {
-			_ = bi.Close()
-			return nil, needsRebuild(dir, "read mapping version: %v", err)
-		}
-		if string(v) != strconv.Itoa(MappingVersion) {
-			_ = bi.Close()
-			return nil, needsRebuild(dir, "mapping version %q, want %d", v, MappingVersion)
-		}
-		g, err := bi.GetInternal([]byte(keyGeneration))
-		if err != nil {
-			_ = bi.Close()
-			return nil, needsRebuild(dir, "read generation: %v", err)
-		}
-		gen, _ = strconv.ParseUint(string(g), 10, 64)
-		// A missing or torn file reads as 0: it is written without fsync.
-		b, _ := os.ReadFile(filepath.Join(dir, generationFile))
-		if want, _ := strconv.ParseUint(string(b), 10, 64); gen < want {
-			_ = bi.Close()
-			return nil, needsRebuild(dir, "index went back to generation %d from %d (lost snapshot)", gen, want)
-		}
+		bi, gen, err = openExisting(dir, opts, check)
+	}
+	if err != nil {
+		return nil, err
 	}
 	ix := &Index{bi: bi, dir: dir, opts: opts, gen: gen, running: make(chan struct{}, opts.MaxSearches)}
 	if check != nil {
@@ -274,6 +232,63 @@ func Open(dir string, opts Options) (*Index, error) {
 		}
 	}
 	return ix, nil
+}
+
+// create makes an empty index in dir.
+func create(dir string, opts Options) (bleve.Index, error) {
+	typ := bleve.Config.DefaultIndexType
+	if opts.indexType != "" {
+		typ = opts.indexType
+	}
+	var extra map[string]interface{}
+	if opts.zapVersion != 0 {
+		extra = map[string]interface{}{"forceSegmentType": "zap", "forceSegmentVersion": opts.zapVersion}
+	}
+	bi, err := bleve.NewUsing(dir, newMapping(), typ, bleve.Config.DefaultKVStore, bleveConfig(extra))
+	if err != nil {
+		return nil, fmt.Errorf("search: create index %s: %w", dir, err)
+	}
+	if err := setDurably(bi, keyVersion, strconv.Itoa(MappingVersion)); err != nil {
+		_ = bi.Close()
+		return nil, fmt.Errorf("search: create index %s: %w", dir, err)
+	}
+	return bi, nil
+}
+
+// openExisting opens the index in dir, its segments checked by check, and
+// returns it with its generation, or ErrRebuild when it is not usable as is.
+func openExisting(dir string, opts Options, check *segmentCheck) (bleve.Index, uint64, error) {
+	bi, err := openBleve(dir, opts.LockTimeout, check)
+	if err != nil {
+		return nil, 0, err
+	}
+	fail := func(format string, args ...any) (bleve.Index, uint64, error) {
+		_ = bi.Close()
+		return nil, 0, needsRebuild(dir, format, args...)
+	}
+	// Read once the index is locked: a process that holds it open may
+	// have just marked it, and must keep it meanwhile.
+	if why, err := os.ReadFile(filepath.Join(dir, damagedFile)); err == nil {
+		return fail("%s", why)
+	}
+	v, err := bi.GetInternal([]byte(keyVersion))
+	if err != nil {
+		return fail("read mapping version: %v", err)
+	}
+	if string(v) != strconv.Itoa(MappingVersion) {
+		return fail("mapping version %q, want %d", v, MappingVersion)
+	}
+	g, err := bi.GetInternal([]byte(keyGeneration))
+	if err != nil {
+		return fail("read generation: %v", err)
+	}
+	gen, _ := strconv.ParseUint(string(g), 10, 64)
+	// A missing or torn file reads as 0: it is written without fsync.
+	b, _ := os.ReadFile(filepath.Join(dir, generationFile))
+	if want, _ := strconv.ParseUint(string(b), 10, 64); gen < want {
+		return fail("index went back to generation %d from %d (lost snapshot)", gen, want)
+	}
+	return bi, gen, nil
 }
 
 // openBleve opens an existing index, turning bleve's failures into

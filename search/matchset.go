@@ -76,7 +76,7 @@ type scoreField struct {
 	boost float64
 }
 
-// scoreTerm is one postings list of the pre-score.
+// scoreTerm is one postings list scored on its own (a document number).
 type scoreTerm struct {
 	field string
 	term  []byte
@@ -92,8 +92,6 @@ type plan struct {
 	must       []alt          // each must match
 	mustNot    []alt          // none may match
 	filters    []alt          // each must match (OR within)
-	strong     []scoreTerm
-	weak       []scoreTerm
 	dateSorted bool
 	dfs        map[string]uint64 // postings counts on the snapshot being searched (ownrank.go)
 }
@@ -132,6 +130,26 @@ func makePlan(p Parsed, filters map[string][]string, dateSorted bool) (*plan, er
 	for _, w := range p.Terms {
 		tokens = append(tokens, analyze(w)...)
 	}
+	pl.addWords(tokens)
+	for _, w := range p.Terms {
+		w = strings.TrimFunc(w, func(r rune) bool { return unicode.IsPunct(r) })
+		if strings.ContainsAny(w, "/-") && strings.ContainsFunc(w, unicode.IsDigit) {
+			pl.number = append(pl.number, scoreTerm{fNumber, []byte(Fold(w)), boostNumber})
+		}
+	}
+	pl.all = len(pl.must) == 0
+	if err := pl.addExclusions(p); err != nil {
+		return nil, err
+	}
+	if err := pl.addFilters(p.Filters, filters); err != nil {
+		return nil, err
+	}
+	return pl, nil
+}
+
+// addWords adds the conditions of wordQueries: every syllable in a text
+// field or (for several) the context, and one in the document's own text.
+func (pl *plan) addWords(tokens []string) {
 	ctxField := fieldBoost{fContextF, AnalyzerFold, boostContext, false}
 	var own alt
 	for _, tok := range tokens {
@@ -144,16 +162,6 @@ func makePlan(p Parsed, filters map[string][]string, dateSorted bool) (*plan, er
 			if fb.analyzer == AnalyzerFold {
 				own = append(own, ft)
 			}
-			switch fb.field {
-			case fTitle, fTitleF, fExtraF, fNumberT:
-				for _, t := range ft.terms {
-					pl.strong = append(pl.strong, scoreTerm{fb.field, t, fb.boost})
-				}
-			case fBodyF:
-				for _, t := range ft.terms {
-					pl.weak = append(pl.weak, scoreTerm{fb.field, t, fb.boost})
-				}
-			}
 		}
 		if len(tokens) > 1 {
 			a = append(a, termsOf(tok, ctxField))
@@ -161,23 +169,21 @@ func makePlan(p Parsed, filters map[string][]string, dateSorted bool) (*plan, er
 		pl.must = append(pl.must, a)
 		pl.tokens = append(pl.tokens, sf)
 	}
-	for _, w := range p.Terms {
-		w = strings.TrimFunc(w, func(r rune) bool { return unicode.IsPunct(r) })
-		if strings.ContainsAny(w, "/-") && strings.ContainsFunc(w, unicode.IsDigit) {
-			pl.number = append(pl.number, scoreTerm{fNumber, []byte(Fold(w)), boostNumber})
-		}
-	}
 	if len(tokens) > 1 {
 		pl.must = append(pl.must, own)
 	}
-	pl.all = len(pl.must) == 0
+}
+
+// addExclusions adds the excluded words and negated filters
+// (exclusionQueries); an excluded phrase has no match set here.
+func (pl *plan) addExclusions(p Parsed) error {
 	for _, ex := range p.Excluded {
 		toks := analyze(ex)
 		if len(toks) == 0 {
 			continue
 		}
 		if len(toks) > 1 {
-			return nil, errNoMatchSets
+			return errNoMatchSets
 		}
 		var a alt
 		for _, fb := range exclusionFields(Fold(toks[0]) != toks[0], false) {
@@ -190,7 +196,13 @@ func makePlan(p Parsed, filters map[string][]string, dateSorted bool) (*plan, er
 			pl.mustNot = append(pl.mustNot, alt{filterTerms(name, v)})
 		}
 	}
-	for _, src := range []map[string][]string{p.Filters, filters} {
+	return nil
+}
+
+// addFilters adds the filters of the query text and of the URL
+// (filterQuery).
+func (pl *plan) addFilters(inText, fromURL map[string][]string) error {
+	for _, src := range []map[string][]string{inText, fromURL} {
 		for name, vals := range src {
 			var a alt
 			for _, v := range vals {
@@ -199,7 +211,7 @@ func makePlan(p Parsed, filters map[string][]string, dateSorted bool) (*plan, er
 					continue
 				}
 				if err := checkFilter(name, v); err != nil {
-					return nil, err
+					return err
 				}
 				a = append(a, filterTerms(name, v))
 			}
@@ -208,7 +220,7 @@ func makePlan(p Parsed, filters map[string][]string, dateSorted bool) (*plan, er
 			}
 		}
 	}
-	return pl, nil
+	return nil
 }
 
 func filterTerms(name, value string) fieldTerms {

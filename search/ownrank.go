@@ -244,43 +244,113 @@ func (sc *segScores) add(d uint32, x float32) {
 }
 
 // ownRank returns the global numbers of the best want matches, best first
-// (ties in index order).
+// (ties in index order), with their scores.
 func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, want int, opts Options) ([]uint64, []float32, error) {
-	ss := make([]*segScores, len(vs))
-	for i, v := range vs {
-		if !ms[i].IsEmpty() {
-			ss[i] = getScores(int(v.count()))
+	rk := newRanker(vs, ms, pl, docCount)
+	defer rk.release()
+	lists, skipped, err := rk.readingPlan(opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := rk.scoreSyllables(lists); err != nil {
+		return nil, nil, err
+	}
+	keep := want
+	if len(pl.tokens) > 1 {
+		if err := rk.titleBonus(); err != nil {
+			return nil, nil, err
+		}
+		keep = max(want, rerankTop)
+	}
+	if err := rk.numberBonus(); err != nil {
+		return nil, nil, err
+	}
+	out := rk.best(keep, opts.denseAt)
+	if len(pl.tokens) > 1 {
+		if err := titleRerank(vs, out, pl, skipped); err != nil {
+			return nil, nil, err
 		}
 	}
-	defer func() {
-		for _, sc := range ss {
-			if sc != nil {
-				putScores(sc)
-			}
+	slices.SortFunc(out, func(a, b scored) int {
+		if better(a, b) {
+			return -1
 		}
-	}()
-	prune := uint64(max(pruneMin, pruneShare*float64(docCount)))
+		if better(b, a) {
+			return 1
+		}
+		return 0
+	})
+	out = out[:min(len(out), want)]
+	ids := make([]uint64, len(out))
+	scores := make([]float32, len(out))
+	for i, s := range out {
+		ids[i], scores[i] = s.id, s.score
+	}
+	return ids, scores, nil
+}
+
+// ranker is one run of the own ranking: the segments, their match sets and
+// the scores of their documents.
+type ranker struct {
+	vs       []*segView
+	ms       []*roaring.Bitmap
+	pl       *plan
+	docCount uint64
+	ss       []*segScores // per segment; nil for a segment without matches
+	pr       postingsReader
+}
+
+func newRanker(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64) *ranker {
+	rk := &ranker{vs: vs, ms: ms, pl: pl, docCount: docCount, ss: make([]*segScores, len(vs))}
+	for i, v := range vs {
+		if !ms[i].IsEmpty() {
+			rk.ss[i] = getScores(int(v.count()))
+		}
+	}
+	return rk
+}
+
+// release returns the score arrays to their pool.
+func (rk *ranker) release() {
+	for _, sc := range rk.ss {
+		if sc != nil {
+			putScores(sc)
+		}
+	}
+}
+
+// idf is bleve's inverse document frequency of a term in df documents.
+func (rk *ranker) idf(df uint64) float64 {
+	return 1 + math.Log(float64(rk.docCount)/float64(df+1))
+}
+
+// scoreList is one postings list of the query and how much of it to read.
+type scoreList struct {
+	field string
+	term  []byte
+	boost float64
+	df    uint64
+	tok   int    // the query syllable it scores (-1: none)
+	limit uint64 // postings to read: 0 none, df all
+}
+
+// readingPlan lists the postings lists of the query's syllables and how far to
+// read each, and the title lists left unread (titleRerank scores them).
+func (rk *ranker) readingPlan(opts Options) ([]scoreList, []titleTerm, error) {
+	prune := uint64(max(pruneMin, pruneShare*float64(rk.docCount)))
 	if opts.pruneAt > 0 {
 		prune = opts.pruneAt
 	}
-	type list struct {
-		field string
-		term  []byte
-		boost float64
-		df    uint64
-		tok   int
-		limit uint64 // postings to read: 0 none, df all
-	}
-	var lists []list
-	for k, tok := range pl.tokens {
+	var lists []scoreList
+	for k, tok := range rk.pl.tokens {
 		for _, sf := range tok {
 			for _, t := range sf.terms {
-				df, err := pl.df(vs, sf.field, t)
+				df, err := rk.pl.df(rk.vs, sf.field, t)
 				if err != nil {
 					return nil, nil, err
 				}
 				if df > 0 {
-					lists = append(lists, list{sf.field, t, sf.boost, df, k, 0})
+					lists = append(lists, scoreList{sf.field, t, sf.boost, df, k, 0})
 				}
 			}
 		}
@@ -305,53 +375,62 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 		switch {
 		case l.df <= prune && used+l.df <= postingsBudget:
 			l.limit = l.df
-		case titleLike && len(pl.tokens) == 1:
+		case titleLike && len(rk.pl.tokens) == 1:
 			l.limit = min(l.df, capPostings)
 		case l.field == fTitle || l.field == fTitleF:
-			idf := 1 + math.Log(float64(docCount)/float64(l.df+1))
+			idf := rk.idf(l.df)
 			skipped = append(skipped, titleTerm{l.field, string(l.term), l.boost * idf * idf})
 		}
 		used += l.limit
 	}
-	var pr postingsReader
-	read := func(l list, isTok bool, limit uint64) error {
-		idf := 1 + math.Log(float64(docCount)/float64(l.df+1))
-		w := float32(l.boost * idf * idf)
-		var n uint64 // postings read, over all segments
-		for i, v := range vs {
-			sc := ss[i]
-			if sc == nil {
-				continue
-			}
-			if limit > 0 && n >= limit {
-				break
-			}
-			err := pr.read(v, l.field, l.term, func(doc uint32, freq uint64, norm float32) bool {
-				n++
-				if limit > 0 && n > limit {
-					return false
-				}
-				// Documents outside the match set get a score too, never read:
-				// cheaper than testing each posting against the set.
-				s := w * sqrtFreq(freq) * norm
-				if !isTok {
-					sc.add(doc, s)
-					return true
-				}
-				if sc.seen[doc] == 0 {
-					sc.touch = append(sc.touch, doc)
-				}
-				sc.seen[doc]++
-				sc.tok[doc] += s
-				return true
-			})
-			if err != nil {
-				return err
-			}
+	return lists, skipped, nil
+}
+
+// read scores the postings of l, up to limit of them over all segments (0:
+// all): into the current syllable's scores when isTok, else straight into
+// the totals.
+func (rk *ranker) read(l scoreList, isTok bool, limit uint64) error {
+	idf := rk.idf(l.df)
+	w := float32(l.boost * idf * idf)
+	var n uint64 // postings read, over all segments
+	for i, v := range rk.vs {
+		sc := rk.ss[i]
+		if sc == nil {
+			continue
 		}
-		return nil
+		if limit > 0 && n >= limit {
+			break
+		}
+		err := rk.pr.read(v, l.field, l.term, func(doc uint32, freq uint64, norm float32) bool {
+			n++
+			if limit > 0 && n > limit {
+				return false
+			}
+			// Documents outside the match set get a score too, never read:
+			// cheaper than testing each posting against the set.
+			s := w * sqrtFreq(freq) * norm
+			if !isTok {
+				sc.add(doc, s)
+				return true
+			}
+			if sc.seen[doc] == 0 {
+				sc.touch = append(sc.touch, doc)
+			}
+			sc.seen[doc]++
+			sc.tok[doc] += s
+			return true
+		})
+		if err != nil {
+			return err
+		}
 	}
-	for k, tok := range pl.tokens {
+	return nil
+}
+
+// scoreSyllables adds each syllable's score: its lists as far as planned,
+// times the share of its fields that matched.
+func (rk *ranker) scoreSyllables(lists []scoreList) error {
+	for k, tok := range rk.pl.tokens {
 		for _, l := range lists {
 			if l.tok != k {
 				continue
@@ -363,14 +442,14 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 			if l.limit < l.df {
 				limit = l.limit
 			}
-			if err := read(l, true, limit); err != nil {
-				return nil, nil, err
+			if err := rk.read(l, true, limit); err != nil {
+				return err
 			}
 		}
 		// bleve's disjunction multiplies by the share of alternatives that
 		// matched (its coordination factor).
 		nAlts := float32(len(tok))
-		for _, sc := range ss {
+		for _, sc := range rk.ss {
 			if sc == nil {
 				continue
 			}
@@ -381,69 +460,77 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 			sc.touch = sc.touch[:0]
 		}
 	}
-	// bleve's phrase bonus needs positions; what stands for it here is cheap:
-	// a bonus for the matches whose title holds every syllable of the query
-	// (bitmaps), as large as the phrase bonus would be for a title of about
-	// four words.
-	if len(pl.tokens) > 1 {
-		var bonus float64
-		alts := make([]fieldTerms, 0, len(pl.tokens))
-		for _, tok := range pl.tokens {
-			for _, sf := range tok {
-				if sf.field != fTitleF {
-					continue
-				}
-				alts = append(alts, fieldTerms{sf.field, sf.terms})
-				for _, t := range sf.terms {
-					df, err := pl.df(vs, sf.field, t)
-					if err != nil {
-						return nil, nil, err
-					}
-					idf := 1 + math.Log(float64(docCount)/float64(df+1))
-					bonus += sf.boost * phraseBoost * idf * idf / 2
-				}
-			}
-		}
-		for i, v := range vs {
-			sc := ss[i]
-			if sc == nil {
+	return nil
+}
+
+// titleBonus stands for bleve's phrase bonus, which needs positions, and is
+// cheap: a bonus for the matches whose title holds every syllable of the
+// query (bitmaps), as large as the phrase bonus would be for a title of
+// about four words.
+func (rk *ranker) titleBonus() error {
+	var bonus float64
+	alts := make([]fieldTerms, 0, len(rk.pl.tokens))
+	for _, tok := range rk.pl.tokens {
+		for _, sf := range tok {
+			if sf.field != fTitleF {
 				continue
 			}
-			all := ms[i].Clone()
-			for _, ft := range alts {
-				bm, err := v.fieldTermsBM(ft)
+			alts = append(alts, fieldTerms{sf.field, sf.terms})
+			for _, t := range sf.terms {
+				df, err := rk.pl.df(rk.vs, sf.field, t)
 				if err != nil {
-					return nil, nil, err
+					return err
 				}
-				all.And(bm)
-				if all.IsEmpty() {
-					break
-				}
+				idf := rk.idf(df)
+				bonus += sf.boost * phraseBoost * idf * idf / 2
 			}
-			all.Iterate(func(d uint32) bool {
-				sc.add(d, float32(bonus))
-				return true
-			})
 		}
 	}
-	for _, t := range pl.number {
-		df, err := pl.df(vs, t.field, t.term)
+	for i, v := range rk.vs {
+		sc := rk.ss[i]
+		if sc == nil {
+			continue
+		}
+		all := rk.ms[i].Clone()
+		for _, ft := range alts {
+			bm, err := v.fieldTermsBM(ft)
+			if err != nil {
+				return err
+			}
+			all.And(bm)
+			if all.IsEmpty() {
+				break
+			}
+		}
+		all.Iterate(func(d uint32) bool {
+			sc.add(d, float32(bonus))
+			return true
+		})
+	}
+	return nil
+}
+
+// numberBonus adds the score of a document number typed as a whole.
+func (rk *ranker) numberBonus() error {
+	for _, t := range rk.pl.number {
+		df, err := rk.pl.df(rk.vs, t.field, t.term)
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
 		if df > 0 {
-			if err := read(list{t.field, t.term, t.boost, df, -1, df}, false, 0); err != nil {
-				return nil, nil, err
+			if err := rk.read(scoreList{t.field, t.term, t.boost, df, -1, df}, false, 0); err != nil {
+				return err
 			}
 		}
 	}
-	// The best of the scored matches, then, if they are too few, the first
-	// unscored ones in index order: a pass over the scored documents rather
-	// than over every match (a million for "xã").
-	keep := want
-	if len(pl.tokens) > 1 {
-		keep = max(want, rerankTop)
-	}
+	return nil
+}
+
+// best returns the keep best of the scored matches, then, if they are too
+// few, the first unscored ones in index order: a pass over the scored
+// documents rather than over every match (a million for "xã"). They come
+// in no particular order.
+func (rk *ranker) best(keep, denseAt int) []scored {
 	h := &topHeap{}
 	push := func(s float32, id uint64) {
 		if h.Len() < keep {
@@ -454,14 +541,14 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 		}
 	}
 	n := 0
-	for i, v := range vs {
-		sc := ss[i]
+	for i, v := range rk.vs {
+		sc := rk.ss[i]
 		if sc == nil {
 			continue
 		}
-		if len(sc.pos) < opts.denseAt {
+		if len(sc.pos) < denseAt {
 			for _, d := range sc.pos {
-				if ms[i].Contains(d) {
+				if rk.ms[i].Contains(d) {
 					push(sc.total[d], v.offset+uint64(d))
 					n++
 				}
@@ -470,7 +557,7 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 		}
 		// Many scored documents: the match set as a plain bitset answers
 		// "is d a match?" with one load instead of roaring's search.
-		dense := denseOf(ms[i])
+		dense := denseOf(rk.ms[i])
 		for _, d := range sc.pos {
 			if w := int(d >> 6); w < len(*dense) && (*dense)[w]&(1<<(d&63)) != 0 {
 				push(sc.total[d], v.offset+uint64(d))
@@ -479,15 +566,15 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 		}
 		putDense(dense)
 	}
-	for i, v := range vs {
-		sc := ss[i]
+	for i, v := range rk.vs {
+		sc := rk.ss[i]
 		if n >= keep {
 			break
 		}
 		if sc == nil {
 			continue // no match in this segment; later ones may have some
 		}
-		ms[i].Iterate(func(x uint32) bool {
+		rk.ms[i].Iterate(func(x uint32) bool {
 			if sc.total[x] == 0 {
 				push(0, v.offset+uint64(x))
 				n++
@@ -497,27 +584,7 @@ func ownRank(vs []*segView, ms []*roaring.Bitmap, pl *plan, docCount uint64, wan
 	}
 	out := make([]scored, len(*h))
 	copy(out, *h)
-	if len(pl.tokens) > 1 {
-		if err := titleRerank(vs, out, pl, skipped); err != nil {
-			return nil, nil, err
-		}
-	}
-	slices.SortFunc(out, func(a, b scored) int {
-		if better(a, b) {
-			return -1
-		}
-		if better(b, a) {
-			return 1
-		}
-		return 0
-	})
-	out = out[:min(len(out), want)]
-	ids := make([]uint64, len(out))
-	scores := make([]float32, len(out))
-	for i, s := range out {
-		ids[i], scores[i] = s.id, s.score
-	}
-	return ids, scores, nil
+	return out
 }
 
 // denseCheck is the number of scored documents of a segment from which the
@@ -606,28 +673,7 @@ func titleRerank(vs []*segView, out []scored, pl *plan, skipped []titleTerm) err
 		for _, t := range toks {
 			got = append(got, t.term)
 		}
-		var b float64
-		if len(skipped) > 0 {
-			for _, st := range skipped {
-				n := 0
-				if st.field == fTitleF {
-					for _, g := range got {
-						if string(g) == st.term {
-							n++
-						}
-					}
-				} else if st.field == fTitle {
-					for _, t := range eb.toks {
-						if string(t.term) == st.term {
-							n++
-						}
-					}
-				}
-				if n > 0 {
-					b += st.w * math.Sqrt(float64(n))
-				}
-			}
-		}
+		b := skippedScore(skipped, got, eb.toks)
 		if containsRun(got, want) {
 			b += w
 		}
@@ -639,6 +685,33 @@ func titleRerank(vs []*segView, out []scored, pl *plan, skipped []titleTerm) err
 		out[i].score += float32(b / math.Sqrt(float64(len(got))))
 	}
 	return nil
+}
+
+// skippedScore is what the title lists left unread give a title whose
+// folded tokens are folded and exact ones exact, as bleve would score them
+// (weight × √freq, before the field's norm).
+func skippedScore(skipped []titleTerm, folded [][]byte, exact []token) float64 {
+	var b float64
+	for _, st := range skipped {
+		n := 0
+		if st.field == fTitleF {
+			for _, g := range folded {
+				if string(g) == st.term {
+					n++
+				}
+			}
+		} else if st.field == fTitle {
+			for _, t := range exact {
+				if string(t.term) == st.term {
+					n++
+				}
+			}
+		}
+		if n > 0 {
+			b += st.w * math.Sqrt(float64(n))
+		}
+	}
+	return b
 }
 
 // containsRun reports whether run occurs in s as consecutive elements.

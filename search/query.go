@@ -10,6 +10,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 // Limits on requests.
@@ -172,6 +173,12 @@ func (ix *Index) search(ctx context.Context, p Parsed, r Request) (*Result, erro
 			return res, err
 		}
 	}
+	return ix.bleveSearch(ctx, p, r, q)
+}
+
+// bleveSearch answers r with bleve's search alone: matches, ranking and
+// facets.
+func (ix *Index) bleveSearch(ctx context.Context, p Parsed, r Request, q query.Query) (*Result, error) {
 	req := bleve.NewSearchRequestOptions(q, r.Size, r.From, false)
 	ix.prepare(req, r)
 	if r.Facets {
