@@ -40,17 +40,46 @@ func (p *Portal) syncIndex(ctx context.Context, snap *Snapshot) (n int, err erro
 		}
 		p.idx.clean = snap.Site.Notices
 	}()
-	ix := p.idx.ix
 	if p.idx.man == nil { // clean is nil too: both are dropped together
 		if err := p.readManifest(p.idx); err != nil {
 			return 0, err
 		}
 	}
+	d, err := p.diffIndex(ctx, snap)
+	if err != nil {
+		return 0, err
+	}
+	if len(d.changed) == 0 && len(d.removed) == 0 {
+		return 0, nil
+	}
+	bulk := len(d.changed)+len(d.removed) > manifestBulk || p.idx.resave
+	if err := p.markDirty(d.changed, bulk); err != nil {
+		return 0, err
+	}
+	if err := p.applyDiff(ctx, snap, d); err != nil {
+		return 0, err
+	}
+	if err := p.recordDiff(d, bulk); err != nil {
+		return 0, err
+	}
+	return len(d.changed) + len(d.removed), nil
+}
+
+// indexDiff is what a sync changes in the index.
+type indexDiff struct {
+	want    manifest // the entries of the changed keys (a table's Rows once indexed)
+	changed []string // keys to index again, sorted
+	removed []string // keys to remove, sorted
+	qas     map[string]feedback.PublicQA
+}
+
+// diffIndex compares the manifest with what the index should hold for snap.
+func (p *Portal) diffIndex(ctx context.Context, snap *Snapshot) (*indexDiff, error) {
 	old := p.idx.man
 	// want keeps only the entries that differ from old. seen counts the wanted
 	// keys old has: when it has them all, nothing was removed, and an edit does
 	// not walk the 100,000 entries of old a second time.
-	want := manifest{}
+	d := &indexDiff{want: manifest{}, qas: map[string]feedback.PublicQA{}}
 	seen := 0
 	consider := func(key string, e manifestEntry) {
 		o, ok := old[key]
@@ -58,52 +87,48 @@ func (p *Portal) syncIndex(ctx context.Context, snap *Snapshot) (n int, err erro
 			seen++
 		}
 		if !ok || o.Sum != e.Sum || o.Sum == 0 {
-			want[key] = e
+			d.want[key] = e
 		}
 	}
 	// The notices left clean since the last sync are in old, unchanged.
 	passed := p.eachWanted(snap, p.idx.clean, consider)
 	seen += passed
-	qas := map[string]feedback.PublicQA{}
 	if src := p.qa.Load(); src != nil {
 		all, err := (*src).AllPublicQA(ctx)
 		if err != nil {
-			return 0, fmt.Errorf("published q&a: %w", err)
+			return nil, fmt.Errorf("published q&a: %w", err)
 		}
 		for _, qa := range all {
 			key := "q:" + strconv.FormatInt(qa.ID, 10)
 			sum := sha256.Sum256([]byte(qa.Question + "\x00" + qa.Answer + "\x00" + qa.Agency + "\x00" + qa.PublishedAt.String()))
 			consider(key, manifestEntry{Sum: hashSum(hex.EncodeToString(sum[:12]))})
-			qas[key] = qa
+			d.qas[key] = qa
 		}
 	}
-
-	changed := make([]string, 0, len(want))
-	for key := range want {
-		changed = append(changed, key)
+	d.changed = make([]string, 0, len(d.want))
+	for key := range d.want {
+		d.changed = append(d.changed, key)
 	}
-	var removed []string
 	if seen < len(old) {
 		keys := make(map[string]bool, len(old))
 		p.eachWanted(snap, nil, func(key string, _ manifestEntry) { keys[key] = true })
 		for key := range old {
-			if _, ok := qas[key]; !ok && !keys[key] {
-				removed = append(removed, key)
+			if _, ok := d.qas[key]; !ok && !keys[key] {
+				d.removed = append(d.removed, key)
 			}
 		}
 	}
-	if len(changed) == 0 && len(removed) == 0 {
-		return 0, nil
-	}
-	sort.Strings(changed)
-	sort.Strings(removed)
+	sort.Strings(d.changed)
+	sort.Strings(d.removed)
+	return d, nil
+}
 
-	// Mark what is about to change as dirty first: if the process dies half way,
-	// the next sync redoes those entries (and still knows how many rows to delete).
-	// The manifest is changed in place: what is in memory is what was last saved,
-	// or dirtier.
-	bulk := len(changed)+len(removed) > manifestBulk || p.idx.resave
-	dirty := old
+// markDirty marks the changed entries dirty, before they are applied: if the
+// process dies half way, the next sync redoes those entries (and still knows
+// how many rows to delete). The manifest is changed in place: what is in
+// memory is what was last saved, or dirtier.
+func (p *Portal) markDirty(changed []string, bulk bool) error {
+	dirty := p.idx.man
 	var dirtyLog []byte
 	for _, k := range changed {
 		e := dirty[k]
@@ -114,43 +139,51 @@ func (p *Portal) syncIndex(ctx context.Context, snap *Snapshot) (n int, err erro
 		}
 	}
 	if bulk {
-		if err := p.saveManifest(dirty); err != nil {
-			return 0, err
-		}
-	} else if err := p.logManifest(dirtyLog, len(changed)); err != nil {
-		return 0, err
+		return p.saveManifest(dirty)
 	}
+	return p.logManifest(dirtyLog, len(changed))
+}
 
-	final := dirty
+// docBatch gathers documents for one call of Index.Apply.
+type docBatch struct {
+	ix   *search.Index
+	docs []search.Document
+}
+
+func (b *docBatch) flush(ctx context.Context) error {
+	if len(b.docs) == 0 {
+		return nil
+	}
+	err := b.ix.Apply(ctx, b.docs, nil)
+	b.docs = b.docs[:0]
+	return err
+}
+
+// applyDiff removes the removed entries' documents from the index (and the
+// entries from the manifest) and indexes the changed ones.
+func (p *Portal) applyDiff(ctx context.Context, snap *Snapshot, d *indexDiff) error {
+	ix, man := p.idx.ix, p.idx.man
 	var dels []string
-	for _, key := range removed {
-		dels = append(dels, docIDs(key, old[key])...)
-		delete(final, key)
+	for _, key := range d.removed {
+		dels = append(dels, docIDs(key, man[key])...)
+		delete(man, key)
 	}
 	if len(dels) > 0 {
 		if err := ix.Apply(ctx, nil, dels); err != nil {
-			return 0, err
+			return err
 		}
 	}
-	var batch []search.Document
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		err := ix.Apply(ctx, batch, nil)
-		batch = batch[:0]
-		return err
-	}
+	b := &docBatch{ix: ix}
 	applyDocs, applyRows := p.applySizes()
 	start := time.Now()
 	tables := false
-	for i, key := range changed {
+	for i, key := range d.changed {
 		kind, id, _ := strings.Cut(key, ":")
 		if kind == "t" && !tables {
 			// Keys are sorted: notices, datasets and answers come before tables.
 			tables = true
-			if err := flush(); err != nil {
-				return 0, err
+			if err := b.flush(ctx); err != nil {
+				return err
 			}
 			if i >= 1000 {
 				p.log.Info("search index: notices and datasets indexed, tables next", "entries", i, "took_ms", time.Since(start).Milliseconds())
@@ -159,69 +192,79 @@ func (p *Portal) syncIndex(ctx context.Context, snap *Snapshot) (n int, err erro
 		switch kind {
 		case "n":
 			n, _ := snap.Site.Notice(id)
-			batch = append(batch, p.noticeDoc(snap, n))
+			b.docs = append(b.docs, p.noticeDoc(snap, n))
 		case "d":
-			d, _ := snap.Site.Dataset(id)
-			batch = append(batch, p.datasetDoc(snap, d))
+			ds, _ := snap.Site.Dataset(id)
+			b.docs = append(b.docs, p.datasetDoc(snap, ds))
 		case "q":
-			batch = append(batch, qaDoc(snap, qas[key]))
+			b.docs = append(b.docs, qaDoc(snap, d.qas[key]))
 		case "t":
-			d, t := tableByFile(snap, id)
-			rows := 0
-			err := t.Each(ctx, func(r content.Row) error {
-				rows = r.N
-				batch = append(batch, p.rowDoc(snap, d, t, r))
-				if len(batch) >= applyRows {
-					return flush()
-				}
-				return nil
-			})
+			rows, err := p.indexTable(ctx, snap, b, id, man[key].Rows, applyRows)
 			if err != nil {
-				return 0, fmt.Errorf("index %s: %w", t.File, err)
+				return err
 			}
-			// Rows past the new end of a shorter table.
-			if prev := old[key].Rows; prev > rows {
-				var extra []string
-				for i := rows + 1; i <= prev; i++ {
-					extra = append(extra, rowID(id, i))
-				}
-				if err := flush(); err != nil {
-					return 0, err
-				}
-				if err := ix.Apply(ctx, nil, extra); err != nil {
-					return 0, err
-				}
-			}
-			e := want[key]
+			e := d.want[key]
 			e.Rows = rows
-			want[key] = e
+			d.want[key] = e
 		}
-		if len(batch) >= applyDocs {
-			if err := flush(); err != nil {
-				return 0, err
+		if len(b.docs) >= applyDocs {
+			if err := b.flush(ctx); err != nil {
+				return err
 			}
 		}
 	}
-	if err := flush(); err != nil {
-		return 0, err
+	return b.flush(ctx)
+}
+
+// indexTable indexes the rows of the table file (handing b to the index
+// every applyRows rows), deletes the rows past its end when it had prev
+// rows, and returns its number of rows.
+func (p *Portal) indexTable(ctx context.Context, snap *Snapshot, b *docBatch, file string, prev, applyRows int) (int, error) {
+	d, t := tableByFile(snap, file)
+	rows := 0
+	err := t.Each(ctx, func(r content.Row) error {
+		rows = r.N
+		b.docs = append(b.docs, p.rowDoc(snap, d, t, r))
+		if len(b.docs) >= applyRows {
+			return b.flush(ctx)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("index %s: %w", t.File, err)
 	}
+	// Rows past the new end of a shorter table.
+	if prev > rows {
+		var extra []string
+		for i := rows + 1; i <= prev; i++ {
+			extra = append(extra, rowID(file, i))
+		}
+		if err := b.flush(ctx); err != nil {
+			return 0, err
+		}
+		if err := b.ix.Apply(ctx, nil, extra); err != nil {
+			return 0, err
+		}
+	}
+	return rows, nil
+}
+
+// recordDiff writes the applied entries into the manifest: appended to its
+// log, or the manifest saved whole after a bulk sync or when the log is long.
+func (p *Portal) recordDiff(d *indexDiff, bulk bool) error {
+	final := p.idx.man
 	var finalLog []byte
-	for _, key := range changed {
-		final[key] = want[key]
-		finalLog = appendEntry(finalLog, key, want[key])
+	for _, key := range d.changed {
+		final[key] = d.want[key]
+		finalLog = appendEntry(finalLog, key, d.want[key])
 	}
-	for _, key := range removed {
+	for _, key := range d.removed {
 		finalLog = append(append(finalLog, key...), "\t-\n"...)
 	}
-	if bulk || p.idx.logged+len(changed)+len(removed) > manifestLogMax {
-		err = p.saveManifest(final)
-	} else {
-		err = p.logManifest(finalLog, len(changed)+len(removed))
+	if bulk || p.idx.logged+len(d.changed)+len(d.removed) > manifestLogMax {
+		return p.saveManifest(final)
 	}
-	if err != nil {
-		return 0, err
-	}
-	return len(changed) + len(removed), nil
+	return p.logManifest(finalLog, len(d.changed)+len(d.removed))
 }
 
 // eachWanted calls fn with each entry the index should hold for snap (each
