@@ -125,7 +125,10 @@ func (ix *Index) corrections(ctx context.Context, p Parsed, r Request) ([]string
 		toks := analyze(w)
 		perTok := make([][]string, len(toks))
 		for k, tok := range toks {
-			alts, err := tokenChoices(fr, tok, accents)
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("search: corrections: %w", err)
+			}
+			alts, err := tokenChoices(ctx, fr, tok, accents)
 			if err != nil {
 				return nil, err
 			}
@@ -169,7 +172,7 @@ func (ix *Index) corrections(ctx context.Context, p Parsed, r Request) ([]string
 // tokenChoices returns the token itself when the index knows it (in any
 // spelling), else up to three nearby dictionary terms, best first (accented
 // if accents), or [""] when nothing is near.
-func tokenChoices(fr fuzzyReader, tok string, accents bool) ([]string, error) {
+func tokenChoices(ctx context.Context, fr fuzzyReader, tok string, accents bool) ([]string, error) {
 	ft := Fold(tok)
 	fuzz := 2
 	if utf8.RuneCountInString(ft) <= 4 {
@@ -183,7 +186,7 @@ func tokenChoices(fr fuzzyReader, tok string, accents bool) ([]string, error) {
 				c = &candidate{term: term, dist: levenshtein(ft, term)}
 				cands[term] = c
 			}
-			n, err := docFreq(fr, field, term)
+			n, err := docFreq(ctx, fr, field, term)
 			c.count += n
 			return err
 		})
@@ -219,7 +222,7 @@ func tokenChoices(fr fuzzyReader, tok string, accents bool) ([]string, error) {
 			out = append(out, c.term)
 			continue
 		}
-		acc, err := accented(fr, c.term)
+		acc, err := accented(ctx, fr, c.term)
 		if err != nil {
 			return nil, err
 		}
@@ -234,13 +237,13 @@ func tokenChoices(fr fuzzyReader, tok string, accents bool) ([]string, error) {
 // accented spellings are found among the terms sharing the folded initial
 // consonants (d or đ); a syllable starting with a vowel is looked up with
 // the fuzzy dictionary (two marks at most: "uong" → "ương").
-func accented(fr fuzzyReader, folded string) (string, error) {
+func accented(ctx context.Context, fr fuzzyReader, folded string) (string, error) {
 	counts := map[string]uint64{}
 	consider := func(field, term string) error {
 		if Fold(term) != folded {
 			return nil
 		}
-		n, err := docFreq(fr, field, term)
+		n, err := docFreq(ctx, fr, field, term)
 		counts[term] += n
 		return err
 	}
@@ -277,8 +280,8 @@ func accented(fr fuzzyReader, folded string) (string, error) {
 
 // docFreq returns the number of documents with term in field. (The fuzzy
 // dictionary's entries carry no counts.)
-func docFreq(r index.IndexReader, field, term string) (uint64, error) {
-	tfr, err := r.TermFieldReader(context.Background(), []byte(term), field, false, false, false)
+func docFreq(ctx context.Context, r index.IndexReader, field, term string) (uint64, error) {
+	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
 	if err != nil {
 		return 0, fmt.Errorf("search: corrections: %w", err)
 	}
