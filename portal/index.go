@@ -47,6 +47,7 @@ type indexer struct {
 	epoch  uint64   // of the saved manifest
 	logged int      // records in the manifest log (0: no log)
 	resave bool     // what was read on disk was not all usable: save whole next
+	logMax int      // records the log may hold (Config.manifestLogMax)
 	// clean holds the notices of the last snapshot synced without error: the
 	// manifest has each of them with its current sum. A notice is immutable,
 	// and a reload shares the unchanged ones with the previous site, so a sync
@@ -87,7 +88,10 @@ func (p *Portal) openIndex(dir string) (*indexer, error) {
 	} else if c := h.Checked; c.Segments > 0 {
 		p.log.Info("search index segments checked", "segments", c.Segments, "mb", c.Bytes>>20, "took_ms", c.Took.Milliseconds(), "unchanged", c.Trusted, "after_unclean_stop", c.Unclean)
 	}
-	x := &indexer{ix: ix, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	x := &indexer{ix: ix, logMax: p.cfg.manifestLogMax, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	if x.logMax <= 0 {
+		x.logMax = manifestLogMax
+	}
 	if err := p.readManifest(x); err != nil {
 		ix.Close()
 		return nil, fmt.Errorf("portal: search index: %w", err)

@@ -27,8 +27,8 @@ const (
 )
 
 // manifestLogMax is the number of records the log may hold before the
-// manifest is saved whole (a variable for the tests).
-var manifestLogMax = 20_000
+// manifest is saved whole (Config.manifestLogMax in tests).
+const manifestLogMax = 20_000
 
 // manifestEntry is what the index holds for one notice, dataset or table.
 type manifestEntry struct {

@@ -92,11 +92,9 @@ func TestManifestLog(t *testing.T) {
 // When the log is long, the manifest is saved whole under a new epoch and the
 // log starts again; a restart still re-indexes nothing.
 func TestManifestLogCompacts(t *testing.T) {
-	defer func(n int) { manifestLogMax = n }(manifestLogMax)
-	manifestLogMax = 3
 	dir, idx := t.TempDir(), t.TempDir()
 	writeFiles(t, dir, baseSite)
-	p := openDir(t, dir, idx)
+	p := openWith(t, dir, idx, Config{manifestLogMax: 3})
 	for i, word := range []string{"phan bon", "hat giong", "thuoc tru sau"} {
 		writeFiles(t, dir, map[string]string{"so-x/thong-bao-a.md": "---\ntitle: Thông báo " + strconv.Itoa(i) + "\ncategory: thong-bao\npublished: 2026-01-02\n---\nNội dung về " + word + ".\n"})
 		p.Reload(context.Background())

@@ -261,7 +261,7 @@ func (p *Portal) recordDiff(d *indexDiff, bulk bool) error {
 	for _, key := range d.removed {
 		finalLog = append(append(finalLog, key...), "\t-\n"...)
 	}
-	if bulk || p.idx.logged+len(d.changed)+len(d.removed) > manifestLogMax {
+	if bulk || p.idx.logged+len(d.changed)+len(d.removed) > p.idx.logMax {
 		return p.saveManifest(final)
 	}
 	return p.logManifest(finalLog, len(d.changed)+len(d.removed))

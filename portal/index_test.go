@@ -34,8 +34,15 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 
 func openDir(t *testing.T, content, index string) *Portal {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	p, err := Open(context.Background(), Config{Content: os.DirFS(content), Log: log, IndexDir: index})
+	return openWith(t, content, index, Config{})
+}
+
+// openWith is openDir with more of the configuration in cfg.
+func openWith(t *testing.T, content, index string, cfg Config) *Portal {
+	t.Helper()
+	cfg.Content, cfg.IndexDir = os.DirFS(content), index
+	cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	p, err := Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

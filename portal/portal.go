@@ -51,6 +51,11 @@ type Config struct {
 	// reads and parses only the files that changed while it was down. A missing,
 	// old or corrupt cache is ignored (the start then reads everything).
 	CacheFile string
+
+	// manifestLogMax is the number of records the search index's manifest
+	// log may hold before the manifest is saved whole (0: manifestLogMax).
+	// Tests lower it.
+	manifestLogMax int
 }
 
 // The cache file is written once no load has parsed files for cacheDelay,
