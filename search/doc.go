@@ -70,6 +70,13 @@
 // OpenOrRebuild only ever removes a folder that looks like a bleve index,
 // and says why it did in [Index.Health].
 //
+// A panic in a search, in the goroutines it starts or in a suggestion is an
+// error wrapping [ErrDamaged], not the end of the process; the index is
+// then marked to be rebuilt at the next start (damage.go). bleve's
+// internals that the match sets read are in internals.go; when an upgrade
+// changes them, searches fall back to bleve's search, and Health counts
+// them.
+//
 // Running text needs no spaces inserted around "/": the Unicode tokenizer
 // already splits "người/km2" into two words, so the stored text (and the
 // snippets) stay as written.
