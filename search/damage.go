@@ -4,7 +4,7 @@ package search
 //
 // A panic in a search (in the search's goroutine, or in one it started for
 // facets or highlights, where nothing else would catch it and the process
-// would end) becomes an error wrapping ErrDamaged: the caller answers that
+// would end), in a suggestion or in Warm becomes an error wrapping ErrDamaged: the caller answers that
 // one request with an error and the process keeps serving. A panic there
 // most likely comes from a damaged index (the checks at open read the
 // segments' checksums, not what bleve makes of them), so the index is also

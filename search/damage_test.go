@@ -11,14 +11,14 @@ import (
 )
 
 // TestPanicMarksDamaged: a panic in a search, in its facets' or highlights'
-// goroutine, or in a suggestion becomes an error wrapping ErrDamaged (the
+// goroutine, in a suggestion or in Warm becomes an error wrapping ErrDamaged (the
 // process goes on, and so do the next searches); the index is marked
 // damaged, says so in Health and the log, and is rebuilt at the next open.
 // (A panic cannot be provoked in the real parts on purpose: the fault hook
 // stands for one.)
 func TestPanicMarksDamaged(t *testing.T) {
 	ctx := context.Background()
-	for _, where := range []string{"search", "facets", "highlights", "suggest"} {
+	for _, where := range []string{"search", "facets", "highlights", "suggest", "warm"} {
 		t.Run(where, func(t *testing.T) {
 			var armed atomic.Bool
 			armed.Store(true)
@@ -38,6 +38,9 @@ func TestPanicMarksDamaged(t *testing.T) {
 				t.Fatal(err)
 			}
 			run := func() error {
+				if where == "warm" {
+					return ix.Warm()
+				}
 				if where == "suggest" {
 					s, err := ix.Suggest(ctx, "ngan sach", 5)
 					if err == nil && len(s) == 0 {

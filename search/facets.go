@@ -229,8 +229,12 @@ func (c *facetCache) keep(vs []*segView) {
 
 // Warm builds what the first searches would otherwise build: the facet
 // forward index of every segment of the current snapshot. Segments merged
-// later get theirs on first use.
-func (ix *Index) Warm() error {
+// later get theirs on first use. It reads every segment's facet fields, so a
+// panic there is what a panic in a search is (ErrDamaged).
+func (ix *Index) Warm() (err error) {
+	var none struct{}
+	defer recovered(ix, "warm", &none, &err)
+	ix.fault("warm")
 	snap, release, err := ix.snapshot()
 	if err != nil {
 		if errors.Is(err, errInternals) {
