@@ -253,3 +253,34 @@ func (ix *Index) Warm() (err error) {
 	ix.fwd.keep(vs)
 	return nil
 }
+
+func (ix *Index) countFacets(vs []*segView, ms []*roaring.Bitmap) (map[string]map[string]int, error) {
+	out := make(map[string]map[string]int, len(facetFields))
+	for name := range facetFields {
+		out[name] = map[string]int{}
+	}
+	for i, v := range vs {
+		if ms[i].IsEmpty() {
+			continue
+		}
+		fx, err := ix.fwd.get(v)
+		if err != nil {
+			return nil, err
+		}
+		fx.count(ms[i], out)
+	}
+	ix.fwd.keep(vs)
+	return out, nil
+}
+
+func facetResult(counts map[string]map[string]int) map[string][]FacetValue {
+	out := make(map[string][]FacetValue, len(counts))
+	for name, cs := range counts {
+		vals := make([]FacetValue, 0, len(cs))
+		for v, c := range cs {
+			vals = append(vals, FacetValue{Value: v, Count: c})
+		}
+		out[name] = topFacets(vals)
+	}
+	return out
+}
