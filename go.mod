@@ -6,10 +6,21 @@ toolchain go1.26.11
 
 require (
 	github.com/RoaringBitmap/roaring/v2 v2.14.5
+	// bleve and the blevesearch modules below are pinned together: the
+	// search package reads bleve's internals, which no release promises to
+	// keep (scorch's snapshots and private numbering of documents, zap's
+	// postings bitmaps, its segment files and the checksum at their end;
+	// search/internals.go lists them). Upgrade them only together, after
+	// reading internals.go against the new sources, with the search tests
+	// green (search/matchset_test.go compares every query with bleve's own
+	// search); a search that falls back to bleve's search because they
+	// changed is counted in search.Health.Fallbacks and logged.
 	github.com/blevesearch/bleve/v2 v2.6.3
 	github.com/blevesearch/bleve_index_api v1.4.1
 	github.com/blevesearch/scorch_segment_api/v2 v2.4.11
 	github.com/blevesearch/segment v0.9.1
+	github.com/blevesearch/zapx/v16 v16.3.4
+	github.com/blevesearch/zapx/v17 v17.2.5
 	github.com/chromedp/cdproto v0.0.0-20250724212937-08a3db8b4327
 	github.com/chromedp/chromedp v0.14.2
 	github.com/fsnotify/fsnotify v1.10.1
@@ -45,8 +56,6 @@ require (
 	github.com/blevesearch/zapx/v13 v13.4.3 // indirect
 	github.com/blevesearch/zapx/v14 v14.4.3 // indirect
 	github.com/blevesearch/zapx/v15 v15.4.3 // indirect
-	github.com/blevesearch/zapx/v16 v16.3.4 // indirect
-	github.com/blevesearch/zapx/v17 v17.2.5 // indirect
 	github.com/chromedp/sysutil v1.1.0 // indirect
 	github.com/dustin/go-humanize v1.1.0 // indirect
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect

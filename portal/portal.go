@@ -52,6 +52,11 @@ type Config struct {
 	// CacheQuiet and CacheMaxWait time the writes of CacheFile (3 s and 30 s
 	// when zero; see defaultCacheQuiet).
 	CacheQuiet, CacheMaxWait time.Duration
+
+	// manifestLogMax is the number of records the search index's manifest
+	// log may hold before the manifest is saved whole (0: manifestLogMax).
+	// Tests lower it.
+	manifestLogMax int
 }
 
 // The cache file is written once no load has parsed files for CacheQuiet, and

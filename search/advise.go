@@ -1,10 +1,6 @@
 package search
 
-import (
-	"sync"
-
-	"github.com/blevesearch/bleve/v2/index/scorch"
-)
+import "sync"
 
 // Index segments are memory-mapped files read at random: a query touches a
 // few pages of a dictionary, some postings lists, a hundred stored titles.
@@ -17,47 +13,38 @@ import (
 // ahead is dropped from the page cache (the pages in use stay: they are
 // mapped).
 
-// mapped is a persisted zap segment: its file's mapping.
-type mapped interface {
-	Data() []byte
-	Path() string
-}
-
 // advisor remembers the segments already advised.
 type advisor struct {
 	mu   sync.Mutex
 	done map[uint64]bool // by segment id
 }
 
-// advise advises the persisted segments of snap that were not yet. It runs
+// advise advises the persisted segments of s that were not yet. It runs
 // for every search: when the segments are the ones already advised, it only
 // looks them up.
-func (a *advisor) advise(snap *scorch.IndexSnapshot) {
-	segs := snap.Segments()
+func (a *advisor) advise(s *snapshot) {
+	files, ids := s.files()
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.done == nil {
 		a.done = map[uint64]bool{}
 	}
 	fresh := false
-	for _, ss := range segs {
-		id := ss.Id()
-		if a.done[id] {
+	for _, f := range files {
+		if a.done[f.id] {
 			continue
 		}
-		if m, ok := ss.Segment().(mapped); ok && m.Path() != "" && len(m.Data()) > 0 {
-			adviseRandom(m.Data(), m.Path())
-			a.done[id] = true
-			fresh = true
-		}
+		adviseRandom(f.data, f.path)
+		a.done[f.id] = true
+		fresh = true
 	}
 	if !fresh {
 		return
 	}
 	// A new segment comes from a merge or a flush: forget the merged away.
-	live := make(map[uint64]bool, len(segs))
-	for _, ss := range segs {
-		live[ss.Id()] = true
+	live := make(map[uint64]bool, len(ids))
+	for _, id := range ids {
+		live[id] = true
 	}
 	for id := range a.done {
 		if !live[id] {

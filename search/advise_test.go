@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"testing"
 	"time"
-
-	"github.com/blevesearch/bleve/v2/index/scorch"
 )
 
 // TestAdvise: every persisted segment a snapshot shows is advised once, and
@@ -29,10 +27,9 @@ func TestAdvise(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer release()
-		for _, ss := range snap.Segments() {
-			if m, ok := ss.Segment().(mapped); ok && m.Path() != "" {
-				ids = append(ids, ss.Id())
-			}
+		files, _ := snap.files()
+		for _, f := range files {
+			ids = append(ids, f.id)
 		}
 		return ids
 	}
@@ -55,11 +52,7 @@ func TestAdvise(t *testing.T) {
 		}
 	}
 	check(ids)
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := adv.(*scorch.Scorch).ForceMerge(ctx, nil); err != nil {
+	if err := ix.forceMerge(ctx); err != nil {
 		t.Fatal(err)
 	}
 	ids = persisted()

@@ -40,15 +40,42 @@
 // Several values of one filter are alternatives; different filters must all
 // hold.
 //
+// # How a query runs
+//
+// A search has two parts: its match set (which documents match) and its
+// ranking (which of them come first). The match set is computed exactly, as
+// roaring bitmaps per segment read from the postings lists (matchset.go), so
+// totals and facets never depend on how the page is ranked. The ranking is
+// bleve's when the query's postings lists are short (Options.CostLimit): over
+// the whole match set when it is small (Options.ExactLimit), else over the
+// best candidates of the own ranking. A costlier query gets the own ranking
+// alone: bleve's TF-IDF formula computed by this package from the postings
+// within a budget (ownrank.go). Quoted and excluded phrases have no match set
+// here and go to bleve's search (with phrase.go for the texts without
+// positions).
+//
 // # Crashes and corruption
 //
 // Open reports ErrRebuild when bleve cannot open the folder (torn root.bolt,
-// unreadable index_meta.json), when the stored MappingVersion differs, and
-// when bleve silently fell back to an older snapshot because the newest one
-// would not load (its segment files were torn or lost). The last case is
-// detected with a generation number written in every batch and mirrored in
-// the file congkhai_generation next to the index. OpenOrRebuild only ever
-// removes a folder that looks like a bleve index.
+// unreadable index_meta.json), when the stored MappingVersion differs, when
+// a segment file is damaged, and when bleve silently fell back to an older
+// snapshot because the newest one would not load (its segment files were
+// torn or lost). A segment's CRC-32 is compared with its bytes before zap
+// reads it (a damaged segment made searches fail, and some made zap
+// allocate what a garbage length said, a fatal out of memory); a segment
+// whose file did not change since it passed is not read again, unless the
+// last process did not close the index (check.go). A fallback to an older
+// snapshot is detected with a generation number written in every batch and
+// mirrored in the file congkhai_generation next to the index.
+// OpenOrRebuild only ever removes a folder that looks like a bleve index,
+// and says why it did in [Index.Health].
+//
+// A panic in a search, in the goroutines it starts or in a suggestion is an
+// error wrapping [ErrDamaged], not the end of the process; the index is
+// then marked to be rebuilt at the next start (damage.go). bleve's
+// internals that the match sets read are in internals.go; when an upgrade
+// changes them, searches fall back to bleve's search, and Health counts
+// them.
 //
 // Running text needs no spaces inserted around "/": the Unicode tokenizer
 // already splits "người/km2" into two words, so the stored text (and the

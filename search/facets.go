@@ -35,27 +35,23 @@ type facetColumn struct {
 var facetNames = []string{FilterAgency, FilterCategory, FilterYear, FilterPlace, FilterKind}
 
 func buildSegFacets(v *segView) (*segFacets, error) {
-	n := int(v.seg.Count())
+	n := int(v.count())
 	sf := &segFacets{docs: n}
 	for _, name := range facetNames {
 		field := facetFields[name]
 		col := facetColumn{name: name}
-		d, err := v.dict(field)
+		var bms []*roaring.Bitmap
+		err := v.terms(field, func(value string) error {
+			bm, err := v.postings(field, []byte(value))
+			if err != nil {
+				return err
+			}
+			col.values = append(col.values, value)
+			bms = append(bms, bm)
+			return nil
+		})
 		if err != nil {
 			return nil, err
-		}
-		var bms []*roaring.Bitmap
-		it := d.AutomatonIterator(nil, nil, nil)
-		for e, err := it.Next(); e != nil || err != nil; e, err = it.Next() {
-			if err != nil {
-				return nil, err
-			}
-			bm, err := v.postings(field, []byte(e.Term))
-			if err != nil {
-				return nil, err
-			}
-			col.values = append(col.values, e.Term)
-			bms = append(bms, bm)
 		}
 		col.bms = bms
 		counts := make([]uint32, n+1)
@@ -194,7 +190,7 @@ type facetEntry struct {
 }
 
 func (c *facetCache) get(v *segView) (*segFacets, error) {
-	id := v.ss.Id()
+	id := v.id
 	c.mu.Lock()
 	if c.segs == nil {
 		c.segs = map[uint64]*facetEntry{}
@@ -220,7 +216,7 @@ func (c *facetCache) get(v *segView) (*segFacets, error) {
 func (c *facetCache) keep(vs []*segView) {
 	live := make(map[uint64]bool, len(vs))
 	for _, v := range vs {
-		live[v.ss.Id()] = true
+		live[v.id] = true
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -233,17 +229,22 @@ func (c *facetCache) keep(vs []*segView) {
 
 // Warm builds what the first searches would otherwise build: the facet
 // forward index of every segment of the current snapshot. Segments merged
-// later get theirs on first use.
-func (ix *Index) Warm() error {
+// later get theirs on first use. It reads every segment's facet fields, so a
+// panic there is what a panic in a search is (ErrDamaged).
+func (ix *Index) Warm() (err error) {
+	var none struct{}
+	defer recovered(ix, "warm", &none, &err)
+	ix.fault("warm")
 	snap, release, err := ix.snapshot()
 	if err != nil {
-		if errors.Is(err, errNoFastPath) {
+		if errors.Is(err, errInternals) {
+			ix.mismatch(err) // searches will not need the facet index
 			return nil
 		}
 		return err
 	}
 	defer release()
-	vs := views(snap)
+	vs := snap.views()
 	for _, v := range vs {
 		if _, err := ix.fwd.get(v); err != nil {
 			return err
@@ -251,4 +252,35 @@ func (ix *Index) Warm() error {
 	}
 	ix.fwd.keep(vs)
 	return nil
+}
+
+func (ix *Index) countFacets(vs []*segView, ms []*roaring.Bitmap) (map[string]map[string]int, error) {
+	out := make(map[string]map[string]int, len(facetFields))
+	for name := range facetFields {
+		out[name] = map[string]int{}
+	}
+	for i, v := range vs {
+		if ms[i].IsEmpty() {
+			continue
+		}
+		fx, err := ix.fwd.get(v)
+		if err != nil {
+			return nil, err
+		}
+		fx.count(ms[i], out)
+	}
+	ix.fwd.keep(vs)
+	return out, nil
+}
+
+func facetResult(counts map[string]map[string]int) map[string][]FacetValue {
+	out := make(map[string][]FacetValue, len(counts))
+	for name, cs := range counts {
+		vals := make([]FacetValue, 0, len(cs))
+		for v, c := range cs {
+			vals = append(vals, FacetValue{Value: v, Count: c})
+		}
+		out[name] = topFacets(vals)
+	}
+	return out
 }

@@ -1,11 +1,9 @@
 package search
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -16,11 +14,6 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/mapping"
-	bolterrors "go.etcd.io/bbolt/errors"
-
-	"github.com/congkhai/congkhai/internal/atomicfile"
 )
 
 // MappingVersion identifies the index mapping and analysis built by this
@@ -41,6 +34,9 @@ var (
 	ErrBadQuery = errors.New("search: bad query")
 	// ErrClosed is returned by calls on a closed Index.
 	ErrClosed = errors.New("search: index closed")
+	// ErrDamaged means a search panicked, most likely on a damaged index;
+	// the index is rebuilt at the next start (see Health).
+	ErrDamaged = errors.New("search: index damaged")
 )
 
 // Internal-storage keys. User meta keys live under their own prefix so that
@@ -76,14 +72,19 @@ type Options struct {
 	// "notice" and "dataset", so that millions of table rows do not bloat
 	// the autocomplete field). Nil means every kind.
 	SuggestKinds []string
-	// ExactLimit is the largest number of matches that bleve ranks in
-	// full (default 2000); above it a pre-score picks the candidates (see
-	// fast.go). Tests lower it to exercise the bounded path.
+	// ExactLimit is the largest match set that bleve ranks in full
+	// (default 2000); above it the own ranking picks the candidates bleve
+	// ranks (see matchset.go). Tests lower it to exercise that.
 	ExactLimit int
 	// CostLimit is the number of postings a query may make bleve walk
-	// (default 40,000); costlier queries are ranked by the bounded path
-	// itself (see own.go). Tests lower it to exercise that path.
+	// (default 40,000); costlier queries get the own ranking alone (see
+	// ownrank.go). Tests lower it to exercise that.
 	CostLimit int
+
+	// Log receives what the index reports on its own: a search that fell
+	// back to bleve's search because bleve's internals were not what this
+	// package reads, a search that panicked. Nil means slog.Default().
+	Log *slog.Logger
 
 	// MaxSearches is how many searches run at once (default twice
 	// GOMAXPROCS); more wait their turn. A search is CPU-bound, so more at
@@ -92,9 +93,12 @@ type Options struct {
 	// documents) for each search in flight.
 	MaxSearches int
 
-	noFast  bool   // tests: bleve's own path only, the reference of fast.go
-	pruneAt uint64 // tests: postings lists longer than this are pruned (own.go)
-	denseAt int    // tests: scored documents of a segment from which matches are tested as a bitset (default denseCheck)
+	bleveOnly  bool               // tests: bleve's search alone, the reference of the match sets
+	indexType  string             // tests: bleve's index type of a new index ("upsidedown": not scorch's internals)
+	zapVersion int                // tests: the zap format of a new index's segments (default: scorch's, 17)
+	fault      func(where string) // tests: called where a search could panic (damage.go)
+	pruneAt    uint64             // tests: postings lists longer than this are pruned (ownrank.go)
+	denseAt    int                // tests: scored documents of a segment from which matches are tested as a bitset (default denseCheck)
 }
 
 func (o Options) withDefaults() Options {
@@ -118,6 +122,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxSearches <= 0 {
 		o.MaxSearches = 2 * runtime.GOMAXPROCS(0)
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
 	}
 	return o
 }
@@ -172,6 +179,13 @@ type Index struct {
 	running    chan struct{}   // one token per search in flight (Options.MaxSearches)
 	fwd        facetCache      // facet forward index per segment
 	advised    advisor         // segments advised random access (advise.go)
+	internals  internals       // fallbacks to bleve's search (internals.go)
+	checked    CheckFigures    // the segments checked when the index opened
+	repaired   string          // why OpenOrRebuild rebuilt the index
+	damage     struct {
+		mu     sync.Mutex
+		reason string // why the index is marked damaged (damage.go)
+	}
 }
 
 // Open opens the index in dir, creating it (and dir) if missing.
@@ -188,47 +202,28 @@ func Open(dir string, opts Options) (*Index, error) {
 		return nil, err
 	}
 	var bi bleve.Index
+	var check *segmentCheck
 	var gen uint64
 	switch state {
 	case dirMissing, dirEmpty:
-		bi, err = bleve.NewUsing(dir, newMapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, bleveConfig(nil))
-		if err != nil {
-			return nil, fmt.Errorf("search: create index %s: %w", dir, err)
-		}
-		if err := setDurably(bi, keyVersion, strconv.Itoa(MappingVersion)); err != nil {
-			_ = bi.Close()
-			return nil, fmt.Errorf("search: create index %s: %w", dir, err)
-		}
+		bi, err = create(dir, opts)
 	case dirTorn:
-		return nil, fmt.Errorf("search: open %s: no index_meta.json: %w", dir, ErrRebuild)
+		err = needsRebuild(dir, "no index_meta.json")
 	case dirIndex:
-		bi, err = openBleve(dir, opts.LockTimeout)
-		if err != nil {
-			return nil, err
-		}
-		v, err := bi.GetInternal([]byte(keyVersion))
-		if err != nil {
-			_ = bi.Close()
-			return nil, fmt.Errorf("search: open %s: read mapping version: %v: %w", dir, err, ErrRebuild)
-		}
-		if string(v) != strconv.Itoa(MappingVersion) {
-			_ = bi.Close()
-			return nil, fmt.Errorf("search: open %s: mapping version %q, want %d: %w", dir, v, MappingVersion, ErrRebuild)
-		}
-		g, err := bi.GetInternal([]byte(keyGeneration))
-		if err != nil {
-			_ = bi.Close()
-			return nil, fmt.Errorf("search: open %s: read generation: %v: %w", dir, err, ErrRebuild)
-		}
-		gen, _ = strconv.ParseUint(string(g), 10, 64)
-		// A missing or torn file reads as 0: it is written without fsync.
-		b, _ := os.ReadFile(filepath.Join(dir, generationFile))
-		if want, _ := strconv.ParseUint(string(b), 10, 64); gen < want {
-			_ = bi.Close()
-			return nil, fmt.Errorf("search: open %s: index went back to generation %d from %d (lost snapshot): %w", dir, gen, want, ErrRebuild)
-		}
+		check = newSegmentCheck(dir)
+		bi, gen, err = openExisting(dir, opts, check)
+	}
+	if err != nil {
+		return nil, err
 	}
 	ix := &Index{bi: bi, dir: dir, opts: opts, gen: gen, running: make(chan struct{}, opts.MaxSearches)}
+	if check != nil {
+		ix.finishCheck(check)
+	}
+	if err := markOpen(dir); err != nil {
+		_ = bi.Close()
+		return nil, fmt.Errorf("search: open %s: %w", dir, err)
+	}
 	ix.persistErr = asyncErrors.watch(dir)
 	if opts.SuggestKinds != nil {
 		ix.suggest = make(map[string]bool, len(opts.SuggestKinds))
@@ -239,29 +234,130 @@ func Open(dir string, opts Options) (*Index, error) {
 	return ix, nil
 }
 
+// create makes an empty index in dir.
+func create(dir string, opts Options) (bleve.Index, error) {
+	typ := bleve.Config.DefaultIndexType
+	if opts.indexType != "" {
+		typ = opts.indexType
+	}
+	var extra map[string]interface{}
+	if opts.zapVersion != 0 {
+		extra = map[string]interface{}{"forceSegmentType": "zap", "forceSegmentVersion": opts.zapVersion}
+	}
+	bi, err := bleve.NewUsing(dir, newMapping(), typ, bleve.Config.DefaultKVStore, bleveConfig(extra))
+	if err != nil {
+		return nil, fmt.Errorf("search: create index %s: %w", dir, err)
+	}
+	if err := setDurably(bi, keyVersion, strconv.Itoa(MappingVersion)); err != nil {
+		_ = bi.Close()
+		return nil, fmt.Errorf("search: create index %s: %w", dir, err)
+	}
+	return bi, nil
+}
+
+// openExisting opens the index in dir, its segments checked by check, and
+// returns it with its generation, or ErrRebuild when it is not usable as is.
+func openExisting(dir string, opts Options, check *segmentCheck) (bleve.Index, uint64, error) {
+	bi, err := openBleve(dir, opts.LockTimeout, check)
+	if err != nil {
+		return nil, 0, err
+	}
+	fail := func(format string, args ...any) (bleve.Index, uint64, error) {
+		_ = bi.Close()
+		return nil, 0, needsRebuild(dir, format, args...)
+	}
+	// Read once the index is locked: a process that holds it open may
+	// have just marked it, and must keep it meanwhile.
+	if why, err := os.ReadFile(filepath.Join(dir, damagedFile)); err == nil {
+		return fail("%s", why)
+	}
+	v, err := bi.GetInternal([]byte(keyVersion))
+	if err != nil {
+		return fail("read mapping version: %v", err)
+	}
+	if string(v) != strconv.Itoa(MappingVersion) {
+		return fail("mapping version %q, want %d", v, MappingVersion)
+	}
+	g, err := bi.GetInternal([]byte(keyGeneration))
+	if err != nil {
+		return fail("read generation: %v", err)
+	}
+	gen, _ := strconv.ParseUint(string(g), 10, 64)
+	// A missing or torn file reads as 0: it is written without fsync.
+	b, _ := os.ReadFile(filepath.Join(dir, generationFile))
+	if want, _ := strconv.ParseUint(string(b), 10, 64); gen < want {
+		return fail("index went back to generation %d from %d (lost snapshot)", gen, want)
+	}
+	return bi, gen, nil
+}
+
 // openBleve opens an existing index, turning bleve's failures into
-// ErrLocked or ErrRebuild. bleve may panic on some corrupt segment files, so
-// a panic is treated as corruption too.
-func openBleve(dir string, lockTimeout time.Duration) (bi bleve.Index, err error) {
+// ErrLocked or ErrRebuild, with every segment's checksum checked before zap
+// reads it (internals.go). bleve may panic on some corrupt files, so a
+// panic is treated as corruption too.
+func openBleve(dir string, lockTimeout time.Duration, check *segmentCheck) (bi bleve.Index, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			bi = nil
-			err = fmt.Errorf("search: open %s: panic: %v: %w", dir, r, ErrRebuild)
+			err = needsRebuild(dir, "panic: %v", r)
 		}
 	}()
 	bi, err = bleve.OpenUsing(dir, bleveConfig(map[string]interface{}{
-		"bolt_timeout": lockTimeout.String(),
+		"bolt_timeout":  lockTimeout.String(),
+		"segmentConfig": check.config(),
 	}))
+	// A damaged segment makes scorch give up its snapshot, and bleve may
+	// then fail for what the snapshot held (its mapping): the damage is the
+	// reason.
+	damaged := check.done()
 	switch {
+	case damaged != nil:
+		if err == nil {
+			_ = bi.Close()
+		}
+		return nil, needsRebuild(dir, "%v", damaged)
 	case err == nil:
 		return bi, nil
-	case errors.Is(err, bolterrors.ErrTimeout):
+	case isLockTimeout(err):
 		return nil, fmt.Errorf("search: open %s: %w", dir, ErrLocked)
 	case errors.Is(err, os.ErrPermission):
 		return nil, fmt.Errorf("search: open %s: %w", dir, err)
 	default:
-		return nil, fmt.Errorf("search: open %s: %v: %w", dir, err, ErrRebuild)
+		return nil, needsRebuild(dir, "%v", err)
 	}
+}
+
+// finishCheck keeps the figures of the segments' checking and records the
+// segments that passed (a failure to write the record only costs reading
+// them again at the next open).
+func (ix *Index) finishCheck(check *segmentCheck) {
+	live, ok, err := segmentFiles(ix.bi)
+	if err == nil && ok {
+		var unchecked []string
+		unchecked, err = check.finish(ix.dir, live)
+		if len(unchecked) > 0 {
+			ix.mismatch(internalsError("segments opened without their checksum checked (a format this package does not know): %s", strings.Join(unchecked, ", ")))
+		}
+	}
+	if err != nil {
+		ix.opts.Log.Warn("search: record of checked segments", "dir", ix.dir, "err", err)
+	}
+	check.mu.Lock()
+	ix.checked = check.figures
+	check.mu.Unlock()
+}
+
+// rebuildError is ErrRebuild with the reason.
+type rebuildError struct{ dir, why string }
+
+func (e *rebuildError) Error() string {
+	return fmt.Sprintf("search: open %s: %s: %v", e.dir, e.why, ErrRebuild)
+}
+
+func (e *rebuildError) Unwrap() error { return ErrRebuild }
+
+func needsRebuild(dir, format string, args ...any) error {
+	return &rebuildError{dir: dir, why: fmt.Sprintf(format, args...)}
 }
 
 type dirState int
@@ -315,10 +411,15 @@ func OpenOrRebuild(dir string, opts Options) (ix *Index, rebuilt bool, err error
 	if rerr := os.RemoveAll(dir); rerr != nil {
 		return nil, false, fmt.Errorf("search: rebuild %s: %w", dir, rerr)
 	}
+	why := err.Error()
+	if re := (*rebuildError)(nil); errors.As(err, &re) {
+		why = re.why
+	}
 	ix, err = Open(dir, opts)
 	if err != nil {
 		return nil, false, err
 	}
+	ix.repaired = why
 	return ix, true, nil
 }
 
@@ -336,6 +437,9 @@ func (ix *Index) Close() error {
 	if err := ix.bi.Close(); err != nil {
 		return fmt.Errorf("search: close %s: %w", ix.dir, err)
 	}
+	if err := unmarkOpen(ix.dir); err != nil {
+		return fmt.Errorf("search: close %s: %w", ix.dir, err)
+	}
 	return nil
 }
 
@@ -351,542 +455,9 @@ func (ix *Index) Count() (uint64, error) {
 	return n, nil
 }
 
-// SetMeta stores val durably under key, outside the searchable documents
-// (e.g. the portal's manifest of indexed content hashes). A nil val deletes
-// the key. Keys are letters, digits, '.', '-' and '_'.
-//
-// Values live in files of the index folder (meta-<key>), written to a
-// temporary file, synced and renamed: bleve keeps its internal values in
-// memory for every snapshot, and a manifest of 100,000 notices there cost
-// 10 MB of heap. A value that an older version kept in bleve's internal
-// storage is still read, and removed at its first SetMeta.
-func (ix *Index) SetMeta(key string, val []byte) error {
-	file, err := ix.lockMeta("set meta", key)
-	if err != nil {
-		return err
-	}
-	defer ix.mu.Unlock()
-	if val == nil {
-		if err := os.Remove(file); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("search: set meta %s: %w", key, err)
-		}
-	} else if err := atomicfile.Write(file, func(w io.Writer) error { _, err := w.Write(val); return err }); err != nil {
-		return fmt.Errorf("search: set meta %s: %w", key, err)
-	}
-	if old, err := ix.bi.GetInternal([]byte(metaKeyPrefix + key)); err == nil && old != nil {
-		if err := ix.bi.DeleteInternal([]byte(metaKeyPrefix + key)); err != nil {
-			return wrapClosed("set meta "+key, err)
-		}
-	}
-	return nil
-}
-
-// AppendMeta appends val to the value stored under key (creating it), and
-// returns once the bytes are on disk. Unlike SetMeta it is not atomic: after a
-// crash the value may end with the first part of the last append. Callers
-// frame what they append (lines, say) and ignore an unfinished frame; a log of
-// small changes beside a value rewritten now and then by SetMeta costs a
-// few bytes per change instead of the whole value.
-func (ix *Index) AppendMeta(key string, val []byte) error {
-	file, err := ix.lockMeta("append meta", key)
-	if err != nil {
-		return err
-	}
-	defer ix.mu.Unlock()
-	_, statErr := os.Stat(file)
-	f, err := os.OpenFile(file, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-	if err != nil {
-		return fmt.Errorf("search: append meta %s: %w", key, err)
-	}
-	_, err = f.Write(val)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil && errors.Is(statErr, fs.ErrNotExist) {
-		err = atomicfile.SyncDir(ix.dir) // the new file's name is durable too
-	}
-	if err != nil {
-		return fmt.Errorf("search: append meta %s: %w", key, err)
-	}
-	return nil
-}
-
-// Meta returns the value stored under key by SetMeta or AppendMeta, or nil
-// (and no error) when the key was never set.
-func (ix *Index) Meta(key string) ([]byte, error) {
-	file, err := ix.lockMeta("meta", key)
-	if err != nil {
-		return nil, err
-	}
-	ix.mu.Unlock()
-	b, err := os.ReadFile(file)
-	if err == nil {
-		return b, nil
-	}
-	if !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("search: meta %s: %w", key, err)
-	}
-	v, err := ix.bi.GetInternal([]byte(metaKeyPrefix + key)) // an older version's
-	if err != nil {
-		return nil, wrapClosed("meta "+key, err)
-	}
-	return v, nil
-}
-
-// lockMeta returns the file of key with ix.mu held (the caller unlocks it),
-// or an error for a bad key or a closed index (op names the operation).
-func (ix *Index) lockMeta(op, key string) (string, error) {
-	file, err := ix.metaFile(key)
-	if err != nil {
-		return "", err
-	}
-	ix.mu.Lock()
-	if ix.closed {
-		ix.mu.Unlock()
-		return "", fmt.Errorf("search: %s %s: %w", op, key, ErrClosed)
-	}
-	return file, nil
-}
-
-func (ix *Index) metaFile(key string) (string, error) {
-	if key == "" || strings.IndexFunc(key, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_')
-	}) >= 0 {
-		return "", fmt.Errorf("search: meta key %q: only letters, digits, '.', '-' and '_'", key)
-	}
-	return filepath.Join(ix.dir, "meta-"+key), nil
-}
-
 func wrapClosed(op string, err error) error {
 	if errors.Is(err, bleve.ErrorIndexClosed) {
 		return fmt.Errorf("search: %s: %w", op, ErrClosed)
 	}
 	return fmt.Errorf("search: %s: %w", op, err)
-}
-
-// Apply indexes upserts (replacing documents with the same ID) and removes
-// the documents whose IDs are in deletes, in batches (Options.BatchSize and
-// BatchBytes), and returns once they are on disk.
-// Deletes are applied first, so an ID in both lists ends up indexed; an ID
-// twice in upserts ends up as its last occurrence. All text is normalised to
-// NFC. Calls to Apply take turns.
-//
-// Apply is not atomic: on error (including ctx cancellation, checked between
-// batches) the batches already written stay written; re-applying the same
-// call is safe. A document with an empty ID is an error and nothing after
-// it is applied.
-func (ix *Index) Apply(ctx context.Context, upserts []Document, deletes []string) error {
-	if len(upserts) == 0 && len(deletes) == 0 {
-		return nil
-	}
-	ix.applyMu.Lock()
-	defer ix.applyMu.Unlock()
-	p := ix.newPipeline()
-	b := ix.bi.NewBatch()
-	ids := map[string]bool{}
-	bytes := 0
-	flush := func() error {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("search: apply: %w", err)
-		}
-		if err := p.send(b, ids); err != nil {
-			return err
-		}
-		// A new batch, not b.Reset(): scorch's Batch returns once every
-		// document is analysed, while the goroutine that queued them may
-		// still be ranging over b's map (a data race the race detector sees).
-		b, ids, bytes = ix.bi.NewBatch(), map[string]bool{}, 0
-		return nil
-	}
-	full := func() bool { return b.Size() >= ix.opts.BatchSize || bytes >= ix.opts.BatchBytes }
-	for _, id := range deletes {
-		b.Delete(id)
-		ids[id] = true
-		if full() {
-			if err := flush(); err != nil {
-				return p.abort(err)
-			}
-		}
-	}
-	for i := range upserts {
-		d := &upserts[i]
-		if d.ID == "" {
-			return p.abort(fmt.Errorf("search: apply: document %d (%q) has no ID", i, d.Title))
-		}
-		if err := b.Index(d.ID, ix.fields(d)); err != nil {
-			return p.abort(fmt.Errorf("search: apply %s: %w", d.ID, err))
-		}
-		ids[d.ID] = true
-		bytes += len(d.Title) + len(d.Body) + len(d.Context) + 64
-		if full() {
-			if err := flush(); err != nil {
-				return p.abort(err)
-			}
-		}
-	}
-	// The last batch goes alone, after the others, with the generation.
-	if err := p.wait(); err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("search: apply: %w", err)
-	}
-	persisted, err := ix.batch(b)
-	if err != nil {
-		return err
-	}
-	return ix.waitPersisted(ctx, persisted)
-}
-
-// pipelineDepth is how many batches of one Apply bleve indexes at once.
-// bleve analyses a batch's documents on every core but builds its segment
-// on one: with two batches in flight, one's segment is built while the
-// next one is analysed (a full build of 20,000 notices and 200,000 rows,
-// in calls of 2,000 and 10,000, took 25.4–26.1 s against 28.9–29.8 s one
-// batch at a time; three were no faster).
-const pipelineDepth = 2
-
-// pipeline runs the batches of one Apply, up to pipelineDepth at a time. A
-// batch that holds an ID of a batch still in flight waits for it: bleve
-// introduces concurrent batches in any order, and the later operation on
-// an ID must win. Apply calls take turns, so the index's batches in flight
-// (Index.inflight) are this pipeline's.
-type pipeline struct {
-	ix       *Index
-	slots    chan struct{}
-	mu       sync.Mutex
-	err      error                            // the first batch's error
-	inflight map[*bleve.Batch]map[string]bool // the IDs of each batch in flight
-}
-
-func (ix *Index) newPipeline() *pipeline {
-	return &pipeline{ix: ix, slots: make(chan struct{}, pipelineDepth), inflight: map[*bleve.Batch]map[string]bool{}}
-}
-
-// send starts indexing b (whose IDs are ids) in the background; an earlier
-// batch's error stops it.
-func (p *pipeline) send(b *bleve.Batch, ids map[string]bool) error {
-	p.mu.Lock()
-	clash := false
-	for _, other := range p.inflight {
-		clash = clash || overlaps(ids, other)
-	}
-	p.mu.Unlock()
-	if clash {
-		if err := p.wait(); err != nil {
-			return err
-		}
-	}
-	p.slots <- struct{}{}
-	if err := p.failed(); err != nil {
-		<-p.slots
-		return err
-	}
-	if err := p.ix.startBatch(); err != nil {
-		<-p.slots
-		return err
-	}
-	p.mu.Lock()
-	p.inflight[b] = ids
-	p.mu.Unlock()
-	go func() {
-		err := p.ix.bi.Batch(b)
-		p.mu.Lock()
-		if err != nil && p.err == nil {
-			p.err = wrapClosed("apply", err)
-		}
-		delete(p.inflight, b)
-		p.mu.Unlock()
-		<-p.slots
-		p.ix.inflight.Done()
-	}()
-	return nil
-}
-
-func overlaps(a, b map[string]bool) bool {
-	if len(b) < len(a) {
-		a, b = b, a
-	}
-	for id := range a {
-		if b[id] {
-			return true
-		}
-	}
-	return false
-}
-
-func (p *pipeline) failed() error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.err
-}
-
-// wait returns once every batch sent is indexed, with the first error.
-func (p *pipeline) wait() error {
-	p.ix.inflight.Wait()
-	return p.failed()
-}
-
-// abort waits for the batches in flight and returns err.
-func (p *pipeline) abort(err error) error {
-	_ = p.wait()
-	return err
-}
-
-// startBatch counts a batch in flight, which Close waits for; it fails
-// once the index is closed.
-func (ix *Index) startBatch() error {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	if ix.closed {
-		return fmt.Errorf("search: apply: %w", ErrClosed)
-	}
-	ix.inflight.Add(1)
-	return nil
-}
-
-// batch applies b, the last batch of an Apply, with the next generation
-// number, and returns a channel closed once b is on disk. bleve's batches
-// are "unsafe": Batch returns once b is searchable, and bleve writes it to
-// disk in the background while the next batch is analysed (a full build
-// took 11 % less time than with batches that each waited to be
-// persisted). Apply then waits for it (waitPersisted); bleve persists
-// snapshots in order, so every batch introduced before it is on disk too.
-func (ix *Index) batch(b *bleve.Batch) (chan struct{}, error) {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	if ix.closed {
-		return nil, fmt.Errorf("search: apply: %w", ErrClosed)
-	}
-	gen := strconv.FormatUint(ix.gen+1, 10)
-	b.SetInternal([]byte(keyGeneration), []byte(gen))
-	done := make(chan struct{})
-	b.SetPersistedCallback(func(error) { close(done) }) // called once, on success
-	if err := ix.bi.Batch(b); err != nil {
-		return nil, wrapClosed("apply", err)
-	}
-	ix.gen++
-	return done, nil
-}
-
-// waitPersisted returns once persisted, the last batch's channel, is
-// closed: every batch applied so far is on disk (bleve persists them in
-// order). It then records
-// the generation outside the index: a generation file never runs ahead of
-// what a crash would leave (Open compares them). It returns bleve's error
-// when persisting fails (bleve keeps retrying; the batches stay searchable
-// until the process ends) and ctx's when it ends first.
-func (ix *Index) waitPersisted(ctx context.Context, persisted chan struct{}) error {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	select {
-	case <-persisted:
-	case err := <-ix.persistErr:
-		select {
-		case <-persisted:
-			// persisted on a retry after all
-		default:
-			return fmt.Errorf("search: apply: persist: %w", err)
-		}
-	case <-ctx.Done():
-		return fmt.Errorf("search: apply: waiting for the disk: %w", ctx.Err())
-	}
-	gen := strconv.FormatUint(ix.gen, 10)
-	tmp := filepath.Join(ix.dir, generationFile+".tmp")
-	if err := os.WriteFile(tmp, []byte(gen), 0o600); err != nil {
-		return fmt.Errorf("search: apply: record generation: %w", err)
-	}
-	if err := os.Rename(tmp, filepath.Join(ix.dir, generationFile)); err != nil {
-		return fmt.Errorf("search: apply: record generation: %w", err)
-	}
-	return nil
-}
-
-// Field names in the index. Text is indexed twice: exact (accents kept)
-// and folded ("_f").
-const (
-	fTitle     = "title"
-	fTitleF    = "title_f"
-	fBody      = "body"
-	fBodyF     = "body_f"
-	fNumber    = "number"   // whole number as one folded token
-	fNumberT   = "number_t" // number split into folded words
-	fExtra     = "extra"    // signer, tags and places as text
-	fExtraF    = "extra_f"
-	fContextF  = "context_f" // Document.Context, folded
-	fPrefix    = "title_p"   // edge n-grams of folded title words (Suggest)
-	fTitleKey  = "title_k"   // whole folded title as one token (Suggest)
-	fKind      = "kind"
-	fAgency    = "agency"
-	fCategory  = "category"
-	fPlaces    = "places"
-	fPlacesF   = "places_f" // folded place labels, for filters as typed
-	fYear      = "year"
-	fPublished = "published"
-	fURL       = "url"
-	fParent    = "parent"
-	fMeta      = "meta" // agency, category, published and places, one per line (stored only)
-)
-
-// fields turns a Document into the property map the mapping describes.
-// Empty values are left out so that facets have no "" bucket.
-func (ix *Index) fields(d *Document) map[string]interface{} {
-	m := make(map[string]interface{}, 16)
-	put := func(k, v string) {
-		if v = clean(v); v != "" {
-			m[k] = v
-		}
-	}
-	put("title", d.Title)
-	put("body", d.Body)
-	put("number", d.Number)
-	put("kind", d.Kind)
-	put("agency", d.Agency)
-	put("category", d.Category)
-	if !d.Lean {
-		put("url", d.URL)
-		put("parent", d.Parent)
-	}
-	if ix.suggest == nil || ix.suggest[d.Kind] {
-		put("suggest", d.Title)
-	}
-	var places []string
-	for _, p := range d.Places {
-		if p = clean(p); p != "" {
-			places = append(places, p)
-		}
-	}
-	if len(places) > 0 {
-		m["places"] = places
-	}
-	extra := make([]string, 0, 1+len(d.Tags)+len(places))
-	if s := clean(d.Signer); s != "" {
-		extra = append(extra, s)
-	}
-	for _, t := range d.Tags {
-		if t = clean(t); t != "" {
-			extra = append(extra, t)
-		}
-	}
-	if d.Context == "" {
-		extra = append(extra, places...)
-	}
-	if len(extra) > 0 {
-		m["extra"] = extra
-	}
-	if c := clean(d.Context); c != "" {
-		if len(places) > 0 {
-			c += "\n" + strings.Join(places, "\n")
-		}
-		m["context"] = c
-	}
-	var pub string
-	if !d.Published.IsZero() {
-		pub = d.Published.UTC().Format(publishedLayout)
-		m["published"] = pub
-		m["year"] = strconv.Itoa(d.Published.Year())
-	}
-	if !d.Lean {
-		m["meta"] = strings.Join(append([]string{clean(d.Agency), clean(d.Category), pub}, places...), "\n")
-	}
-	return m
-}
-
-// publishedLayout writes a date as a term whose byte order is time order:
-// one term and one doc value per document. bleve's date type would index 16
-// prefix-coded terms per document for range queries, which nothing here
-// runs (years are their own field).
-const publishedLayout = "20060102150405"
-
-// parsePublished reads a publishedLayout term as the number its digits spell
-// (20250301120000), which orders like the time itself.
-func parsePublished(term []byte) (int64, bool) {
-	if len(term) != len(publishedLayout) {
-		return 0, false
-	}
-	var n int64
-	for _, c := range term {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int64(c-'0')
-	}
-	return n, true
-}
-
-// newMapping is the explicit mapping of every field. Nothing is dynamic and
-// _all is empty: each query names its fields and analyzer, which avoids the
-// trap of a field silently analysed with bleve's standard analyzer.
-func newMapping() *mapping.IndexMappingImpl {
-	im := bleve.NewIndexMapping()
-	im.DefaultAnalyzer = AnalyzerFold
-	im.IndexDynamic = false
-	im.StoreDynamic = false
-	im.DocValuesDynamic = false
-
-	text := func(name, analyzer string, store, vectors bool) *mapping.FieldMapping {
-		fm := bleve.NewTextFieldMapping()
-		fm.Name = name
-		fm.Analyzer = analyzer
-		fm.Store = store
-		fm.IncludeTermVectors = vectors // positions: phrases and highlights
-		fm.IncludeInAll = false
-		fm.DocValues = false
-		return fm
-	}
-	kw := func(name string, store, docValues bool) *mapping.FieldMapping {
-		fm := bleve.NewKeywordFieldMapping()
-		fm.Name = name
-		fm.Analyzer = keyword.Name
-		fm.Store = store
-		fm.IncludeTermVectors = false
-		fm.IncludeInAll = false
-		fm.DocValues = docValues // facets and sorting read doc values
-		return fm
-	}
-	storedOnly := func(name string) *mapping.FieldMapping {
-		fm := bleve.NewTextFieldMapping()
-		fm.Name = name
-		fm.Index = false
-		fm.Store = true
-		fm.IncludeTermVectors = false
-		fm.IncludeInAll = false
-		fm.DocValues = false
-		return fm
-	}
-
-	dm := bleve.NewDocumentStaticMapping()
-	// The exact title has no term vectors either: the folded title's
-	// positions give the bonus for adjacent words, and phrases in it are
-	// checked on the stored title (textPhrase).
-	dm.AddFieldMappingsAt("title", text(fTitle, AnalyzerExact, true, false), text(fTitleF, AnalyzerFold, false, true))
-	// Bodies have no term vectors (a fifth of the index): highlights come
-	// from analysing the page's hits again (markHits), quoted phrases from
-	// reading the candidates' bodies (textPhrase), and the bonus for
-	// adjacent words counts in titles only.
-	dm.AddFieldMappingsAt("body", text(fBody, AnalyzerExact, true, false), text(fBodyF, AnalyzerFold, false, false))
-	dm.AddFieldMappingsAt("number", text(fNumber, AnalyzerKey, false, false), text(fNumberT, AnalyzerFold, false, true))
-	dm.AddFieldMappingsAt("extra", text(fExtra, AnalyzerExact, false, true), text(fExtraF, AnalyzerFold, false, true))
-	// Context: folded only, no positions (never in phrases or highlights).
-	dm.AddFieldMappingsAt("context", text(fContextF, AnalyzerFold, false, false))
-	dm.AddFieldMappingsAt("suggest", text(fPrefix, AnalyzerPrefix, false, false), text(fTitleKey, AnalyzerKey, false, false))
-	dm.AddFieldMappingsAt("kind", kw(fKind, true, true))
-	// Facet and filter fields are not stored: what a hit shows of them is in
-	// meta, which lean documents leave out. (Whether a field is stored must be
-	// the same for every document: zap keeps a field's options per segment
-	// and a merge keeps only the options all its segments share.)
-	dm.AddFieldMappingsAt("agency", kw(fAgency, false, true))
-	dm.AddFieldMappingsAt("category", kw(fCategory, false, true))
-	dm.AddFieldMappingsAt("places", kw(fPlaces, false, true), text(fPlacesF, AnalyzerKey, false, false))
-	dm.AddFieldMappingsAt("year", kw(fYear, false, true))
-	dm.AddFieldMappingsAt("published", kw(fPublished, false, true))
-	dm.AddFieldMappingsAt("url", storedOnly(fURL))
-	dm.AddFieldMappingsAt("parent", storedOnly(fParent))
-	dm.AddFieldMappingsAt("meta", storedOnly(fMeta))
-
-	im.DefaultMapping = dm
-	return im
 }

@@ -15,7 +15,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	index "github.com/blevesearch/bleve_index_api"
 	"golang.org/x/text/unicode/norm"
 )
@@ -284,21 +283,17 @@ func TestLeanAcrossMerges(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	adv, err := ix.bi.Advanced()
-	if err != nil {
+	if err := ix.forceMerge(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := adv.(*scorch.Scorch).ForceMerge(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	for _, noFast := range []bool{false, true} {
-		ix.opts.noFast = noFast
+	for _, bleveOnly := range []bool{false, true} {
+		ix.opts.bleveOnly = bleveOnly
 		res, err := ix.Search(ctx, Request{Query: "gia dat", Size: 30, Facets: true})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if res.Total != 30 || len(res.Hits) != 30 {
-			t.Fatalf("noFast %v: total %d, %d hits", noFast, res.Total, len(res.Hits))
+			t.Fatalf("bleveOnly %v: total %d, %d hits", bleveOnly, res.Total, len(res.Hits))
 		}
 		for _, h := range res.Hits {
 			full := Hit{ID: h.ID, Kind: h.Kind, Title: h.Title, Score: h.Score, Snippet: h.Snippet, TitleHTML: h.TitleHTML}
@@ -307,7 +302,7 @@ func TestLeanAcrossMerges(t *testing.T) {
 				full.Places, full.Published = []string{"Xã Tân Thịnh", "Huyện Định Hóa"}, pub
 			}
 			if !reflect.DeepEqual(h, full) {
-				t.Errorf("noFast %v:\n got %+v\nwant %+v", noFast, h, full)
+				t.Errorf("bleveOnly %v:\n got %+v\nwant %+v", bleveOnly, h, full)
 			}
 		}
 		if got := res.Facets["agency"]; len(got) != 1 || got[0].Count != 30 {
@@ -613,6 +608,10 @@ func TestApplyDurableAcrossKill(t *testing.T) {
 		t.Fatalf("Open after kill: %v", err)
 	}
 	defer ix.Close()
+	// The process did not close the index: every segment is read and summed.
+	if c := ix.Health().Checked; !c.Unclean || c.Segments == 0 || c.Trusted != 0 {
+		t.Errorf("segments checked after a kill: %+v, want all read", c)
+	}
 	n, err := ix.Count()
 	if err != nil || n != uint64(len(crashDocs())) {
 		t.Fatalf("Count = %d, %v; want %d", n, err, len(crashDocs()))

@@ -2,10 +2,8 @@ package search
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -52,10 +50,6 @@ func newTextPhrase(field, stored string, exact bool, text string, boost float64)
 }
 
 func (q *textPhrase) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return nil, fmt.Errorf("search: phrase in %s: reader %T is not a scorch snapshot", q.stored, r)
-	}
 	terms := make([]query.Query, len(q.tokens))
 	for i, t := range q.tokens {
 		tq := bleve.NewTermQuery(t)
@@ -70,16 +64,16 @@ func (q *textPhrase) Searcher(ctx context.Context, r index.IndexReader, m mappin
 	if len(q.tokens) == 1 {
 		return inner, nil
 	}
-	return &phraseSearcher{Searcher: inner, vs: views(snap), q: q}, nil
+	return &phraseSearcher{Searcher: inner, texts: newStoredReader(r), q: q}, nil
 }
 
 // phraseSearcher passes on the matches of its inner searcher whose stored
 // text has the tokens side by side.
 type phraseSearcher struct {
 	bsearch.Searcher
-	vs   []*segView
-	q    *textPhrase
-	text []byte
+	texts *storedReader
+	q     *textPhrase
+	text  []byte
 }
 
 func (s *phraseSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
@@ -109,15 +103,8 @@ func (s *phraseSearcher) filter(ctx *bsearch.SearchContext, dm *bsearch.Document
 }
 
 func (s *phraseSearcher) holds(id index.IndexInternalID) (bool, error) {
-	v, local := segOf(s.vs, id.Value())
-	s.text = s.text[:0]
-	err := v.seg.VisitStoredFields(local, func(field string, _ byte, value []byte, _ []uint64) bool {
-		if field == s.q.stored {
-			s.text = append(s.text, value...)
-			return false
-		}
-		return true
-	})
+	var err error
+	s.text, err = s.texts.field(id, s.q.stored, s.text[:0])
 	if err != nil {
 		return false, err
 	}

@@ -192,6 +192,20 @@ func TestCorrections(t *testing.T) {
 	}
 }
 
+// The corrections stop with the request's context.
+func TestCorrectionsCancelled(t *testing.T) {
+	ix := newFixtureIndex(t)
+	p, err := ParseQuery("ngan sahc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if got, err := ix.corrections(ctx, p, Request{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("corrections with a cancelled context = %q, %v; want context.Canceled", got, err)
+	}
+}
+
 func TestHighlight(t *testing.T) {
 	ix := newFixtureIndex(t)
 	ctx := context.Background()

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -23,7 +24,9 @@ type Suggestion struct {
 //
 // Errors: ErrBadQuery (wrapped) when prefix is longer than MaxQueryLen;
 // ctx.Err() (wrapped); ErrClosed after Close.
-func (ix *Index) Suggest(ctx context.Context, prefix string, n int) ([]Suggestion, error) {
+func (ix *Index) Suggest(ctx context.Context, prefix string, n int) (out []Suggestion, err error) {
+	defer recovered(ix, "suggest", &out, &err)
+	ix.fault("suggest")
 	prefix = clean(prefix)
 	if utf8.RuneCountInString(prefix) > MaxQueryLen {
 		return nil, badQuery("prefix too long")
@@ -61,7 +64,7 @@ func (ix *Index) Suggest(ctx context.Context, prefix string, n int) ([]Suggestio
 		}
 		return nil, wrapClosed("suggest", err)
 	}
-	out := make([]Suggestion, 0, len(sr.Hits))
+	out = make([]Suggestion, 0, len(sr.Hits))
 	for _, dm := range sr.Hits {
 		str := func(f string) string { s, _ := dm.Fields[f].(string); return s }
 		out = append(out, Suggestion{Title: str(fTitle), URL: str(fURL), Kind: str(fKind)})
@@ -83,13 +86,6 @@ func truncate(s string, n int) string {
 // maxCorrections is how many "did you mean" queries Search offers.
 const maxCorrections = 3
 
-// fuzzyReader is what corrections need of bleve's index reader (scorch
-// provides both).
-type fuzzyReader interface {
-	index.IndexReader
-	index.IndexReaderFuzzy
-}
-
 // candidate is a dictionary term near a query token.
 type candidate struct {
 	term  string // folded term from the index
@@ -103,19 +99,15 @@ type candidate struct {
 // letters), shown with the most frequent accented spelling, and a rewrite
 // is offered only if it has hits.
 func (ix *Index) corrections(ctx context.Context, p Parsed, r Request) ([]string, error) {
-	bi, err := ix.bi.Advanced()
+	fr, release, err := ix.fuzzy()
+	if errors.Is(err, errInternals) {
+		ix.mismatch(err)
+		return nil, nil // no corrections rather than no answer
+	}
 	if err != nil {
-		return nil, wrapClosed("corrections", err)
+		return nil, err
 	}
-	reader, err := bi.Reader()
-	if err != nil {
-		return nil, wrapClosed("corrections", err)
-	}
-	defer reader.Close()
-	fr, ok := reader.(fuzzyReader)
-	if !ok {
-		return nil, nil
-	}
+	defer release()
 
 	// choices[i][j]: j-th replacement of the i-th word ("" drops the word).
 	// Corrections follow the user's style: typed without accents, offered
@@ -133,7 +125,10 @@ func (ix *Index) corrections(ctx context.Context, p Parsed, r Request) ([]string
 		toks := analyze(w)
 		perTok := make([][]string, len(toks))
 		for k, tok := range toks {
-			alts, err := tokenChoices(fr, tok, accents)
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("search: corrections: %w", err)
+			}
+			alts, err := tokenChoices(ctx, fr, tok, accents)
 			if err != nil {
 				return nil, err
 			}
@@ -177,7 +172,7 @@ func (ix *Index) corrections(ctx context.Context, p Parsed, r Request) ([]string
 // tokenChoices returns the token itself when the index knows it (in any
 // spelling), else up to three nearby dictionary terms, best first (accented
 // if accents), or [""] when nothing is near.
-func tokenChoices(fr fuzzyReader, tok string, accents bool) ([]string, error) {
+func tokenChoices(ctx context.Context, fr fuzzyReader, tok string, accents bool) ([]string, error) {
 	ft := Fold(tok)
 	fuzz := 2
 	if utf8.RuneCountInString(ft) <= 4 {
@@ -191,7 +186,7 @@ func tokenChoices(fr fuzzyReader, tok string, accents bool) ([]string, error) {
 				c = &candidate{term: term, dist: levenshtein(ft, term)}
 				cands[term] = c
 			}
-			n, err := docFreq(fr, field, term)
+			n, err := docFreq(ctx, fr, field, term)
 			c.count += n
 			return err
 		})
@@ -227,7 +222,7 @@ func tokenChoices(fr fuzzyReader, tok string, accents bool) ([]string, error) {
 			out = append(out, c.term)
 			continue
 		}
-		acc, err := accented(fr, c.term)
+		acc, err := accented(ctx, fr, c.term)
 		if err != nil {
 			return nil, err
 		}
@@ -242,13 +237,13 @@ func tokenChoices(fr fuzzyReader, tok string, accents bool) ([]string, error) {
 // accented spellings are found among the terms sharing the folded initial
 // consonants (d or đ); a syllable starting with a vowel is looked up with
 // the fuzzy dictionary (two marks at most: "uong" → "ương").
-func accented(fr fuzzyReader, folded string) (string, error) {
+func accented(ctx context.Context, fr fuzzyReader, folded string) (string, error) {
 	counts := map[string]uint64{}
 	consider := func(field, term string) error {
 		if Fold(term) != folded {
 			return nil
 		}
-		n, err := docFreq(fr, field, term)
+		n, err := docFreq(ctx, fr, field, term)
 		counts[term] += n
 		return err
 	}
@@ -285,8 +280,8 @@ func accented(fr fuzzyReader, folded string) (string, error) {
 
 // docFreq returns the number of documents with term in field. (The fuzzy
 // dictionary's entries carry no counts.)
-func docFreq(r index.IndexReader, field, term string) (uint64, error) {
-	tfr, err := r.TermFieldReader(context.Background(), []byte(term), field, false, false, false)
+func docFreq(ctx context.Context, r index.IndexReader, field, term string) (uint64, error) {
+	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
 	if err != nil {
 		return 0, fmt.Errorf("search: corrections: %w", err)
 	}

@@ -12,16 +12,14 @@ import (
 	"testing"
 	"time"
 
-	segment "github.com/blevesearch/scorch_segment_api/v2"
-
 	"golang.org/x/text/unicode/norm"
 )
 
-// fastQueries exercise every part of the bounded path: single and several
+// rankingQueries exercise every part of the match sets and the rankings: single and several
 // syllables, folding, NFD, document numbers, filters in the text and in the
 // URL, negated filters, excluded words, filters alone, and what must fall
 // back to bleve (phrases).
-var fastQueries = []Request{
+var rankingQueries = []Request{
 	{Query: "đất"},
 	{Query: "dat"},
 	{Query: "ngân sách"},
@@ -48,7 +46,7 @@ var fastQueries = []Request{
 	{Query: "người", From: 30, Size: 20},
 }
 
-func fastIndex(t *testing.T, opts Options) *Index {
+func rankingIndex(t *testing.T, opts Options) *Index {
 	t.Helper()
 	ix, err := Open(t.TempDir()+"/index", opts)
 	if err != nil {
@@ -62,16 +60,16 @@ func fastIndex(t *testing.T, opts Options) *Index {
 	return ix
 }
 
-// both runs r on the bounded path and on bleve's own. Documents of equal
+// both runs r as a match-set search and on bleve's search alone. Documents of equal
 // score come in index order, which a background merge changes; so the pair
 // is run again until no merge or persist came between its two searches.
-func both(t *testing.T, ix *Index, r Request) (fast, ref *Result) {
+func both(t *testing.T, ix *Index, r Request) (ms, ref *Result) {
 	t.Helper()
 	for range 50 {
 		before := layout(t, ix)
-		fast, ref = bothOnce(t, ix, r)
+		ms, ref = bothOnce(t, ix, r)
 		if slices.Equal(before, layout(t, ix)) {
-			return fast, ref
+			return ms, ref
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -80,68 +78,65 @@ func both(t *testing.T, ix *Index, r Request) (fast, ref *Result) {
 }
 
 // layout is the index's current segments, in order.
-func layout(t *testing.T, ix *Index) []segment.Segment {
+func layout(t *testing.T, ix *Index) []uint64 {
 	t.Helper()
 	snap, release, err := ix.snapshot()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer release()
-	var segs []segment.Segment
-	for _, ss := range snap.Segments() {
-		segs = append(segs, ss.Segment())
-	}
-	return segs
+	_, ids := snap.files()
+	return ids
 }
 
-func bothOnce(t *testing.T, ix *Index, r Request) (fast, ref *Result) {
+func bothOnce(t *testing.T, ix *Index, r Request) (ms, ref *Result) {
 	t.Helper()
 	r.Facets, r.Highlight = true, true
 	ctx := context.Background()
-	ix.opts.noFast = false
-	fast, err := ix.Search(ctx, r)
+	ix.opts.bleveOnly = false
+	ms, err := ix.Search(ctx, r)
 	if err != nil {
-		t.Fatalf("%+v: fast: %v", r, err)
+		t.Fatalf("%+v: match sets: %v", r, err)
 	}
-	ix.opts.noFast = true
+	ix.opts.bleveOnly = true
 	ref, err = ix.Search(ctx, r)
-	ix.opts.noFast = false
+	ix.opts.bleveOnly = false
 	if err != nil {
 		t.Fatalf("%+v: bleve: %v", r, err)
 	}
-	return fast, ref
+	return ms, ref
 }
 
-// TestFastPathIsExact: below the exact limit the bounded path gives what
+// TestMatchSetsExact: below the exact limit a match-set search gives what
 // bleve alone gives: the same total, facets, hits in the same order, the
 // same snippets.
-func TestFastPathIsExact(t *testing.T) {
-	ix := fastIndex(t, Options{ExactLimit: 1 << 20})
-	for _, r := range fastQueries {
+func TestMatchSetsExact(t *testing.T) {
+	ix := rankingIndex(t, Options{ExactLimit: 1 << 20})
+	for _, r := range rankingQueries {
 		t.Run(fmt.Sprintf("%q%v/%s/%d", r.Query, r.Filters, r.Sort, r.From), func(t *testing.T) {
-			fast, ref := both(t, ix, r)
-			if fast.Total != ref.Total {
-				t.Errorf("total %d, bleve %d", fast.Total, ref.Total)
+			ms, ref := both(t, ix, r)
+			if ms.Total != ref.Total {
+				t.Errorf("total %d, bleve %d", ms.Total, ref.Total)
 			}
-			if !reflect.DeepEqual(fast.Facets, ref.Facets) {
-				t.Errorf("facets\n got %v\nwant %v", fast.Facets, ref.Facets)
+			if !reflect.DeepEqual(ms.Facets, ref.Facets) {
+				t.Errorf("facets\n got %v\nwant %v", ms.Facets, ref.Facets)
 			}
-			if !reflect.DeepEqual(ids(fast.Hits), ids(ref.Hits)) {
-				t.Errorf("hits\n got %v\nwant %v", ids(fast.Hits), ids(ref.Hits))
+			if !reflect.DeepEqual(ids(ms.Hits), ids(ref.Hits)) {
+				t.Errorf("hits\n got %v\nwant %v", ids(ms.Hits), ids(ref.Hits))
 			}
-			for i := range min(len(fast.Hits), len(ref.Hits)) {
-				if fast.Hits[i].Snippet != ref.Hits[i].Snippet || fast.Hits[i].TitleHTML != ref.Hits[i].TitleHTML {
-					t.Errorf("hit %d highlights differ:\n%q %q\n%q %q", i, fast.Hits[i].TitleHTML, fast.Hits[i].Snippet, ref.Hits[i].TitleHTML, ref.Hits[i].Snippet)
+			for i := range min(len(ms.Hits), len(ref.Hits)) {
+				if ms.Hits[i].Snippet != ref.Hits[i].Snippet || ms.Hits[i].TitleHTML != ref.Hits[i].TitleHTML {
+					t.Errorf("hit %d highlights differ:\n%q %q\n%q %q", i, ms.Hits[i].TitleHTML, ms.Hits[i].Snippet, ref.Hits[i].TitleHTML, ref.Hits[i].Snippet)
 				}
 			}
 		})
 	}
 }
 
-// TestFastPathBounded: above the exact limit, totals and facets stay exact,
+// TestRankingAboveLimits: above the exact limit, totals and facets stay exact,
 // date order stays exact, and relevance order comes from the pre-scored
 // candidates: the best hits of bleve's full ranking are still found.
-func TestFastPathBounded(t *testing.T) {
+func TestRankingAboveLimits(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
 		opts       Options
@@ -150,59 +145,59 @@ func TestFastPathBounded(t *testing.T) {
 		{"candidates", Options{ExactLimit: 20}, 0.8, 0.7},
 		{"own ranking", Options{CostLimit: 1}, 0.6, 0.5},
 	} {
-		t.Run(tc.name, func(t *testing.T) { testBounded(t, tc.opts, tc.top1, tc.over) })
+		t.Run(tc.name, func(t *testing.T) { testAboveLimits(t, tc.opts, tc.top1, tc.over) })
 	}
 }
 
-func testBounded(t *testing.T, opts Options, minTop1, minOverlap float64) {
-	ix := fastIndex(t, opts)
-	bounded, overlap, top1 := 0, 0, 0
-	for _, r := range fastQueries {
-		fast, ref := both(t, ix, r)
-		if fast.Total != ref.Total {
-			t.Errorf("%q: total %d, bleve %d", r.Query, fast.Total, ref.Total)
+func testAboveLimits(t *testing.T, opts Options, minTop1, minOverlap float64) {
+	ix := rankingIndex(t, opts)
+	above, overlap, top1 := 0, 0, 0
+	for _, r := range rankingQueries {
+		ms, ref := both(t, ix, r)
+		if ms.Total != ref.Total {
+			t.Errorf("%q: total %d, bleve %d", r.Query, ms.Total, ref.Total)
 		}
-		if !reflect.DeepEqual(fast.Facets, ref.Facets) {
-			t.Errorf("%q: facets\n got %v\nwant %v", r.Query, fast.Facets, ref.Facets)
+		if !reflect.DeepEqual(ms.Facets, ref.Facets) {
+			t.Errorf("%q: facets\n got %v\nwant %v", r.Query, ms.Facets, ref.Facets)
 		}
 		if ref.Total <= 20 && opts.CostLimit == 0 {
-			if !reflect.DeepEqual(ids(fast.Hits), ids(ref.Hits)) {
-				t.Errorf("%q: small result, hits %v, bleve %v", r.Query, ids(fast.Hits), ids(ref.Hits))
+			if !reflect.DeepEqual(ids(ms.Hits), ids(ref.Hits)) {
+				t.Errorf("%q: small result, hits %v, bleve %v", r.Query, ids(ms.Hits), ids(ref.Hits))
 			}
 			continue
 		}
 		if r.Sort == "date" {
 			// Same dates in the same order; documents of the same date may
 			// come in another order (bleve breaks ties by score).
-			if !reflect.DeepEqual(dates(fast.Hits), dates(ref.Hits)) {
-				t.Errorf("%q by date: hits %v, bleve %v", r.Query, ids(fast.Hits), ids(ref.Hits))
+			if !reflect.DeepEqual(dates(ms.Hits), dates(ref.Hits)) {
+				t.Errorf("%q by date: hits %v, bleve %v", r.Query, ids(ms.Hits), ids(ref.Hits))
 			}
 			continue
 		}
 		if r.From > 0 {
 			continue
 		}
-		bounded++
+		above++
 		want := map[string]bool{}
 		for _, id := range ids(ref.Hits) {
 			want[id] = true
 		}
-		for _, id := range ids(fast.Hits) {
+		for _, id := range ids(ms.Hits) {
 			if want[id] {
 				overlap++
 			}
 		}
-		if len(fast.Hits) > 0 && len(ref.Hits) > 0 && fast.Hits[0].ID == ref.Hits[0].ID {
+		if len(ms.Hits) > 0 && len(ref.Hits) > 0 && ms.Hits[0].ID == ref.Hits[0].ID {
 			top1++
 		}
-		t.Logf("%q: %d matches, top-10 overlap %v vs %v", r.Query, ref.Total, ids(fast.Hits), ids(ref.Hits))
+		t.Logf("%q: %d matches, top-10 overlap %v vs %v", r.Query, ref.Total, ids(ms.Hits), ids(ref.Hits))
 	}
-	if bounded < 8 {
-		t.Fatalf("only %d queries took the bounded path; the test corpus is too small", bounded)
+	if above < 8 {
+		t.Fatalf("only %d queries were above the limits; the test corpus is too small", above)
 	}
-	t.Logf("bounded relevance: %d queries, top-1 equal %d, top-10 overlap %d of %d", bounded, top1, overlap, 10*bounded)
-	if float64(top1) < minTop1*float64(bounded) || float64(overlap) < minOverlap*float64(10*bounded) {
-		t.Errorf("bounded ranking too far from bleve's: top-1 equal %d of %d, top-10 overlap %d of %d", top1, bounded, overlap, 10*bounded)
+	t.Logf("ranking above the limits: %d queries, top-1 equal %d, top-10 overlap %d of %d", above, top1, overlap, 10*above)
+	if float64(top1) < minTop1*float64(above) || float64(overlap) < minOverlap*float64(10*above) {
+		t.Errorf("ranking above the limits too far from bleve's: top-1 equal %d of %d, top-10 overlap %d of %d", top1, above, overlap, 10*above)
 	}
 }
 
@@ -214,16 +209,16 @@ func dates(hits []Hit) []string {
 	return out
 }
 
-// TestOwnPathPruned: when every postings list of a query is long, the own
+// TestOwnRankingPruned: when every postings list of a query is long, the own
 // ranking reads the title lists up to a cap. Totals and facets stay exact,
 // and documents with the word in their title still come first (a rare
 // spelling in a body may come among them: "Dat", a name, for "dat").
-func TestOwnPathPruned(t *testing.T) {
-	ix := fastIndex(t, Options{CostLimit: 1, pruneAt: 10})
+func TestOwnRankingPruned(t *testing.T) {
+	ix := rankingIndex(t, Options{CostLimit: 1, pruneAt: 10})
 	for _, q := range []string{"của", "xã", "dat", "người"} {
-		fast, ref := both(t, ix, Request{Query: q})
-		if fast.Total != ref.Total || !reflect.DeepEqual(fast.Facets, ref.Facets) {
-			t.Errorf("%q: total %d facets %v; bleve %d %v", q, fast.Total, fast.Facets, ref.Total, ref.Facets)
+		ms, ref := both(t, ix, Request{Query: q})
+		if ms.Total != ref.Total || !reflect.DeepEqual(ms.Facets, ref.Facets) {
+			t.Errorf("%q: total %d facets %v; bleve %d %v", q, ms.Total, ms.Facets, ref.Total, ref.Facets)
 		}
 		inTitle := 0
 		for _, h := range ref.Hits {
@@ -232,7 +227,7 @@ func TestOwnPathPruned(t *testing.T) {
 			}
 		}
 		got := 0
-		for _, h := range fast.Hits[:min(inTitle, len(fast.Hits))] {
+		for _, h := range ms.Hits[:min(inTitle, len(ms.Hits))] {
 			if strings.Contains(Fold(h.Title), Fold(q)) {
 				got++
 			}
@@ -241,17 +236,17 @@ func TestOwnPathPruned(t *testing.T) {
 		// follows the segments' order, which background merges change; most
 		// of the top must still be title matches.
 		if inTitle > 0 && got*10 < inTitle*8 {
-			t.Errorf("%q: %d of the first %d hits have the word in their title (bleve: %d), first %q", q, got, inTitle, inTitle, fast.Hits[0].Title)
+			t.Errorf("%q: %d of the first %d hits have the word in their title (bleve: %d), first %q", q, got, inTitle, inTitle, ms.Hits[0].Title)
 		}
-		if len(fast.Hits) != len(ref.Hits) {
-			t.Errorf("%q: %d hits, bleve %d", q, len(fast.Hits), len(ref.Hits))
+		if len(ms.Hits) != len(ref.Hits) {
+			t.Errorf("%q: %d hits, bleve %d", q, len(ms.Hits), len(ref.Hits))
 		}
 	}
 }
 
 // TestWarm: Warm builds the facet index of every segment, and searches use it.
 func TestWarm(t *testing.T) {
-	ix := fastIndex(t, Options{})
+	ix := rankingIndex(t, Options{})
 	if err := ix.Warm(); err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +254,7 @@ func TestWarm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := len(snap.Segments())
+	n := len(snap.views())
 	release()
 	ix.fwd.mu.Lock()
 	got := len(ix.fwd.segs)
@@ -267,9 +262,9 @@ func TestWarm(t *testing.T) {
 	if got != n || n == 0 {
 		t.Fatalf("facet index of %d segments, the snapshot has %d", got, n)
 	}
-	fast, ref := both(t, ix, Request{Query: "đất"})
-	if !reflect.DeepEqual(fast.Facets, ref.Facets) {
-		t.Errorf("facets after Warm: %v, bleve %v", fast.Facets, ref.Facets)
+	ms, ref := both(t, ix, Request{Query: "đất"})
+	if !reflect.DeepEqual(ms.Facets, ref.Facets) {
+		t.Errorf("facets after Warm: %v, bleve %v", ms.Facets, ref.Facets)
 	}
 	if err := ix.Close(); err != nil {
 		t.Fatal(err)
@@ -308,7 +303,7 @@ func TestTopHeapTies(t *testing.T) {
 // TestDenseMatchCheck: testing scored documents against the match set as a
 // plain bitset gives the same pages, scores included, as roaring's Contains.
 func TestDenseMatchCheck(t *testing.T) {
-	ix := fastIndex(t, Options{CostLimit: 1})
+	ix := rankingIndex(t, Options{CostLimit: 1})
 	ctx := context.Background()
 	search := func(r Request, denseAt int) *Result {
 		t.Helper()
@@ -320,7 +315,7 @@ func TestDenseMatchCheck(t *testing.T) {
 		}
 		return res
 	}
-	for _, r := range fastQueries {
+	for _, r := range rankingQueries {
 		compared := false
 		for try := 0; try < 50 && !compared; try++ { // again when a merge came between the two searches
 			before := layout(t, ix)

@@ -1,12 +1,12 @@
 package search
 
-// The bounded search path.
+// Match sets.
 //
 // bleve scores, facets and collects every matching document, so a query's
 // cost grows with the number of matches: a syllable such as "xã" or "của"
 // matches hundreds of thousands of documents on a provincial portal with
-// its land price rows, and took seconds. This file answers the same queries
-// with work bounded by the page, not by the matches:
+// its land price rows, and took seconds. A match-set search answers the
+// same queries with work bounded by the page, not by the matches:
 //
 //  1. The match set is computed exactly as roaring bitmaps, per segment,
 //     straight from the postings lists (the same terms bleve would look up:
@@ -14,22 +14,24 @@ package search
 //     filters, the exclusions). Its cardinality is Result.Total.
 //  2. Facets are counted from a per-segment forward index of the keyword
 //     fields (document → value), built once per immutable segment and cached.
-//  3. A query whose postings lists are short (Options.CostLimit) is ranked
-//     by bleve: all of the match set when it is small (Options.ExactLimit),
-//     else the best candidates of the package's own ranking (own.go), or,
-//     for date order, the newest years that fill the page. A costlier query
-//     is ranked by own.go alone.
+//  3. Ranking: a query whose postings lists are short (Options.CostLimit) is
+//     ranked by bleve: all of the match set when it is small
+//     (Options.ExactLimit), else the best candidates of the own ranking
+//     (ownrank.go), or, for date order, the newest years that fill the page.
+//     A costlier query gets the own ranking alone.
 //  4. Highlights come from analysing the page's own titles and bodies
 //     (markHits), so ranking never needs term locations.
 //
-// Queries with quoted phrases or excluded phrases need term positions (or
-// the stored texts, see phrase.go) and take bleve's path.
+// Queries with quoted phrases or excluded phrases have no match set here:
+// they need term positions (or the stored texts, see phrase.go) and take
+// bleve's search.
 
 import (
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
@@ -39,13 +41,11 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
-	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // defaultExactLimit is the largest match set that bleve ranks in full.
@@ -55,8 +55,9 @@ const defaultExactLimit = 2000
 // to bleve when the match set is larger than the exact limit.
 const candidateFloor = 200
 
-// errNoFastPath means the query needs bleve's own path.
-var errNoFastPath = errors.New("search: no bounded path for this query")
+// errNoMatchSets means the query has no match set here (it needs term
+// positions or stored texts): bleve's search answers it.
+var errNoMatchSets = errors.New("search: no match set for this query")
 
 // fieldTerms is one field and the terms its analyzer makes of a word; a
 // document matches when it has all of them in that field.
@@ -75,14 +76,14 @@ type scoreField struct {
 	boost float64
 }
 
-// scoreTerm is one postings list of the pre-score.
+// scoreTerm is one postings list scored on its own (a document number).
 type scoreTerm struct {
 	field string
 	term  []byte
 	boost float64
 }
 
-// plan is a query in the form the bounded path evaluates.
+// plan is a query in the form its match sets are computed from.
 type plan struct {
 	parsed     Parsed         // the query it was made of (markTerms, for highlights)
 	tokens     [][]scoreField // per query syllable: its text-field alternatives
@@ -91,10 +92,8 @@ type plan struct {
 	must       []alt          // each must match
 	mustNot    []alt          // none may match
 	filters    []alt          // each must match (OR within)
-	strong     []scoreTerm
-	weak       []scoreTerm
 	dateSorted bool
-	dfs        map[string]uint64 // postings counts on the snapshot being searched (own.go)
+	dfs        map[string]uint64 // postings counts on the snapshot being searched (ownrank.go)
 }
 
 var analyzers sync.Map // name → analysis.Analyzer
@@ -120,17 +119,37 @@ func termsOf(text string, fb fieldBoost) fieldTerms {
 	return ft
 }
 
-// makePlan mirrors buildQuery. It fails with errNoFastPath for what needs
+// makePlan mirrors buildQuery. It fails with errNoMatchSets for what needs
 // positions or stored texts (quoted phrases, excluded phrases).
 func makePlan(p Parsed, filters map[string][]string, dateSorted bool) (*plan, error) {
 	if len(p.Phrases) > 0 {
-		return nil, errNoFastPath
+		return nil, errNoMatchSets
 	}
 	pl := &plan{dateSorted: dateSorted, parsed: p}
 	var tokens []string
 	for _, w := range p.Terms {
 		tokens = append(tokens, analyze(w)...)
 	}
+	pl.addWords(tokens)
+	for _, w := range p.Terms {
+		w = strings.TrimFunc(w, func(r rune) bool { return unicode.IsPunct(r) })
+		if strings.ContainsAny(w, "/-") && strings.ContainsFunc(w, unicode.IsDigit) {
+			pl.number = append(pl.number, scoreTerm{fNumber, []byte(Fold(w)), boostNumber})
+		}
+	}
+	pl.all = len(pl.must) == 0
+	if err := pl.addExclusions(p); err != nil {
+		return nil, err
+	}
+	if err := pl.addFilters(p.Filters, filters); err != nil {
+		return nil, err
+	}
+	return pl, nil
+}
+
+// addWords adds the conditions of wordQueries: every syllable in a text
+// field or (for several) the context, and one in the document's own text.
+func (pl *plan) addWords(tokens []string) {
 	ctxField := fieldBoost{fContextF, AnalyzerFold, boostContext, false}
 	var own alt
 	for _, tok := range tokens {
@@ -143,16 +162,6 @@ func makePlan(p Parsed, filters map[string][]string, dateSorted bool) (*plan, er
 			if fb.analyzer == AnalyzerFold {
 				own = append(own, ft)
 			}
-			switch fb.field {
-			case fTitle, fTitleF, fExtraF, fNumberT:
-				for _, t := range ft.terms {
-					pl.strong = append(pl.strong, scoreTerm{fb.field, t, fb.boost})
-				}
-			case fBodyF:
-				for _, t := range ft.terms {
-					pl.weak = append(pl.weak, scoreTerm{fb.field, t, fb.boost})
-				}
-			}
 		}
 		if len(tokens) > 1 {
 			a = append(a, termsOf(tok, ctxField))
@@ -160,23 +169,21 @@ func makePlan(p Parsed, filters map[string][]string, dateSorted bool) (*plan, er
 		pl.must = append(pl.must, a)
 		pl.tokens = append(pl.tokens, sf)
 	}
-	for _, w := range p.Terms {
-		w = strings.TrimFunc(w, func(r rune) bool { return unicode.IsPunct(r) })
-		if strings.ContainsAny(w, "/-") && strings.ContainsFunc(w, unicode.IsDigit) {
-			pl.number = append(pl.number, scoreTerm{fNumber, []byte(Fold(w)), boostNumber})
-		}
-	}
 	if len(tokens) > 1 {
 		pl.must = append(pl.must, own)
 	}
-	pl.all = len(pl.must) == 0
+}
+
+// addExclusions adds the excluded words and negated filters
+// (exclusionQueries); an excluded phrase has no match set here.
+func (pl *plan) addExclusions(p Parsed) error {
 	for _, ex := range p.Excluded {
 		toks := analyze(ex)
 		if len(toks) == 0 {
 			continue
 		}
 		if len(toks) > 1 {
-			return nil, errNoFastPath
+			return errNoMatchSets
 		}
 		var a alt
 		for _, fb := range exclusionFields(Fold(toks[0]) != toks[0], false) {
@@ -189,7 +196,13 @@ func makePlan(p Parsed, filters map[string][]string, dateSorted bool) (*plan, er
 			pl.mustNot = append(pl.mustNot, alt{filterTerms(name, v)})
 		}
 	}
-	for _, src := range []map[string][]string{p.Filters, filters} {
+	return nil
+}
+
+// addFilters adds the filters of the query text and of the URL
+// (filterQuery).
+func (pl *plan) addFilters(inText, fromURL map[string][]string) error {
+	for _, src := range []map[string][]string{inText, fromURL} {
 		for name, vals := range src {
 			var a alt
 			for _, v := range vals {
@@ -198,7 +211,7 @@ func makePlan(p Parsed, filters map[string][]string, dateSorted bool) (*plan, er
 					continue
 				}
 				if err := checkFilter(name, v); err != nil {
-					return nil, err
+					return err
 				}
 				a = append(a, filterTerms(name, v))
 			}
@@ -207,7 +220,7 @@ func makePlan(p Parsed, filters map[string][]string, dateSorted bool) (*plan, er
 			}
 		}
 	}
-	return pl, nil
+	return nil
 }
 
 func filterTerms(name, value string) fieldTerms {
@@ -216,60 +229,6 @@ func filterTerms(name, value string) fieldTerms {
 		value = Fold(value)
 	}
 	return fieldTerms{field: field, terms: [][]byte{[]byte(value)}}
-}
-
-// segView is one segment of an index snapshot.
-type segView struct {
-	ss      *scorch.SegmentSnapshot
-	seg     segment.Segment
-	offset  uint64 // global number of the segment's first document
-	deleted *roaring.Bitmap
-	dicts   map[string]segment.TermDictionary
-}
-
-func (s *segView) dict(field string) (segment.TermDictionary, error) {
-	if d, ok := s.dicts[field]; ok {
-		return d, nil
-	}
-	d, err := s.seg.Dictionary(field)
-	if err != nil {
-		return nil, err
-	}
-	s.dicts[field] = d
-	return d, nil
-}
-
-// postings returns the documents (live or not) that have term in field.
-// The bitmap may belong to the segment: never modify it.
-func (s *segView) postings(field string, term []byte) (*roaring.Bitmap, error) {
-	d, err := s.dict(field)
-	if err != nil {
-		return nil, err
-	}
-	pl, err := d.PostingsList(term, nil, nil)
-	if err != nil {
-		return nil, err
-	}
-	it := pl.Iterator(false, false, false, nil)
-	oi, ok := it.(segment.OptimizablePostingsIterator)
-	if !ok {
-		// Not a zap segment (an in-memory one of another kind): walk it.
-		bm := roaring.New()
-		for p, err := it.Next(); p != nil || err != nil; p, err = it.Next() {
-			if err != nil {
-				return nil, err
-			}
-			bm.Add(uint32(p.Number()))
-		}
-		return bm, nil
-	}
-	if n, ok := oi.DocNum1Hit(); ok {
-		return roaring.BitmapOf(uint32(n)), nil
-	}
-	if bm := oi.ActualBitmap(); bm != nil {
-		return bm, nil
-	}
-	return roaring.New(), nil
 }
 
 // fieldTermsBM: documents with every term of ft.
@@ -337,7 +296,7 @@ func (s *segView) matches(pl *plan) (*roaring.Bitmap, error) {
 	var m *roaring.Bitmap
 	if pl.all {
 		m = roaring.New()
-		m.AddRange(0, s.seg.Count())
+		m.AddRange(0, s.count())
 	}
 	type altLists struct {
 		bms  []*roaring.Bitmap // the segment's own: never modified
@@ -397,7 +356,7 @@ func (s *segView) matches(pl *plan) (*roaring.Bitmap, error) {
 	return m, nil
 }
 
-// outcome is what the bounded path learnt, beside bleve's hits.
+// outcome is what the match sets gave, beside bleve's hits.
 type outcome struct {
 	total  uint64
 	facets *facetJob // nil when no facets were asked for
@@ -415,13 +374,19 @@ type facetJob struct {
 // The job holds its own reference to the snapshot (bleve releases its own
 // when its search ends, and a merge may then unmap the segments) and its
 // own views (a view caches dictionaries for one goroutine).
-func (ix *Index) startFacets(snap *scorch.IndexSnapshot, ms []*roaring.Bitmap) *facetJob {
+func (ix *Index) startFacets(snap *snapshot, ms []*roaring.Bitmap) *facetJob {
 	j := &facetJob{done: make(chan struct{})}
-	snap.AddRef()
+	release := snap.hold()
 	go func() {
 		defer close(j.done)
-		defer func() { _ = snap.DecRef() }()
-		j.facets, j.err = ix.countFacets(views(snap), ms)
+		defer release()
+		defer func() {
+			if v := recover(); v != nil {
+				j.facets, j.err = nil, ix.damaged("facets", v, debug.Stack())
+			}
+		}()
+		ix.fault("facets")
+		j.facets, j.err = ix.countFacets(snap.views(), ms)
 	}()
 	return j
 }
@@ -448,10 +413,10 @@ type candQuery struct {
 }
 
 func (q *candQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping.IndexMapping, _ bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		q.err = errNoFastPath
-		return nil, q.err
+	snap, err := snapshotOf(r)
+	if err != nil {
+		q.err = err
+		return nil, err
 	}
 	ids, out, err := q.ix.candidates(ctx, snap, q.pl, q.want, q.facets)
 	if err != nil {
@@ -462,29 +427,10 @@ func (q *candQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping
 	return &listSearcher{ids: ids}, nil
 }
 
-func views(snap *scorch.IndexSnapshot) []*segView {
-	segs := snap.Segments()
-	vs := make([]*segView, 0, len(segs))
-	var off uint64
-	for _, ss := range segs {
-		seg := ss.Segment()
-		vs = append(vs, &segView{ss: ss, seg: seg, offset: off, deleted: ss.Deleted(), dicts: map[string]segment.TermDictionary{}})
-		off += seg.Count()
-	}
-	return vs
-}
-
-// segOf returns the segment holding global document number id and the
-// document's number within it.
-func segOf(vs []*segView, id uint64) (*segView, uint64) {
-	k := sort.Search(len(vs), func(i int) bool { return vs[i].offset > id }) - 1
-	return vs[k], id - vs[k].offset
-}
-
 // candidates evaluates pl on snap: total, facets and the sorted global numbers of
 // the documents bleve should rank.
-func (ix *Index) candidates(ctx context.Context, snap *scorch.IndexSnapshot, pl *plan, want int, facets bool) ([]uint64, outcome, error) {
-	vs := views(snap)
+func (ix *Index) candidates(ctx context.Context, snap *snapshot, pl *plan, want int, facets bool) ([]uint64, outcome, error) {
+	vs := snap.views()
 	ms := make([]*roaring.Bitmap, len(vs))
 	var out outcome
 	for i, v := range vs {
@@ -518,7 +464,7 @@ func (ix *Index) candidates(ctx context.Context, snap *scorch.IndexSnapshot, pl 
 			return nil, out, err
 		}
 	default:
-		docCount, err := snap.DocCount()
+		docCount, err := snap.docCount()
 		if err != nil {
 			return nil, out, err
 		}
@@ -537,28 +483,24 @@ func newestYears(vs []*segView, ms []*roaring.Bitmap, want int) ([]uint64, error
 	byYear := map[string][]*roaring.Bitmap{}
 	var years []string
 	for i, v := range vs {
-		d, err := v.dict(fYear)
-		if err != nil {
-			return nil, err
-		}
-		it := d.AutomatonIterator(nil, nil, nil)
-		for e, err := it.Next(); e != nil || err != nil; e, err = it.Next() {
+		err := v.terms(fYear, func(year string) error {
+			bm, err := v.postings(fYear, []byte(year))
 			if err != nil {
-				return nil, err
-			}
-			bm, err := v.postings(fYear, []byte(e.Term))
-			if err != nil {
-				return nil, err
+				return err
 			}
 			x := roaring.And(ms[i], bm)
 			if x.IsEmpty() {
-				continue
+				return nil
 			}
-			if _, ok := byYear[e.Term]; !ok {
-				years = append(years, e.Term)
-				byYear[e.Term] = make([]*roaring.Bitmap, len(vs))
+			if _, ok := byYear[year]; !ok {
+				years = append(years, year)
+				byYear[year] = make([]*roaring.Bitmap, len(vs))
 			}
-			byYear[e.Term][i] = x
+			byYear[year][i] = x
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	// Years are four digits: text order is number order.
@@ -614,43 +556,9 @@ func (h *topHeap) Pop() any {
 	return x
 }
 
-// listSearcher iterates sorted global document numbers with no score.
-type listSearcher struct {
-	ids []uint64
-	pos int
-}
-
-func (s *listSearcher) match(ctx *bsearch.SearchContext) *bsearch.DocumentMatch {
-	dm := ctx.DocumentMatchPool.Get()
-	dm.IndexInternalID = index.NewIndexInternalID(dm.IndexInternalID, s.ids[s.pos])
-	dm.Score = 0
-	s.pos++
-	return dm
-}
-
-func (s *listSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
-	if s.pos >= len(s.ids) {
-		return nil, nil
-	}
-	return s.match(ctx), nil
-}
-
-func (s *listSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
-	target := id.Value()
-	s.pos += sort.Search(len(s.ids)-s.pos, func(i int) bool { return s.ids[s.pos+i] >= target })
-	return s.Next(ctx)
-}
-
-func (s *listSearcher) Close() error               { return nil }
-func (s *listSearcher) Weight() float64            { return 0 }
-func (s *listSearcher) SetQueryNorm(float64)       {}
-func (s *listSearcher) Count() uint64              { return uint64(len(s.ids)) }
-func (s *listSearcher) Min() int                   { return 0 }
-func (s *listSearcher) Size() int                  { return 64 + 8*cap(s.ids) }
-func (s *listSearcher) DocumentMatchPoolSize() int { return 1 }
-
-// fastSearch runs r on the bounded path; errNoFastPath when it cannot.
-func (ix *Index) fastSearch(ctx context.Context, p Parsed, r Request, q query.Query) (*Result, error) {
+// matchSetSearch answers r from its match sets, ranked by bleve or by the
+// own ranking; errNoMatchSets when the query has none.
+func (ix *Index) matchSetSearch(ctx context.Context, p Parsed, r Request, q query.Query) (*Result, error) {
 	pl, err := makePlan(p, r.Filters, r.Sort == "date")
 	if err != nil {
 		return nil, err
@@ -659,10 +567,10 @@ func (ix *Index) fastSearch(ctx context.Context, p Parsed, r Request, q query.Qu
 	if err != nil {
 		return nil, err
 	}
-	vs := views(snap)
+	vs := snap.views()
 	cost, err := pl.cost(vs)
 	if err == nil && cost > uint64(ix.opts.CostLimit) {
-		res, err := ix.ownSearch(ctx, snap, vs, pl, r)
+		res, err := ix.ownRankedSearch(ctx, snap, vs, pl, r)
 		release()
 		return res, err
 	}
@@ -700,7 +608,7 @@ func (ix *Index) fastSearch(ctx context.Context, p Parsed, r Request, q query.Qu
 		res.Hits = append(res.Hits, h)
 	}
 	if r.Highlight {
-		markHits(res.Hits, markTerms(p))
+		ix.markHits(res.Hits, markTerms(p))
 	}
 	facets, err := out.facets.wait()
 	if err != nil {
