@@ -6,16 +6,34 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
+// healthProblems bounds the content problems /healthz lists (all are counted).
+const healthProblems = 50
+
+// healthz answers whether the portal serves, and what it refused or repaired:
+// the content problems (files not published as they are, each as
+// "path:line: message"; the paths are the content folder's, public anyway),
+// and the search index's state, repair and checks.
 func (s *Server) healthz(c echo.Context) error {
 	snap := s.deps.Portal.Snapshot()
 	ix := s.deps.Portal.IndexStatus()
+	ih := s.deps.Portal.IndexHealth()
+	index := map[string]any{
+		"enabled": ix.Enabled, "synced": ix.Synced, "docs": ix.Docs, "error": ix.Err,
+		"repaired": ih.Repaired, "damaged": ih.Damaged, "fallbacks": ih.Fallbacks,
+		"checked_segments": ih.Checked.Segments, "check_ms": ih.Checked.Took.Milliseconds(),
+	}
+	problems := make([]string, 0, min(len(snap.Problems), healthProblems))
+	for _, p := range snap.Problems[:min(len(snap.Problems), healthProblems)] {
+		problems = append(problems, p.String())
+	}
 	return c.JSON(http.StatusOK, map[string]any{
-		"status":     "ok",
-		"index":      map[string]any{"enabled": ix.Enabled, "synced": ix.Synced, "docs": ix.Docs, "error": ix.Err},
-		"version":    s.deps.Version,
-		"generation": snap.Gen,
-		"notices":    len(snap.Site.Notices),
-		"datasets":   len(snap.Site.Datasets),
-		"problems":   len(snap.Problems),
+		"status":       "ok",
+		"index":        index,
+		"version":      s.deps.Version,
+		"generation":   snap.Gen,
+		"notices":      len(snap.Site.Notices),
+		"datasets":     len(snap.Site.Datasets),
+		"problems":     len(snap.Problems),
+		"problem_list": problems,
 	})
 }
