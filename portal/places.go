@@ -1,6 +1,9 @@
 package portal
 
 import (
+	"cmp"
+	"slices"
+
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 
@@ -81,13 +84,13 @@ func newTerms(site *content.Site) *terms {
 	}
 	coll := collate.New(language.Vietnamese)
 	rank := map[string]int{LevelProvince: 0, LevelDistrict: 1, LevelCommune: 2}
-	sortBy(ts.placeList, func(a, b *Term) bool {
-		if rank[a.Level] != rank[b.Level] {
-			return rank[a.Level] < rank[b.Level]
+	slices.SortStableFunc(ts.placeList, func(a, b *Term) int {
+		if c := cmp.Compare(rank[a.Level], rank[b.Level]); c != 0 {
+			return c
 		}
-		return coll.CompareString(a.Name, b.Name) < 0
+		return coll.CompareString(a.Name, b.Name)
 	})
-	sortBy(ts.tagList, func(a, b *Term) bool { return coll.CompareString(a.Name, b.Name) < 0 })
+	slices.SortStableFunc(ts.tagList, func(a, b *Term) int { return coll.CompareString(a.Name, b.Name) })
 	return ts
 }
 

@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -83,9 +84,9 @@ func (s *Snapshot) Drafts(now time.Time) (open, upcoming, closed []*content.Noti
 			closed = append(closed, n)
 		}
 	}
-	sortBy(open, func(a, b *content.Notice) bool { return a.Comment.Closes.Before(b.Comment.Closes) })
-	sortBy(upcoming, func(a, b *content.Notice) bool { return a.Comment.Opens.Before(b.Comment.Opens) })
-	sortBy(closed, func(a, b *content.Notice) bool { return a.Comment.Closes.After(b.Comment.Closes) })
+	slices.SortStableFunc(open, func(a, b *content.Notice) int { return a.Comment.Closes.Compare(b.Comment.Closes) })
+	slices.SortStableFunc(upcoming, func(a, b *content.Notice) int { return a.Comment.Opens.Compare(b.Comment.Opens) })
+	slices.SortStableFunc(closed, func(a, b *content.Notice) int { return b.Comment.Closes.Compare(a.Comment.Closes) })
 	return open, upcoming, closed
 }
 
