@@ -460,8 +460,10 @@ func (c *classifier) classify(v rowView) classified {
 	}
 	// Roles and levels.
 	labelOnly := filled <= 2 && (filled == 1 || mk != mkNone && out.marker != "" && l.MarkerColumn >= 0)
+	// "TỔNG THU NSNN TRÊN ĐỊA BÀN" heading the rows of a form totals them.
+	firstTotal := !c.started && hasNums && strings.HasPrefix(f, "tong ") && (out.bold || strings.ToUpper(out.label) == out.label)
 	switch {
-	case isTotalLabel(f):
+	case isTotalLabel(f) || firstTotal:
 		out.role = RoleTotal
 		out.level = 0
 		if !c.started {

@@ -33,6 +33,19 @@ func goldenCases() []goldenCase {
 		{file: "corpus/gso-bieu-so-lieu-thang-12-2006.xls", rows: 8},
 		{file: "corpus/gso-pxweb-land-use-by-province-2015.csv", rows: 20},
 		{file: "corpus/bang-chuyen-doi-dvhc-cap-xa-moi-cu-2025.csv", rows: 12},
+		{file: "forms/bieu-48-du-toan-thu-nsnn-2025.xlsx", rows: 20},
+		{file: "forms/bieu-48-du-toan-thu-nsnn-2025.xls", rows: 20},
+		{file: "forms/quyet-toan-bo-sung-63-tinh-2023.xlsx", rows: 20},
+		{file: "forms/quyet-toan-bo-sung-63-tinh-2023.xls", rows: 20},
+		{file: "forms/quyet-toan-63-tinh-dau-phay.csv", rows: 20},
+		{file: "forms/cong-khai-ngan-sach-xa-2025.xlsx", rows: 20},
+		{file: "forms/cong-khai-ngan-sach-xa-2025.ods", rows: 20},
+		{file: "forms/du-toan-xa-tieu-de-gop.csv", rows: 20},
+		{file: "forms/bang-gia-dat-huyen-2025.xlsx", rows: 10},
+		{file: "forms/bang-gia-dat-huyen-2025.xls", rows: 10},
+		{file: "forms/bang-gia-dat-huyen-2025.ods", rows: 10},
+		{file: "forms/don-gia-boi-thuong-cay-trong-2025.xlsx", rows: 20},
+		{file: "forms/thong-ke-ho-so-tthc-quy-1-2025.xlsx", rows: 20},
 	}
 }
 
@@ -42,7 +55,7 @@ func TestGolden(t *testing.T) {
 	for _, gc := range goldenCases() {
 		name := gc.golden
 		if name == "" {
-			name = strings.TrimSuffix(filepath.Base(gc.file), filepath.Ext(gc.file))
+			name = strings.ReplaceAll(filepath.Base(gc.file), ".", "_")
 		}
 		t.Run(name, func(t *testing.T) {
 			got := readRender(t, filepath.Join("testdata", gc.file), gc.opts, gc.rows)

@@ -33,6 +33,7 @@ type odsStyle struct {
 type odsStyles struct {
 	styles map[string]*odsStyle  // by style:name, named and automatic
 	data   map[string]*numFormat // number styles by name
+	maps   map[string]string     // a data style's first conditional style (value()>0)
 	cache  formatCache
 }
 
@@ -46,6 +47,12 @@ func (s *odsStyles) resolve(name string) (f *numFormat, bold bool) {
 		}
 		if f == nil && st.dataStyle != "" {
 			f = s.data[st.dataStyle]
+			// An accounting format is a text style mapping numbers to number styles.
+			if m, ok := s.maps[st.dataStyle]; ok && (f == nil || f.class == fmtText) {
+				if mf, ok := s.data[m]; ok {
+					f = mf
+				}
+			}
 		}
 		if !boldSet && st.boldSet {
 			bold, boldSet = st.bold, true
@@ -71,7 +78,7 @@ func openODS(ra io.ReaderAt, size int64, st *readState) (*odsBook, error) {
 			return nil, errFormat("the spreadsheet is protected by a password: remove the password and save it again")
 		}
 	}
-	sty := &odsStyles{styles: map[string]*odsStyle{}, data: map[string]*numFormat{}, cache: formatCache{}}
+	sty := &odsStyles{styles: map[string]*odsStyle{}, data: map[string]*numFormat{}, maps: map[string]string{}, cache: formatCache{}}
 	if zb.find("styles.xml") != nil {
 		if err := sty.read(zb, "styles.xml", nil); err != nil {
 			return nil, err
@@ -168,6 +175,12 @@ func (s *odsStyles) read(zb *zipBook, p string, onTable func(*xml.Decoder, xml.S
 			case "currency-symbol":
 				if curData != nil {
 					curData.class = fmtCurrency
+				}
+			case "map":
+				if curData != nil && dataName != "" {
+					if _, ok := s.maps[dataName]; !ok && len(s.maps) < 1<<16 {
+						s.maps[dataName] = attr(t, "apply-style-name")
+					}
 				}
 			case "table":
 				if onTable != nil {
