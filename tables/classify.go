@@ -237,10 +237,11 @@ type classifier struct {
 	trailing  NoteKind
 	lastUpper rune
 	started   bool // a non-total row was seen
+	group     int  // level of the last group or subtotal row, -1 before the first
 }
 
 func newClassifier(l *Layout) *classifier {
-	return &classifier{l: l}
+	return &classifier{l: l, group: -1}
 }
 
 // state encodes the classifier's position for a Checkpoint.
@@ -264,7 +265,7 @@ func (c *classifier) state() []byte {
 	} else {
 		b = append(b, 0)
 	}
-	return b
+	return append(b, byte(c.group+1))
 }
 
 func (c *classifier) setState(b []byte) bool {
@@ -273,7 +274,7 @@ func (c *classifier) setState(b []byte) bool {
 	}
 	c.base = int(b[1])
 	n := int(b[2])
-	if len(b) < 3+n+6 {
+	if len(b) < 3+n+7 {
 		return false
 	}
 	c.stack = c.stack[:0]
@@ -291,6 +292,7 @@ func (c *classifier) setState(b []byte) bool {
 	}
 	c.lastUpper = rune(binary.LittleEndian.Uint32(rest[1:]))
 	c.started = rest[5] == 1
+	c.group = int(rest[6]) - 1
 	return true
 }
 
@@ -472,8 +474,9 @@ func (c *classifier) classify(v rowView) classified {
 		c.stack = c.stack[:0]
 		return out
 	case isSubtotalLabel(f):
+		// "Cộng" sums the group above: it stands at that group's level.
 		out.role = RoleSubtotal
-		out.level = c.base + max(len(c.stack)-1, 0)
+		out.level = max(c.group, c.base)
 		return out
 	}
 	c.started = true
@@ -513,6 +516,9 @@ func (c *classifier) classify(v rowView) classified {
 		out.level = c.push(mk)
 	} else {
 		out.level = c.base + len(c.stack)
+	}
+	if group {
+		c.group = out.level
 	}
 	return out
 }

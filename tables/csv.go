@@ -171,7 +171,8 @@ func newStream(ctx context.Context, name string, opts Options) *Stream {
 }
 
 func (s *Stream) start(r io.Reader, comma rune) {
-	s.guard = &guardReader{r: r, limit: int64(s.lim.MaxRecordBytes) + 64<<10}
+	// The CSV reader buffers 4 KB ahead of the record it parses.
+	s.guard = &guardReader{r: r, limit: int64(s.lim.MaxRecordBytes) + 8<<10}
 	cr := csv.NewReader(s.guard)
 	cr.Comma = comma
 	cr.FieldsPerRecord = -1

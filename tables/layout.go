@@ -216,7 +216,7 @@ func (h *headView) numberingRow(r int, width int) (map[int]string, bool) {
 		return nil, false
 	}
 	labels := map[int]string{}
-	last, nums := -1, 0
+	last, nums, letters := -1, 0, 0
 	for c := range h.sh.rows[r] {
 		x := h.cell(r, c)
 		if x == nil {
@@ -232,10 +232,13 @@ func (h *headView) numberingRow(r int, width int) (map[int]string, bool) {
 			}
 			last = n
 			nums++
+		} else {
+			letters++
 		}
 		labels[c] = squash(cellText(x))
 	}
-	if nums < 1 || len(labels) < 2 || len(labels)*2 < width {
+	// "1 | 2", "A | B | 1", not "A | 1" (a data row).
+	if nums < 1 || nums < 2 && letters < 2 || len(labels)*2 < width {
 		return nil, false
 	}
 	return labels, true

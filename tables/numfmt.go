@@ -121,10 +121,12 @@ func classifyFormat(code string) *numFormat {
 	switch {
 	case strings.Contains(p, "%"):
 		f.class = fmtPercent
-	case strings.ContainsAny(p, "ymd"):
+	case strings.ContainsAny(p, "yd"):
 		f.class = fmtDate
 	case strings.ContainsAny(p, "hs"):
 		f.class = fmtTime
+	case strings.Contains(p, "m"):
+		f.class = fmtDate // "mmm", "mm/yy": a month
 	case strings.ContainsAny(p, "0#?"):
 		f.class = fmtNumber
 	}

@@ -134,30 +134,32 @@ type Options struct {
 // Limits bound the resources one file may take. A file beyond a limit is refused
 // with an error wrapping ErrLimit.
 type Limits struct {
-	MaxBytes        int64 // size of the file (200 MB)
-	MaxUnzipped     int64 // XLSX/ODS: bytes inflated from the archive, all parts (1 GB)
-	MaxPart         int64 // XLSX/ODS: bytes inflated from one part: a sheet, the shared strings (256 MB)
+	MaxBytes        int64 // size of a workbook file (200 MB)
+	MaxUnzipped     int64 // XLSX/ODS: bytes inflated from the archive, all parts (512 MB)
+	MaxPart         int64 // XLSX/ODS: bytes inflated from one part: a sheet, the shared strings (128 MB)
 	MaxSheets       int   // sheets in a workbook (256)
 	MaxColumns      int   // columns of one sheet or CSV record (1,000)
-	MaxCells        int   // non-empty cells held from a workbook, all sheets (10,000,000)
-	MaxStrings      int64 // bytes of text in a workbook's shared strings or cells (256 MB)
+	MaxCells        int   // non-empty cells held from a workbook, all sheets, or from a CSV file Read whole (2,000,000)
+	MaxStrings      int64 // bytes of text in a workbook: shared strings and cells (64 MB)
 	MaxCellBytes    int   // bytes of one cell (64 KB; longer is refused)
 	MaxMerges       int   // merged ranges of one sheet (100,000)
 	MaxRecordBytes  int   // CSV: bytes of one record (1 MB)
-	MaxRowsExpanded int   // ODS: rows one repeated row element may stand for when not empty (100,000)
+	MaxRowsExpanded int   // ODS: rows one repeated row element may stand for when it holds values (100,000)
 	HeadRows        int   // rows read to detect a layout (200)
 }
 
-// DefaultLimits returns the limits used for zero fields.
+// DefaultLimits returns the limits used for zero fields. They hold the largest
+// workbooks agencies publish (a few hundred thousand cells) and keep a hostile file
+// under about 200 MB of memory.
 func DefaultLimits() Limits {
 	return Limits{
 		MaxBytes:        200 << 20,
-		MaxUnzipped:     1 << 30,
-		MaxPart:         256 << 20,
+		MaxUnzipped:     512 << 20,
+		MaxPart:         128 << 20,
 		MaxSheets:       256,
 		MaxColumns:      1000,
-		MaxCells:        10_000_000,
-		MaxStrings:      256 << 20,
+		MaxCells:        2_000_000,
+		MaxStrings:      64 << 20,
 		MaxCellBytes:    64 << 10,
 		MaxMerges:       100_000,
 		MaxRecordBytes:  1 << 20,
