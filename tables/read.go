@@ -62,6 +62,15 @@ func Read(ctx context.Context, name string, r io.ReaderAt, size int64, opts Opti
 		decl Declared
 	}
 	var picks []pick
+	skippedAt := map[string]int{} // sheet → position, to list skipped sheets in workbook order
+	for i, in := range infos {
+		skippedAt[in.name] = i
+	}
+	defer func() {
+		if wb != nil {
+			sort.SliceStable(wb.Skipped, func(i, j int) bool { return skippedAt[wb.Skipped[i].Sheet] < skippedAt[wb.Skipped[j].Sheet] })
+		}
+	}()
 	if len(opts.Sheets) > 0 {
 		for _, so := range opts.Sheets {
 			i := findSheet(infos, so.Sheet)

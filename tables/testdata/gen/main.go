@@ -11,8 +11,10 @@
 package main
 
 import (
+	"archive/zip"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"path/filepath"
@@ -24,7 +26,13 @@ import (
 
 func main() {
 	out := flag.String("out", "tables/testdata/forms", "output folder")
+	hostile := flag.String("hostile", "", "also write the hostile workbooks of the limit tests to this folder")
 	flag.Parse()
+	if *hostile != "" {
+		if err := writeHostile(*hostile); err != nil {
+			log.Fatal(err)
+		}
+	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		log.Fatal(err)
 	}
@@ -673,4 +681,83 @@ func communeBudgetCSV() string {
 		";Người lập biểu;;CHỦ TỊCH UBND XÃ",
 		"",
 	}, "\r\n")
+}
+
+// writeHostile writes workbooks that inflate far beyond their size: a sheet of 200 MB
+// and a shared-strings table of 100 MB, each a few hundred kilobytes compressed.
+func writeHostile(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	sheet := func(body func(w io.Writer) error) func(w io.Writer) error { return body }
+	head := `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`
+	if err := hostileXLSX(filepath.Join(dir, "sheet-200mb.xlsx"), sheet(func(w io.Writer) error {
+		if _, err := io.WriteString(w, head+`<row r="1"><c r="A1" t="inlineStr"><is><t>`); err != nil {
+			return err
+		}
+		chunk := []byte(strings.Repeat(" ", 1<<20))
+		for i := 0; i < 200; i++ {
+			if _, err := w.Write(chunk); err != nil {
+				return err
+			}
+		}
+		_, err := io.WriteString(w, `</t></is></c></row></sheetData></worksheet>`)
+		return err
+	}), nil); err != nil {
+		return err
+	}
+	return hostileXLSX(filepath.Join(dir, "sst-100mb.xlsx"), func(w io.Writer) error {
+		_, err := io.WriteString(w, head+`<row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>`)
+		return err
+	}, func(w io.Writer) error {
+		if _, err := io.WriteString(w, `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`); err != nil {
+			return err
+		}
+		// Strings just under the 64 KB cell limit: 1,600 of them make 100 MB.
+		si := "<si><t>" + strings.Repeat("Ngân sách nhà nước ", 2600) + "</t></si>"
+		for n := 0; n < 100<<20; n += len(si) {
+			if _, err := io.WriteString(w, si); err != nil {
+				return err
+			}
+		}
+		_, err := io.WriteString(w, `</sst>`)
+		return err
+	})
+}
+
+func hostileXLSX(path string, sheet, sst func(w io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	z := zip.NewWriter(f)
+	parts := []struct {
+		name string
+		body func(w io.Writer) error
+	}{
+		{"[Content_Types].xml", str(`<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`)},
+		{"_rels/.rels", str(`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`)},
+		{"xl/workbook.xml", str(`<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`)},
+		{"xl/_rels/workbook.xml.rels", str(`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`)},
+		{"xl/worksheets/sheet1.xml", sheet},
+		{"xl/sharedStrings.xml", sst},
+	}
+	for _, p := range parts {
+		if p.body == nil {
+			continue
+		}
+		w, err := z.Create(p.name)
+		if err != nil {
+			return err
+		}
+		if err := p.body(w); err != nil {
+			return err
+		}
+	}
+	return z.Close()
+}
+
+func str(s string) func(w io.Writer) error {
+	return func(w io.Writer) error { _, err := io.WriteString(w, s); return err }
 }
