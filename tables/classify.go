@@ -51,8 +51,8 @@ func markerOf(s string, lastUpper rune) (markerKind, string) {
 	if isDigits(core) {
 		return mkArabic, core
 	}
-	if dottedRe.MatchString(core) {
-		if strings.Count(core, ".") >= 2 {
+	if dots := dotted(core); dots > 0 {
+		if dots >= 2 {
 			return mkDotted2, core
 		}
 		return mkDotted, core
@@ -74,14 +74,39 @@ func markerOf(s string, lastUpper rune) (markerKind, string) {
 	return mkNone, ""
 }
 
-var dottedRe = regexp.MustCompile(`^\d{1,3}(\.\d{1,3}){1,3}$`)
+// dotted counts the dots of "1.1" or "1.2.3" (groups of one to three digits, up to
+// four groups); 0 when s is not such a number.
+func dotted(s string) int {
+	dots, digits := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+			if digits > 3 {
+				return 0
+			}
+		case c == '.':
+			if digits == 0 {
+				return 0
+			}
+			dots++
+			digits = 0
+		default:
+			return 0
+		}
+	}
+	if digits == 0 || dots > 3 {
+		return 0
+	}
+	return dots
+}
 
 func isRoman(s string) bool {
 	if s == "" || len(s) > 7 {
 		return false
 	}
-	for _, r := range s {
-		if !strings.ContainsRune("IVXLC", r) {
+	for i := 0; i < len(s); i++ {
+		if !strings.ContainsRune("IVXLC", rune(s[i])) {
 			return false
 		}
 	}
@@ -90,24 +115,77 @@ func isRoman(s string) bool {
 
 var romanRe = regexp.MustCompile(`^C{0,3}(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$`)
 
-// prefixRe finds a marker written at the start of a label: "I. MIỀN NÚI PHÍA BẮC",
-// "1.1 Thu nội địa", "a) Chi đầu tư", "- Chi thường xuyên".
-var prefixRe = regexp.MustCompile(`^(?:([IVXLC]{1,6}|[A-ZĐ]|\d{1,3}(?:\.\d{1,3}){0,3}|[a-zđ])(?:[.)]|\.\))\s+|\d{1,3}(?:\.\d{1,3}){1,3}\s+|([-–+•*])\s*)\S`)
-
+// markerPrefix finds a marker written at the start of a label: "I. MIỀN NÚI PHÍA
+// BẮC", "1.1 Thu nội địa", "a) Chi đầu tư", "- Chi thường xuyên".
 func markerPrefix(label string, lastUpper rune) (markerKind, string) {
-	m := prefixRe.FindStringSubmatch(label)
-	if m == nil {
+	if label == "" {
 		return mkNone, ""
 	}
-	if m[2] != "" {
-		k, s := markerOf(m[2], lastUpper)
-		return k, s
+	r, size := utf8.DecodeRuneInString(label)
+	switch r {
+	case '-', '–', '+', '•', '*':
+		rest := strings.TrimLeft(label[size:], " ")
+		if rest == "" || rest == label[size:] && r != '-' && r != '+' {
+			// "-" glued to a word is a hyphen, not a dash marker ("-5").
+			if rest == "" {
+				return mkNone, ""
+			}
+		}
+		if r2, _ := utf8.DecodeRuneInString(rest); unicode.IsDigit(r2) && rest == label[size:] {
+			return mkNone, ""
+		}
+		return markerOf(string(r), lastUpper)
 	}
-	tok := m[1]
-	if tok == "" {
-		tok = strings.TrimSpace(m[0][:len(m[0])-1])
+	// A token of digits and dots, Roman numerals, or one letter, then ". ", ") ",
+	// ".) " or (for dotted numbers) a space.
+	end := 0
+	for end < len(label) && end < 12 {
+		c := label[end]
+		if c == '.' || c == ')' || c == ' ' {
+			break
+		}
+		if c >= 0x80 {
+			_, sz := utf8.DecodeRuneInString(label[end:])
+			end += sz
+			continue
+		}
+		end++
 	}
-	return markerOf(tok, lastUpper)
+	// Dotted numbers run through their dots: "1.1 Thu", "1.2.3. Chi".
+	tok := label[:end]
+	rest := label[end:]
+	if isDigits(tok) {
+		for len(rest) > 1 && rest[0] == '.' && rest[1] >= '0' && rest[1] <= '9' {
+			k := 1
+			for k < len(rest) && rest[k] >= '0' && rest[k] <= '9' {
+				k++
+			}
+			tok += rest[:k]
+			rest = rest[k:]
+		}
+	}
+	if tok == "" || rest == "" {
+		return mkNone, ""
+	}
+	sep := 0
+	switch {
+	case strings.HasPrefix(rest, ".) "):
+		sep = 3
+	case strings.HasPrefix(rest, ". "), strings.HasPrefix(rest, ") "):
+		sep = 2
+	case rest[0] == ' ' && dotted(tok) > 0:
+		sep = 1
+	default:
+		return mkNone, ""
+	}
+	if strings.TrimSpace(rest[sep:]) == "" {
+		return mkNone, ""
+	}
+	k, m := markerOf(tok, lastUpper)
+	if k == mkArabic || k == mkDotted || k == mkDotted2 || k == mkRoman || k == mkUpper || k == mkLower {
+		return k, m
+	}
+	return mkNone, ""
 }
 
 // Vocabularies, folded (lower case, no diacritics).
@@ -194,9 +272,21 @@ func isSubtotalLabel(f string) bool {
 
 func isRegion(f string) bool {
 	f = strings.TrimSpace(strings.TrimRight(f, ":"))
+	if f == "" || len(f) > 60 {
+		return false
+	}
 	for _, r := range regionNames {
-		if f == r || strings.HasPrefix(f, "vung "+r) || strings.HasPrefix(f, "khu vuc "+r) {
+		if f == r {
 			return true
+		}
+	}
+	for _, p := range []string{"vung ", "khu vuc "} {
+		if rest, ok := strings.CutPrefix(f, p); ok {
+			for _, r := range regionNames {
+				if strings.HasPrefix(rest, r) {
+					return true
+				}
+			}
 		}
 	}
 	return false
@@ -341,11 +431,7 @@ func isNumeric(x *xcell) bool {
 	case kNum:
 		return x.f == nil || x.f.class != fmtText
 	case kText:
-		t := strings.TrimSpace(x.text)
-		if t == "" || t[0] > '9' && t[0] != '(' && !strings.HasPrefix(t, "−") {
-			return false
-		}
-		_, ok := parseTextNumber(t)
+		_, ok := x.textNum()
 		return ok
 	}
 	return false
@@ -365,20 +451,28 @@ func (c *classifier) classify(v rowView) classified {
 	// Numbers outside the marker and label columns, filled cells, texts.
 	hasNums := false
 	filled := 0
-	var texts []string
 	for i, x := range v.cells {
 		if x == nil || x.empty() {
 			continue
 		}
 		filled++
-		if t := squash(cellText(x)); t != "" {
-			texts = append(texts, t)
-		}
-		if i == l.MarkerColumn || inLabel(i) {
+		if hasNums || i == l.MarkerColumn || inLabel(i) {
 			continue
 		}
 		if x.kind == kNum && (x.f == nil || x.f.class != fmtText) || x.kind == kText && isNumeric(x) && !isNullText(strings.TrimSpace(x.text)) {
 			hasNums = true
+		}
+	}
+	// The texts of the row, for notes: only rows without numbers need them.
+	var texts []string
+	if !hasNums {
+		for _, x := range v.cells {
+			if x == nil || x.empty() {
+				continue
+			}
+			if t := squash(cellText(x)); t != "" {
+				texts = append(texts, t)
+			}
 		}
 	}
 	if !hasNums && c.repeatsHeader(v) {

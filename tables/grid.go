@@ -2,6 +2,7 @@ package tables
 
 import (
 	"sort"
+	"strings"
 )
 
 // cellKind is what a spreadsheet cell holds.
@@ -20,9 +21,88 @@ const (
 type xcell struct {
 	kind cellKind
 	bold bool
-	text string // kText: the text (clean); kErr: the error ("#REF!")
-	num  float64
-	f    *numFormat // nil: General
+	// parsed caches what a text cell reads as: 0 not yet read, parsedNot,
+	// parsedSame (num holds the value, both styles agree) or parsedAmbiguous (one
+	// separator followed by three digits: one style reads num, the other num/1000),
+	// with the flags in tflags.
+	parsed uint8
+	tflags uint8
+	text   string // kText: the text (clean); kErr: the error ("#REF!")
+	num    float64
+	f      *numFormat // nil: General
+}
+
+const (
+	parsedNot = 1 + iota
+	parsedSame
+	parsedAmbiguous // "1.234", "911,100": num holds the reading without the separator
+)
+
+const (
+	tfPct = 1 << iota
+	tfMoney
+	tfLead0
+	tfYearDigits // four digits before any separator
+	tfDot        // the ambiguous separator is a point
+)
+
+// textNum reads a text cell as a number, once.
+func (x *xcell) textNum() (textNumber, bool) {
+	switch x.parsed {
+	case parsedNot:
+		return textNumber{}, false
+	case parsedSame, parsedAmbiguous:
+		n := textNumber{vi: x.num, en: x.num, viOK: true, enOK: true, pct: x.tflags&tfPct != 0, money: x.tflags&tfMoney != 0, lead0: x.tflags&tfLead0 != 0}
+		if x.tflags&tfYearDigits != 0 {
+			n.digits = 4
+		}
+		if x.parsed == parsedAmbiguous {
+			if x.tflags&tfDot != 0 {
+				n.en = x.num / 1000
+			} else {
+				n.vi = x.num / 1000
+			}
+		}
+		return n, true
+	}
+	t := strings.TrimSpace(x.text)
+	if t == "" || t[0] > '9' && t[0] != '(' && t[0] != '$' && !strings.HasPrefix(t, "−") && !strings.HasPrefix(t, "₫") {
+		x.parsed = parsedNot
+		return textNumber{}, false
+	}
+	n, ok := parseTextNumber(t)
+	if !ok {
+		x.parsed = parsedNot
+		return n, false
+	}
+	x.tflags = 0
+	if n.pct {
+		x.tflags |= tfPct
+	}
+	if n.money {
+		x.tflags |= tfMoney
+	}
+	if n.lead0 {
+		x.tflags |= tfLead0
+	}
+	if n.digits == 4 {
+		x.tflags |= tfYearDigits
+	}
+	switch {
+	case n.viOK && n.enOK && n.vi == n.en, !n.viOK || !n.enOK:
+		// One reading, or both the same: a cell of a column typed otherwise reads it
+		// in its style, falling back to the other; keep the reading that exists.
+		if n.viOK && n.enOK {
+			x.parsed, x.num = parsedSame, n.vi
+		}
+	case strings.IndexByte(t, '.') >= 0:
+		// Both readings and different: one separator followed by three digits.
+		x.parsed, x.num = parsedAmbiguous, n.vi
+		x.tflags |= tfDot
+	default:
+		x.parsed, x.num = parsedAmbiguous, n.en
+	}
+	return n, ok
 }
 
 func (c *xcell) empty() bool {
@@ -31,13 +111,17 @@ func (c *xcell) empty() bool {
 
 func isBlank(s string) bool {
 	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case ' ', '\t', '\n', '\r':
+		switch c := s[i]; {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+		case c < 0x80:
+			return false
 		default:
-			if s[i] < 0x80 {
-				return false
+			for _, r := range s[i:] {
+				if !isSpace(r) {
+					return false
+				}
 			}
-			return squash(s) == ""
+			return true
 		}
 	}
 	return true

@@ -67,7 +67,7 @@ func (h *headView) feat(r int, skip map[[2]int]bool) rowFeat {
 		if isNumeric(x) {
 			v := x.num
 			if x.kind == kText {
-				n, _ := parseTextNumber(x.text)
+				n, _ := x.textNum()
 				v, _ = n.value(StyleVI)
 				v = math.Abs(v) // "(2019)" in a heading is a year, not minus 2019
 			}

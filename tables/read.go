@@ -323,7 +323,7 @@ func analyzeBody(l *Layout, head []rowView) *classifier {
 			s.filled++
 			if isNumeric(x) {
 				s.num++
-				if tn, ok := parseTextNumber(cellText(x)); ok && tn.lead0 {
+				if tn, ok := x.textNum(); ok && tn.lead0 {
 					continue
 				}
 			} else {

@@ -1,6 +1,7 @@
 package tables
 
 import (
+	"bytes"
 	"math"
 	"strconv"
 	"strings"
@@ -14,35 +15,37 @@ import (
 // clean returns s in NFC without soft hyphens and with other control characters than
 // tab and line breaks removed: the text every reader hands on.
 func clean(s string) string {
-	ascii := true
+	ascii, controls := true, false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c >= utf8.RuneSelf {
 			ascii = false
-			break
-		}
-		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
-			ascii = false
-			break
+		} else if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
+			controls = true
 		}
 	}
-	if ascii {
+	if ascii && !controls {
 		return s
 	}
-	if !utf8.ValidString(s) {
+	if !ascii && !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r == '\u00ad' || r == '\ufeff' || r == '\u200b':
-			return -1
-		case r == '\t' || r == '\n' || r == '\r':
+	if controls || !ascii && (strings.Contains(s, "\u00ad") || strings.Contains(s, "\ufeff") || strings.Contains(s, "\u200b")) {
+		s = strings.Map(func(r rune) rune {
+			switch {
+			case r == '\u00ad' || r == '\ufeff' || r == '\u200b':
+				return -1
+			case r == '\t' || r == '\n' || r == '\r':
+				return r
+			case r < 0x20 || r == 0x7f:
+				return -1
+			}
 			return r
-		case r < 0x20 || r == 0x7f:
-			return -1
-		}
-		return r
-	}, s)
+		}, s)
+	}
+	if ascii || norm.NFC.IsNormalString(s) {
+		return s
+	}
 	return norm.NFC.String(s)
 }
 
@@ -61,10 +64,9 @@ func isSpace(r rune) bool { return unicode.IsSpace(r) || r == '\u00a0' }
 // fold lower-cases s and removes Vietnamese diacritics ("Đơn vị tính" → "don vi tinh")
 // for matching captions, labels and headings against the vocabularies below.
 func fold(s string) string {
-	s = strings.ToLower(s)
 	ascii := true
 	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
+		if s[i] >= utf8.RuneSelf || s[i] >= 'A' && s[i] <= 'Z' {
 			ascii = false
 			break
 		}
@@ -72,21 +74,44 @@ func fold(s string) string {
 	if ascii {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range norm.NFD.String(s) {
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
 		switch {
-		case unicode.Is(unicode.Mn, r):
-		case r == 'đ' || r == 'Đ':
-			b.WriteByte('d')
+		case r < utf8.RuneSelf:
+			if r >= 'A' && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			b = append(b, byte(r))
+		case r >= foldLo && r < foldLo+rune(len(foldTable)) && foldTable[r-foldLo] != 0:
+			b = append(b, foldTable[r-foldLo])
 		case r == '\u00a0':
-			b.WriteByte(' ')
+			b = append(b, ' ')
+		case unicode.Is(unicode.Mn, r):
 		default:
-			b.WriteRune(r)
+			b = utf8.AppendRune(b, unicode.ToLower(r))
 		}
 	}
-	return b.String()
+	return string(b)
 }
+
+// foldTable maps the Latin letters with diacritics from U+00C0 to U+1EFF to their
+// lower-case base letter (0 for other runes); built once from their decompositions.
+const foldLo = 0x00C0
+
+var foldTable = func() []byte {
+	t := make([]byte, 0x1F00-foldLo)
+	for r := rune(foldLo); r < 0x1F00; r++ {
+		if r == 'đ' || r == 'Đ' {
+			t[r-foldLo] = 'd'
+			continue
+		}
+		d := norm.NFD.String(string(r))
+		if c := d[0]; len(d) > 1 && c < utf8.RuneSelf && (c|0x20) >= 'a' && (c|0x20) <= 'z' {
+			t[r-foldLo] = c | 0x20
+		}
+	}
+	return t
+}()
 
 // isNullText reports the marks agencies write for "no value": a dash, two or three
 // dots (PX-Web), an x (not applicable).
@@ -147,6 +172,16 @@ func parseTextNumber(s string) (textNumber, bool) {
 	if s == "" || len(s) > 64 {
 		return n, false
 	}
+	// Plain digits, the common case.
+	if isDigits(s) {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsInf(v, 0) {
+			return n, false
+		}
+		n.vi, n.en, n.viOK, n.enOK, n.digits = v, v, true, true, len(s)
+		n.lead0 = len(s) > 1 && s[0] == '0'
+		return n, true
+	}
 	// Cheap rejection: a number starts with a digit, a sign, a parenthesis, a point
 	// or a currency sign.
 	switch c := s[0]; {
@@ -163,6 +198,12 @@ func parseTextNumber(s string) (textNumber, bool) {
 	if strings.HasSuffix(s, "%") {
 		n.pct, s = true, strings.TrimSpace(strings.TrimSuffix(s, "%"))
 	}
+	if s == "" {
+		return n, false
+	}
+	if last := s[len(s)-1]; last >= '0' && last <= '9' {
+		goto sign // no currency after the digits
+	}
 	for _, cur := range currencyMarks {
 		if strings.HasSuffix(s, cur) {
 			n.money, s = true, strings.TrimSpace(strings.TrimSuffix(s, cur))
@@ -173,6 +214,7 @@ func parseTextNumber(s string) (textNumber, bool) {
 			break
 		}
 	}
+sign:
 	switch {
 	case strings.HasPrefix(s, "-"):
 		neg, s = !neg, s[1:]
@@ -231,26 +273,36 @@ func readGrouped(s string, group, dec byte) (float64, bool) {
 		}
 		ip = "0"
 	}
+	var buf [80]byte
+	num := buf[:0]
 	if strings.IndexByte(ip, group) >= 0 {
-		groups := strings.Split(ip, string(group))
-		g0 := groups[0]
-		if len(g0) < 1 || len(g0) > 3 || !isDigits(g0) || (g0[0] == '0' && len(groups) > 1) {
-			return 0, false
-		}
-		for _, g := range groups[1:] {
-			if len(g) != 3 || !isDigits(g) {
+		// A first group of one to three digits not starting with 0, then groups of
+		// exactly three.
+		seg, first := 0, true
+		for i := 0; i <= len(ip); i++ {
+			if i == len(ip) || ip[i] == group {
+				if first && (seg < 1 || seg > 3 || ip[0] == '0') || !first && seg != 3 {
+					return 0, false
+				}
+				first, seg = false, 0
+				continue
+			}
+			if c := ip[i]; c < '0' || c > '9' {
 				return 0, false
 			}
+			num = append(num, ip[i])
+			seg++
 		}
-		ip = strings.Join(groups, "")
 	} else if !isDigits(ip) {
 		return 0, false
+	} else {
+		num = append(num, ip...)
 	}
-	num := ip
 	if fp != "" {
-		num += "." + fp
+		num = append(num, '.')
+		num = append(num, fp...)
 	}
-	v, err := strconv.ParseFloat(num, 64)
+	v, err := strconv.ParseFloat(string(num), 64)
 	if err != nil || math.IsInf(v, 0) {
 		return 0, false
 	}
@@ -304,7 +356,12 @@ func formatNumber(v float64) string {
 // tidyFloat rounds away the binary noise of a value stored at full precision
 // (4.4800000000000004 → 4.48): 15 significant digits, as spreadsheets show them.
 func tidyFloat(v float64) float64 {
-	if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+	if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) || v == math.Trunc(v) && math.Abs(v) < 1e15 {
+		return v
+	}
+	var buf [32]byte
+	b := strconv.AppendFloat(buf[:0], v, 'e', -1, 64)
+	if i := bytes.IndexByte(b, 'e'); i <= 16 { // at most 15 significant digits and a point
 		return v
 	}
 	t, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 15, 64), 64)

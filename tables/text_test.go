@@ -298,3 +298,17 @@ func TestLabels(t *testing.T) {
 		}
 	}
 }
+
+// TestTextNumCache: the cached reading of a text cell is the reading itself.
+func TestTextNumCache(t *testing.T) {
+	for _, s := range []string{"1.234", "911,100", "-1.500", "(2.000)", "12,5%", "1234", "00004", "1.234.567,5", "1,120,237,007", "0.5", "Hà Nội", "50.000 đ", "2024"} {
+		want, wantOK := parseTextNumber(s)
+		x := &xcell{kind: kText, text: s}
+		for i := 0; i < 2; i++ {
+			got, ok := x.textNum()
+			if ok != wantOK || ok && (got.vi != want.vi || got.en != want.en || got.viOK != want.viOK || got.enOK != want.enOK || got.pct != want.pct || got.lead0 != want.lead0 || got.money != want.money) {
+				t.Errorf("textNum(%q) pass %d = %+v %v, want %+v %v", s, i, got, ok, want, wantOK)
+			}
+		}
+	}
+}

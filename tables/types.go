@@ -101,7 +101,7 @@ func (e *evidence) add(x *xcell, line int, loc *time.Location) {
 		return
 	}
 	e.nonEmpty++
-	if n, ok := parseTextNumber(t); ok {
+	if n, ok := x.textNum(); ok {
 		e.textNums++
 		if n.lead0 {
 			e.lead0++
@@ -142,7 +142,7 @@ func (e *evidence) add(x *xcell, line int, loc *time.Location) {
 		e.dates++
 		return
 	}
-	if len(t) <= 40 && codeRe.MatchString(t) {
+	if len(t) <= 40 && strings.IndexByte(t, ' ') < 0 && strings.ContainsAny(t, "0123456789") && codeRe.MatchString(t) {
 		e.codes++
 		return
 	}
@@ -434,7 +434,7 @@ func makeCell(x *xcell, c *Column, date1904 bool, loc *time.Location) Cell {
 		if isNullText(t) {
 			return out
 		}
-		n, ok := parseTextNumber(t)
+		n, ok := x.textNum()
 		if !ok {
 			return out
 		}

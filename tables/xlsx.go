@@ -268,52 +268,50 @@ func (b *xlsxBook) readSST(st *readState) error {
 		return err
 	}
 	defer rc.Close()
-	d := xmlDecoder(rc)
-	var cur strings.Builder
-	depthSI, inT, skip := false, false, 0
+	sc := newXScanner(rc, st.lim.MaxCellBytes+4096)
+	var cur []byte
+	inSI, inT, skip := false, false, 0
 	for {
-		tok, err := d.RawToken()
+		tok, err := sc.next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
 			return xmlErr(b.sstPart, err)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
+		switch tok.kind {
+		case xStart:
+			switch string(tok.name) {
 			case "sst":
-				if n, err := strconv.Atoi(attr(t, "uniqueCount")); err == nil && n > 0 {
+				if n, err := strconv.Atoi(string(tok.attr("uniqueCount"))); err == nil && n > 0 {
 					b.sst = make([]string, 0, min(n, 1<<16))
 				}
 			case "si":
-				depthSI = true
-				cur.Reset()
+				inSI, cur = true, cur[:0]
 			case "rPh", "phoneticPr":
 				skip++
 			case "t":
-				inT = depthSI && skip == 0
+				inT = inSI && skip == 0
 			}
-		case xml.EndElement:
-			switch t.Name.Local {
+		case xEnd:
+			switch string(tok.name) {
 			case "si":
-				depthSI = false
-				s := cur.String()
-				if err := st.addText(len(s)); err != nil {
+				inSI = false
+				if err := st.addText(len(cur)); err != nil {
 					return err
 				}
-				b.sst = append(b.sst, clean(s))
+				b.sst = append(b.sst, clean(string(cur)))
 			case "rPh", "phoneticPr":
 				skip--
 			case "t":
 				inT = false
 			}
-		case xml.CharData:
+		case xText:
 			if inT {
-				if cur.Len()+len(t) > st.lim.MaxCellBytes {
+				if len(cur)+len(tok.text) > st.lim.MaxCellBytes {
 					return errLimit("a shared string of more than %d bytes", st.lim.MaxCellBytes)
 				}
-				cur.Write(t)
+				cur = append(cur, tok.text...)
 			}
 		}
 	}
@@ -335,38 +333,34 @@ func (b *xlsxBook) read(i int, st *readState) (*sheet, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	d := xmlDecoder(rc)
+	sc := newXScanner(rc, st.lim.MaxCellBytes+4096)
 	var (
-		row, col     = -1, -1
-		inSheetData  bool
-		c            xlsxCellState
-		merges       []rect
-		textBuf      strings.Builder
-		inV, inT, in bool
-		rowHidden    bool
+		row, col    = -1, -1
+		inSheetData bool
+		c           xlsxCellState
+		merges      []rect
+		textBuf     []byte
+		inV, inT    bool
+		in          bool
 	)
 	for {
-		tok, err := d.RawToken()
+		tok, err := sc.next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			var le *limitError
-			if errors.As(err, &le) {
-				return nil, err
-			}
 			return nil, xmlErr(p, err)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
+		switch tok.kind {
+		case xStart:
+			switch string(tok.name) {
 			case "sheetData":
 				inSheetData = true
 			case "row":
 				if !inSheetData {
 					continue
 				}
-				if r, err := strconv.Atoi(attr(t, "r")); err == nil && r > 0 {
+				if r, err := strconv.Atoi(string(tok.attr("r"))); err == nil && r > 0 {
 					row = r - 1
 				} else {
 					row++
@@ -375,8 +369,7 @@ func (b *xlsxBook) read(i int, st *readState) (*sheet, error) {
 					return nil, errFormat("row %d is beyond the last row a sheet can have", row+1)
 				}
 				col = -1
-				rowHidden = attr(t, "hidden") == "1" || attr(t, "hidden") == "true"
-				if rowHidden {
+				if h := string(tok.attr("hidden")); h == "1" || h == "true" {
 					if sh.hiddenRows == nil {
 						sh.hiddenRows = map[int]bool{}
 					}
@@ -386,8 +379,8 @@ func (b *xlsxBook) read(i int, st *readState) (*sheet, error) {
 				if !inSheetData || row < 0 {
 					continue
 				}
-				if ref := attr(t, "r"); ref != "" {
-					cc, rr, ok := parseRef(ref)
+				if ref := tok.attr("r"); len(ref) > 0 {
+					cc, rr, ok := parseRef(string(ref))
 					if !ok {
 						return nil, errFormat("%s: bad cell reference %q", p, ref)
 					}
@@ -395,19 +388,21 @@ func (b *xlsxBook) read(i int, st *readState) (*sheet, error) {
 				} else {
 					col++
 				}
-				s, _ := strconv.Atoi(attr(t, "s"))
-				c = xlsxCellState{t: attr(t, "t"), s: s}
+				sty, _ := strconv.Atoi(string(tok.attr("s")))
+				c = xlsxCellState{t: string(tok.attr("t")), s: sty}
 				in = true
-				textBuf.Reset()
+				textBuf = textBuf[:0]
 			case "v":
 				inV = in
-				textBuf.Reset()
+				textBuf = textBuf[:0]
 			case "t":
 				inT = in && c.t == "inlineStr"
+			case "rPh":
+				inT = false
 			case "col":
-				if !inSheetData && (attr(t, "hidden") == "1" || attr(t, "hidden") == "true") {
-					lo, _ := strconv.Atoi(attr(t, "min"))
-					hi, _ := strconv.Atoi(attr(t, "max"))
+				if h := string(tok.attr("hidden")); !inSheetData && (h == "1" || h == "true") {
+					lo, _ := strconv.Atoi(string(tok.attr("min")))
+					hi, _ := strconv.Atoi(string(tok.attr("max")))
 					if lo >= 1 && hi >= lo {
 						if sh.hiddenCols == nil {
 							sh.hiddenCols = map[int]bool{}
@@ -421,30 +416,30 @@ func (b *xlsxBook) read(i int, st *readState) (*sheet, error) {
 				if len(merges) >= st.lim.MaxMerges {
 					return nil, errLimit("more than %d merged ranges in sheet %q", st.lim.MaxMerges, info.name)
 				}
-				if m, ok := parseRange(attr(t, "ref")); ok {
+				if m, ok := parseRange(string(tok.attr("ref"))); ok {
 					merges = append(merges, m)
 				}
 			}
-		case xml.CharData:
+		case xText:
 			if inV || inT {
-				if textBuf.Len()+len(t) > st.lim.MaxCellBytes {
+				if len(textBuf)+len(tok.text) > st.lim.MaxCellBytes {
 					return nil, errLimit("a cell of more than %d bytes in sheet %q", st.lim.MaxCellBytes, info.name)
 				}
-				textBuf.Write(t)
+				textBuf = append(textBuf, tok.text...)
 			}
-		case xml.EndElement:
-			switch t.Name.Local {
+		case xEnd:
+			switch string(tok.name) {
 			case "sheetData":
 				inSheetData = false
 			case "v":
 				if inV {
-					c.v, c.hasV = textBuf.String(), true
+					c.v, c.hasV = string(textBuf), true
 				}
 				inV = false
 			case "t":
 				if inT {
-					c.is += textBuf.String()
-					textBuf.Reset()
+					c.is += string(textBuf)
+					textBuf = textBuf[:0]
 				}
 				inT = false
 			case "c":
@@ -548,7 +543,7 @@ func xmlErr(p string, err error) error {
 		return err
 	}
 	var fe *formatError
-	if errors.As(err, &fe) {
+	if errors.As(err, &fe) && !errors.Is(err, errXML) {
 		return err
 	}
 	return errFormat("%s: broken XML (%v)", p, err)
