@@ -506,7 +506,7 @@ func detect(sh *sheet, decl Declared, lim Limits, keepHidden bool) *detection {
 			}
 		}
 		// Two cells far apart, the first at the left edge: "BỘ TÀI CHÍNH … Biểu số 46/CK-NSNN".
-		if f.n == 2 && maxN >= 4 && f.nums == 0 && f.first <= 1 && f.texts[1]-f.texts[0] >= 2 && h.laterWider(r, rows) &&
+		if f.n == 2 && len(f.texts) == 2 && maxN >= 4 && f.first <= 1 && f.texts[1]-f.texts[0] >= 2 && h.laterWider(r, rows) &&
 			(h.titleWords(r) || !h.headsNext(r, lastCol)) {
 			titles = append(titles, h.rowText(r, det.unitCells))
 			r++
