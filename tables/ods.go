@@ -283,9 +283,6 @@ func (b *odsBook) readTable(d *xml.Decoder, se xml.StartElement, sty *odsStyles,
 					str:       attr(t, "string-value"),
 					style:     attr(t, "style-name"),
 				}
-				if cell.valueType == "" {
-					cell.valueType = attr(t, "value-type") // calcext duplicates carry the same local name
-				}
 				cs, _ := strconv.Atoi(attr(t, "number-columns-spanned"))
 				rs, _ := strconv.Atoi(attr(t, "number-rows-spanned"))
 				cell.spanC, cell.spanR = max(cs, 1), max(rs, 1)

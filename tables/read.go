@@ -119,7 +119,7 @@ func Read(ctx context.Context, name string, r io.ReaderAt, size int64, opts Opti
 		}
 		t := buildTable(sh, p.decl, opts, lim)
 		t.Name, t.Sheet = p.name, infos[p.i].name
-		if len(t.Columns) == 0 || len(t.Rows) == 0 && len(t.Columns) == 0 {
+		if len(t.Columns) == 0 {
 			wb.Skipped = append(wb.Skipped, Skipped{Sheet: infos[p.i].name, Reason: "empty"})
 			continue
 		}
