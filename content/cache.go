@@ -26,7 +26,7 @@ import (
 // that a newer binary does not serve an older binary's parse.
 const (
 	cacheMagic   = "congkhai content cache"
-	cacheVersion = 3 // streams decoded in parallel; entries carry their warnings
+	cacheVersion = 4 // tables read by package tables: a file's tables, their layouts and rows
 )
 
 // ErrCacheUnusable is wrapped by ReadCache when r holds no cache it can use: another
@@ -57,6 +57,7 @@ type cacheMD struct {
 	Columns     map[string]Column
 	ColumnLines map[string]int
 	Warnings    []Problem
+	Tables      []TableDecl
 }
 
 type cacheAttachment struct {
@@ -71,18 +72,11 @@ type cacheRef struct {
 }
 
 type cacheTable struct {
-	Table       *Table
-	DataStart   int64
-	Checkpoints []cacheCheckpoint
-	Styles      []numStyle
-	Problems    []Problem
-	DeclSig     string
-}
-
-type cacheCheckpoint struct {
-	Off  int64
-	Line int
-	Row  int
+	Table    *Table
+	CSV      *csvSource
+	Book     *bookRows
+	Problems []Problem
+	DeclSig  string
 }
 
 // The cache is gob streams one after the other, so that a start can decode
@@ -110,21 +104,20 @@ func WriteCache(w io.Writer, s *Site, key string) error {
 		return nil
 	}
 	err := section(func(enc *gob.Encoder) error {
-		h := cacheHeader{Magic: cacheMagic, Version: cacheVersion, Key: key, Config: s.Config, Files: len(s.parsed), Tables: len(s.tables)}
+		h := cacheHeader{Magic: cacheMagic, Version: cacheVersion, Key: key, Config: s.Config, Files: len(s.parsed), Tables: countTables(s.tables)}
 		if err := enc.Encode(&h); err != nil {
 			return err
 		}
-		for p, t := range s.tables {
-			sc := t.src.scan
-			if sc == nil {
-				return fmt.Errorf("table %s was not scanned", p)
-			}
-			e := cacheTable{Table: t, DataStart: sc.dataStart, Styles: sc.styles, Problems: sc.problems, DeclSig: sc.declSig}
-			for _, c := range sc.checkpoints {
-				e.Checkpoints = append(e.Checkpoints, cacheCheckpoint{Off: c.off, Line: c.line, Row: c.row})
-			}
-			if err := enc.Encode(&e); err != nil {
-				return fmt.Errorf("%s: %w", p, err)
+		for p, ts := range s.tables {
+			for _, t := range ts {
+				sc := t.src.scan
+				if sc == nil {
+					return fmt.Errorf("table %s was not scanned", p)
+				}
+				e := cacheTable{Table: t, CSV: t.src.csv, Book: t.src.book, Problems: sc.problems, DeclSig: sc.declSig}
+				if err := enc.Encode(&e); err != nil {
+					return fmt.Errorf("%s: %w", t.ID, err)
+				}
 			}
 		}
 		return nil
@@ -276,14 +269,14 @@ func ReadCache(r io.ReadSeeker, key string) (s *Site, err error) {
 		if e.Table == nil || e.Table.File == "" {
 			return nil, fmt.Errorf("%w: table entry %d is empty", ErrCacheUnusable, i)
 		}
-		sc := &tableScan{dataStart: e.DataStart, styles: e.Styles, problems: e.Problems, declSig: e.DeclSig}
-		for _, c := range e.Checkpoints {
-			sc.checkpoints = append(sc.checkpoints, checkpoint{off: c.Off, line: c.Line, row: c.Row})
+		if (e.CSV == nil) == (e.Book == nil) {
+			return nil, fmt.Errorf("%w: table entry %d has no rows", ErrCacheUnusable, i)
 		}
 		t := e.Table
 		t.ModTime = inLocation(t.ModTime)
-		t.src = tableSource{scan: sc, cache: &sortCache{perms: map[int]*permEntry{}}}
-		s.tables[t.File] = t
+		t.src = tableSource{csv: e.CSV, book: e.Book, scan: &tableScan{problems: e.Problems, declSig: e.DeclSig},
+			cache: &sortCache{perms: map[permKey]*permEntry{}}}
+		s.tables[t.File] = append(s.tables[t.File], t)
 	}
 
 	// The markdown files' streams, in parallel when r can be read at offsets.
@@ -343,7 +336,7 @@ func toCacheMD(path string, pf *parsedFile) cacheMD {
 	e := cacheMD{
 		Path: path, Hash: pf.hash, Size: pf.size, ModTime: pf.modTime, Unsafe: pf.unsafe,
 		Agency: pf.agency, Notice: pf.notice, Dataset: pf.dataset, ParentLine: pf.parentLine,
-		Columns: pf.columns, ColumnLines: pf.columnLines, Warnings: pf.warnings,
+		Columns: pf.columns, ColumnLines: pf.columnLines, Warnings: pf.warnings, Tables: pf.tables,
 	}
 	for _, a := range pf.attachments {
 		e.Attachments = append(e.Attachments, cacheAttachment{Attachment: a.Attachment, File: a.file, Line: a.line})
@@ -358,7 +351,7 @@ func (e *cacheMD) parsedFile() *parsedFile {
 	pf := &parsedFile{
 		hash: e.Hash, size: e.Size, modTime: e.ModTime, unsafe: e.Unsafe,
 		agency: e.Agency, notice: e.Notice, dataset: e.Dataset, parentLine: e.ParentLine,
-		columns: e.Columns, columnLines: e.ColumnLines, warnings: e.Warnings,
+		columns: e.Columns, columnLines: e.ColumnLines, warnings: e.Warnings, tables: e.Tables,
 	}
 	for _, a := range e.Attachments {
 		pf.attachments = append(pf.attachments, rawAttachment{Attachment: a.Attachment, file: a.File, line: a.Line})
@@ -490,4 +483,12 @@ func inLocation(t time.Time) time.Time {
 		return t
 	}
 	return t.In(calendar.Location)
+}
+
+func countTables(m map[string][]*Table) int {
+	n := 0
+	for _, ts := range m {
+		n += len(ts)
+	}
+	return n
 }

@@ -26,6 +26,7 @@ type datasetMeta struct {
 		Unit        string `yaml:"unit"`
 		Description string `yaml:"description"`
 	} `yaml:"columns"`
+	Tables []tableDeclYAML `yaml:"tables"`
 }
 
 func parseDataset(p string, fm *frontMatter, unsafe bool) (*parsedFile, []Problem) {
@@ -65,9 +66,9 @@ func parseDataset(p string, fm *frontMatter, unsafe bool) (*parsedFile, []Proble
 		c := Column{Name: strings.TrimSpace(col.Name), Title: strings.TrimSpace(col.Title), Type: ColumnType(strings.ToLower(strings.TrimSpace(col.Type))), Unit: strings.TrimSpace(col.Unit), Description: strings.TrimSpace(col.Description)}
 		l := line("columns", i)
 		switch c.Type {
-		case "", TypeText, TypeInteger, TypeDecimal, TypeMoney, TypeDate:
+		case "", TypeText, TypeInteger, TypeDecimal, TypeMoney, TypePercent, TypeDate, TypeCode:
 		default:
-			ps.add(line("columns", i, "type"), "unknown column type %q (text, integer, decimal, money, date)", c.Type)
+			ps.add(line("columns", i, "type"), "unknown column type %q (text, integer, decimal, money, percent, date, code)", c.Type)
 		}
 		if c.Name == "" {
 			ps.add(l, "a declared column needs the name of its header")
@@ -81,6 +82,7 @@ func parseDataset(p string, fm *frontMatter, unsafe bool) (*parsedFile, []Proble
 		pf.columnLines[c.Name] = l
 		ds.Columns = append(ds.Columns, c)
 	}
+	pf.tables = checkTableDecls(meta.Tables, line, &ps)
 	if len(ps) > 0 {
 		return nil, ps
 	}

@@ -114,7 +114,7 @@ func newSite(cfg SiteConfig) *Site {
 		notices:  map[string]*Notice{},
 		datasets: map[string]*Dataset{},
 		parsed:   map[string]*parsedFile{},
-		tables:   map[string]*Table{},
+		tables:   map[string][]*Table{},
 	}
 }
 
@@ -283,9 +283,7 @@ func (l *loader) scanTables(ctx context.Context, dirs []*agencyDir) []*setJob {
 		j := jobs[i]
 		dir := path.Dir(j.m.path)
 		for _, tf := range j.d.tables[dir] {
-			if t := l.loadTable(ctx, tf, j.m.entry.columns); t != nil {
-				j.tables = append(j.tables, t)
-			}
+			j.tables = append(j.tables, l.loadTables(ctx, tf, j.m.entry.columns, j.m.entry.tables)...)
 		}
 	})
 	return jobs
@@ -345,19 +343,28 @@ func (l *loader) placeDatasets(jobs []*setJob, paths claims) {
 		if !l.claim(paths, ds.Path, j.m.path) {
 			continue
 		}
-		sort.Slice(j.tables, func(a, b int) bool { return j.tables[a].Name < j.tables[b].Name })
-		ds.Tables = j.tables
+		ds.Tables = orderTables(j.tables, j.m.entry.tables)
 		if len(ds.Tables) == 0 {
-			l.problem(j.m.path, 0, "the dataset has no table: add a .csv or .xlsx file to its folder")
+			l.problem(j.m.path, 0, "the dataset has no table: add a .csv, .xlsx, .xls or .ods file to its folder")
 		}
 		found := map[string]bool{}
+		names := map[string]string{}
 		for _, t := range ds.Tables {
-			site.tables[t.File] = t
-			if t.ModTime.After(ds.Updated) {
-				ds.Updated = t.ModTime
+			site.tables[t.File] = append(site.tables[t.File], t)
+			if other, dup := names[t.Name]; dup {
+				l.problem(t.File, 0, "%s is named %q in URLs like %s; it is published as %q (declare a name in index.md: tables: - file: …, name: …)",
+					tableLabel(t), t.Name, other, t.Name+"-2")
+				t.Name += "-2"
 			}
+			names[t.Name] = tableLabel(t)
 			for _, c := range t.Columns {
 				found[c.Name] = true
+			}
+		}
+		files := j.d.tables[path.Dir(j.m.path)]
+		for _, d := range j.m.entry.tables {
+			if !slices.ContainsFunc(files, func(f *File) bool { return path.Base(f.Path) == d.File }) {
+				l.problem(j.m.path, d.Line, "file %q is not in the dataset's folder", d.File)
 			}
 		}
 		for _, c := range ds.Columns {
@@ -484,4 +491,40 @@ func sortSite(s *Site) {
 		}
 		return strings.Compare(a.Path, b.Path)
 	})
+}
+
+// orderTables orders a dataset's tables: the files index.md declares first, in
+// its order, then the others by file name; a workbook's sheets stay in the order
+// they were read (the workbook's, or the one declared).
+func orderTables(ts []*Table, decls []TableDecl) []*Table {
+	rank := map[string]int{}
+	for i, d := range decls {
+		if _, ok := rank[d.File]; !ok {
+			rank[d.File] = i
+		}
+	}
+	key := func(t *Table) (int, string) {
+		if r, ok := rank[path.Base(t.File)]; ok {
+			return r, t.File
+		}
+		return len(decls), t.File
+	}
+	out := append([]*Table(nil), ts...)
+	slices.SortStableFunc(out, func(a, b *Table) int {
+		ra, fa := key(a)
+		rb, fb := key(b)
+		if ra != rb {
+			return ra - rb
+		}
+		return strings.Compare(fa, fb)
+	})
+	return out
+}
+
+// tableLabel names a table for a publisher: its file, and its sheet.
+func tableLabel(t *Table) string {
+	if t.Sheet != "" {
+		return fmt.Sprintf("sheet %q of %s", t.Sheet, path.Base(t.File))
+	}
+	return path.Base(t.File)
 }

@@ -27,6 +27,7 @@ type parsedFile struct {
 	related     []rawRef
 	columns     declaredColumns
 	columnLines map[string]int
+	tables      []TableDecl // a dataset's `tables:` entries
 	// published: notice has been part of a snapshot and is read-only. The
 	// first load that uses an entry completes its notice in place; later
 	// loads publish the same notice again when its attachments and related

@@ -74,31 +74,37 @@ func (l *loader) resolveRelated(site *Site, n *Notice, pf *parsedFile) []string 
 	return out
 }
 
-// loadTable returns the table at p: prev's scan when the file is unchanged, or a new
-// scan. It returns nil, with a problem, when the table cannot be used.
-func (l *loader) loadTable(ctx context.Context, f *File, decl declaredColumns) *Table {
+// loadTables returns the tables of the file f: prev's when the file and what
+// index.md declares about it are unchanged, or a new scan. It returns nil, with
+// a problem, when the file cannot be used.
+func (l *loader) loadTables(ctx context.Context, f *File, cols declaredColumns, decls []TableDecl) []*Table {
 	p := f.Path
-	name := strings.TrimSuffix(path.Base(p), path.Ext(p))
-	if !validSlug(name) || path.Ext(p) != strings.ToLower(path.Ext(p)) {
-		l.problem(p, 0, "table file name %q must be lower-case ASCII letters, digits and hyphens, ending in .csv or .xlsx", path.Base(p))
+	fd := declsFor(decls, path.Base(p))
+	if fd.file != nil && fd.file.Exclude {
 		return nil
 	}
+	sig := cols.signature() + "\n" + fd.signature()
 	if l.prev != nil {
-		if old := l.prev.tables[p]; old != nil && old.Size == f.Size && old.ModTime.Equal(f.ModTime) && old.src.scan != nil && old.src.scan.declSig == decl.signature() && l.sameTable(p, f.ModTime, old) {
-			t := *old
-			t.src.fsys = l.fsys
-			l.add(old.src.scan.problems...)
-			return &t
+		if old := l.prev.tables[p]; len(old) > 0 && old[0].Size == f.Size && old[0].ModTime.Equal(f.ModTime) &&
+			old[0].src.scan != nil && old[0].src.scan.declSig == sig && l.sameTable(p, f.ModTime, old[0]) {
+			out := make([]*Table, len(old))
+			for i, o := range old {
+				t := *o
+				t.src.fsys = l.fsys
+				out[i] = &t
+			}
+			l.add(old[0].src.scan.problems...)
+			return out
 		}
 	}
 	l.parsedCount.Add(1)
-	t, err := scanTable(ctx, l.fsys, p, f.Size, f.ModTime, decl)
+	ts, ps, err := scanFile(ctx, l.fsys, f, fd, cols)
 	if err != nil {
 		if ctx.Err() == nil {
 			l.problem(p, 0, "%v", err)
 		}
 		return nil
 	}
-	l.add(t.src.scan.problems...)
-	return t
+	l.add(ps...)
+	return ts
 }

@@ -11,37 +11,33 @@ import (
 	"io/fs"
 )
 
-// ErrStale is returned (wrapped) by the methods of Table when the file changed on
-// disk after Load scanned it: its size or modification time differ. The caller should
-// wait for the next Load.
+// ErrStale is returned (wrapped) by the methods of Table when a CSV file changed
+// on disk after Load scanned it: its size or modification time differ. The caller
+// should wait for the next Load.
 var ErrStale = errors.New("content: table file changed since it was loaded")
 
-// tableSource is what a Table needs to read its file again.
+// tableSource is what a Table reads its rows from: the CSV file again (csv), or
+// the rows a workbook held when it was loaded (book).
 type tableSource struct {
 	fsys  fs.FS
+	csv   *csvSource
+	book  *bookRows
 	scan  *tableScan
 	cache *sortCache
 }
 
+// tableScan is what a scan found besides the table: its problems and guesses
+// (reported by every load that uses the scan), and the declarations it was made
+// under.
 type tableScan struct {
-	dataStart   int64 // CSV: byte offset of the first data row
-	checkpoints []checkpoint
-	styles      []numStyle
-	problems    []Problem
-	declSig     string // declared columns the scan validated against
-}
-
-// checkpoint is where CSV data row `row` (0-based) starts: its byte offset and line.
-type checkpoint struct {
-	off  int64
-	line int
-	row  int
+	problems []Problem
+	declSig  string
 }
 
 // open opens the table file and checks that it is the file Load scanned.
 func (t *Table) open() (fs.File, error) {
-	if t.src.fsys == nil || t.src.scan == nil {
-		return nil, fmt.Errorf("content: table %s was not loaded", t.File)
+	if t.src.fsys == nil {
+		return nil, fmt.Errorf("content: table %s was not loaded", t.ID)
 	}
 	f, err := t.src.fsys.Open(t.File)
 	if err != nil {
@@ -62,8 +58,9 @@ func (t *Table) open() (fs.File, error) {
 	return f, nil
 }
 
-// Open returns the original bytes of the table file, for download. The error wraps
-// ErrStale when the file changed since Load, or is the error of opening it.
+// Open returns the original bytes of the table's file (the whole workbook for a
+// sheet), for download. The error wraps ErrStale when the file changed since
+// Load, or is the error of opening it.
 func (t *Table) Open() (io.ReadCloser, error) {
 	f, err := t.open()
 	if err != nil {
@@ -76,21 +73,22 @@ func (t *Table) Open() (io.ReadCloser, error) {
 // returns it unwrapped; it returns ctx.Err() if ctx ends, an error wrapping ErrStale
 // if the file changed since Load, or a read error.
 func (t *Table) Each(ctx context.Context, fn func(Row) error) error {
-	return t.read(ctx, nil, func(idx, line int, _ int64, cells []string) error {
-		return fn(t.makeRow(idx+1, line, cells))
-	})
+	return t.read(ctx, nil, func(r Row) error { return fn(r) })
 }
 
-// read calls fn for the rows at the ascending indexes in want (every row when want
-// is nil), reading as little of the file as it can.
-func (t *Table) read(ctx context.Context, want []int, fn func(idx, line int, off int64, cells []string) error) error {
+// read calls fn with the rows at the ascending indexes in want (every row when
+// want is nil), reading as little as it can.
+func (t *Table) read(ctx context.Context, want []int, fn func(Row) error) error {
 	if want != nil && len(want) == 0 {
 		return nil
 	}
-	if t.Format == "xlsx" {
-		return t.readXLSX(ctx, want, fn)
+	switch {
+	case t.src.book != nil:
+		return t.src.book.read(ctx, t, want, fn)
+	case t.src.csv != nil:
+		return t.readCSV(ctx, want, fn)
 	}
-	return t.readCSV(ctx, want, fn)
+	return fmt.Errorf("content: table %s was not loaded", t.ID)
 }
 
 // hashFile returns the hex sha256 of a file.

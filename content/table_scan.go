@@ -1,33 +1,26 @@
 package content
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"path"
 	"sort"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/congkhai/congkhai/calendar"
+	"github.com/congkhai/congkhai/tables"
 )
 
-// maxRowProblems bounds the row problems reported per table.
-const maxRowProblems = 20
+// guessConfidence is the confidence below which a layout guess is reported: the
+// reader was not sure, and the publisher should check the table or declare it.
+const guessConfidence = 0.9
 
-type numStyle uint8
-
-const (
-	styleVN numStyle = iota // 1.234.567,5
-	styleEN                 // 1234567.5
-)
-
-// declaredColumns maps header names to the columns declared in index.md.
+// declaredColumns maps headings to the columns declared in index.md.
 type declaredColumns map[string]Column
 
 func (d declaredColumns) signature() string {
@@ -47,321 +40,404 @@ func (d declaredColumns) signature() string {
 	return b.String()
 }
 
-// scanTable reads the table file once: it hashes it, reads the header, counts rows,
-// infers column types, validates declared ones and records CSV checkpoints. A non-nil
-// error means the table cannot be used at all (unreadable, empty, not UTF-8, no
-// header); row problems are in the table's scan.
-func scanTable(ctx context.Context, fsys fs.FS, p string, size int64, modTime time.Time, decl declaredColumns) (*Table, error) {
-	name := strings.TrimSuffix(pathBase(p), pathExt(p))
-	t := &Table{
-		Name:    name,
-		File:    p,
-		Format:  strings.TrimPrefix(strings.ToLower(pathExt(p)), "."),
-		Size:    size,
-		ModTime: modTime.In(calendar.Location),
+// isTableFile reports whether a file of a dataset's folder is read as tables.
+func isTableFile(name string) bool {
+	_, ok := tables.FormatOf(name)
+	return ok
+}
+
+// scanFile reads the table file f of a dataset into its tables: one for a CSV
+// file, one per published sheet of a workbook, named, titled and typed, with their
+// problems and guesses. A non-nil error means the file cannot be used at all; its
+// message says why and what to do.
+func scanFile(ctx context.Context, fsys fs.FS, f *File, fd fileDecls, cols declaredColumns) ([]*Table, []Problem, error) {
+	if f.Size == 0 {
+		return nil, nil, errors.New("the file is empty (0 bytes)")
 	}
-	if size == 0 {
-		return nil, errors.New("the file is empty (0 bytes)")
+	format, _ := tables.FormatOf(f.Path)
+	sig := cols.signature() + "\n" + fd.signature()
+	var ts []*Table
+	var ps []Problem
+	var err error
+	if format == tables.CSV {
+		var t *Table
+		t, ps, err = scanCSV(ctx, fsys, f, fd, cols)
+		if t != nil {
+			ts = []*Table{t}
+		}
+	} else {
+		ts, ps, err = scanBook(ctx, fsys, f, fd, cols)
 	}
-	f, err := fsys.Open(p)
 	if err != nil {
-		return nil, err
+		return nil, nil, tableError(err)
 	}
-	defer f.Close()
+	if len(ts) == 0 {
+		ps = append(ps, Problem{Path: f.Path, Msg: "no sheet of the workbook holds a table to publish"})
+	}
+	nameTables(ts, f, fd)
+	for _, t := range ts {
+		t.src.scan = &tableScan{problems: ps, declSig: sig}
+		t.src.cache = &sortCache{perms: map[permKey]*permEntry{}}
+	}
+	return ts, ps, nil
+}
+
+// tableError is the reader's error as a publisher reads it: *tables.Error
+// names the file already, and the loader adds it again.
+func tableError(err error) error {
+	var te *tables.Error
+	if errors.As(err, &te) {
+		return errors.New(te.Msg)
+	}
+	return err
+}
+
+// scanCSV reads a CSV file to its end once: the layout, a checkpoint every
+// checkpointEvery rows, the row count, notes, problems and the check of the
+// declared column types.
+func scanCSV(ctx context.Context, fsys fs.FS, f *File, fd fileDecls, cols declaredColumns) (*Table, []Problem, error) {
+	fh, err := fsys.Open(f.Path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer fh.Close()
 	h := sha256.New()
-	sc := &tableScan{declSig: decl.signature()}
-	st := newScanState(decl)
-	switch t.Format {
-	case "csv":
-		err = scanCSV(ctx, io.TeeReader(f, h), t, sc, st)
-	case "xlsx":
-		err = scanXLSX(ctx, io.TeeReader(f, h), t, sc, st)
-	default:
-		err = fmt.Errorf("unsupported table format %q", t.Format)
+	opts := fd.readOptions(nil)
+	opts.Location = calendar.Location
+	s, err := tables.NewStream(ctx, f.Path, io.TeeReader(fh, h), opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	cs := &csvSource{}
+	var check *typeCheck
+	n, structured := 0, false
+	for s.Next() {
+		if n%checkpointEvery == 0 {
+			cs.Checkpoints = append(cs.Checkpoints, s.Checkpoint())
+			if check == nil {
+				check = newTypeCheck(s.Layout().Columns, cols)
+			}
+		}
+		r := s.Row()
+		structured = structured || r.Role != tables.RoleData || r.Level > 0
+		check.row(r)
+		n++
+	}
+	if err := s.Err(); err != nil {
+		return nil, nil, err
+	}
+	// The hash covers the whole file, also what the reader did not need.
+	if _, err := io.Copy(h, fh); err != nil {
+		return nil, nil, err
+	}
+	cs.Layout = *s.Layout()
+	t := newTable(f, "csv", "", &cs.Layout, cols)
+	t.Hash = hexSum(h)
+	t.RowCount, t.Structured, t.Comma = n, structured, cs.Layout.Comma
+	t.Notes = notesOf(s.Notes())
+	t.src = tableSource{fsys: fsys, csv: cs}
+	ps := tableProblems(f.Path, "", s.Problems())
+	ps = append(ps, guessProblems(f.Path, "", cs.Layout.Guesses)...)
+	ps = append(ps, check.problems(f.Path, "")...)
+	t.Guesses = guessMessages(cs.Layout.Guesses)
+	return t, ps, nil
+}
+
+// scanBook reads every published sheet of a workbook, and keeps their rows.
+func scanBook(ctx context.Context, fsys fs.FS, f *File, fd fileDecls, cols declaredColumns) ([]*Table, []Problem, error) {
+	ra, closeFile, err := openReaderAt(fsys, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer closeFile()
+	h := sha256.New()
+	if _, err := io.Copy(h, io.NewSectionReader(ra, 0, f.Size)); err != nil {
+		return nil, nil, err
+	}
+	opts := fd.readOptions(nil)
+	opts.Location = calendar.Location
+	wb, err := tables.Read(ctx, f.Path, ra, f.Size, opts)
+	if err == nil && fd.perSheetLayout() && (fd.file == nil || len(fd.file.Sheets) == 0) {
+		// Sheets declared one by one: the reader takes a sheet's own layout for
+		// the sheets it is told to read by name, so it reads them all again,
+		// named in the order of the first read.
+		var visible []string
+		for _, t := range wb.Tables {
+			visible = append(visible, t.Sheet)
+		}
+		opts = fd.readOptions(visible)
+		opts.Location = calendar.Location
+		wb, err = tables.Read(ctx, f.Path, ra, f.Size, opts)
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	// Drain what the parser did not read (trailing bytes) so the hash covers the file.
-	if _, err := io.Copy(h, f); err != nil {
-		return nil, err
+	format := strings.TrimPrefix(strings.ToLower(path.Ext(f.Path)), ".")
+	if format == "xlsm" {
+		format = "xlsx"
 	}
-	t.Hash = hex.EncodeToString(h.Sum(nil))
-	st.finish(t, sc)
-	t.src = tableSource{fsys: fsys, scan: sc, cache: &sortCache{perms: map[int]*permEntry{}}}
-	return t, nil
+	sum := hexSum(h)
+	var ts []*Table
+	var ps []Problem
+	for _, sk := range wb.Skipped {
+		msg := fmt.Sprintf("sheet %q is not published: %s", sk.Sheet, sk.Reason)
+		if sk.Reason == "hidden" {
+			msg += fmt.Sprintf(" (to publish it, list it in index.md: tables: - file: %q, sheets: [...])", path.Base(f.Path))
+		}
+		ps = append(ps, Problem{Path: f.Path, Msg: msg, Guess: sk.Reason == "hidden"})
+	}
+	for _, bt := range wb.Tables {
+		t := newTable(f, format, bt.Sheet, &bt.Layout, cols)
+		t.Hash = sum
+		t.Notes = notesOf(bt.Notes)
+		t.Guesses = guessMessages(bt.Guesses)
+		check := newTypeCheck(bt.Columns, cols)
+		rows := &bookRows{}
+		for i, r := range bt.Rows {
+			t.Structured = t.Structured || r.Role != tables.RoleData || r.Level > 0
+			check.row(r)
+			row := Row{N: i + 1, Line: r.Line, Role: RowRole(r.Role), Level: r.Level, Label: r.Label, Cells: make([]Value, len(t.Columns))}
+			for k := range row.Cells {
+				if k < len(r.Cells) {
+					row.Cells[k] = value(t.Columns[k], bt.Columns[k].Type, bt.Columns[k].Style, r.Cells[k])
+				}
+			}
+			if err := rows.add(row); err != nil {
+				return nil, nil, err
+			}
+		}
+		t.RowCount = len(bt.Rows)
+		t.src = tableSource{fsys: fsys, book: rows}
+		ps = append(ps, tableProblems(f.Path, bt.Sheet, bt.Problems)...)
+		ps = append(ps, guessProblems(f.Path, bt.Sheet, bt.Guesses)...)
+		ps = append(ps, check.problems(f.Path, bt.Sheet)...)
+		ts = append(ts, t)
+	}
+	return ts, ps, nil
 }
 
-// scanState accumulates type evidence per column during a scan.
-type scanState struct {
-	decl     declaredColumns
-	header   []string
-	stats    []colStat
-	declared []ColumnType // "" when not declared
-	problems []Problem
-	dropped  int // row problems beyond maxRowProblems
-	file     string
+// openReaderAt opens a workbook for reading at offsets: the file itself when it
+// can, else its bytes, read within the reader's size limit.
+func openReaderAt(fsys fs.FS, f *File) (io.ReaderAt, func(), error) {
+	if lim := tables.DefaultLimits().MaxBytes; f.Size > lim {
+		return nil, nil, fmt.Errorf("the workbook is %d MB, more than %d MB: split it, or publish its tables as CSV", f.Size>>20, lim>>20)
+	}
+	fh, err := fsys.Open(f.Path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ra, ok := fh.(io.ReaderAt); ok {
+		return ra, func() { fh.Close() }, nil
+	}
+	defer fh.Close()
+	b, err := io.ReadAll(io.LimitReader(fh, f.Size+1))
+	if err != nil {
+		return nil, nil, err
+	}
+	if int64(len(b)) != f.Size {
+		return nil, nil, fmt.Errorf("content: table %s: %w", f.Path, ErrStale)
+	}
+	return bytes.NewReader(b), func() {}, nil
 }
 
-type colStat struct {
-	nonEmpty       int
-	vn, en, date   bool
-	vnFrac, enFrac bool
+// newTable makes a table of a file from its layout: columns with their
+// detected types, titles and units, overridden by the columns declared in
+// index.md (matched by heading).
+func newTable(f *File, format, sheet string, l *tables.Layout, cols declaredColumns) *Table {
+	t := &Table{
+		File: f.Path, Sheet: sheet, Format: format, Size: f.Size, ModTime: f.ModTime.In(calendar.Location),
+		Unit: l.Unit, ID: f.Path, Title: l.Title, // the title rows; nameTables decides
+	}
+	if sheet != "" {
+		t.ID = f.Path + "#" + sheet
+	}
+	t.Columns = make([]Column, len(l.Columns))
+	for i, c := range l.Columns {
+		col := Column{Name: c.Name, Title: c.Name, Number: c.Number, Type: ColumnType(c.Type), Unit: c.Unit, Places: c.Places}
+		if len(c.Path) > 1 {
+			col.Path = append([]string(nil), c.Path...)
+		}
+		if d, ok := cols[c.Name]; ok {
+			if d.Type != "" {
+				col.Type = d.Type
+			}
+			if d.Title != "" {
+				col.Title = d.Title
+			}
+			if d.Unit != "" {
+				col.Unit = d.Unit
+			}
+			col.Description = d.Description
+		}
+		t.Columns[i] = col
+	}
+	return t
 }
 
-func newScanState(decl declaredColumns) *scanState { return &scanState{decl: decl} }
-
-func (s *scanState) setHeader(file string, h []string) {
-	s.file = file
-	s.header = make([]string, len(h))
-	s.stats = make([]colStat, len(h))
-	s.declared = make([]ColumnType, len(h))
-	for i, v := range h {
-		s.header[i] = strings.TrimSpace(cleanString(v))
-		s.stats[i] = colStat{vn: true, en: true, date: true}
-		if c, ok := s.decl[s.header[i]]; ok {
-			s.declared[i] = c.Type
+// nameTables gives the tables of one file their names and titles: declared,
+// else from the file name (and the sheet's, when the file has several tables)
+// and the file's title rows.
+func nameTables(ts []*Table, f *File, fd fileDecls) {
+	base := strings.TrimSuffix(path.Base(f.Path), path.Ext(f.Path))
+	slug := Slugify(base)
+	if slug == "" {
+		slug = "bang"
+	}
+	for _, t := range ts {
+		var d *TableDecl
+		if t.Sheet != "" {
+			d = fd.sheets[t.Sheet]
+		}
+		if d == nil && len(ts) == 1 {
+			d = fd.file
+		}
+		t.Name = slug
+		if len(ts) > 1 {
+			if s := Slugify(t.Sheet); s != "" {
+				t.Name = slug + "-" + s
+			}
+		}
+		layoutTitle := t.Title
+		switch {
+		case d != nil && d.Title != "":
+			t.Title = d.Title
+		case len(ts) > 1:
+			t.Title = t.Sheet
+		case layoutTitle != "":
+			t.Title = layoutTitle
+		case t.Sheet != "" && !genericSheet(t.Sheet):
+			t.Title = t.Sheet
+		default:
+			t.Title = base
+		}
+		if d != nil {
+			if d.Name != "" {
+				t.Name = d.Name
+			}
+			t.Chart = d.Chart
 		}
 	}
 }
 
-func (s *scanState) problem(line int, msg string) {
-	if len(s.problems) >= maxRowProblems {
-		s.dropped++
+// genericSheet reports a sheet name that says nothing ("Sheet1", "Trang tính1").
+func genericSheet(s string) bool {
+	f := Fold(strings.ToLower(strings.TrimSpace(s)))
+	f = strings.TrimRight(f, "0123456789 ()")
+	switch f {
+	case "sheet", "trang tinh", "bang tinh", "sheet1":
+		return true
+	}
+	return false
+}
+
+func notesOf(ns []tables.Note) []Note {
+	var out []Note
+	for _, n := range ns {
+		out = append(out, Note{Signature: n.Kind == tables.NoteSignature, Line: n.Line, Text: n.Text})
+	}
+	return out
+}
+
+func sheetPrefix(sheet string) string {
+	if sheet == "" {
+		return ""
+	}
+	return fmt.Sprintf("sheet %q: ", sheet)
+}
+
+func tableProblems(file, sheet string, in []tables.Problem) []Problem {
+	var out []Problem
+	for _, p := range in {
+		msg := p.Msg
+		if p.Column != "" {
+			msg = fmt.Sprintf("column %q: %s", p.Column, msg)
+		}
+		out = append(out, Problem{Path: file, Line: p.Line, Msg: sheetPrefix(sheet) + msg})
+	}
+	return out
+}
+
+// guessProblems reports the guesses the reader was not sure of, once per table.
+func guessProblems(file, sheet string, gs []tables.Guess) []Problem {
+	var out []Problem
+	for _, g := range gs {
+		if g.Confidence < guessConfidence {
+			out = append(out, Problem{Path: file, Msg: sheetPrefix(sheet) + g.Message(), Guess: true})
+		}
+	}
+	return out
+}
+
+func guessMessages(gs []tables.Guess) []string {
+	var out []string
+	for _, g := range gs {
+		out = append(out, g.Message())
+	}
+	return out
+}
+
+// typeCheck counts, per column declared in index.md with a type, the values that
+// do not read as that type, to report them once per column.
+type typeCheck struct {
+	cols  []tables.Column
+	decl  []ColumnType // by column; "" when not declared or declared as detected
+	bad   []int
+	first []string // the first bad value of each column, with its line
+}
+
+func newTypeCheck(cols []tables.Column, decl declaredColumns) *typeCheck {
+	c := &typeCheck{cols: cols, decl: make([]ColumnType, len(cols)), bad: make([]int, len(cols)), first: make([]string, len(cols))}
+	for i, col := range cols {
+		if d, ok := decl[col.Name]; ok && d.Type != "" && d.Type != TypeText && d.Type != TypeCode && d.Type != ColumnType(col.Type) {
+			c.decl[i] = d.Type
+		}
+	}
+	return c
+}
+
+func (c *typeCheck) row(r tables.Row) {
+	if c == nil {
 		return
 	}
-	s.problems = append(s.problems, Problem{Path: s.file, Line: line, Msg: msg})
-}
-
-// row records the evidence of one data row.
-func (s *scanState) row(line int, cells []string, strictCount bool) {
-	n := len(s.header)
-	if len(cells) != n {
-		extra := false
-		for _, c := range cells[min(n, len(cells)):] {
-			if strings.TrimSpace(c) != "" {
-				extra = true
-			}
-		}
-		if strictCount || extra {
-			s.problem(line, fmt.Sprintf("%d cells, header has %d", len(cells), n))
-		}
-	}
-	for i := 0; i < n && i < len(cells); i++ {
-		v := strings.TrimSpace(cells[i])
-		if isEmptyCell(v) {
+	for i, typ := range c.decl {
+		if typ == "" || i >= len(r.Cells) {
 			continue
 		}
-		st := &s.stats[i]
-		st.nonEmpty++
-		if st.vn {
-			if _, frac, ok := parseVN(v); ok {
-				st.vnFrac = st.vnFrac || frac
-			} else {
-				st.vn = false
-			}
+		cell := r.Cells[i]
+		if typ.Numeric() && c.cols[i].Type.Numeric() {
+			continue
 		}
-		if st.en {
-			if _, frac, ok := parseEN(v); ok {
-				st.enFrac = st.enFrac || frac
-			} else {
-				st.en = false
-			}
+		if strings.TrimSpace(cell.Raw) == "" || isEmptyCell(strings.TrimSpace(cell.Raw)) {
+			continue
 		}
-		if st.date || s.declared[i] == TypeDate {
-			if _, ok := parseCellDate(v); !ok {
-				st.date = false
+		if v := typeText(typ, c.cols[i].Style, cell.Raw); !v.OK {
+			if c.bad[i] == 0 {
+				c.first[i] = fmt.Sprintf("line %d: %q", r.Line, cell.Raw)
 			}
-		}
-		switch s.declared[i] {
-		case TypeInteger:
-			if _, ok := parseNumber(v, styleVN); !ok {
-				s.problem(line, fmt.Sprintf("column %q: %q is not a number", s.header[i], v))
-			} else if !isIntegerText(v) {
-				s.problem(line, fmt.Sprintf("column %q: %q is not an integer", s.header[i], v))
-			}
-		case TypeDecimal, TypeMoney:
-			if _, ok := parseNumber(v, styleVN); !ok {
-				s.problem(line, fmt.Sprintf("column %q: %q is not a number", s.header[i], v))
-			}
-		case TypeDate:
-			if _, ok := parseCellDate(v); !ok {
-				s.problem(line, fmt.Sprintf("column %q: %q is not a date (write 2025-01-15 or 15/01/2025)", s.header[i], v))
-			}
+			c.bad[i]++
 		}
 	}
 }
 
-// isIntegerText reports whether a cell that parses as a number has no fraction in
-// either style ("1.234" counts as an integer: thousands).
-func isIntegerText(v string) bool {
-	if _, frac, ok := parseVN(v); ok {
-		return !frac
+func (c *typeCheck) problems(file, sheet string) []Problem {
+	if c == nil {
+		return nil
 	}
-	_, frac, ok := parseEN(v)
-	return ok && !frac
-}
-
-func (s *scanState) finish(t *Table, sc *tableScan) {
-	t.Columns = make([]Column, len(s.header))
-	sc.styles = make([]numStyle, len(s.header))
-	for i, name := range s.header {
-		st := s.stats[i]
-		c := Column{Name: name, Title: name, Type: TypeText}
-		if c.Title == "" {
-			c.Title = "Cột " + strconv.Itoa(i+1)
+	var out []Problem
+	for i, typ := range c.decl {
+		if c.bad[i] == 0 {
+			continue
 		}
-		switch {
-		case st.nonEmpty == 0:
-		case st.vn:
-			c.Type = TypeInteger
-			if st.vnFrac {
-				c.Type = TypeDecimal
-			}
-		case st.en:
-			c.Type, sc.styles[i] = TypeInteger, styleEN
-			if st.enFrac {
-				c.Type = TypeDecimal
-			}
-		case st.date:
-			c.Type = TypeDate
+		what, hint := "a number", ": write numbers as 1.234.567,5, or declare numbers: en in the table's entry (tables:) if the file writes 1,234,567.5"
+		if typ == TypeDate {
+			what, hint = "a date", ": write dates as 15/01/2025 or 2025-01-15"
 		}
-		if !st.vn && st.en {
-			sc.styles[i] = styleEN
+		count := "1 value is not " + what
+		if c.bad[i] > 1 {
+			count = fmt.Sprintf("%d values are not %s", c.bad[i], what)
 		}
-		if d, ok := s.decl[name]; ok {
-			c.Type = d.Type
-			if d.Title != "" {
-				c.Title = d.Title
-			}
-			c.Unit, c.Description = d.Unit, d.Description
-		}
-		t.Columns[i] = c
+		out = append(out, Problem{Path: file, Msg: fmt.Sprintf("%scolumn %q is declared %s: %s (first at %s)%s",
+			sheetPrefix(sheet), c.cols[i].Name, typ, count, c.first[i], hint)})
 	}
-	if s.dropped > 0 {
-		s.problems = append(s.problems, Problem{Path: s.file, Msg: fmt.Sprintf("%d more rows with problems not listed", s.dropped)})
-	}
-	sc.problems = s.problems
+	return out
 }
-
-func isEmptyCell(v string) bool { return v == "" || v == "-" || v == "–" || v == "—" }
-
-// parseVN parses a number written the Vietnamese way: dots group thousands, a comma
-// starts the fraction ("1.234.567,5", "1234567", "12,5"). A first group starting with
-// 0 ("0.125") is not a thousands group.
-func parseVN(s string) (v float64, frac, ok bool) {
-	sign := ""
-	if s != "" && (s[0] == '-' || s[0] == '+') {
-		sign, s = s[:1], s[1:]
-	}
-	ip, fp, hasFrac := strings.Cut(s, ",")
-	if hasFrac && !allDigits(fp) {
-		return 0, false, false
-	}
-	if strings.IndexByte(ip, '.') >= 0 {
-		groups := strings.Split(ip, ".")
-		g0 := groups[0]
-		if len(g0) < 1 || len(g0) > 3 || g0[0] == '0' || !allDigits(g0) {
-			return 0, false, false
-		}
-		for _, g := range groups[1:] {
-			if len(g) != 3 || !allDigits(g) {
-				return 0, false, false
-			}
-		}
-		ip = strings.Join(groups, "")
-	} else if !allDigits(ip) {
-		return 0, false, false
-	}
-	num := sign + ip
-	if hasFrac {
-		num += "." + fp
-	}
-	v, err := strconv.ParseFloat(num, 64)
-	return v, hasFrac, err == nil
-}
-
-// parseEN parses a plain number with an optional decimal point ("1234567.5").
-func parseEN(s string) (v float64, frac, ok bool) {
-	body := s
-	if body != "" && (body[0] == '-' || body[0] == '+') {
-		body = body[1:]
-	}
-	ip, fp, hasFrac := strings.Cut(body, ".")
-	if !allDigits(ip) || hasFrac && !allDigits(fp) {
-		return 0, false, false
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	return v, hasFrac, err == nil
-}
-
-func allDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// parseNumber parses v in the column's style, falling back to the other one.
-func parseNumber(v string, style numStyle) (float64, bool) {
-	first, second := parseVN, parseEN
-	if style == styleEN {
-		first, second = parseEN, parseVN
-	}
-	if n, _, ok := first(v); ok {
-		return n, true
-	}
-	n, _, ok := second(v)
-	return n, ok
-}
-
-// parseCellDate parses a date cell; a cheap shape check keeps text columns fast.
-func parseCellDate(v string) (time.Time, bool) {
-	if len(v) < 8 || len(v) > 35 || v[0] < '0' || v[0] > '9' || !strings.ContainsAny(v, "-/") {
-		return time.Time{}, false
-	}
-	t, _, err := parseDate(v)
-	return t, err == nil
-}
-
-// value types one raw cell by its column.
-func (t *Table) value(i int, raw string) Value {
-	v := Value{Raw: raw}
-	s := strings.TrimSpace(raw)
-	if isEmptyCell(s) || i >= len(t.Columns) {
-		return v
-	}
-	switch t.Columns[i].Type {
-	case TypeInteger, TypeDecimal, TypeMoney:
-		style := styleVN
-		if t.src.scan != nil && i < len(t.src.scan.styles) {
-			style = t.src.scan.styles[i]
-		}
-		v.Num, v.OK = parseNumber(s, style)
-	case TypeDate:
-		v.Time, v.OK = parseCellDate(s)
-	default:
-		v.OK = true
-	}
-	return v
-}
-
-func (t *Table) makeRow(n, line int, cells []string) Row {
-	r := Row{N: n, Line: line, Cells: make([]Value, len(t.Columns))}
-	for i := range r.Cells {
-		raw := ""
-		if i < len(cells) {
-			raw = cleanString(cells[i])
-		}
-		r.Cells[i] = t.value(i, raw)
-	}
-	return r
-}
-
-func pathBase(p string) string { return path.Base(p) }
-func pathExt(p string) string  { return path.Ext(p) }

@@ -139,9 +139,12 @@ func TestInferTypes(t *testing.T) {
 		{"leading zero group", []string{"0.125"}, TypeDecimal, []float64{0.125}},
 		{"dates", []string{"2025-01-15", "16/01/2025", "2025-01-17 08:30"}, TypeDate, nil},
 		{"mixed is text", []string{"1", "hai"}, TypeText, nil},
-		{"empty and dash ignored", []string{"", "-", "7"}, TypeInteger, []float64{0, 0, 7}},
+		{"an empty row is no row, a dash an empty cell", []string{"", "-", "7"}, TypeInteger, []float64{0, 7}},
 		{"all empty", []string{"", ""}, TypeText, nil},
-		{"codes", []string{"12/QĐ-UBND", "13/QĐ-UBND"}, TypeText, nil},
+		{"codes", []string{"12/QĐ-UBND", "13/QĐ-UBND"}, TypeCode, nil},
+		{"zero-padded codes", []string{"00004", "00012"}, TypeCode, nil},
+		{"english thousands", []string{"1,120,237,007", "911,100"}, TypeInteger, []float64{1120237007, 911100}},
+		{"percent", []string{"12,5%", "100%"}, TypePercent, []float64{12.5, 100}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -75,7 +75,7 @@ type Site struct {
 	// when a file is unchanged and kept when its new version fails to load.
 	parsed map[string]*parsedFile
 	// tables are the scanned tables by file path, reused when unchanged.
-	tables map[string]*Table
+	tables map[string][]*Table
 	// kept are the last good bodies of notices, shared with the next Site.
 	kept *keptBodies
 	// nodes are the files and folders listed, in walk order, for Reload;
@@ -228,21 +228,36 @@ func (w *CommentWindow) OpenAt(t time.Time) bool {
 // ColumnType is the type of a table column.
 type ColumnType string
 
-// The column types. Inferred from the data unless declared in index.md.
+// The column types. Detected from the values (package tables) unless declared in
+// index.md.
 const (
 	TypeText    ColumnType = "text"
 	TypeInteger ColumnType = "integer"
 	TypeDecimal ColumnType = "decimal"
-	TypeMoney   ColumnType = "money" // integer or decimal amount with a unit (đồng, triệu đồng, ...)
+	TypeMoney   ColumnType = "money"   // an amount with a unit (đồng, triệu đồng, ...)
+	TypePercent ColumnType = "percent" // 12.5 for 12,5 %
 	TypeDate    ColumnType = "date"
+	TypeCode    ColumnType = "code" // identifiers kept as written: "00004", "79/2024/QĐ-UBND"
 )
+
+// Numeric reports whether values of the type are numbers.
+func (t ColumnType) Numeric() bool {
+	switch t {
+	case TypeInteger, TypeDecimal, TypeMoney, TypePercent:
+		return true
+	}
+	return false
+}
 
 // Column describes one column of a table.
 type Column struct {
-	Name        string // header as written in the file
-	Title       string // display title (from index.md, or Name)
+	Name        string   // the heading as the file has it, flattened ("Dự toán năm 2025 — Thu NSĐP"), or "Cột N"
+	Title       string   // display title (from index.md, or Name)
+	Path        []string // the heading's parts from the top header row down, when it spans several
+	Number      string   // its label in the file's column-number row ("3=1+2"), "" when none
 	Type        ColumnType
 	Unit        string
+	Places      int // decimal places the file shows; -1 when unknown
 	Description string
 }
 
@@ -255,7 +270,7 @@ type Dataset struct {
 	Summary     string
 	Category    Category
 	Published   time.Time
-	Updated     time.Time // newest of the front matter date and table file changes
+	Updated     time.Time // the front matter's updated date, else its published date
 	License     string
 	Source      string // who produced the data
 	Frequency   string // update frequency as written ("hằng năm")
@@ -269,34 +284,75 @@ type Dataset struct {
 	Hash        string // sha256 of index.md
 }
 
-// Table is one CSV or XLSX file of a dataset. Its rows are read from the content
-// folder on demand, never held in memory.
+// Table is a table of a dataset: a CSV file, or one sheet of a workbook (XLSX,
+// XLS, ODS). CSV rows are read from the content folder on demand; a workbook's
+// rows are read once, when it is loaded, and kept in a compact form.
 type Table struct {
-	Name     string // file name without extension: "bang-gia-2025"
-	File     string // slash path in the content folder
-	Format   string // "csv" or "xlsx"
-	Size     int64
-	ModTime  time.Time
-	Hash     string // sha256 of the file bytes
-	Columns  []Column
-	RowCount int  // data rows (header excluded)
-	Comma    rune // CSV separator detected
+	// ID names the table in the site: its file for a CSV file, the file and
+	// the sheet ("…/bang-gia.xlsx#Lao Bảo") for a workbook's sheet.
+	ID string
+	// Name is its name in URLs, unique in the dataset: the file name folded to
+	// lower-case ASCII words joined by hyphens ("bang-gia-dat-2024-ban-cuoi"),
+	// followed by the sheet's for a workbook of several sheets, or as declared.
+	Name    string
+	Title   string // what readers see: declared, else the sheet name, else the file's title rows, else the file name
+	File    string // slash path in the content folder
+	Sheet   string // the sheet's name in the workbook; "" for CSV
+	Format  string // "csv", "xlsx", "xls" or "ods"
+	Size    int64
+	ModTime time.Time
+	Hash    string // sha256 of the file bytes
+	Unit    string // the unit caption of the file ("Đơn vị tính: triệu đồng"), declared or found
+	Columns []Column
+	// RowCount counts the rows below the header: data rows, and the group,
+	// subtotal and total rows kept among them. Notes are not rows.
+	RowCount int
+	// Structured is set when some rows are groups, subtotals or totals, or
+	// nested: such rows keep their place when the table is sorted.
+	Structured bool
+	Notes      []Note   // footnotes and signature lines taken out of the rows
+	Guesses    []string // what the reader guessed about the layout, and how to declare it otherwise
+	Comma      rune     // CSV separator
+	Chart      *ChartDecl // the chart declared in index.md; nil: the portal chooses
 
 	src tableSource
 }
 
-// Row is a data row of a table. N is its 1-based position among data rows; Line is
-// its line (CSV) or row (XLSX) number in the file, for error messages and links.
+// RowRole is what a row is in its table.
+type RowRole string
+
+// The row roles. Rows that are not RoleData keep their place when a table is
+// sorted, and are shown apart.
+const (
+	RoleData     RowRole = "data"
+	RoleGroup    RowRole = "group"    // a heading for the rows under it, without numbers ("I. MIỀN NÚI PHÍA BẮC")
+	RoleSubtotal RowRole = "subtotal" // a group with numbers, or "Cộng"
+	RoleTotal    RowRole = "total"    // "Tổng số", "Tổng cộng"
+)
+
+// Row is a row of a table. N is its 1-based position in the file's order; Line
+// is its line (CSV) or row (workbook) number in the file, for messages and links.
 type Row struct {
 	N     int
 	Line  int
+	Role  RowRole
+	Level int    // depth in the outline (A, I, 1, 1.1, a, -): 0 for totals and top groups
+	Label string // the row's text: its first text cell
 	Cells []Value
+}
+
+// Note is a footnote ("Ghi chú: …", "(1) …") or a signature line ("Người lập
+// biểu", "KT. CHỦ TỊCH") of a table's file, shown under the table.
+type Note struct {
+	Signature bool
+	Line      int
+	Text      string
 }
 
 // Value is a cell, typed by its column.
 type Value struct {
-	Raw  string    // the text as written (NFC)
-	Num  float64   // for integer, decimal and money columns
+	Raw  string    // the text as written (NFC); a workbook's number in its shortest exact form ("911100", "4.55")
+	Num  float64   // for numeric columns
 	Time time.Time // for date columns
 	OK   bool      // false when the cell is empty or did not parse as the column type
 }
@@ -314,6 +370,10 @@ type Problem struct {
 	Path string // slash path in the content folder
 	Line int    // 1-based, 0 when unknown
 	Msg  string
+	// Guess marks what is published as shown but was guessed (a table's layout
+	// read from a workbook): worth checking, not an error. congkhai check lists
+	// guesses and fails only on the other problems.
+	Guess bool
 }
 
 // String formats p as "path:line: message".

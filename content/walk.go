@@ -330,12 +330,9 @@ func (l *loader) classify(nodes []node) []*agencyDir {
 		}
 		f := &File{Path: p, Size: nd.size, ModTime: nd.modTime.In(calendar.Location), Type: mediaType(name)}
 		ad.files = append(ad.files, f)
-		if depth == 3 {
-			switch strings.ToLower(path.Ext(name)) {
-			case ".csv", ".xlsx":
-				dir := path.Dir(p)
-				ad.tables[dir] = append(ad.tables[dir], f)
-			}
+		if depth == 3 && isTableFile(name) {
+			dir := path.Dir(p)
+			ad.tables[dir] = append(ad.tables[dir], f)
 		}
 	}
 	// Tables only belong to folders that are datasets.

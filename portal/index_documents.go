@@ -16,7 +16,9 @@ import (
 // the page that shows the row.
 const rowsPerPage = 50
 
-func rowID(file string, n int) string { return "r:" + file + "#" + strconv.Itoa(n) }
+// rowID is the search document of row n of the table with the id table (a
+// file, or a file and a sheet: "…/bang-gia.xlsx#Lao Bảo").
+func rowID(table string, n int) string { return "r:" + table + "#" + strconv.Itoa(n) }
 
 // placeLabels turns places into facet values: each named level, most specific
 // first, without the site's own province (every document would carry it).
@@ -114,7 +116,7 @@ func (p *Portal) rowDoc(snap *Snapshot, d *content.Dataset, t *content.Table, r 
 		tt = d.Title + " – " + strconv.Itoa(r.N)
 	}
 	return search.Document{
-		ID:    rowID(t.File, r.N),
+		ID:    rowID(t.ID, r.N),
 		Kind:  "row",
 		Lean:  true, // URL and the rest come back from resolveRow
 		Title: tt,
@@ -139,17 +141,23 @@ func rowURL(d *content.Dataset, t *content.Table, n int) string {
 // from its dataset. It reports false when the row's table is no longer in
 // the snapshot: a change the index has not caught up with yet.
 func resolveRow(snap *Snapshot, h *search.Hit) bool {
-	file, num, ok := strings.Cut(strings.TrimPrefix(h.ID, "r:"), "#")
-	n, err := strconv.Atoi(num)
-	if !ok || err != nil || n < 1 {
+	id := strings.TrimPrefix(h.ID, "r:")
+	k := strings.LastIndexByte(id, '#')
+	if k < 0 {
 		return false
 	}
-	// A dataset's tables are the table files of its own folder.
-	d, ok := snap.Site.Dataset(path.Dir(file))
+	n, err := strconv.Atoi(id[k+1:])
+	if err != nil || n < 1 {
+		return false
+	}
+	id = id[:k]
+	// A dataset's tables are the table files of its own folder (a sheet's
+	// name holds no slash).
+	d, ok := snap.Site.Dataset(path.Dir(id))
 	if !ok {
 		return false
 	}
-	i := slices.IndexFunc(d.Tables, func(t *content.Table) bool { return t.File == file })
+	i := slices.IndexFunc(d.Tables, func(t *content.Table) bool { return t.ID == id })
 	if i < 0 || n > d.Tables[i].RowCount {
 		return false
 	}

@@ -216,11 +216,11 @@ func (p *Portal) applyDiff(ctx context.Context, snap *Snapshot, d *indexDiff) er
 	return b.flush(ctx)
 }
 
-// indexTable indexes the rows of the table file (handing b to the index
+// indexTable indexes the rows of the table with the id (handing b to the index
 // every applyRows rows), deletes the rows past its end when it had prev
 // rows, and returns its number of rows.
-func (p *Portal) indexTable(ctx context.Context, snap *Snapshot, b *docBatch, file string, prev, applyRows int) (int, error) {
-	d, t := tableByFile(snap, file)
+func (p *Portal) indexTable(ctx context.Context, snap *Snapshot, b *docBatch, id string, prev, applyRows int) (int, error) {
+	d, t := tableByID(snap, id)
 	rows := 0
 	err := t.Each(ctx, func(r content.Row) error {
 		rows = r.N
@@ -237,7 +237,7 @@ func (p *Portal) indexTable(ctx context.Context, snap *Snapshot, b *docBatch, fi
 	if prev > rows {
 		var extra []string
 		for i := rows + 1; i <= prev; i++ {
-			extra = append(extra, rowID(file, i))
+			extra = append(extra, rowID(id, i))
 		}
 		if err := b.flush(ctx); err != nil {
 			return 0, err
@@ -288,16 +288,16 @@ func (p *Portal) eachWanted(snap *Snapshot, clean []*content.Notice, fn func(key
 		for _, t := range d.Tables {
 			// A row document carries its dataset's title, place and URL: a change
 			// in index.md re-indexes the rows too.
-			fn("t:"+t.File, manifestEntry{Sum: hashSum(t.Hash + "|" + d.Hash + "|" + d.Path)})
+			fn("t:"+t.ID, manifestEntry{Sum: hashSum(t.Hash + "|" + d.Hash + "|" + d.Path)})
 		}
 	}
 	return passed
 }
 
-func tableByFile(snap *Snapshot, file string) (*content.Dataset, *content.Table) {
+func tableByID(snap *Snapshot, id string) (*content.Dataset, *content.Table) {
 	for _, d := range snap.Site.Datasets {
 		for _, t := range d.Tables {
-			if t.File == file {
+			if t.ID == id {
 				return d, t
 			}
 		}

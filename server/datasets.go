@@ -273,6 +273,16 @@ func plainNumber(s string) bool {
 	return digits > 0
 }
 
+// filePath is the URL path of a file of the content folder, each segment
+// escaped: agencies name files as they like ("Bảng giá đất 2024 (bản cuối).xlsx").
+func filePath(p string) string {
+	parts := strings.Split(p, "/")
+	for i, s := range parts {
+		parts[i] = url.PathEscape(s)
+	}
+	return "/" + strings.Join(parts, "/")
+}
+
 func jsonValue(typ content.ColumnType, v content.Value) any {
 	if !v.OK {
 		if v.Raw == "" {

@@ -211,7 +211,7 @@ func (b *feedBuilder) datasetEntry(d *content.Dataset) feedEntry {
 		h.WriteString("\n<h2>Bảng dữ liệu</h2>\n<ul>\n")
 		for _, t := range d.Tables {
 			h.WriteString(`<li><a href="` + html.EscapeString(b.abs("/"+d.Path)+"?bang="+url.QueryEscape(t.Name)) + `">` +
-				html.EscapeString(t.Name) + "</a> (" + formatNumber(float64(t.RowCount), 0) + " dòng)</li>\n")
+				html.EscapeString(t.Title) + "</a> (" + formatNumber(float64(t.RowCount), 0) + " dòng)</li>\n")
 		}
 		h.WriteString("</ul>")
 	}
@@ -226,20 +226,17 @@ func (b *feedBuilder) tableEntry(d *content.Dataset, t *content.Table) feedEntry
 	if len(hash) > 16 {
 		hash = hash[:16]
 	}
-	when := t.ModTime
-	if when.IsZero() {
-		when = d.Updated
-	}
+	when := d.Updated // what index.md says, never when the file was copied
 	page := b.abs("/"+d.Path) + "?bang=" + url.QueryEscape(t.Name)
 	e := feedEntry{
 		ID:        b.tag(d.Path + "/" + t.Name + ";" + hash),
-		Title:     d.Title + ": bảng " + t.Name + " (" + formatDate(when) + ")",
+		Title:     d.Title + ": bảng " + t.Title + " (" + formatDate(when) + ")",
 		URL:       page,
-		Summary:   "Bảng " + t.Name + ", " + formatNumber(float64(t.RowCount), 0) + " dòng, cập nhật ngày " + formatDate(when) + ".",
+		Summary:   "Bảng " + t.Title + ", " + formatNumber(float64(t.RowCount), 0) + " dòng, cập nhật ngày " + formatDate(when) + ".",
 		Author:    b.agencyName(d.Agency),
 		Published: when, Updated: when,
 		Categories: b.categories(d.Category, d.Places, d.Tags),
-		Enclosures: []feedEnclosure{{URL: b.abs("/" + t.File), Type: tableType(t.Format), Length: t.Size, Title: path.Base(t.File)}},
+		Enclosures: []feedEnclosure{{URL: b.abs(filePath(t.File)), Type: tableType(t.Format), Length: t.Size, Title: path.Base(t.File)}},
 	}
 	var h strings.Builder
 	h.WriteString("<p>" + html.EscapeString(e.Summary) + "</p>\n<p>")
@@ -254,7 +251,7 @@ func (b *feedBuilder) tableEntry(d *content.Dataset, t *content.Table) feedEntry
 	if len(cols) > 0 {
 		h.WriteString("Các cột: " + strings.Join(cols, ", ") + ".</p>\n<p>")
 	}
-	h.WriteString(`Tải về: <a href="` + html.EscapeString(b.abs("/"+t.File)) + `">tệp gốc (` + strings.ToUpper(t.Format) + ", " + formatBytes(t.Size) + `)</a> · ` +
+	h.WriteString(`Tải về: <a href="` + html.EscapeString(b.abs(filePath(t.File))) + `">tệp gốc (` + strings.ToUpper(t.Format) + ", " + formatBytes(t.Size) + `)</a> · ` +
 		`<a href="` + html.EscapeString(b.abs("/tai-ve/"+d.Path+"/"+t.Name+".csv")) + `">CSV</a> · ` +
 		`<a href="` + html.EscapeString(b.abs("/tai-ve/"+d.Path+"/"+t.Name+".json")) + `">JSON</a></p>`)
 	e.HTML = h.String()
@@ -262,8 +259,13 @@ func (b *feedBuilder) tableEntry(d *content.Dataset, t *content.Table) feedEntry
 }
 
 func tableType(format string) string {
-	if format == "xlsx" {
+	switch format {
+	case "xlsx":
 		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	case "xls":
+		return "application/vnd.ms-excel"
+	case "ods":
+		return "application/vnd.oasis.opendocument.spreadsheet"
 	}
 	return "text/csv"
 }

@@ -180,10 +180,13 @@ func (s *Server) hitEntries(ctx context.Context, b *feedBuilder, hits []search.H
 				add(b.datasetEntry(d))
 			}
 		case "r":
-			file, _, _ := strings.Cut(id, "#")
+			table := id
+			if k := strings.LastIndexByte(id, '#'); k >= 0 {
+				table = id[:k]
+			}
 			if d, ok := b.snap.Site.Dataset(strings.TrimPrefix(h.Parent, "d:")); ok {
 				for _, t := range d.Tables {
-					if t.File == file {
+					if t.ID == table {
 						add(b.tableEntry(d, t))
 					}
 				}

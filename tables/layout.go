@@ -226,13 +226,19 @@ func (h *headView) numberingRow(r int, width int) (map[int]string, bool) {
 		if !ok {
 			return nil, false
 		}
+		// Columns are numbered in steps: "1 | 2 | 3=1+2", "(1) … (5)", letters
+		// first ("A | B | 1 | 2"). A data row ("1 | A | 100") is not.
 		if isNum {
-			if n <= last {
+			if n <= last || last >= 0 && n-last > 2 || last < 0 && n > 10 {
 				return nil, false
 			}
 			last = n
 			nums++
 		} else {
+			l := strings.Trim(strings.ReplaceAll(squash(cellText(x)), " ", ""), "()")
+			if nums > 0 || len(l) != 1 || l[0] != byte('A'+letters) {
+				return nil, false
+			}
 			letters++
 		}
 		labels[c] = squash(cellText(x))

@@ -32,6 +32,10 @@ type evidence struct {
 	texts     int // everything else
 	nulls     int // "-", "..", "x"
 	places    int // most decimal places seen (text) or shown (format)
+	// Ambiguous values ("950.000", "911,100"): how many have a fraction read
+	// each way, and their most decimal places each way.
+	ambFracVI, ambFracEN     int
+	ambPlacesVI, ambPlacesEN int
 	formats   map[string]int
 }
 
@@ -115,11 +119,31 @@ func (e *evidence) add(x *xcell, line int, loc *time.Location) {
 		v, st, unamb := n.unambiguous()
 		switch {
 		case !unamb:
+			// "950.000" and "911,100" read differently each way: whether they
+			// are whole numbers, and their decimals, are known once the
+			// column's style is (decide).
 			e.ambiguous++
 			if e.ambSample == "" {
 				e.ambSample, e.ambLine = t, line
 			}
-			v = n.vi
+			if n.vi != math.Trunc(n.vi) {
+				e.ambFracVI++
+			}
+			if n.en != math.Trunc(n.en) {
+				e.ambFracEN++
+			}
+			if i := strings.LastIndexAny(t, ".,"); i >= 0 {
+				p := min(len(strings.TrimRight(t[i+1:], "% đ₫")), 6)
+				if t[i] == ',' {
+					e.ambPlacesVI = max(e.ambPlacesVI, p)
+				} else {
+					e.ambPlacesEN = max(e.ambPlacesEN, p)
+				}
+			}
+			if isYear(n.vi) && n.digits == 4 {
+				e.years++
+			}
+			return
 		case st == StyleVI:
 			e.vi++
 		case st == StyleEN:
@@ -132,8 +156,8 @@ func (e *evidence) add(x *xcell, line int, loc *time.Location) {
 			e.years++
 		}
 		if i := strings.LastIndexAny(t, ".,"); i >= 0 {
-			if p := len(strings.TrimRight(t[i+1:], "% đ₫")); p < 3 || !unamb {
-				e.places = max(e.places, min(p, 6))
+			if p := len(strings.TrimRight(t[i+1:], "% đ₫")); p < 3 {
+				e.places = max(e.places, p)
 			}
 		}
 		return
@@ -180,7 +204,8 @@ func isQuantityHeading(parts []string) bool {
 }
 
 // decide turns the evidence into a type and a number style.
-func (e *evidence) decide(heading, unit string, isMarker bool) (Type, NumberStyle) {
+func (ev *evidence) decide(heading, unit string, isMarker bool) (Type, NumberStyle) {
+	e := *ev // decided on a copy: the ambiguous values are counted in below
 	fh := fold(heading)
 	n := e.nonEmpty
 	if n == 0 {
@@ -204,6 +229,16 @@ func (e *evidence) decide(heading, unit string, isMarker bool) (Type, NumberStyl
 		} else {
 			st = StyleVI
 		}
+	}
+	// The ambiguous values count as the column reads them (the Vietnamese way
+	// unless it is written the English way).
+	if e.ambiguous > 0 {
+		frac, places := e.ambFracVI, e.ambPlacesVI
+		if st == StyleEN {
+			frac, places = e.ambFracEN, e.ambPlacesEN
+		}
+		e.ints += e.ambiguous - frac
+		e.places = max(e.places, places)
 	}
 	switch {
 	case e.dates == n:
