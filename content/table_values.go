@@ -137,4 +137,3 @@ func parseCellDate(v string) (time.Time, bool) {
 	t, _, err := parseDate(v)
 	return t, err == nil
 }
-

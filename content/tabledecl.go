@@ -15,15 +15,15 @@ import (
 // file, or of one sheet of a workbook (docs/content.md). Every field but File is
 // optional; a field left out is detected.
 type TableDecl struct {
-	File       string        // the file in the dataset's folder, as named ("Bảng giá đất 2024.xlsx")
-	Sheet      string       // a sheet of the workbook; empty: the whole file
-	Sheets     []string      // the sheets to publish, in this order (file entries only)
-	Name       string        // the table's name in URLs
-	Title      string       // the table's title
-	HeaderRows *int // header rows, the column-number row excluded
-	SkipRows   *int   // rows above the header (titles, unit caption)
-	Unit       string        // the unit of the numeric columns that have none
-	Numbers    string     // "vi" (1.234,5) or "en" (1,234.5)
+	File       string   // the file in the dataset's folder, as named ("Bảng giá đất 2024.xlsx")
+	Sheet      string   // a sheet of the workbook; empty: the whole file
+	Sheets     []string // the sheets to publish, in this order (file entries only)
+	Name       string   // the table's name in URLs
+	Title      string   // the table's title
+	HeaderRows *int     // header rows, the column-number row excluded
+	SkipRows   *int     // rows above the header (titles, unit caption)
+	Unit       string   // the unit of the numeric columns that have none
+	Numbers    string   // "vi" (1.234,5) or "en" (1,234.5)
 	Exclude    bool     // leave the file or sheet out
 	Chart      *ChartDecl
 	Line       int // of the entry in index.md

@@ -310,9 +310,9 @@ type Table struct {
 	// Structured is set when some rows are groups, subtotals or totals, or
 	// nested: such rows keep their place when the table is sorted.
 	Structured bool
-	Notes      []Note   // footnotes and signature lines taken out of the rows
-	Guesses    []string // what the reader guessed about the layout, and how to declare it otherwise
-	Comma      rune     // CSV separator
+	Notes      []Note     // footnotes and signature lines taken out of the rows
+	Guesses    []string   // what the reader guessed about the layout, and how to declare it otherwise
+	Comma      rune       // CSV separator
 	Chart      *ChartDecl // the chart declared in index.md; nil: the portal chooses
 
 	src tableSource

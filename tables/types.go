@@ -36,7 +36,7 @@ type evidence struct {
 	// each way, and their most decimal places each way.
 	ambFracVI, ambFracEN     int
 	ambPlacesVI, ambPlacesEN int
-	formats   map[string]int
+	formats                  map[string]int
 }
 
 // codeRe: document numbers and codes, no spaces, with digits: "79/2024/QĐ-UBND",
