@@ -25,6 +25,11 @@
 // together apply each file once. Migrations only add: a binary older than the
 // database keeps working during a rolling upgrade.
 //
+// Notify (in a transaction) and Listen carry PostgreSQL's NOTIFY between
+// replicas: a listener is woken soon after a commit of another process on the
+// same schema, reconnects by itself, and is also woken after each reconnection,
+// when it may have missed some. On SQLite (one process) they do nothing.
+//
 // Errors from Open and Migrate are wrapped "sqldb: ..."; the other methods
 // return the drivers' errors as they are.
 package sqldb
