@@ -22,7 +22,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"path"
 	"strings"
 	"time"
 )
@@ -141,8 +140,8 @@ func NewAlerts(ctx context.Context, s *Store, cfg AlertsConfig) (*Alerts, error)
 	if cfg.ListURL == nil || cfg.ConfirmURL == nil || cfg.UnsubscribeURL == nil {
 		return nil, errors.New("feedback: alerts: ListURL, ConfirmURL and UnsubscribeURL are required")
 	}
-	if err := s.migrate(ctx, "alerts", path.Join("migrations", "alerts", s.Dialect())); err != nil {
-		return nil, err
+	if err := s.sql.Migrate(ctx, "alerts", migrationFiles, "migrations/alerts"); err != nil {
+		return nil, fmt.Errorf("feedback: %w", err)
 	}
 	cfg.Limits = cfg.Limits.withDefaults()
 	return &Alerts{s: s, cfg: cfg}, nil

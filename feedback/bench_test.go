@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync/atomic"
 	"testing"
+
+	"github.com/congkhai/congkhai/internal/sqldb"
 )
 
 // BenchmarkSubmit measures durable submissions (one transaction each:
@@ -14,15 +16,15 @@ func BenchmarkSubmit(b *testing.B) {
 	cases := []struct {
 		name string
 		kind string
-		opts []Option
+		opts []sqldb.Option
 	}{
 		{"sqlite-full", "sqlite", nil},
-		{"sqlite-normal", "sqlite", []Option{WithSQLiteSynchronous("NORMAL")}},
+		{"sqlite-normal", "sqlite", []sqldb.Option{sqldb.WithSQLiteSynchronous("NORMAL")}},
 		{"postgres", "postgres", nil},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
-			s, _ := openTest(b, c.kind, c.opts...)
+			s, _ := openTestDB(b, c.kind, c.opts)
 			var n atomic.Int64
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {

@@ -12,13 +12,14 @@
 // outbox row in that transaction too, delivered later by RunOutbox through a
 // Mailer (SMTPMailer), retried with Backoff until sent.
 //
-// Store works on SQLite (modernc.org/sqlite, WAL, synchronous=FULL: a
-// submission whose code was returned survives kill -9 and power loss) and on
-// PostgreSQL (several replicas may share it: migrations take an advisory
-// lock, the outbox is claimed with FOR UPDATE SKIP LOCKED). The schema is
-// created and upgraded by Open from the embedded migrations/<dialect>/*.sql,
-// recorded in schema_migrations under the component "feedback". The SQLite
-// files are readable by the portal's user only.
+// Store works on a database opened by package internal/sqldb: SQLite
+// (WAL, synchronous=FULL: a submission whose code was returned survives
+// kill -9 and power loss) or PostgreSQL (several replicas may share it:
+// migrations take an advisory lock, the outbox is claimed with FOR UPDATE
+// SKIP LOCKED). New takes the opened database, which the command shares with
+// other packages; Open opens one for the store alone. The schema is created
+// and upgraded from the embedded migrations/<dialect>/*.sql, recorded in
+// schema_migrations under the components "feedback" and "alerts" (NewAlerts).
 //
 // Staff log in with an email and a password (argon2id); failed logins are
 // throttled per client and account, per client and per account (LoginLimits)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/congkhai/congkhai/calendar"
 	"github.com/congkhai/congkhai/internal/pgtest"
+	"github.com/congkhai/congkhai/internal/sqldb"
 )
 
 func TestMain(m *testing.M) {
@@ -47,6 +48,12 @@ var testStart = time.Date(2026, 3, 2, 9, 0, 0, 0, calendar.Location)
 // database, with a clock at testStart.
 func openTest(t testing.TB, kind string, opts ...Option) (*Store, *clock) {
 	t.Helper()
+	return openTestDB(t, kind, nil, opts...)
+}
+
+// openTestDB is openTest with options for the database.
+func openTestDB(t testing.TB, kind string, dbOpts []sqldb.Option, opts ...Option) (*Store, *clock) {
+	t.Helper()
 	clk := &clock{t: testStart}
 	// Cheap hashes: the suite logs in hundreds of times under -race.
 	opts = append([]Option{WithClock(clk.Now), WithLogger(quiet), WithPasswordCost(64, 1), WithDeadlines(15, map[string]int{"complaint": 10})}, opts...)
@@ -54,11 +61,15 @@ func openTest(t testing.TB, kind string, opts ...Option) (*Store, *clock) {
 	if kind == "postgres" {
 		dsn = pgDSN(t)
 	}
-	s, err := Open(context.Background(), dsn, dir, opts...)
+	db, err := sqldb.Open(context.Background(), dsn, dir, append([]sqldb.Option{sqldb.WithLogger(quiet)}, dbOpts...)...)
 	if err != nil {
-		t.Fatalf("Open(%s): %v", kind, err)
+		t.Fatalf("sqldb.Open(%s): %v", kind, err)
 	}
-	t.Cleanup(func() { s.Close() })
+	t.Cleanup(func() { db.Close() })
+	s, err := New(context.Background(), db, opts...)
+	if err != nil {
+		t.Fatalf("New(%s): %v", kind, err)
+	}
 	return s, clk
 }
 

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/congkhai/congkhai/internal/sqldb"
 )
 
 func TestSubmitValidation(t *testing.T) {
@@ -578,7 +580,7 @@ func TestOpenTwice(t *testing.T) {
 			if _, err := s.ByCode(ctx, sub.Code); err != nil {
 				t.Errorf("after reopen: %v", err)
 			}
-			ms, _ := readMigrations(path.Join("migrations", s.Dialect()))
+			ms, _ := sqldb.ReadMigrations(migrationFiles, path.Join("migrations", s.Dialect()))
 			var n int
 			if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil || n != len(ms) {
 				t.Errorf("schema_migrations rows = %d, %v, want %d", n, err, len(ms))

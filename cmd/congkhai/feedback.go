@@ -18,6 +18,7 @@ import (
 	"github.com/congkhai/congkhai/calendar"
 	"github.com/congkhai/congkhai/content"
 	"github.com/congkhai/congkhai/feedback"
+	"github.com/congkhai/congkhai/internal/sqldb"
 	"github.com/congkhai/congkhai/portal"
 	"github.com/congkhai/congkhai/server"
 )
@@ -112,8 +113,16 @@ func secretKey(dataDir string) ([]byte, error) {
 	return b, nil
 }
 
-// feedbackDeps opens the store and fills the server's feedback settings.
-func feedbackDeps(ctx context.Context, c *feedbackConfig, dataDir, baseURL string, p *portal.Portal, log *slog.Logger, d *server.Deps) (*feedback.Store, error) {
+// openDB opens the portal's database (--db, else SQLite in the data folder),
+// which serve and the other subcommands open once and share among the
+// packages that keep data in it.
+func openDB(ctx context.Context, dsn, dataDir string, log *slog.Logger) (*sqldb.DB, error) {
+	return sqldb.Open(ctx, dsn, dataDir, sqldb.WithLogger(log))
+}
+
+// feedbackDeps makes the feedback store on db and fills the server's feedback
+// settings.
+func feedbackDeps(ctx context.Context, c *feedbackConfig, db *sqldb.DB, dataDir, baseURL string, p *portal.Portal, log *slog.Logger, d *server.Deps) (*feedback.Store, error) {
 	opts, err := storeOptions(p.Snapshot().Site, baseURL, log)
 	if err != nil {
 		return nil, err
@@ -129,7 +138,7 @@ func feedbackDeps(ctx context.Context, c *feedbackConfig, dataDir, baseURL strin
 	if err != nil {
 		return nil, err
 	}
-	st, err := feedback.Open(ctx, c.DB, dataDir, opts...)
+	st, err := feedback.New(ctx, db, opts...)
 	if err != nil {
 		return nil, err
 	}

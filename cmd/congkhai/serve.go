@@ -24,7 +24,9 @@ import (
 	"github.com/congkhai/congkhai/content"
 	"github.com/congkhai/congkhai/demo"
 	"github.com/congkhai/congkhai/feedback"
+	"github.com/congkhai/congkhai/internal/sqldb"
 	"github.com/congkhai/congkhai/portal"
+	"github.com/congkhai/congkhai/publish"
 	"github.com/congkhai/congkhai/server"
 	"github.com/congkhai/congkhai/themes"
 )
@@ -144,13 +146,22 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	deps := server.Deps{Log: log, Portal: p, Theme: th, BaseURL: cfg.BaseURL, Version: versionString()}
-	store, err := feedbackDeps(ctx, &cfg.Feedback, cfg.Data, cfg.BaseURL, p, log, &deps)
+	// One database for every package that keeps data; closed after all of
+	// them (the defers below run first).
+	db, err := openDB(ctx, cfg.Feedback.DB, cfg.Data, log)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer db.Close()
+	store, err := feedbackDeps(ctx, &cfg.Feedback, db, cfg.Data, cfg.BaseURL, p, log, &deps)
+	if err != nil {
+		return err
+	}
+	if err := openPublish(ctx, db, log); err != nil {
+		return err
+	}
 	p.SetQA(store)  // published questions and answers join the search index
-	defer p.Close() // stop indexing before the store closes (Close is idempotent)
+	defer p.Close() // stop indexing before the database closes (Close is idempotent)
 	stopJobs, err := feedbackJobs(ctx, &cfg.Feedback, store, p, log)
 	if err != nil {
 		return err
@@ -227,6 +238,21 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	log.Info("stopped")
+	return nil
+}
+
+// openPublish brings the publishing record's schema up to date on db
+// (package publish); the server does not use it yet.
+func openPublish(ctx context.Context, db *sqldb.DB, log *slog.Logger) error {
+	pub, err := publish.New(ctx, db, publish.WithLogger(log))
+	if err != nil {
+		return err
+	}
+	head, err := pub.Head(ctx)
+	if err != nil {
+		return err
+	}
+	log.Info("publishing record open", "last_version", head)
 	return nil
 }
 

@@ -65,11 +65,15 @@ func staff(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	st, err := feedback.Open(ctx, db, data, feedback.WithLogger(log))
+	sdb, err := openDB(ctx, db, data, log)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer sdb.Close()
+	st, err := feedback.New(ctx, sdb, feedback.WithLogger(log))
+	if err != nil {
+		return err
+	}
 	switch cmd {
 	case "add":
 		return staffAdd(ctx, st, stdin, stdout, email, name, agency, feedback.Role(role))
