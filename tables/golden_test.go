@@ -31,6 +31,8 @@ func goldenCases() []goldenCase {
 		{file: "corpus/gso-so-lieu-kt-xh-thang-12-2024.xlsx", rows: 8},
 		{file: "corpus/gso-socio-economic-data-9m-2020-en.xlsx", rows: 6},
 		{file: "corpus/gso-bieu-so-lieu-thang-12-2006.xls", rows: 8},
+		{file: "corpus/gso-bieu-so-lieu-thang-6-2012.xls", rows: 8},
+		{file: "corpus/gso-so-lieu-kt-xh-nam-2022.xlsx", rows: 8},
 		{file: "corpus/gso-pxweb-land-use-by-province-2015.csv", rows: 20},
 		{file: "corpus/bang-chuyen-doi-dvhc-cap-xa-moi-cu-2025.csv", rows: 12},
 		{file: "forms/bieu-48-du-toan-thu-nsnn-2025.xlsx", rows: 20},

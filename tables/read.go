@@ -119,7 +119,8 @@ func Read(ctx context.Context, name string, r io.ReaderAt, size int64, opts Opti
 		}
 		t := buildTable(sh, p.decl, opts, lim)
 		t.Name, t.Sheet = p.name, infos[p.i].name
-		if len(t.Columns) == 0 {
+		if len(t.Columns) == 0 || t.HeaderRows == 0 && t.Title == "" && len(t.Rows) <= 1 && len(p.decl.asked()) == 0 {
+			// Nothing, or a stray value far from anything (a scratch sheet).
 			wb.Skipped = append(wb.Skipped, Skipped{Sheet: infos[p.i].name, Reason: "empty"})
 			continue
 		}
@@ -397,4 +398,17 @@ func analyzeBody(l *Layout, head []rowView) *classifier {
 		l.Width = max(l.Width, col.Index+1)
 	}
 	return c
+}
+
+// asked lists what the publisher declared about a table: a declared table is
+// never skipped as a scratch sheet.
+func (d Declared) asked() []string {
+	var out []string
+	if d.SkipRows != nil {
+		out = append(out, "skip_rows")
+	}
+	if d.HeaderRows != nil {
+		out = append(out, "header_rows")
+	}
+	return out
 }
