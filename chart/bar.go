@@ -59,7 +59,7 @@ func (p *prepared) bar() []byte {
 		return true
 	}
 	lo, hi := p.extent()
-	a := niceAxis(lo, hi, p.Percent, p.Lang, right-left, fits)
+	a := niceAxis(lo, hi, p.Percent, plainUnit(p.Unit), p.Lang, right-left, fits)
 	// The end ticks' labels are centred on them: keep them inside.
 	first := textWidth(a.format.label(a.ticks[0]), fsSmall, false) / 2
 	last := textWidth(a.format.label(a.ticks[len(a.ticks)-1]), fsSmall, false) / 2

@@ -49,9 +49,11 @@
 // unit, like the values beside the bars: once the axis reaches a million of
 // that unit every tick is written in millions ("350 triệu"), from a billion
 // in billions ("1,2 tỷ"); English writes "350m" and "1.2bn". For the unit
-// "đồng" that is the familiar "350 triệu", "1,2 tỷ"; for "triệu đồng" a tick
-// "20 triệu" stands beside the value 20.610.000 of the same unit. All ticks
-// of an axis use the same multiple; percentages are never abbreviated.
+// "đồng" that is the familiar "350 triệu", "1,2 tỷ". A unit that names a
+// multiple itself ("triệu đồng", "nghìn đồng/m²", "Tỷ đồng") keeps whole
+// numbers ("20.000.000"): "20 triệu" of "triệu đồng" would read as twenty
+// million million. All ticks of an axis use the same multiple; percentages
+// are never abbreviated.
 //
 // # Accessibility
 //

@@ -129,8 +129,10 @@ type tickFormat struct {
 // reaches a million of that unit, every tick is written in millions
 // ("350 triệu"); from a billion, in billions ("1,2 tỷ"). English writes
 // "350m" and "1.2bn". Percentages are never abbreviated. With the unit
-// "đồng" this gives the usual "350 triệu", "1,2 tỷ"; with "triệu đồng" a
-// tick "20 triệu" sits beside the value 20.610.000 of the same unit.
+// "đồng" this gives the usual "350 triệu", "1,2 tỷ". A unit that is itself
+// a multiple ("triệu đồng", "nghìn đồng/m²", "tỷ đồng") keeps whole numbers
+// (plainUnit): "20 triệu" of "triệu đồng" would read as twenty million
+// million.
 func newTickFormat(maxAbs float64, s step, percent bool, lang Lang) tickFormat {
 	f := tickFormat{div: 1, percent: percent, lang: lang}
 	divExp := 0
@@ -186,7 +188,7 @@ type axis struct {
 // smallest step (from the one giving about six intervals) whose spacing
 // fits wins, as long as it leaves a tick besides zero. With all values zero
 // the only tick is zero.
-func niceAxis(min, max float64, percent bool, lang Lang, length float64, fits func(spacing float64, labels []string) bool) axis {
+func niceAxis(min, max float64, percent, plain bool, lang Lang, length float64, fits func(spacing float64, labels []string) bool) axis {
 	lo, hi := math.Min(0, min), math.Max(0, max)
 	if percent {
 		hi = math.Max(hi, 100)
@@ -202,7 +204,8 @@ func niceAxis(min, max float64, percent bool, lang Lang, length float64, fits fu
 			break // keep the last step that left a tick besides zero
 		}
 		maxAbs := math.Max(math.Abs(ticks[0]), math.Abs(ticks[len(ticks)-1]))
-		f := newTickFormat(maxAbs, s, percent, lang)
+		f := newTickFormat(maxAbs, s, percent || plain, lang)
+		f.percent = percent
 		labels := make([]string, len(ticks))
 		for i, t := range ticks {
 			labels[i] = f.label(t)
@@ -219,4 +222,16 @@ func niceAxis(min, max float64, percent bool, lang Lang, length float64, fits fu
 // pos maps v in the axis domain to [from, to].
 func (a axis) pos(v, from, to float64) float64 {
 	return from + float64((v-a.lo)/(a.hi-a.lo))*(to-from)
+}
+
+// plainUnit reports a unit that names a multiple itself ("triệu đồng",
+// "1.000 đồng/m2", "Tỷ đồng", "thousand ha"): its ticks are not abbreviated.
+func plainUnit(unit string) bool {
+	u := strings.ToLower(unit)
+	for _, w := range []string{"nghìn", "ngàn", "triệu", "tỷ", "1.000", "1000", "thousand", "million", "billion", "mill.", "bill.", "bn"} {
+		if strings.Contains(u, w) {
+			return true
+		}
+	}
+	return false
 }

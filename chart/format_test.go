@@ -109,7 +109,7 @@ func TestNiceAxis(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := niceAxis(tt.min, tt.max, tt.percent, tt.lang, tt.length, tt.fits)
+			a := niceAxis(tt.min, tt.max, tt.percent, false, tt.lang, tt.length, tt.fits)
 			var got []string
 			for _, v := range a.ticks {
 				got = append(got, a.format.label(v))
@@ -146,5 +146,30 @@ func TestTickLabelsAreExact(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// A unit that names a multiple keeps whole numbers on the axis: "20 triệu" of
+// "triệu đồng" would read as twenty million million.
+func TestPlainUnit(t *testing.T) {
+	tests := []struct {
+		unit string
+		want bool
+	}{
+		{"triệu đồng", true}, {"Triệu đồng", true}, {"nghìn đồng/m²", true}, {"1.000 đồng/m2", true},
+		{"Tỷ đồng", true}, {"Bill. dongs", true}, {"thousand ha", true},
+		{"đồng", false}, {"ha", false}, {"người", false}, {"%", false}, {"", false},
+	}
+	for _, tt := range tests {
+		if got := plainUnit(tt.unit); got != tt.want {
+			t.Errorf("plainUnit(%q) = %v, want %v", tt.unit, got, tt.want)
+		}
+	}
+	c, err := Bar(Spec{Title: "Thu", Labels: []string{"A", "B"}, Series: []Series{{Name: "Dự toán", Values: []float64{20_610_000, 9_640_000}}}, Unit: "triệu đồng"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := string(c.SVG); strings.Contains(s, " triệu</text>") || !strings.Contains(s, ".000.000</text>") {
+		t.Errorf("ticks of triệu đồng abbreviated:\n%s", s)
 	}
 }

@@ -78,7 +78,7 @@ func (p *prepared) vertical() []byte {
 
 	lo, hi := p.extent()
 	fits := func(spacing float64, _ []string) bool { return spacing >= 2*fsSmall }
-	a := niceAxis(lo, hi, p.Percent, p.Lang, plotH, fits)
+	a := niceAxis(lo, hi, p.Percent, plainUnit(p.Unit), p.Lang, plotH, fits)
 	tickW := 0.0
 	for _, t := range a.ticks {
 		tickW = math.Max(tickW, textWidth(a.format.label(t), fsSmall, false))

@@ -344,6 +344,7 @@ func (l *loader) placeDatasets(jobs []*setJob, paths claims) {
 			continue
 		}
 		ds.Tables = orderTables(j.tables, j.m.entry.tables)
+		shortSheetNames(ds.Tables)
 		if len(ds.Tables) == 0 {
 			l.problem(j.m.path, 0, "the dataset has no table: add a .csv, .xlsx, .xls or .ods file to its folder")
 		}
@@ -527,4 +528,24 @@ func tableLabel(t *Table) string {
 		return fmt.Sprintf("sheet %q of %s", t.Sheet, path.Base(t.File))
 	}
 	return path.Base(t.File)
+}
+
+// shortSheetNames names the tables of a dataset whose tables all come from one
+// workbook by their sheets alone ("bieu-48" rather than the workbook's name
+// and the sheet's), unless index.md named them.
+func shortSheetNames(ts []*Table) {
+	if len(ts) < 2 {
+		return
+	}
+	for _, t := range ts {
+		if t.File != ts[0].File || t.Sheet == "" {
+			return
+		}
+	}
+	for _, t := range ts {
+		base := Slugify(strings.TrimSuffix(path.Base(t.File), path.Ext(t.File)))
+		if s := Slugify(t.Sheet); s != "" && t.Name == base+"-"+s {
+			t.Name = s
+		}
+	}
 }

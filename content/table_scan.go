@@ -251,9 +251,18 @@ func newTable(f *File, format, sheet string, l *tables.Layout, cols declaredColu
 	if sheet != "" {
 		t.ID = f.Path + "#" + sheet
 	}
+	t.LabelColumn = -1
+	if len(l.LabelColumns) > 0 {
+		t.LabelColumn = l.LabelColumns[0]
+	}
 	t.Columns = make([]Column, len(l.Columns))
 	for i, c := range l.Columns {
-		col := Column{Name: c.Name, Title: c.Name, Number: c.Number, Type: ColumnType(c.Type), Unit: c.Unit, Places: c.Places}
+		col := Column{Name: c.Name, Title: c.Name, Number: c.Number, Type: ColumnType(c.Type), Unit: c.Unit, Places: -1}
+		if c.Format != "" {
+			// A spreadsheet's number format shows a fixed number of decimals;
+			// text shows each value's own.
+			col.Places = c.Places
+		}
 		if len(c.Path) > 1 {
 			col.Path = append([]string(nil), c.Path...)
 		}
@@ -303,8 +312,8 @@ func nameTables(ts []*Table, f *File, fd fileDecls) {
 			t.Title = d.Title
 		case len(ts) > 1:
 			t.Title = t.Sheet
-		case layoutTitle != "":
-			t.Title = layoutTitle
+		case mainTitle(layoutTitle) != "":
+			t.Title = mainTitle(layoutTitle)
 		case t.Sheet != "" && !genericSheet(t.Sheet):
 			t.Title = t.Sheet
 		default:
@@ -317,6 +326,34 @@ func nameTables(ts []*Table, f *File, fd fileDecls) {
 			t.Chart = d.Chart
 		}
 	}
+}
+
+// mainTitle picks the title line of a table's title band (its rows joined by
+// " — "): not the issuing agency and form number ("ỦY BAN NHÂN DÂN TỈNH …
+// Biểu số 48/CK-NSNN", "Phụ lục 02") nor the decision it belongs to
+// ("(Kèm theo Quyết định …)"), but the line saying what the table is
+// ("DỰ TOÁN THU NGÂN SÁCH NHÀ NƯỚC NĂM 2026", "BẢNG GIÁ ĐẤT Ở QUẬN 1").
+func mainTitle(band string) string {
+	var best string
+	for _, part := range strings.Split(band, " — ") {
+		part = strings.TrimSpace(part)
+		f := Fold(strings.ToLower(part))
+		switch {
+		case part == "", strings.HasPrefix(part, "("),
+			strings.Contains(f, "bieu so"), strings.Contains(f, "mau so"), strings.HasPrefix(f, "phu luc"),
+			strings.HasPrefix(f, "uy ban nhan dan"), strings.HasPrefix(f, "ubnd"), strings.HasPrefix(f, "bo "),
+			strings.HasPrefix(f, "so "), strings.HasPrefix(f, "cuc "), strings.HasPrefix(f, "tong cuc"),
+			strings.HasPrefix(f, "hoi dong nhan dan"), len(strings.Fields(part)) < 3:
+			continue
+		}
+		if best == "" {
+			best = part
+		}
+	}
+	if best == "" {
+		return strings.TrimSpace(band)
+	}
+	return best
 }
 
 // genericSheet reports a sheet name that says nothing ("Sheet1", "Trang tính1").

@@ -360,3 +360,18 @@ func TestPagingWithoutSeeker(t *testing.T) {
 		t.Errorf("rows = %+v", rows)
 	}
 }
+
+func TestMainTitle(t *testing.T) {
+	tests := []struct{ band, want string }{
+		{"ỦY BAN NHÂN DÂN TỈNH BẮC GIANG Biểu số 48/CK-NSNN — DỰ TOÁN THU NGÂN SÁCH NHÀ NƯỚC NĂM 2025 — (Dự toán đã được Hội đồng nhân dân tỉnh quyết định)", "DỰ TOÁN THU NGÂN SÁCH NHÀ NƯỚC NĂM 2025"},
+		{"Phụ lục 2 — BẢNG 8 — BẢNG GIÁ ĐẤT Ở QUẬN 1 — (Ban hành theo Quyết định số 79/2024/QĐ-UBND)", "BẢNG GIÁ ĐẤT Ở QUẬN 1"},
+		{"UBND XÃ CẨM QUAN Biểu số 117/CK-NSNN — CÔNG KHAI DỰ TOÁN CHI NGÂN SÁCH XÃ NĂM 2026 — (Kèm theo Quyết định số 05/QĐ-UBND)", "CÔNG KHAI DỰ TOÁN CHI NGÂN SÁCH XÃ NĂM 2026"},
+		{"1. Tổng sản phẩm trong nước theo giá hiện hành", "1. Tổng sản phẩm trong nước theo giá hiện hành"},
+		{"(Kèm theo Quyết định số 12)", "(Kèm theo Quyết định số 12)"},
+	}
+	for _, tt := range tests {
+		if got := mainTitle(tt.band); got != tt.want {
+			t.Errorf("mainTitle(%q) = %q, want %q", tt.band, got, tt.want)
+		}
+	}
+}

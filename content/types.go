@@ -304,6 +304,9 @@ type Table struct {
 	Hash    string // sha256 of the file bytes
 	Unit    string // the unit caption of the file ("Đơn vị tính: triệu đồng"), declared or found
 	Columns []Column
+	// LabelColumn is the index of the column holding each row's label (the
+	// names of budget items, streets), -1 when there is none.
+	LabelColumn int
 	// RowCount counts the rows below the header: data rows, and the group,
 	// subtotal and total rows kept among them. Notes are not rows.
 	RowCount int

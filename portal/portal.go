@@ -220,11 +220,17 @@ func (p *Portal) load(ctx context.Context, cached func() *content.Site, paths []
 	p.gen++
 	cur := newSnapshot(site, problems, p.gen)
 	p.snap.Store(cur)
+	errs := 0
 	for _, pr := range problems {
+		if pr.Guess {
+			p.log.Info("content guess", "guess", pr.String())
+			continue
+		}
+		errs++
 		p.log.Warn("content problem", "problem", pr.String())
 	}
 	p.log.Info("content loaded", "generation", cur.Gen, "agencies", len(site.Agencies),
-		"notices", len(site.Notices), "datasets", len(site.Datasets), "problems", len(problems),
+		"notices", len(site.Notices), "datasets", len(site.Datasets), "problems", errs, "guesses", len(problems)-errs,
 		"parsed", site.Parsed(), "took_ms", time.Since(start).Milliseconds())
 	p.listenMu.Lock()
 	ls := append([]func(old, cur *Snapshot){}, p.listeners...)

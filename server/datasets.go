@@ -1,8 +1,6 @@
 package server
 
 import (
-	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -31,39 +29,141 @@ type tableView struct {
 	SortBy      int
 	Desc        bool
 	RowProblems bool
+	Chart       template.HTML // the table's chart, inline SVG; "" when none
+	ChartFirst  int           // a flat table's chart shows its first ChartFirst rows
 	base        url.Values
 	path        string
 }
 
 // Numeric reports whether column i holds numbers (right-aligned).
 func (t *tableView) Numeric(i int) bool {
-	if t.Table == nil || i >= len(t.Table.Columns) {
-		return false
-	}
-	switch t.Table.Columns[i].Type {
-	case content.TypeInteger, content.TypeDecimal, content.TypeMoney:
-		return true
-	}
-	return false
+	return t.Table != nil && i < len(t.Table.Columns) && t.Table.Columns[i].Type.Numeric()
 }
 
-// Cell formats a cell for its column: numbers the Vietnamese way, dates dd/mm/yyyy.
+// Cell formats a cell for its column: numbers the Vietnamese way with the
+// decimals the file shows, percentages with their sign, dates dd/mm/yyyy.
 func (t *tableView) Cell(i int, v content.Value) string {
 	if !v.OK || t.Table == nil || i >= len(t.Table.Columns) {
 		return v.Raw
 	}
-	switch t.Table.Columns[i].Type {
-	case content.TypeInteger, content.TypeMoney:
-		if v.Num == float64(int64(v.Num)) {
-			return formatNumber(v.Num, 0)
+	return formatValue(t.Table.Columns[i], v)
+}
+
+// formatValue writes a typed value as a Vietnamese reader expects it.
+func formatValue(c content.Column, v content.Value) string {
+	switch c.Type {
+	case content.TypeInteger, content.TypeMoney, content.TypeDecimal, content.TypePercent:
+		var s string
+		switch {
+		case c.Places >= 0 && c.Places <= 6 && (c.Places > 0 || v.Num == float64(int64(v.Num))):
+			s = formatNumber(v.Num, c.Places)
+		case v.Num == float64(int64(v.Num)):
+			s = formatNumber(v.Num, 0)
+		default:
+			s = formatDecimal(v.Num)
 		}
-		return formatDecimal(v.Num)
-	case content.TypeDecimal:
-		return formatDecimal(v.Num)
+		if c.Type == content.TypePercent {
+			s += " %"
+		}
+		return s
 	case content.TypeDate:
 		return formatDate(v.Time)
 	}
 	return v.Raw
+}
+
+// IsLabel reports whether column i holds the rows' labels: its cells are the
+// rows' headers.
+func (t *tableView) IsLabel(i int) bool { return t.Table != nil && i == t.Table.LabelColumn }
+
+// RowClass is a row's class: its role (totals, subtotals, groups stand out)
+// and its level (indented).
+func (t *tableView) RowClass(r content.Row) string {
+	c := ""
+	if r.Role != "" && r.Role != content.RoleData {
+		c = "row-" + string(r.Role)
+	}
+	if r.Level > 0 {
+		c += " lvl-" + strconv.Itoa(min(r.Level, 6))
+	}
+	return strings.TrimSpace(c)
+}
+
+// headCell is a cell of the table's header: a heading over one column or, in
+// a header of several rows, over the columns it spans.
+type headCell struct {
+	Text             string
+	Col              int // the column it heads, -1 for a heading over several
+	Colspan, Rowspan int
+}
+
+// Headers lays out the table's header as the file has it: a heading spanning
+// several columns ("Dự toán năm 2025") over the headings of its columns
+// ("Tổng thu NSNN", "Thu NSĐP"). A column whose title is declared in index.md
+// has one heading over all rows.
+func (t *tableView) Headers() [][]headCell {
+	cols := t.Table.Columns
+	depth := 1
+	paths := make([][]string, len(cols))
+	for i, c := range cols {
+		paths[i] = []string{c.Title}
+		if len(c.Path) > 1 && c.Title == c.Name {
+			paths[i] = c.Path
+		}
+		depth = max(depth, len(paths[i]))
+	}
+	rows := make([][]headCell, depth)
+	for level := 0; level < depth; level++ {
+		for i := 0; i < len(cols); {
+			p := paths[i]
+			switch {
+			case level >= len(p):
+				i++ // covered by a cell above spanning down
+				continue
+			case level == len(p)-1:
+				rows[level] = append(rows[level], headCell{Text: p[level], Col: i, Colspan: 1, Rowspan: depth - level})
+				i++
+				continue
+			}
+			// A heading over the following columns that share this part.
+			j := i + 1
+			for j < len(cols) && len(paths[j]) > level+1 && slicesEqual(paths[j][:level+1], p[:level+1]) {
+				j++
+			}
+			rows[level] = append(rows[level], headCell{Text: p[level], Col: -1, Colspan: j - i, Rowspan: 1})
+			i = j
+		}
+	}
+	return rows
+}
+
+// HeaderDepth is the number of header rows.
+func (t *tableView) HeaderDepth() int { return len(t.Headers()) }
+
+func slicesEqual(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Footnotes and Signatures are the table's notes.
+func (t *tableView) Footnotes() []content.Note  { return t.notes(false) }
+func (t *tableView) Signatures() []content.Note { return t.notes(true) }
+
+func (t *tableView) notes(sig bool) []content.Note {
+	var out []content.Note
+	for _, n := range t.Table.Notes {
+		if n.Signature == sig {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // SortURL is the link on column i's header: ascending first, then descending.
@@ -137,10 +237,18 @@ func (s *Server) dataset(c echo.Context, d *content.Dataset) error {
 				tv.From = 0
 			}
 			for _, pr := range v.snap.Problems {
-				if pr.Path == t.File {
+				if pr.Path == t.File && !pr.Guess {
 					tv.RowProblems = true
 					break
 				}
+			}
+			if ch, err := renderChart(c.Request().Context(), d, t, v.Lang, false); err == nil {
+				tv.Chart = ch.HTML()
+				if !t.Structured && t.RowCount > chartFlatRows {
+					tv.ChartFirst = chartFlatRows
+				}
+			} else if !errors.Is(err, errNoChart) {
+				return fmt.Errorf("server: chart of %s: %w", t.ID, err)
 			}
 			base := tv.base
 			v.pageURL = func(n int) string {
@@ -155,90 +263,6 @@ func (s *Server) dataset(c echo.Context, d *content.Dataset) error {
 		v.Data = tv
 		return nil
 	})
-}
-
-// download streams a table converted to CSV or JSON: /tai-ve/<agency>/<dataset>/<table>.csv|.json.
-func (s *Server) download(c echo.Context) error {
-	snap := s.deps.Portal.Snapshot()
-	d, ok := snap.Site.Dataset(c.Param("agency") + "/" + c.Param("dataset"))
-	if !ok {
-		return echo.NewHTTPError(http.StatusNotFound)
-	}
-	file := c.Param("file")
-	ext := path.Ext(file)
-	name := strings.TrimSuffix(file, ext)
-	var t *content.Table
-	for _, tt := range d.Tables {
-		if tt.Name == name {
-			t = tt
-		}
-	}
-	if t == nil || (ext != ".csv" && ext != ".json") {
-		return echo.NewHTTPError(http.StatusNotFound)
-	}
-	h := c.Response().Header()
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s%s"`, d.Slug, t.Name, ext))
-	h.Set("Cache-Control", "no-cache")
-	h.Set("ETag", `"`+t.Hash[:min(24, len(t.Hash))]+ext+`"`)
-	if etagMatch(c.Request().Header.Get("If-None-Match"), h.Get("ETag")) {
-		return c.NoContent(http.StatusNotModified)
-	}
-	ctx := c.Request().Context()
-	w := c.Response()
-	if ext == ".csv" {
-		h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-		w.WriteHeader(http.StatusOK)
-		io.WriteString(w, "\uFEFF") // Excel needs the BOM to read UTF-8
-		cw := csv.NewWriter(w)
-		header := make([]string, len(t.Columns))
-		for i, col := range t.Columns {
-			header[i] = col.Name
-		}
-		cw.Write(header)
-		err := t.Each(ctx, func(r content.Row) error {
-			rec := make([]string, len(r.Cells))
-			for i, v := range r.Cells {
-				rec[i] = csvCell(v)
-			}
-			return cw.Write(rec)
-		})
-		cw.Flush()
-		return s.streamErr(c, t, err)
-	}
-	h.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
-	w.WriteHeader(http.StatusOK)
-	io.WriteString(w, "[")
-	first := true
-	err := t.Each(ctx, func(r content.Row) error {
-		obj := make(map[string]any, len(r.Cells))
-		for i, v := range r.Cells {
-			if i >= len(t.Columns) {
-				break
-			}
-			obj[t.Columns[i].Name] = jsonValue(t.Columns[i].Type, v)
-		}
-		b, err := json.Marshal(obj)
-		if err != nil {
-			return err
-		}
-		if !first {
-			io.WriteString(w, ",\n")
-		}
-		first = false
-		_, err = w.Write(b)
-		return err
-	})
-	io.WriteString(w, "]\n")
-	return s.streamErr(c, t, err)
-}
-
-// streamErr logs an error met after the response has started; the status is
-// already sent, so the client sees a truncated file rather than an error page.
-func (s *Server) streamErr(c echo.Context, t *content.Table, err error) error {
-	if err != nil {
-		s.log.Error("table download interrupted", "file", t.File, "err", err, "request_id", requestID(c))
-	}
-	return nil
 }
 
 // csvCell is a cell of a CSV download. A text that a spreadsheet would run as a
@@ -281,22 +305,6 @@ func filePath(p string) string {
 		parts[i] = url.PathEscape(s)
 	}
 	return "/" + strings.Join(parts, "/")
-}
-
-func jsonValue(typ content.ColumnType, v content.Value) any {
-	if !v.OK {
-		if v.Raw == "" {
-			return nil
-		}
-		return v.Raw
-	}
-	switch typ {
-	case content.TypeInteger, content.TypeDecimal, content.TypeMoney:
-		return v.Num
-	case content.TypeDate:
-		return v.Time.Format("2006-01-02")
-	}
-	return v.Raw
 }
 
 // file serves an attachment or image from the content folder. Anything a browser

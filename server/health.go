@@ -22,9 +22,18 @@ func (s *Server) healthz(c echo.Context) error {
 		"repaired": ih.Repaired, "damaged": ih.Damaged, "fallbacks": ih.Fallbacks,
 		"checked_segments": ih.Checked.Segments, "check_ms": ih.Checked.Took.Milliseconds(),
 	}
-	problems := make([]string, 0, min(len(snap.Problems), healthProblems))
-	for _, p := range snap.Problems[:min(len(snap.Problems), healthProblems)] {
-		problems = append(problems, p.String())
+	// Guesses (what the table reader was not sure of, published as shown) are
+	// counted apart from the problems.
+	problems := []string{}
+	errs, guesses := 0, 0
+	for _, p := range snap.Problems {
+		if p.Guess {
+			guesses++
+			continue
+		}
+		if errs++; len(problems) < healthProblems {
+			problems = append(problems, p.String())
+		}
 	}
 	return c.JSON(http.StatusOK, map[string]any{
 		"status":       "ok",
@@ -33,7 +42,8 @@ func (s *Server) healthz(c echo.Context) error {
 		"generation":   snap.Gen,
 		"notices":      len(snap.Site.Notices),
 		"datasets":     len(snap.Site.Datasets),
-		"problems":     len(snap.Problems),
+		"problems":     errs,
+		"guesses":      guesses,
 		"problem_list": problems,
 	})
 }

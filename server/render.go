@@ -115,6 +115,8 @@ func (r *renderer) funcs() template.FuncMap {
 		"bytes": formatBytes,
 		"ext":   func(p string) string { return strings.ToUpper(strings.TrimPrefix(path.Ext(p), ".")) },
 		"upper": strings.ToUpper,
+		// filepath is the URL of a content file, its segments escaped.
+		"filepath": func(p string) template.URL { return template.URL(filePath(p)) },
 		"tel": func(s string) string {
 			return strings.Map(func(r rune) rune {
 				if r == '+' || (r >= '0' && r <= '9') {

@@ -37,13 +37,30 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer d.Close()
 	site, problems := content.Load(ctx, d, nil)
+	errs, guesses := 0, 0
 	for _, p := range problems {
+		if p.Guess {
+			guesses++
+			continue
+		}
+		errs++
 		fmt.Fprintf(stdout, "%s/%s\n", trimSlash(dir), p.String())
 	}
-	fmt.Fprintf(stderr, "%s, %s, %s, %s\n", count(len(site.Agencies), "agency", "agencies"),
+	// What the table reader guessed is published as shown: listed after the
+	// problems, to check, and not a failure.
+	for _, p := range problems {
+		if p.Guess {
+			fmt.Fprintf(stdout, "%s/%s (guess)\n", trimSlash(dir), p.String())
+		}
+	}
+	summary := fmt.Sprintf("%s, %s, %s, %s", count(len(site.Agencies), "agency", "agencies"),
 		count(len(site.Notices), "notice", "notices"), count(len(site.Datasets), "dataset", "datasets"),
-		count(len(problems), "problem", "problems"))
-	if len(problems) > 0 {
+		count(errs, "problem", "problems"))
+	if guesses > 0 {
+		summary += ", " + count(guesses, "guess", "guesses") + " to check"
+	}
+	fmt.Fprintln(stderr, summary)
+	if errs > 0 {
 		return 1
 	}
 	return 0
