@@ -106,8 +106,19 @@ func plainValue(c content.Column, v content.Value) (s string, num bool) {
 		return strconv.FormatFloat(v.Num, 'f', -1, 64), true
 	case v.OK && c.Type == content.TypeDate:
 		return v.Time.Format("2006-01-02"), false
+	case (c.Type.Numeric() || c.Type == content.TypeDate) && nilMark(v.Raw):
+		return "", false // "-", "..": no value
 	}
 	return v.Raw, false
+}
+
+// nilMark reports what official forms write for "no value".
+func nilMark(s string) bool {
+	switch strings.TrimSpace(s) {
+	case "", "-", "–", "—", "..", "...", "x", "X":
+		return true
+	}
+	return false
 }
 
 func (s *Server) downloadCSV(c echo.Context, t *content.Table, bom bool) error {
