@@ -127,6 +127,9 @@ func TestAccessibility(t *testing.T) {
 		{"email alerts", "/theo-doi?list=/danh-muc/gia-dat", "Bảng giá đất"},
 		{"places", "/dia-ban", "Huyện Cẩm Xuyên"},
 		{"category", "/danh-muc/boi-thuong", "Bồi thường"},
+		{"budget form workbook", "/so-tai-chinh/cong-khai-du-toan-2026-bieu-mau?bang=bieu-49", "CHI CÂN ĐỐI NSĐP"},
+		{"land price workbook (.xls)", "/ubnd-huyen-cam-xuyen/bang-gia-dat-cac-thi-tran-2026?bang=tt-thien-cam", "Đường Tỉnh lộ 4"},
+		{"commune budget (.ods)", "/ubnd-xa-cam-quan/du-toan-chi-ngan-sach-xa-2026", "Số tiền bằng chữ"},
 	}
 	for _, tt := range pages {
 		t.Run(tt.name, func(t *testing.T) {
