@@ -309,7 +309,7 @@ func (t *columnTyper) apply(l *Layout, decl Declared) []Problem {
 			fileStyle = StyleEN
 		}
 	}
-	fallback := false
+	fallback, ambiguous := false, ""
 	for i := range l.Columns {
 		c := &l.Columns[i]
 		e := &t.ev[i]
@@ -337,11 +337,14 @@ func (t *columnTyper) apply(l *Layout, decl Declared) []Problem {
 			case st == StyleAuto && fileStyle != StyleAuto:
 				st = fileStyle
 			case st == StyleAuto && e.ambiguous > 0:
+				// Read the Vietnamese way, the portal's: a guess to check (one per
+				// table, below), not an error.
 				st = StyleVI
-				fallback = true
-				probs = append(probs, Problem{Line: e.ambLine, Column: c.Name, Msg: fmt.Sprintf(
-					"%q reads as %s the Vietnamese way and %s the English way; it was read the Vietnamese way: write numbers without thousands separators, or the Vietnamese way (1.234.567,5), or declare numbers: en",
-					e.ambSample, viText(e.ambSample), enText(e.ambSample))})
+				if !fallback {
+					fallback = true
+					ambiguous = fmt.Sprintf("%q (column %q, line %d) reads as %s the Vietnamese way and %s the English way",
+						e.ambSample, c.Name, e.ambLine, viText(e.ambSample), enText(e.ambSample))
+				}
 			case e.vi > 0 && e.en > 0:
 				probs = append(probs, Problem{Column: c.Name, Msg: fmt.Sprintf(
 					"numbers are written both the Vietnamese way (%d) and the English way (%d); they were read the %s way: write them one way (1.234.567,5)",
@@ -372,7 +375,7 @@ func (t *columnTyper) apply(l *Layout, decl Declared) []Problem {
 	}
 	if fallback && decl.Numbers == StyleAuto {
 		l.Guesses = append(l.Guesses, Guess{Field: "numbers", Value: "vi", Confidence: 0.4,
-			Reason: "numbers such as 1.234 read both ways and nothing else in the file tells which"})
+			Reason: ambiguous + ", and nothing else in the file tells which; they were read the Vietnamese way (write 1.234.567,5, or numbers without thousands separators)"})
 	}
 	return probs
 }
