@@ -18,7 +18,9 @@ import (
 	"github.com/congkhai/congkhai/content"
 )
 
-const sharedData = "/work/shared/data"
+// sharedData is the optional folder of real law text and place names beside the
+// repository; without it the corpus is synthetic and only that variant runs.
+var sharedData = filepath.Join("..", "..", "..", "shared", "data")
 
 // treeHash hashes every file's path and bytes under dir.
 func treeHash(t *testing.T, dir string) string {
@@ -61,9 +63,12 @@ func gen(t *testing.T, cfg Config) (string, Stats) {
 	return dir, st
 }
 
+// dataDirs are the data folders a test generates from: the synthetic fallback
+// and, when present, the real text. The real-text variant reads 24 MB of law
+// text three times; -short leaves it out (the synthetic one covers the same code).
 func dataDirs(t *testing.T) map[string]string {
 	dirs := map[string]string{"synthetic": t.TempDir()} // an empty folder: synthetic fallback
-	if _, err := os.Stat(filepath.Join(sharedData, "vlc")); err == nil {
+	if _, err := os.Stat(filepath.Join(sharedData, "vlc")); err == nil && !testing.Short() {
 		dirs["shared"] = sharedData
 	}
 	return dirs
@@ -72,6 +77,7 @@ func dataDirs(t *testing.T) map[string]string {
 func TestDeterministic(t *testing.T) {
 	for name, dd := range dataDirs(t) {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			cfg := Config{Notices: 300, Rows: 2000, Seed: 7, DataDir: dd}
 			a, st := gen(t, cfg)
 			b, _ := gen(t, cfg)
@@ -98,6 +104,7 @@ func TestDeterministic(t *testing.T) {
 func TestLoads(t *testing.T) {
 	for name, dd := range dataDirs(t) {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			dir, st := gen(t, Config{Notices: 400, Rows: 3000, Seed: 1, DataDir: dd})
 			site, problems := content.Load(context.Background(), os.DirFS(dir), nil)
 			for _, p := range problems {

@@ -116,8 +116,11 @@ func TestDownloads(t *testing.T) {
 		t.Fatal("dataset page has no CSV download link")
 	}
 	status, csv := p.Get(t, base+m[1]+".csv")
-	if status != 200 || !strings.HasPrefix(csv, "\uFEFF") || strings.Count(csv, "\n") < 301 {
-		t.Errorf("CSV download: status %d, %d lines", status, strings.Count(csv, "\n"))
+	if status != 200 || strings.HasPrefix(csv, "\uFEFF") || strings.Count(csv, "\n") < 301 {
+		t.Errorf("CSV download: status %d, %d lines (UTF-8 without BOM)", status, strings.Count(csv, "\n"))
+	}
+	if status, excel := p.Get(t, base+m[1]+".csv?bom=1"); status != 200 || !strings.HasPrefix(excel, "\uFEFF") {
+		t.Errorf("CSV download for Excel: status %d, no BOM", status)
 	}
 	status, js := p.Get(t, base+m[1]+".json")
 	if status != 200 || !strings.HasPrefix(js, "[") || !strings.Contains(js, "Trần Hưng Đạo") {
