@@ -624,6 +624,14 @@ func measureMain(ctx context.Context, o options, m mode, res *Results, pt *Scale
 	if ps.Errors > 0 {
 		note += fmt.Sprintf("; %d errors (%d never sent: the run hit its time cap, the server could not keep up)", ps.Errors, ps.Unsent)
 	}
+	// A search that fell back to bleve's own (after an upgrade changed what
+	// search/internals.go reads) costs what bleve costs: said with the figure.
+	if h, err := srv.health(); err == nil {
+		note += fmt.Sprintf("; searches answered by bleve's fallback: %d", h.Index.Fallbacks)
+		if h.Index.Fallbacks > 0 {
+			warn("%d searches fell back to bleve's own search: search/internals.go no longer matches bleve", h.Index.Fallbacks)
+		}
+	}
 	p99Note := ""
 	if floorErr == nil {
 		note += fmt.Sprintf("; the machine's floor (a constant answer, same load) p50 %.2f ms, so the portal's own share p50 − floor = %.2f ms",

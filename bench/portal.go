@@ -178,9 +178,10 @@ func (s *server) stop() {
 
 type health struct {
 	Index struct {
-		Synced bool   `json:"synced"`
-		Docs   int    `json:"docs"`
-		Error  string `json:"error"`
+		Synced    bool   `json:"synced"`
+		Docs      int    `json:"docs"`
+		Error     string `json:"error"`
+		Fallbacks uint64 `json:"fallbacks"` // searches bleve answered because its internals were not what the search package reads
 	} `json:"index"`
 	Notices  int `json:"notices"`
 	Problems int `json:"problems"`
