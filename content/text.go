@@ -89,26 +89,6 @@ func cleanText(b []byte) []byte {
 	return norm.NFC.Bytes(b)
 }
 
-// cleanString is cleanText for one value (a table cell, a header).
-func cleanString(s string) string {
-	if strings.Contains(s, "\u00ad") {
-		s = strings.ReplaceAll(s, "\u00ad", "")
-	}
-	if isASCII(s) {
-		return s
-	}
-	return norm.NFC.String(s)
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
-
 // invalidUTF8Line returns the 1-based line of the first invalid UTF-8 sequence in b,
 // or 0 when b is valid.
 func invalidUTF8Line(b []byte) int {
