@@ -6,8 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/congkhai/congkhai/demo"
 )
@@ -116,5 +118,49 @@ func TestWorkbookDownloads(t *testing.T) {
 	rec = do(t, s, request{url: filePath("so-tai-chinh/cong-khai-du-toan-2026-bieu-mau/Biểu mẫu công khai dự toán NSĐP năm 2026.xlsx")})
 	if rec.Code != 200 || !strings.HasPrefix(rec.Body.String(), "PK") {
 		t.Errorf("original workbook: %d", rec.Code)
+	}
+}
+
+// A table's chart follows index.md: off, on for a category that has none by
+// default, or drawing the columns it names.
+func TestChartDeclared(t *testing.T) {
+	csv := "Tên,Dự toán,Thực hiện\nXã A,\"1.200\",\"1.100\"\nXã B,\"900\",\"950\"\n"
+	site := func(category, tables string) fstest.MapFS {
+		return fstest.MapFS{
+			"site.yaml":              {Data: []byte("title: Thử\n")},
+			"ubnd-xa/_agency.md":     {Data: []byte("---\nname: UBND xã Thử\nkind: commune\n---\n")},
+			"ubnd-xa/ds/index.md":    {Data: []byte("---\ntitle: Số liệu\ncategory: " + category + "\npublished: 2026-01-01\ncolumns:\n  - name: Dự toán\n    type: money\n  - name: Thực hiện\n    type: money\n" + tables + "---\n")},
+			"ubnd-xa/ds/Số liệu.csv": {Data: []byte(csv)},
+		}
+	}
+	tests := []struct {
+		name, category, tables string
+		chart                  bool
+		series                 []string
+	}{
+		{"budget by default", "ngan-sach", "", true, []string{"Dự toán", "Thực hiện"}},
+		{"off", "ngan-sach", "tables:\n  - file: Số liệu.csv\n    chart: false\n", false, nil},
+		{"a notice's data has none by default", "thong-bao", "", false, nil},
+		{"declared on", "thong-bao", "tables:\n  - file: Số liệu.csv\n    chart: true\n", true, []string{"Dự toán", "Thực hiện"}},
+		{"declared columns", "thong-bao", "tables:\n  - file: Số liệu.csv\n    chart:\n      label: Tên\n      columns: [Thực hiện]\n", true, []string{"Thực hiện"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newTestServer(t, site(tt.category, tt.tables))
+			body := do(t, s, request{url: "/ubnd-xa/ds"}).Body.String()
+			if got := strings.Contains(body, `<svg`); got != tt.chart {
+				t.Fatalf("chart shown = %v, want %v", got, tt.chart)
+			}
+			if !tt.chart {
+				return
+			}
+			svg := body[strings.Index(body, "<svg"):strings.Index(body, "</svg>")]
+			// Xã A: Dự toán 1.200, Thực hiện 1.100.
+			for name, value := range map[string]string{"Dự toán": ">1.200</text>", "Thực hiện": ">1.100</text>"} {
+				if got, want := strings.Contains(svg, value), slices.Contains(tt.series, name); got != want {
+					t.Errorf("series %q drawn = %v, want %v", name, got, want)
+				}
+			}
+		})
 	}
 }
