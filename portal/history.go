@@ -3,6 +3,7 @@ package portal
 import (
 	clist "container/list"
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -154,11 +155,17 @@ type FileChange struct {
 // tables through content.ParseItem), and the other files by hash. Errors:
 // ErrNoRecord, publish.ErrNotFound, the database's.
 func (p *Portal) Diff(ctx context.Context, path string, a, b int) (*Diff, error) {
+	// The two versions load side by side: reading a large table is most of
+	// a diff's time.
+	var vb *ItemVersion
+	var errB error
+	done := make(chan struct{})
+	go func() { defer close(done); vb, errB = p.VersionItem(ctx, path, b) }()
 	va, err := p.VersionItem(ctx, path, a)
-	if err != nil {
-		return nil, err
+	<-done
+	if err == nil {
+		err = errB
 	}
-	vb, err := p.VersionItem(ctx, path, b)
 	if err != nil {
 		return nil, err
 	}
@@ -311,21 +318,31 @@ func diffTables(ctx context.Context, a, b *content.Item, files map[string]bool) 
 			continue
 		}
 		tc := TableChange{Name: name}
-		var err error
-		if x != nil {
-			tc.Title = x.Title
-			if tc.A, err = textTable(ctx, x); err != nil {
-				return nil, err
+		var errA, errB error
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if y != nil {
+				tc.B, errB = textTable(ctx, y)
 			}
-		} else {
+		}()
+		if x != nil {
+			tc.A, errA = textTable(ctx, x)
+		}
+		<-done
+		if err := errors.Join(errA, errB); err != nil {
+			return nil, err
+		}
+		switch {
+		case y != nil:
+			tc.Title = y.Title
+		case x != nil:
+			tc.Title = x.Title
+		}
+		if x == nil {
 			tc.Only = "B"
 		}
-		if y != nil {
-			tc.Title = y.Title
-			if tc.B, err = textTable(ctx, y); err != nil {
-				return nil, err
-			}
-		} else {
+		if y == nil {
 			tc.Only = "A"
 		}
 		tc.Diff = publish.DiffTable(tc.A, tc.B)
@@ -438,4 +455,13 @@ func (c *versionCache) put(id int64, iv *ItemVersion, size int64) {
 		delete(c.byID, cv.id)
 		c.size -= cv.size
 	}
+}
+
+// clear drops every version kept.
+func (c *versionCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.order.Init()
+	clear(c.byID)
+	c.size = 0
 }

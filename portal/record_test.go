@@ -24,7 +24,7 @@ var dbKinds = []string{"sqlite", "postgres"}
 // file in its own folder.
 type recordDB struct{ dsn, dir string }
 
-func newRecordDB(t *testing.T, kind string) recordDB {
+func newRecordDB(t testing.TB, kind string) recordDB {
 	t.Helper()
 	if kind == "postgres" {
 		return recordDB{dsn: pgtest.DSN(t, "portal")}
@@ -32,7 +32,7 @@ func newRecordDB(t *testing.T, kind string) recordDB {
 	return recordDB{dir: t.TempDir()}
 }
 
-func (d recordDB) open(t testing.TB) *publish.Store {
+func (d recordDB) open(t testing.TB, opts ...publish.Option) *publish.Store {
 	t.Helper()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	db, err := sqldb.Open(context.Background(), d.dsn, d.dir, sqldb.WithLogger(quiet))
@@ -40,7 +40,7 @@ func (d recordDB) open(t testing.TB) *publish.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	st, err := publish.New(context.Background(), db, publish.WithLogger(quiet))
+	st, err := publish.New(context.Background(), db, append([]publish.Option{publish.WithLogger(quiet)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,12 +75,18 @@ func (w *lockedWriter) String() string {
 
 // startReplica opens a portal on dir with the record of db, and runs it
 // until the test ends (or stop).
-func startReplica(t *testing.T, db recordDB, dir, data string) *replica {
+func startReplica(t testing.TB, db recordDB, dir, data string, opts ...publish.Option) *replica {
+	t.Helper()
+	return startReplicaWith(t, db, dir, data, filepath.Join(data, "index"), opts...)
+}
+
+// startReplicaWith is startReplica with the search index in index ("": none).
+func startReplicaWith(t testing.TB, db recordDB, dir, data, index string, opts ...publish.Option) *replica {
 	t.Helper()
 	lw := &lockedWriter{ch: make(chan struct{}, 1), b: &strings.Builder{}}
-	store := db.open(t)
+	store := db.open(t, opts...)
 	cfg := Config{Content: mustDir(t, dir), Dir: dir, Log: slog.New(slog.NewTextHandler(lw, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		IndexDir: filepath.Join(data, "index"), Publish: store, RecordFile: filepath.Join(data, "publish.state"), Debounce: 20 * time.Millisecond}
+		IndexDir: index, Publish: store, RecordFile: filepath.Join(data, "publish.state"), Debounce: 20 * time.Millisecond}
 	p, err := Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +110,7 @@ func startReplica(t *testing.T, db recordDB, dir, data string) *replica {
 	return r
 }
 
-func mustDir(t *testing.T, dir string) *content.Dir {
+func mustDir(t testing.TB, dir string) *content.Dir {
 	t.Helper()
 	d, err := content.OpenDir(dir)
 	if err != nil {
@@ -115,9 +121,9 @@ func mustDir(t *testing.T, dir string) *content.Dir {
 }
 
 // wait waits until the replica has applied the record and recorded what it saw.
-func (r *replica) wait(t *testing.T) {
+func (r *replica) wait(t testing.TB) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	if err := r.p.WaitRecord(ctx); err != nil {
 		t.Fatalf("WaitRecord: %v\n%s", err, r.logsLocked.String())
@@ -151,14 +157,14 @@ func recordSite() map[string]string {
 	}
 }
 
-func newFolder(t *testing.T, files map[string]string) string {
+func newFolder(t testing.TB, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	writeFiles(t, dir, files)
 	return dir
 }
 
-func noticeFile(t *testing.T, title, body string) []byte {
+func noticeFile(t testing.TB, title, body string) []byte {
 	t.Helper()
 	b, err := content.EncodeNotice(content.NoticeDraft{Title: title, Category: content.CatNotice,
 		Published: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), Body: body})
