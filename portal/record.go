@@ -259,6 +259,14 @@ func (r *recorder) start(ctx context.Context) error {
 				batch = batch[:0]
 				return err
 			}
+			flushKeep := flush
+			flush = func() error {
+				var skipped *skippedError
+				if err := flushKeep(); err != nil && !errors.As(err, &skipped) {
+					return err
+				}
+				return nil
+			}
 			err := r.store.EachLatest(ctx, func(v *publish.Version) error {
 				batch = append(batch, *v)
 				if len(batch) == applyBatch {
@@ -310,7 +318,8 @@ func (r *recorder) follow(ctx context.Context) error {
 		if len(vs) == 0 {
 			return nil
 		}
-		if err := r.apply(ctx, vs, vs[len(vs)-1].ID); err != nil {
+		var skipped *skippedError
+		if err := r.apply(ctx, vs, vs[len(vs)-1].ID); err != nil && !errors.As(err, &skipped) {
 			return err
 		}
 		if len(vs) < applyBatch {
@@ -347,15 +356,26 @@ func (r *recorder) apply(ctx context.Context, vs []publish.Version, cursor int64
 			changes = append(changes, ch)
 		}
 	}
-	if err := r.commit(ctx, changes); err != nil {
+	skipped, err := r.commit(ctx, changes)
+	if err != nil {
 		return err
 	}
 	if cursor > r.cursor {
 		r.cursor = cursor
 		r.dirty()
 	}
+	if skipped != nil {
+		return &skippedError{skipped}
+	}
 	return nil
 }
+
+// skippedError is apply's error for versions the folder cannot take: they
+// are passed over (the cursor moves on), and the item keeps its files.
+type skippedError struct{ err error }
+
+func (e *skippedError) Error() string { return "not written into the folder: " + e.err.Error() }
+func (e *skippedError) Unwrap() error { return e.err }
 
 // plan works out what applying v changes in the folder; nil when v is not
 // newer than what the replica knows. r.mu is held.
@@ -454,10 +474,13 @@ func (r *recorder) titleOf(ctx context.Context, v *publish.Version) string {
 }
 
 // commit writes the changes into the folder, reloads what they touched, and
-// takes their versions as known. r.mu is held.
-func (r *recorder) commit(ctx context.Context, changes []*change) error {
+// takes their versions as known. A version the folder cannot take (a name
+// WriteItem refuses, a link on the way) is skipped and returned in skipped;
+// err is an error writing the folder, after which the changes left are not
+// applied. r.mu is held.
+func (r *recorder) commit(ctx context.Context, changes []*change) (skipped, err error) {
 	if len(changes) == 0 {
-		return nil
+		return nil, nil
 	}
 	var paths []string
 	p := r.p
@@ -466,8 +489,15 @@ func (r *recorder) commit(ctx context.Context, changes []*change) error {
 	var states []*itemState
 	for _, ch := range changes {
 		if len(ch.writes) > 0 || len(ch.remove) > 0 {
-			if werr = content.WriteItem(r.dir, ch.writes, ch.remove); werr != nil {
-				werr = fmt.Errorf("write version %d of %s: %w", ch.v.Number, ch.v.Path, werr)
+			if err := content.WriteItem(r.dir, ch.writes, ch.remove); errors.Is(err, content.ErrWrite) || errors.Is(err, content.ErrSymlink) {
+				// A name the folder cannot take, or a link on the way: trying
+				// again changes nothing. The item keeps what it had here.
+				p.log.Error("publishing record: a version cannot be written into this folder; the item keeps its files here",
+					"path", ch.v.Path, "version", ch.v.Number, "err", err)
+				skipped = errors.Join(skipped, fmt.Errorf("version %d of %s: %w", ch.v.Number, ch.v.Path, err))
+				continue
+			} else if err != nil {
+				werr = fmt.Errorf("write version %d of %s: %w", ch.v.Number, ch.v.Path, err)
 				break
 			}
 			for name := range ch.writes {
@@ -487,7 +517,7 @@ func (r *recorder) commit(ctx context.Context, changes []*change) error {
 	}
 	p.mu.Unlock()
 	r.dirty()
-	return werr
+	return skipped, werr
 }
 
 // stamp fills the sizes and times the files of st have on disk.
@@ -886,7 +916,8 @@ func (r *recorder) localFiles(c candidate, prev *itemState, snap *Snapshot) (*lo
 		if c.kind == publish.Dataset {
 			main = c.path + "/index.md"
 		}
-		if _, err := fs.Lstat(fsys, main); errors.Is(err, fs.ErrNotExist) {
+		// A link is a problem to fix (the loader reports it), not a removal.
+		if _, err := fs.Lstat(fsys, main); errors.Is(err, fs.ErrNotExist) && !errors.Is(err, content.ErrSymlink) {
 			l.gone = true
 		} else {
 			l.broken = true

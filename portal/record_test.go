@@ -510,3 +510,42 @@ func TestRestartFollowsFromState(t *testing.T) {
 		t.Errorf("logs:\n%s", a2.logsLocked.String())
 	}
 }
+
+// TestUnwritableVersionIsPassedOver: a version a replica's folder cannot take
+// (its folder there is a symbolic link) is logged and passed over; the
+// versions after it still arrive, and nothing is written through the link.
+func TestUnwritableVersionIsPassedOver(t *testing.T) {
+	ctx := context.Background()
+	db := newRecordDB(t, "sqlite")
+	a := startReplica(t, db, newFolder(t, recordSite()), t.TempDir())
+	b := startReplica(t, db, newFolder(t, recordSite()), t.TempDir())
+	outside := t.TempDir()
+	folder := filepath.Join(b.dir, "so-tai-chinh", "gia-dat")
+	if err := os.RemoveAll(folder); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, folder); err != nil {
+		t.Fatal(err)
+	}
+	b.p.Reload(ctx)
+	b.wait(t)
+	files, base, err := a.p.ItemFiles(ctx, "so-tai-chinh/gia-dat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files["so-tai-chinh/gia-dat/gia.csv"] = []byte("ma,ten,gia\n1,Đường A,2.000.000\n")
+	if _, err := a.p.Publish(ctx, Change{Path: "so-tai-chinh/gia-dat", Action: publish.ActionCorrect, Actor: publish.StaffActor(1), Reason: "x", Base: base, Files: files}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.p.Publish(ctx, Change{Path: "ubnd-tinh/sau", Action: publish.ActionPublish, Actor: publish.StaffActor(1),
+		Files: map[string][]byte{"ubnd-tinh/sau.md": noticeFile(t, "Thông báo sau", "x")}}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "B gets the version after the one it cannot write", func() bool { _, ok := b.p.Snapshot().Site.Notice("ubnd-tinh/sau"); return ok })
+	if entries, _ := os.ReadDir(outside); len(entries) != 0 {
+		t.Errorf("written through the link: %v", entries)
+	}
+	if !strings.Contains(b.logsLocked.String(), "cannot be written into this folder") {
+		t.Errorf("B did not log the version it passed over:\n%s", b.logsLocked.String())
+	}
+}
