@@ -78,10 +78,13 @@ const (
 	// stateQuiet and stateMaxWait time the writes of RecordFile.
 	stateQuiet   = time.Second
 	stateMaxWait = 10 * time.Second
-	// applyBatch is how many versions the recorder applies per reload;
-	// recordBatch how many hand edits it records per transaction, and
-	// recordBytes the bytes of new files it stores per transaction.
+	// applyBatch is how many versions the recorder reads at a time, and
+	// applyBytes the bytes of files it holds before it writes them and
+	// reloads; recordBatch is how many hand edits it records per
+	// transaction, and recordBytes the bytes of new files it stores per
+	// transaction.
 	applyBatch  = 200
+	applyBytes  = 64 << 20
 	recordBatch = 200
 	recordBytes = 64 << 20
 )
@@ -257,15 +260,11 @@ func (r *recorder) start(ctx context.Context) error {
 			flush := func() error {
 				err := r.apply(ctx, batch, 0)
 				batch = batch[:0]
-				return err
-			}
-			flushKeep := flush
-			flush = func() error {
 				var skipped *skippedError
-				if err := flushKeep(); err != nil && !errors.As(err, &skipped) {
-					return err
+				if errors.As(err, &skipped) {
+					return nil // logged; the item keeps its files here
 				}
-				return nil
+				return err
 			}
 			err := r.store.EachLatest(ctx, func(v *publish.Version) error {
 				batch = append(batch, *v)
@@ -345,19 +344,34 @@ func (r *recorder) apply(ctx context.Context, vs []publish.Version, cursor int64
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	snap := r.p.Snapshot()
 	var changes []*change
+	var skipped error
+	held := 0 // bytes of files to write
+	flush := func() error {
+		s, err := r.commit(ctx, changes)
+		skipped = errors.Join(skipped, s)
+		changes, held = changes[:0], 0
+		return err
+	}
 	for i := range vs {
-		ch, err := r.plan(ctx, &vs[i], snap)
+		ch, err := r.plan(ctx, &vs[i], r.p.Snapshot())
 		if err != nil {
 			return fmt.Errorf("apply version %d of %s: %w", vs[i].Number, vs[i].Path, err)
 		}
-		if ch != nil {
-			changes = append(changes, ch)
+		if ch == nil {
+			continue
+		}
+		changes = append(changes, ch)
+		for _, b := range ch.writes {
+			held += len(b)
+		}
+		if held >= applyBytes {
+			if err := flush(); err != nil {
+				return err
+			}
 		}
 	}
-	skipped, err := r.commit(ctx, changes)
-	if err != nil {
+	if err := flush(); err != nil {
 		return err
 	}
 	if cursor > r.cursor {
@@ -781,6 +795,10 @@ func (r *recorder) recordSome(ctx context.Context, snap *Snapshot, items []candi
 		if !ok {
 			continue
 		}
+		if err := r.fits(l); err != nil {
+			r.p.log.Warn("publishing record: a hand edit cannot be recorded", "path", l.c.path, "err", err)
+			continue
+		}
 		for _, b := range l.read {
 			bytes += len(b)
 		}
@@ -791,28 +809,31 @@ func (r *recorder) recordSome(ctx context.Context, snap *Snapshot, items []candi
 	if len(nvs) == 0 {
 		return 0, rest, nil
 	}
-	blobs := map[string][]byte{}
+	// The new files are stored in chunks PutFiles takes (its limits are
+	// those of one version).
+	lim := r.store.Limits()
+	chunk, size := map[string][]byte{}, int64(0)
+	put := func() error {
+		if len(chunk) == 0 {
+			return nil
+		}
+		_, err := r.store.PutFiles(ctx, chunk)
+		chunk, size = map[string][]byte{}, 0
+		return err
+	}
 	for _, l := range locals {
 		for name, b := range l.read {
-			blobs[name] = b
+			if len(chunk) >= lim.VersionFiles || size+int64(len(b)) > lim.VersionSize {
+				if err := put(); err != nil {
+					return 0, nil, err
+				}
+			}
+			chunk[name] = b
+			size += int64(len(b))
 		}
 	}
-	for start := 0; start < len(blobs); {
-		// PutFiles takes at most Limits().VersionFiles files at a time.
-		chunk := map[string][]byte{}
-		for name, b := range blobs {
-			chunk[name] = b
-			delete(blobs, name)
-			if len(chunk) == 500 {
-				break
-			}
-		}
-		if _, err := r.store.PutFiles(ctx, chunk); err != nil {
-			return 0, nil, err
-		}
-		if len(blobs) == 0 {
-			break
-		}
+	if err := put(); err != nil {
+		return 0, nil, err
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -830,7 +851,7 @@ func (r *recorder) recordSome(ctx context.Context, snap *Snapshot, items []candi
 		case errors.Is(rr.Err, publish.ErrConflict):
 			// The record has a version this replica has not applied yet:
 			// it wins, and will be applied over these files.
-			r.p.log.Info("publishing record: a hand edit is not recorded: the record has a newer version", "path", l.c.path)
+			r.p.log.Debug("publishing record: a hand edit is not recorded: the record has a newer version", "path", l.c.path)
 			continue
 		case rr.Err != nil:
 			r.p.log.Warn("publishing record: a hand edit cannot be recorded", "path", l.c.path, "err", rr.Err)
@@ -872,6 +893,22 @@ func (r *recorder) recordSome(ctx context.Context, snap *Snapshot, items []candi
 		r.dirty()
 	}
 	return recorded, rest, nil
+}
+
+// fits checks an item's files against the record's limits.
+func (r *recorder) fits(l *local) error {
+	lim := r.store.Limits()
+	var total int64
+	for _, f := range l.files {
+		if f.Size > lim.FileSize {
+			return fmt.Errorf("%w: %s has %d bytes, the record takes at most %d", publish.ErrTooLarge, f.Name, f.Size, lim.FileSize)
+		}
+		total += f.Size
+	}
+	if total > lim.VersionSize || len(l.files) > lim.VersionFiles {
+		return fmt.Errorf("%w: %d files of %d bytes, the record takes at most %d files of %d bytes", publish.ErrTooLarge, len(l.files), total, lim.VersionFiles, lim.VersionSize)
+	}
+	return nil
 }
 
 // refreshSnapshot swaps in a snapshot with the current record index when it
