@@ -685,11 +685,7 @@ func (r *recorder) candidates(snap *Snapshot, full bool, pending map[string]bool
 	set := map[string]publish.Kind{}
 	site := snap.Site
 	r.mu.Lock()
-	known := make(map[string]publish.Kind, len(r.items))
-	for p, st := range r.items {
-		known[p] = st.Kind
-	}
-	r.mu.Unlock()
+	defer r.mu.Unlock()
 	if full {
 		for _, n := range site.Notices {
 			set[n.Path] = publish.Notice
@@ -697,8 +693,8 @@ func (r *recorder) candidates(snap *Snapshot, full bool, pending map[string]bool
 		for _, d := range site.Datasets {
 			set[d.Path] = publish.Dataset
 		}
-		for p, k := range known {
-			set[p] = k
+		for p, st := range r.items {
+			set[p] = st.Kind
 		}
 	} else {
 		agencies := map[string]bool{}
@@ -731,10 +727,12 @@ func (r *recorder) candidates(snap *Snapshot, full bool, pending map[string]bool
 				set[d.Path] = publish.Dataset
 			}
 		}
-		for p, k := range known {
-			agency, _, _ := strings.Cut(p, "/")
-			if agencies[agency] {
-				set[p] = k
+		if len(agencies) > 0 {
+			for p, st := range r.items {
+				agency, _, _ := strings.Cut(p, "/")
+				if agencies[agency] {
+					set[p] = st.Kind
+				}
 			}
 		}
 		// A path may name a dataset's folder that is not one, or a notice
@@ -746,8 +744,8 @@ func (r *recorder) candidates(snap *Snapshot, full bool, pending map[string]bool
 			case isDataset(site, p):
 				set[p] = publish.Dataset
 			default:
-				if k, ok := known[p]; ok {
-					set[p] = k
+				if st, ok := r.items[p]; ok {
+					set[p] = st.Kind
 				}
 			}
 		}
