@@ -304,3 +304,27 @@ func openRecord(t *testing.T, dsn string) *publish.Store {
 	}
 	return st
 }
+
+// TestPublishOneMachine is the simple path: one portal on SQLite in its data
+// folder, and `congkhai publish` run beside it on the same data folder. The
+// portal finds the version on its next look at the record (every second) and
+// serves it.
+func TestPublishOneMachine(t *testing.T) {
+	dir, data := binarytest.CopyDir(t, demoDir()), t.TempDir()
+	p := binarytest.Start(t, "--content", dir, "--data", data)
+	waitCaughtUp(t, p)
+	staging := t.TempDir()
+	writeFile(t, filepath.Join(staging, "ubnd-tinh", "thong-bao-mot-may.md"),
+		"---\ntitle: Thông báo trên một máy\ncategory: thong-bao\npublished: 2026-11-03\n---\nMột máy, một thư mục.\n")
+	out := publishCmd(t, "--data", data, "--content", dir, "--path", "ubnd-tinh/thong-bao-mot-may", "--from", staging)
+	if !strings.Contains(out, "version 1 recorded") {
+		t.Fatalf("publish: %s", out)
+	}
+	took := until(t, "the publication", func(s int, body string) bool {
+		return s == 200 && strings.Contains(body, "Thông báo trên một máy")
+	}, "/ubnd-tinh/thong-bao-mot-may", p)
+	t.Logf("served %v after congkhai publish returned", took)
+	if b, err := os.ReadFile(filepath.Join(dir, "ubnd-tinh", "thong-bao-mot-may.md")); err != nil || !strings.Contains(string(b), "Một máy") {
+		t.Errorf("the file is not in the folder: %v", err)
+	}
+}
