@@ -208,6 +208,9 @@ func TestPublishThroughPortal(t *testing.T) {
 			r := startReplica(t, db, newFolder(t, recordSite()), t.TempDir())
 			p, st := r.p, r.store
 			// The first start recorded every item once.
+			if rs := p.RecordStatus(); !rs.Enabled || !rs.Ready || rs.Items != 4 || rs.Version != 4 {
+				t.Errorf("RecordStatus = %+v", rs)
+			}
 			head, _ := st.Head(ctx)
 			if head != 4 {
 				t.Errorf("first start recorded %d versions, want 4 (3 notices, 1 dataset)", head)

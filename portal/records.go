@@ -178,6 +178,26 @@ func (s *Snapshot) Tombstones() []Tombstone {
 	return out
 }
 
+// RecordStatus is the state of the portal's following of the record, for
+// /healthz.
+type RecordStatus struct {
+	Enabled bool  // the portal has a record and a folder it writes
+	Ready   bool  // it caught up once since it started
+	Version int64 // the last version of the record applied to the folder
+	Items   int   // items of the record it knows
+}
+
+// RecordStatus reports how far the portal follows the record.
+func (p *Portal) RecordStatus() RecordStatus {
+	r := p.rec
+	if r == nil {
+		return RecordStatus{}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return RecordStatus{Enabled: true, Ready: r.ready, Version: r.cursor, Items: len(r.items)}
+}
+
 // ErrNoRecord is returned by the methods about the record when the portal
 // has none (no Config.Publish, or a content folder it cannot write).
 var ErrNoRecord = errors.New("portal: no publishing record")

@@ -39,6 +39,7 @@ when it starts.
   --actor             who: staff:<account id>; by default "file" (an operator's files)
   --content DIR       the content folder the files are checked against (agencies, related
                       paths), as congkhai check checks them
+  --data DIR, --db DSN  the portal's database, as serve takes them
 
 Files, attachments included, must pass "congkhai check". Withdraw takes no files;
 restore without files puts back the files withdrawn. The version number is printed.
