@@ -23,6 +23,15 @@
 // (Dir) that refuses links at every read, so that a file replaced by a link after
 // a load is not followed by a page, a download or a table either.
 //
+// Single items, for a console that writes the folder: EncodeNotice and
+// EncodeDataset write the documented file from a draft (deterministic, quoted
+// where YAML needs it), DecodeNotice and DecodeDataset read one back into a
+// draft, ParseItem loads one notice or dataset from its files held in memory
+// with the loader's own parsing and checks (for a preview, a check before
+// writing, a version of the record), and WriteItem writes an item's files into
+// the folder atomically, never through a link; CleanTemp removes what a crash
+// during a write left.
+//
 // Fold and Slugify are the Vietnamese text folding used for slugs, heading anchors and
 // category names; the search package folds the same way.
 package content

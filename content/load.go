@@ -338,44 +338,53 @@ func (l *loader) placeNotices(dirs []*agencyDir, paths claims) (entries, adopted
 func (l *loader) placeDatasets(jobs []*setJob, paths claims) {
 	site := l.site
 	for _, j := range jobs {
-		ds := *j.m.entry.dataset
-		ds.Hash = j.m.entry.hash
-		if !l.claim(paths, ds.Path, j.m.path) {
+		if !l.claim(paths, j.m.entry.dataset.Path, j.m.path) {
 			continue
 		}
-		ds.Tables = orderTables(j.tables, j.m.entry.tables)
-		shortSheetNames(ds.Tables)
-		if len(ds.Tables) == 0 {
-			l.problem(j.m.path, 0, "the dataset has no table: add a .csv, .xlsx, .xls or .ods file to its folder")
-		}
-		found := map[string]bool{}
-		names := map[string]string{}
+		ds := l.assembleDataset(j.m, j.d.tables[path.Dir(j.m.path)], j.tables)
 		for _, t := range ds.Tables {
 			site.tables[t.File] = append(site.tables[t.File], t)
-			if other, dup := names[t.Name]; dup {
-				l.problem(t.File, 0, "%s is named %q in URLs like %s; it is published as %q (declare a name in index.md: tables: - file: …, name: …)",
-					tableLabel(t), t.Name, other, t.Name+"-2")
-				t.Name += "-2"
-			}
-			names[t.Name] = tableLabel(t)
-			for _, c := range t.Columns {
-				found[c.Name] = true
-			}
 		}
-		files := j.d.tables[path.Dir(j.m.path)]
-		for _, d := range j.m.entry.tables {
-			if !slices.ContainsFunc(files, func(f *File) bool { return path.Base(f.Path) == d.File }) {
-				l.problem(j.m.path, d.Line, "file %q is not in the dataset's folder", d.File)
-			}
-		}
-		for _, c := range ds.Columns {
-			if !found[c.Name] && len(ds.Tables) > 0 {
-				l.problem(j.m.path, j.m.entry.columnLines[c.Name], "declared column %q is not a header of any table", c.Name)
-			}
-		}
-		site.datasets[ds.Path] = &ds
-		site.Datasets = append(site.Datasets, &ds)
+		site.datasets[ds.Path] = ds
+		site.Datasets = append(site.Datasets, ds)
 	}
+}
+
+// assembleDataset completes the dataset parsed from m with its tables (read
+// from the table files of its folder), orders and names them, and reports the
+// declared files and columns that no table has.
+func (l *loader) assembleDataset(m *mdFile, files []*File, tables []*Table) *Dataset {
+	ds := *m.entry.dataset
+	ds.Hash = m.entry.hash
+	ds.Tables = orderTables(tables, m.entry.tables)
+	shortSheetNames(ds.Tables)
+	if len(ds.Tables) == 0 {
+		l.problem(m.path, 0, "the dataset has no table: add a .csv, .xlsx, .xls or .ods file to its folder")
+	}
+	found := map[string]bool{}
+	names := map[string]string{}
+	for _, t := range ds.Tables {
+		if other, dup := names[t.Name]; dup {
+			l.problem(t.File, 0, "%s is named %q in URLs like %s; it is published as %q (declare a name in index.md: tables: - file: …, name: …)",
+				tableLabel(t), t.Name, other, t.Name+"-2")
+			t.Name += "-2"
+		}
+		names[t.Name] = tableLabel(t)
+		for _, c := range t.Columns {
+			found[c.Name] = true
+		}
+	}
+	for _, d := range m.entry.tables {
+		if !slices.ContainsFunc(files, func(f *File) bool { return path.Base(f.Path) == d.File }) {
+			l.problem(m.path, d.Line, "file %q is not in the dataset's folder", d.File)
+		}
+	}
+	for _, c := range ds.Columns {
+		if !found[c.Name] && len(ds.Tables) > 0 {
+			l.problem(m.path, m.entry.columnLines[c.Name], "declared column %q is not a header of any table", c.Name)
+		}
+	}
+	return &ds
 }
 
 // resolveNotices resolves the notices' attachments and related paths;

@@ -253,10 +253,13 @@ func (p *Portal) Suggest(ctx context.Context, prefix string, n int) ([]search.Su
 	return p.idx.ix.Suggest(ctx, prefix, n)
 }
 
-// Close writes the content cache if a change is pending, stops indexing and
-// closes the index.
+// Close writes the content cache and the record's state if a change is
+// pending, stops indexing and closes the index.
 func (p *Portal) Close() error {
 	p.flushCache()
+	if p.rec != nil {
+		p.rec.saveState()
+	}
 	if p.idx == nil {
 		return nil
 	}

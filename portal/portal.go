@@ -14,6 +14,7 @@ import (
 
 	"github.com/congkhai/congkhai/content"
 	"github.com/congkhai/congkhai/internal/atomicfile"
+	"github.com/congkhai/congkhai/publish"
 )
 
 // Config is what a Portal needs.
@@ -52,6 +53,18 @@ type Config struct {
 	// CacheQuiet and CacheMaxWait time the writes of CacheFile (3 s and 30 s
 	// when zero; see defaultCacheQuiet).
 	CacheQuiet, CacheMaxWait time.Duration
+
+	// Publish, when set, is the public record of every version of every
+	// notice and dataset (package publish, in the portal's database). With
+	// Dir set, the portal then records the hand edits of the folder,
+	// publishes through Publish and ApproveDraft, and Run applies to the
+	// folder the versions other replicas record (see record.go). Nil keeps
+	// the folder as the only source (congkhai check, tests).
+	Publish *publish.Store
+	// RecordFile is where the portal keeps its place in the record: the
+	// last version applied to the folder and what it knows of every item.
+	// Required with Publish and Dir.
+	RecordFile string
 
 	// manifestLogMax is the number of records the search index's manifest
 	// log may hold before the manifest is saved whole (0: manifestLogMax).
@@ -96,6 +109,11 @@ type Portal struct {
 	closeCache sync.Once
 	cacheMu    sync.Mutex  // serialises writes of CacheFile
 	cacheDirty atomic.Bool // a site worth saving was loaded since the last write
+
+	rec *recorder // nil without Config.Publish and Config.Dir
+
+	vcOnce sync.Once
+	vc     *versionCache // versions of the record loaded (history.go)
 }
 
 // Open loads the content folder once and returns a Portal serving it, and opens
@@ -124,6 +142,12 @@ func Open(ctx context.Context, cfg Config) (*Portal, error) {
 		cfg.CacheMaxWait = defaultCacheMaxWait
 	}
 	p := &Portal{cfg: cfg, log: cfg.Log}
+	if cfg.Publish != nil && cfg.Dir != "" {
+		if cfg.RecordFile == "" {
+			return nil, errors.New("portal: Publish needs RecordFile")
+		}
+		p.rec = newRecorder(p)
+	}
 	if cfg.QA != nil {
 		p.qa.Store(&cfg.QA)
 	}
@@ -153,7 +177,15 @@ func Open(ctx context.Context, cfg Config) (*Portal, error) {
 			index <- opened{x, err}
 		}()
 	}
+	var recState chan struct{}
+	if p.rec != nil {
+		recState = make(chan struct{})
+		go func() { p.rec.loadState(); close(recState) }()
+	}
 	p.load(ctx, cached, nil)
+	if recState != nil {
+		<-recState
+	}
 	if index != nil {
 		o := <-index
 		if o.err != nil {
@@ -196,7 +228,16 @@ func (p *Portal) Reload(ctx context.Context) *Snapshot {
 // first load.
 func (p *Portal) load(ctx context.Context, cached func() *content.Site, paths []string) *Snapshot {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	cur := p.loadLocked(ctx, cached, paths)
+	p.mu.Unlock()
+	if p.rec != nil {
+		p.rec.touch(paths)
+	}
+	return cur
+}
+
+// loadLocked is load with p.mu held, without telling the recorder.
+func (p *Portal) loadLocked(ctx context.Context, cached func() *content.Site, paths []string) *Snapshot {
 	start := time.Now()
 	old := p.snap.Load()
 	var prev *content.Site
@@ -213,13 +254,17 @@ func (p *Portal) load(ctx context.Context, cached func() *content.Site, paths []
 	default:
 		site, problems = content.Reload(ctx, p.cfg.Content, prev, paths)
 	}
+	rec := p.records()
 	if old != nil && site == old.Site {
+		if rec != old.rec {
+			return p.swapLocked(old.withRecords(rec, p.gen+1))
+		}
 		p.log.Info("content unchanged", "generation", old.Gen, "took_ms", time.Since(start).Milliseconds())
 		return old
 	}
 	p.gen++
 	cur := newSnapshot(site, problems, p.gen)
-	p.snap.Store(cur)
+	cur.rec = rec
 	errs := 0
 	for _, pr := range problems {
 		if pr.Guess {
@@ -232,15 +277,7 @@ func (p *Portal) load(ctx context.Context, cached func() *content.Site, paths []
 	p.log.Info("content loaded", "generation", cur.Gen, "agencies", len(site.Agencies),
 		"notices", len(site.Notices), "datasets", len(site.Datasets), "problems", errs, "guesses", len(problems)-errs,
 		"parsed", site.Parsed(), "took_ms", time.Since(start).Milliseconds())
-	p.listenMu.Lock()
-	ls := append([]func(old, cur *Snapshot){}, p.listeners...)
-	p.listenMu.Unlock()
-	for _, fn := range ls {
-		fn(old, cur)
-	}
-	if p.idx != nil {
-		p.idx.poke()
-	}
+	p.swapLocked(cur)
 	if p.cacheWake != nil && site.Parsed() > 0 {
 		p.cacheDirty.Store(true)
 		select {
@@ -251,11 +288,37 @@ func (p *Portal) load(ctx context.Context, cached func() *content.Site, paths []
 	return cur
 }
 
+// swapLocked makes cur the current snapshot and tells the listeners and the
+// index; p.mu is held.
+func (p *Portal) swapLocked(cur *Snapshot) *Snapshot {
+	old := p.snap.Load()
+	p.gen = cur.Gen
+	p.snap.Store(cur)
+	p.listenMu.Lock()
+	ls := append([]func(old, cur *Snapshot){}, p.listeners...)
+	p.listenMu.Unlock()
+	for _, fn := range ls {
+		fn(old, cur)
+	}
+	if p.idx != nil {
+		p.idx.poke()
+	}
+	return cur
+}
+
 // Run watches the content folder and reloads on every change until ctx is done.
-// It returns nil at once when the portal has no folder on disk to watch.
+// With a record (Config.Publish), it also follows the record: versions other
+// replicas record are applied to the folder, hand edits are recorded (see
+// record.go). It returns nil at once when the portal has no folder on disk to
+// watch.
 func (p *Portal) Run(ctx context.Context) error {
 	if p.cfg.Dir == "" {
 		return nil
+	}
+	if p.rec != nil {
+		done := make(chan struct{})
+		go func() { defer close(done); p.rec.run(ctx) }()
+		defer func() { <-done }()
 	}
 	// The watcher's first call reloads everything, to catch what changed since
 	// the load: a second of CPU at 100,000 notices, which slowed the index's

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,6 +25,11 @@ type Snapshot struct {
 
 	termsOnce sync.Once // places and tags (places.go), built on first use
 	termsVal  *terms
+
+	rec *recordIndex // what the record says of items that changed (record.go); nil without a record
+
+	foldersOnce sync.Once // the files under each agency/slug folder, built on first use (record.go)
+	folders     map[string][]string
 }
 
 func newSnapshot(site *content.Site, problems []content.Problem, gen uint64) *Snapshot {
@@ -52,6 +58,33 @@ func newSnapshot(site *content.Site, problems []content.Problem, gen uint64) *Sn
 		}
 	}
 	return s
+}
+
+// withRecords returns a snapshot of the same site with another record index
+// and generation, sharing s's lists.
+func (s *Snapshot) withRecords(rec *recordIndex, gen uint64) *Snapshot {
+	return &Snapshot{Site: s.Site, Problems: s.Problems, Gen: gen,
+		byAgency: s.byAgency, byCategory: s.byCategory, dsByAgency: s.dsByAgency, dsByCategory: s.dsByCategory,
+		drafts: s.drafts, children: s.children, rec: rec}
+}
+
+// folderFiles returns the files of the site under the folder p
+// ("agency/slug/..."), sorted.
+func (s *Snapshot) folderFiles(p string) []string {
+	s.foldersOnce.Do(func() {
+		s.folders = map[string][]string{}
+		for name := range s.Site.Files {
+			parts := strings.SplitN(name, "/", 3)
+			if len(parts) == 3 {
+				k := parts[0] + "/" + parts[1]
+				s.folders[k] = append(s.folders[k], name)
+			}
+		}
+		for _, names := range s.folders {
+			slices.Sort(names)
+		}
+	})
+	return s.folders[p]
 }
 
 // AgencyNotices returns the agency's notices, newest first.

@@ -82,28 +82,88 @@ func (s *Store) PutBlob(ctx context.Context, data []byte) (string, error) {
 }
 
 // PutFiles stores the bytes of files (name → bytes) as blobs and returns them
-// as Files sorted by name, for NewVersion and NewDraft. Names are checked
-// when the files are used. It fails with ErrTooLarge over a limit.
+// as Files sorted by name, for NewVersion and NewDraft. The blobs not stored
+// yet are stored in one transaction. Names are checked when the files are
+// used. It fails with ErrTooLarge over a limit.
 func (s *Store) PutFiles(ctx context.Context, files map[string][]byte) ([]File, error) {
 	if len(files) > s.limits.VersionFiles {
 		return nil, fmt.Errorf("%w: %d files, at most %d", ErrTooLarge, len(files), s.limits.VersionFiles)
 	}
 	var total int64
-	for _, b := range files {
+	for name, b := range files {
+		if int64(len(b)) > s.limits.FileSize {
+			return nil, fmt.Errorf("%s: %w: a file of %d bytes, at most %d", name, ErrTooLarge, len(b), s.limits.FileSize)
+		}
 		total += int64(len(b))
 	}
 	if total > s.limits.VersionSize {
 		return nil, fmt.Errorf("%w: %d bytes of files, at most %d", ErrTooLarge, total, s.limits.VersionSize)
 	}
 	out := make([]File, 0, len(files))
+	byHash := map[string][]byte{}
 	for name, b := range files {
-		h, err := s.PutBlob(ctx, b)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
+		h := Hash(b)
 		out = append(out, File{Name: name, Hash: h, Size: int64(len(b))})
+		byHash[h] = b
+	}
+	if err := s.putBlobs(ctx, byHash); err != nil {
+		return nil, fmt.Errorf("publish: put files: %w", err)
 	}
 	return sortedFiles(out), nil
+}
+
+// putBlobs stores the blobs (hash → bytes) that are not stored yet, in one
+// transaction.
+func (s *Store) putBlobs(ctx context.Context, byHash map[string][]byte) error {
+	hashes := make([]string, 0, len(byHash))
+	for h := range byHash {
+		hashes = append(hashes, h)
+	}
+	slices.Sort(hashes)
+	have := map[string]bool{}
+	for start := 0; start < len(hashes); start += filesChunk {
+		chunk := hashes[start:min(start+filesChunk, len(hashes))]
+		args := make([]any, len(chunk))
+		for i, h := range chunk {
+			args[i] = h
+		}
+		rows, err := s.db.Reader().QueryContext(ctx, s.db.Q(`SELECT hash FROM publish_blobs WHERE hash IN (`+strings.Repeat("?, ", len(chunk)-1)+`?)`), args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var h string
+			if err := rows.Scan(&h); err != nil {
+				rows.Close()
+				return err
+			}
+			have[h] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	if len(have) == len(hashes) {
+		return nil
+	}
+	now := s.db.Time(s.now())
+	return s.db.InTx(ctx, func(tx *sql.Tx) error {
+		for _, h := range hashes {
+			if have[h] {
+				continue
+			}
+			data := byHash[h]
+			if data == nil {
+				data = []byte{} // NOT NULL
+			}
+			if _, err := tx.ExecContext(ctx, s.db.Q(`INSERT INTO publish_blobs (hash, size, created_at, data) VALUES (?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING`),
+				h, len(data), now, data); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // Blob returns the bytes of a stored blob, checked against their hash.

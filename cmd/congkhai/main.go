@@ -4,6 +4,7 @@
 //	congkhai check DIR         validate a content folder; exit 1 when it has problems
 //	congkhai index [--rebuild] build the search index offline
 //	congkhai staff add|list|disable  manage staff accounts of the feedback console
+//	congkhai publish --path A/S ...  record a version of a notice or dataset (every portal applies it)
 //	congkhai health            exit 0 when a running portal answers /healthz (for containers)
 //	congkhai version           print the version
 //
@@ -37,6 +38,8 @@ Usage:
   congkhai check DIR       check a content folder and print every problem as path:line: message
   congkhai index --rebuild rebuild the search index offline (the portal must be stopped)
   congkhai staff add|list|disable  manage staff accounts (run "congkhai staff -h")
+  congkhai publish --path AGENCY/SLUG --from DIR|--file NAME=LOCAL [--reason TEXT]
+                           record a version on the publishing record (run "congkhai publish -h")
   congkhai health          exit 0 when a running portal answers /healthz
   congkhai version         print the version
 
@@ -59,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = index(ctx, args[1:], stdout, stderr)
 	case "staff":
 		err = staff(ctx, args[1:], os.Stdin, stdout, stderr)
+	case "publish":
+		err = publishCmd(ctx, args[1:], stdout, stderr)
 	case "health":
 		return health(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":

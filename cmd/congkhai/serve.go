@@ -135,8 +135,25 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		defer d.Close()
 		contentFS, dir = d, cfg.Content
 	}
-	p, err := portal.Open(ctx, portal.Config{Content: contentFS, Dir: dir, Log: log,
-		IndexDir: filepath.Join(cfg.Data, "index"), CacheFile: filepath.Join(cfg.Data, "content.cache")})
+	// One database for every package that keeps data; closed after all of
+	// them (the defers below run first).
+	db, err := openDB(ctx, cfg.Feedback.DB, cfg.Data, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	pub, err := openPublish(ctx, db, log)
+	if err != nil {
+		return err
+	}
+	pcfg := portal.Config{Content: contentFS, Dir: dir, Log: log,
+		IndexDir: filepath.Join(cfg.Data, "index"), CacheFile: filepath.Join(cfg.Data, "content.cache")}
+	if dir != "" {
+		// The record follows a folder the portal can write; the embedded
+		// demo is served as it is.
+		pcfg.Publish, pcfg.RecordFile = pub, filepath.Join(cfg.Data, "publish.state")
+	}
+	p, err := portal.Open(ctx, pcfg)
 	if err != nil {
 		return err
 	}
@@ -146,18 +163,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	deps := server.Deps{Log: log, Portal: p, Theme: th, BaseURL: cfg.BaseURL, Version: versionString()}
-	// One database for every package that keeps data; closed after all of
-	// them (the defers below run first).
-	db, err := openDB(ctx, cfg.Feedback.DB, cfg.Data, log)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
 	store, err := feedbackDeps(ctx, &cfg.Feedback, db, cfg.Data, cfg.BaseURL, p, log, &deps)
 	if err != nil {
-		return err
-	}
-	if err := openPublish(ctx, db, log); err != nil {
 		return err
 	}
 	p.SetQA(store)  // published questions and answers join the search index
@@ -241,19 +248,19 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// openPublish brings the publishing record's schema up to date on db
-// (package publish); the server does not use it yet.
-func openPublish(ctx context.Context, db *sqldb.DB, log *slog.Logger) error {
+// openPublish opens the publishing record on db (package publish), bringing
+// its schema up to date.
+func openPublish(ctx context.Context, db *sqldb.DB, log *slog.Logger) (*publish.Store, error) {
 	pub, err := publish.New(ctx, db, publish.WithLogger(log))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	head, err := pub.Head(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	log.Info("publishing record open", "last_version", head)
-	return nil
+	return pub, nil
 }
 
 // debugMux serves Go's runtime profiles (net/http/pprof) on their own
