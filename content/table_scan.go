@@ -251,7 +251,7 @@ func newTable(f *File, format, sheet string, l *tables.Layout, cols declaredColu
 	if sheet != "" {
 		t.ID = f.Path + "#" + sheet
 	}
-	t.LabelColumn = -1
+	t.LabelColumn, t.MarkerColumn = -1, l.MarkerColumn
 	if len(l.LabelColumns) > 0 {
 		t.LabelColumn = l.LabelColumns[0]
 	}

@@ -307,6 +307,9 @@ type Table struct {
 	// LabelColumn is the index of the column holding each row's label (the
 	// names of budget items, streets), -1 when there is none.
 	LabelColumn int
+	// MarkerColumn is the index of the column numbering the rows (STT: "I",
+	// "1", "a"), -1 when there is none.
+	MarkerColumn int
 	// RowCount counts the rows below the header: data rows, and the group,
 	// subtotal and total rows kept among them. Notes are not rows.
 	RowCount int

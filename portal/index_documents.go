@@ -91,7 +91,8 @@ func (p *Portal) rowDoc(snap *Snapshot, d *content.Dataset, t *content.Table, r 
 	var title, body, cols []string
 	places := placeLabels(snap.Site, d.Places)
 	for i, v := range r.Cells {
-		if v.Raw == "" || i >= len(t.Columns) {
+		// The row numbers (STT: "I", "1", "a") find nothing a reader asks for.
+		if v.Raw == "" || i >= len(t.Columns) || i == t.MarkerColumn {
 			continue
 		}
 		col := t.Columns[i]
