@@ -369,7 +369,7 @@ func (rk *ranker) titleBonus() error {
 	alts := make([]fieldTerms, 0, len(rk.pl.tokens))
 	for _, tok := range rk.pl.tokens {
 		for _, sf := range tok {
-			if sf.field != fTitleF {
+			if sf.field != fTitleF || sf.syn {
 				continue
 			}
 			alts = append(alts, fieldTerms{sf.field, sf.terms})
@@ -532,7 +532,7 @@ func titleRerank(vs []*segView, out []scored, pl *plan, skipped []titleTerm) err
 	var w float64
 	for _, tok := range pl.tokens {
 		for _, sf := range tok {
-			if sf.field == fTitleF {
+			if sf.field == fTitleF && !sf.syn {
 				for _, t := range sf.terms {
 					want = append(want, string(t))
 				}

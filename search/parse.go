@@ -17,6 +17,8 @@ type Parsed struct {
 	// Filters are agency:x, category:x, year:2025, place:"Xã A", kind:x;
 	// NotFilters the same preceded by "-".
 	Filters, NotFilters map[string][]string
+
+	th *Thesaurus // the synonyms its words match (Index.Search sets it)
 }
 
 // IsEmpty reports whether the query has neither text nor filters.

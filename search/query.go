@@ -70,6 +70,10 @@ type Request struct {
 	Facets bool
 	// Highlight asks for Hit.Snippet and Hit.TitleHTML.
 	Highlight bool
+	// Thesaurus gives the other ways of saying the query's words. Nil
+	// means the index's (Options.Thesaurus); NoThesaurus matches the words
+	// as typed.
+	Thesaurus *Thesaurus
 }
 
 // Result is one page of hits.
@@ -119,6 +123,10 @@ func (ix *Index) Search(ctx context.Context, r Request) (res *Result, err error)
 	p, err := ParseQuery(r.Query)
 	if err != nil {
 		return nil, err
+	}
+	p.th = r.Thesaurus
+	if p.th == nil {
+		p.th = ix.opts.Thesaurus
 	}
 	select {
 	case ix.running <- struct{}{}:
