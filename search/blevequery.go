@@ -147,20 +147,35 @@ type unitField struct {
 // the number of texts, so that a unit with alternatives weighs what a word
 // without any does (a disjunction divides its score by its number of
 // clauses), and an alternative's by its weight.
+//
+// In a strict unit (Parsed.strict) a text typed with accents is looked up
+// in the exact fields only (and in the document number, a code).
 func unitFields(u unit) []unitField {
 	n := float64(1 + len(u.alts))
 	out := make([]unitField, 0, len(textFields)*(1+len(u.alts)))
-	for _, fb := range textFields {
-		fb.boost *= n
-		out = append(out, unitField{u.text(), fb, false})
-	}
-	for _, a := range u.alts {
+	add := func(text string, w float64, syn bool) {
+		exactOnly := u.strict && Fold(text) != text
 		for _, fb := range textFields {
-			fb.boost *= n * a.weight
-			out = append(out, unitField{strings.Join(a.toks, " "), fb, true})
+			if exactOnly && fb.analyzer == AnalyzerFold && fb.field != fNumberT {
+				continue
+			}
+			fb.boost *= n * w
+			out = append(out, unitField{text, fb, syn})
 		}
 	}
+	add(u.text(), 1, false)
+	for _, a := range u.alts {
+		add(strings.Join(a.toks, " "), a.weight, true)
+	}
 	return out
+}
+
+// ownField: whether a match in uf counts as one in the document's own
+// text. The folded fields suffice (whatever matches exactly also matches
+// folded, and half the fields is half the postings to walk), unless the
+// unit is strict, where an accented text has only its exact fields.
+func ownField(u unit, uf unitField) bool {
+	return uf.fb.analyzer == AnalyzerFold || (u.strict && Fold(uf.text) != uf.text)
 }
 
 // contextFields are u's alternatives in the document's context.
@@ -189,10 +204,7 @@ func wordQueries(units []unit) (must []query.Query, entry query.Query) {
 		for _, uf := range ufs {
 			q := matchQ(uf.text, uf.fb, false)
 			alts = append(alts, q)
-			// The own-text condition needs only the folded fields: whatever
-			// matches exactly also matches folded, and half the fields is half
-			// the postings to walk.
-			if uf.fb.analyzer == AnalyzerFold {
+			if ownField(u, uf) {
 				own = append(own, q)
 			}
 		}

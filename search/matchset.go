@@ -88,6 +88,7 @@ type scoreTerm struct {
 type plan struct {
 	parsed     Parsed         // the query it was made of (markTerms, for highlights)
 	tokens     [][]scoreField // per query unit (units): its text-field alternatives
+	titles     [][][]byte     // per query unit: its folded terms as typed (the title bonuses)
 	number     []scoreTerm    // the document number typed as a whole
 	all        bool           // no words: every document (then filters and exclusions)
 	must       []alt          // each must match
@@ -155,7 +156,7 @@ func (pl *plan) addWords(units []unit) {
 			ft := termsOf(uf.text, uf.fb)
 			a = append(a, ft)
 			sf = append(sf, scoreField{uf.fb.field, ft.terms, uf.fb.boost, uf.syn})
-			if uf.fb.analyzer == AnalyzerFold {
+			if ownField(u, uf) {
 				own = append(own, ft)
 			}
 		}
@@ -166,6 +167,7 @@ func (pl *plan) addWords(units []unit) {
 		}
 		pl.must = append(pl.must, a)
 		pl.tokens = append(pl.tokens, sf)
+		pl.titles = append(pl.titles, termsOf(u.text(), fieldBoost{fTitleF, AnalyzerFold, boostTitleF, true}).terms)
 	}
 	if len(units) > 1 {
 		pl.must = append(pl.must, own)

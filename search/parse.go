@@ -18,7 +18,8 @@ type Parsed struct {
 	// NotFilters the same preceded by "-".
 	Filters, NotFilters map[string][]string
 
-	th *Thesaurus // the synonyms its words match (Index.Search sets it)
+	th     *Thesaurus // the synonyms its words match (Index.Search sets it)
+	strict bool       // words typed with accents match only with them (accents.go)
 }
 
 // IsEmpty reports whether the query has neither text nor filters.

@@ -181,8 +181,9 @@ const altWeight = 0.7
 // unit is a run of query syllables matched as one, with the other ways of
 // writing it.
 type unit struct {
-	toks []string  // exact tokens as typed
-	alts []altText // synonyms and other spellings
+	toks   []string  // exact tokens as typed
+	alts   []altText // synonyms and other spellings
+	strict bool      // a text with accents matches only with them (exactOnly)
 }
 
 // altText is one other way of writing a unit.
@@ -204,8 +205,16 @@ func (t *Thesaurus) units(tokens []string) []unit {
 			continue
 		}
 		n, alts := t.termAt(tokens[i:])
-		if n == 0 {
-			n = 1
+		n = max(n, 1)
+		// The other placement of the tone mark ("hoà" for "hòa").
+		varied, moved := slices.Clone(tokens[i:i+n]), false
+		for k, tok := range varied {
+			if v := toneVariant(tok); v != "" {
+				varied[k], moved = v, true
+			}
+		}
+		if moved {
+			alts = append([]altText{{varied, 1}}, alts...)
 		}
 		out = append(out, unit{toks: tokens[i : i+n], alts: alts})
 		i += n
@@ -429,7 +438,11 @@ func (p Parsed) wordUnits() []unit {
 			units = append(units, unit{toks: []string{t}})
 		}
 	}
-	return append(units, p.th.units(run)...)
+	units = append(units, p.th.units(run)...)
+	for i := range units {
+		units[i].strict = p.strict
+	}
+	return units
 }
 
 // isDocNumber: a word with a digit and "/" or "-", as document numbers
@@ -437,4 +450,31 @@ func (p Parsed) wordUnits() []unit {
 func isDocNumber(w string) bool {
 	w = strings.TrimFunc(w, unicode.IsPunct)
 	return strings.ContainsAny(w, "/-") && strings.ContainsFunc(w, unicode.IsDigit)
+}
+
+// toneMoves are the syllables written with the tone mark on either vowel
+// ("hoà"/"hòa", "uỷ"/"ủy"): both spellings are in use, in law texts too.
+var toneMoves = func() map[string]string {
+	m := map[string]string{}
+	pairs := [][2]string{
+		{"oà", "òa"}, {"oá", "óa"}, {"oả", "ỏa"}, {"oã", "õa"}, {"oạ", "ọa"},
+		{"oè", "òe"}, {"oé", "óe"}, {"oẻ", "ỏe"}, {"oẽ", "õe"}, {"oẹ", "ọe"},
+		{"uỳ", "ùy"}, {"uý", "úy"}, {"uỷ", "ủy"}, {"uỹ", "ũy"}, {"uỵ", "ụy"},
+	}
+	for _, p := range pairs {
+		m[p[0]], m[p[1]] = p[1], p[0]
+	}
+	return m
+}()
+
+// toneVariant is tok with its tone mark on the other vowel of "oa", "oe"
+// or "uy" when it ends with one ("hoà" → "hòa"; "" otherwise). Only the
+// end of a syllable moves: "hoàng", "quyết" have one spelling.
+func toneVariant(tok string) string {
+	for from, to := range toneMoves {
+		if rest, ok := strings.CutSuffix(tok, from); ok && !strings.HasSuffix(rest, "q") {
+			return rest + to
+		}
+	}
+	return ""
 }
