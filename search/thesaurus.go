@@ -416,9 +416,6 @@ func group(digits, sep string) string {
 	return b.String()
 }
 
-// hasAccents reports whether a token carries diacritics or đ (folding
-// changes it).
-func hasAccents(tok string) bool { return Fold(tok) != tok }
 
 // wordUnits are the units of p's words with the thesaurus p was given. A
 // document number ("12/QĐ-UBND") is matched as typed, syllable by
