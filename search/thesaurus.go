@@ -416,7 +416,6 @@ func group(digits, sep string) string {
 	return b.String()
 }
 
-
 // wordUnits are the units of p's words with the thesaurus p was given. A
 // document number ("12/QĐ-UBND") is matched as typed, syllable by
 // syllable: its letters are a code, not abbreviations to expand.

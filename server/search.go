@@ -328,7 +328,12 @@ func relaxedLinks(v *view, p searchParams, rs []search.Relaxation) []relaxedOffe
 		for _, c := range r.Categories {
 			val := c.Value
 			o.Categories = append(o.Categories, facetLink{Label: facetLabel(v, search.FilterCategory, val), Count: c.Count,
-				URL: p.url("/search", func(u url.Values) { u.Set("q", q); u.Del("trang"); u.Del(search.FilterCategory); u.Add(search.FilterCategory, val) })})
+				URL: p.url("/search", func(u url.Values) {
+					u.Set("q", q)
+					u.Del("trang")
+					u.Del(search.FilterCategory)
+					u.Add(search.FilterCategory, val)
+				})})
 		}
 		out = append(out, o)
 	}
