@@ -42,12 +42,13 @@ func (p *Portal) IndexQA() {
 
 // indexer owns the index's manifest and runs syncs one at a time.
 type indexer struct {
-	ix     *search.Index
-	man    manifest // what the index holds, as last saved; nil until read
-	epoch  uint64   // of the saved manifest
-	logged int      // records in the manifest log (0: no log)
-	resave bool     // what was read on disk was not all usable: save whole next
-	logMax int      // records the log may hold (Config.manifestLogMax)
+	ix       *search.Index
+	thesauri thesauri // the site's (search_thesaurus.go)
+	man      manifest // what the index holds, as last saved; nil until read
+	epoch    uint64   // of the saved manifest
+	logged   int      // records in the manifest log (0: no log)
+	resave   bool     // what was read on disk was not all usable: save whole next
+	logMax   int      // records the log may hold (Config.manifestLogMax)
 	// clean holds the notices of the last snapshot synced without error: the
 	// manifest has each of them with its current sum. A notice is immutable,
 	// and a reload shares the unchanged ones with the previous site, so a sync
@@ -230,6 +231,9 @@ func (p *Portal) Search(ctx context.Context, r search.Request) (*search.Result, 
 		return nil, ErrNoIndex
 	}
 	snap := p.Snapshot()
+	if r.Thesaurus == nil {
+		r.Thesaurus = p.idx.thesauri.of(snap.Site.Config)
+	}
 	res, err := p.idx.ix.Search(ctx, r)
 	if err != nil {
 		return nil, err

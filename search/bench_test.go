@@ -224,6 +224,19 @@ func BenchmarkSearch(b *testing.B) {
 		{"deep-page", []string{"người", "quy định"}, Request{From: 500}},
 		{"no-hits+corrections", []string{"hopp dongg", "nguoii lao dongg"}, Request{}},
 	}
+	// The same citizens' queries with the thesaurus and without it: its cost.
+	citizens := []string{"đền bù thu hồi đất", "den bu", "QSDĐ", "sổ đỏ", "GPMB", "NSNN", "HĐND tỉnh", "giá 4500"}
+	workloads = append(workloads,
+		struct {
+			name    string
+			queries []string
+			req     Request
+		}{"citizens+facets+highlight", citizens, Request{Facets: true, Highlight: true}},
+		struct {
+			name    string
+			queries []string
+			req     Request
+		}{"citizens-no-thesaurus+facets+highlight", citizens, Request{Facets: true, Highlight: true, Thesaurus: NoThesaurus}})
 	for _, w := range workloads {
 		b.Run(w.name, func(b *testing.B) {
 			ctx := context.Background()

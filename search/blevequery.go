@@ -98,11 +98,12 @@ func matchQ(text string, fb fieldBoost, phrase bool) query.Query {
 
 // buildQuery turns a parsed query and URL filters into a bleve query.
 func buildQuery(p Parsed, filters map[string][]string) (query.Query, error) {
+	units := p.wordUnits()
 	var tokens []string
-	for _, w := range p.Terms {
-		tokens = append(tokens, analyze(w)...)
+	for _, u := range units {
+		tokens = append(tokens, u.toks...)
 	}
-	must, entry := wordQueries(tokens)
+	must, entry := wordQueries(units)
 	must = append(must, phraseQueries(p.Phrases)...)
 	should := bonusQueries(p.Terms, tokens, entry)
 	mustNot := exclusionQueries(p)
@@ -133,32 +134,88 @@ func buildQuery(p Parsed, filters map[string][]string) (query.Query, error) {
 	return bq, nil
 }
 
-// wordQueries are the conditions on the query's syllables: every one must
-// match, in any text field, exact or folded, or in the document's context;
-// and at least one in the document's own text. entry is the bonus of a
-// document found both through its context and its own text (nil for a
-// single syllable).
-func wordQueries(tokens []string) (must []query.Query, entry query.Query) {
-	ctx := fieldBoost{fContextF, AnalyzerFold, boostContext, false}
-	var own []query.Query
-	for _, tok := range tokens {
-		alts := make([]query.Query, 0, len(textFields)+1)
+// unitField is one way a unit matches: a text (the unit as typed, or one
+// of its alternatives) in one field, every syllable of it in that field.
+type unitField struct {
+	text string
+	fb   fieldBoost
+	syn  bool // an alternative, not the words typed
+}
+
+// unitFields are the text-field alternatives of u: its own text and each
+// of its alternatives in every text field. The boosts are multiplied by
+// the number of texts, so that a unit with alternatives weighs what a word
+// without any does (a disjunction divides its score by its number of
+// clauses), and an alternative's by its weight.
+//
+// In a strict unit (Parsed.strict) a text typed with accents is looked up
+// in the exact fields only (and in the document number, a code).
+func unitFields(u unit) []unitField {
+	n := float64(1 + len(u.alts))
+	out := make([]unitField, 0, len(textFields)*(1+len(u.alts)))
+	add := func(text string, w float64, syn bool) {
+		exactOnly := u.strict && Fold(text) != text
 		for _, fb := range textFields {
-			q := matchQ(tok, fb, false)
+			if exactOnly && fb.analyzer == AnalyzerFold && fb.field != fNumberT {
+				continue
+			}
+			fb.boost *= n * w
+			out = append(out, unitField{text, fb, syn})
+		}
+	}
+	add(u.text(), 1, false)
+	for _, a := range u.alts {
+		add(strings.Join(a.toks, " "), a.weight, true)
+	}
+	return out
+}
+
+// ownField: whether a match in uf counts as one in the document's own
+// text. The folded fields suffice (whatever matches exactly also matches
+// folded, and half the fields is half the postings to walk), unless the
+// unit is strict, where an accented text has only its exact fields.
+func ownField(u unit, uf unitField) bool {
+	return uf.fb.analyzer == AnalyzerFold || (u.strict && Fold(uf.text) != uf.text)
+}
+
+// contextFields are u's alternatives in the document's context.
+func contextFields(u unit) []unitField {
+	n := float64(1 + len(u.alts))
+	ctx := fieldBoost{fContextF, AnalyzerFold, boostContext * n, false}
+	out := []unitField{{u.text(), ctx, false}}
+	for _, a := range u.alts {
+		c := ctx
+		c.boost *= a.weight
+		out = append(out, unitField{strings.Join(a.toks, " "), c, true})
+	}
+	return out
+}
+
+// wordQueries are the conditions on the query's units: every one must
+// match, in any text field, exact or folded, as typed or as one of its
+// alternatives, or in the document's context; and at least one in the
+// document's own text. entry is the bonus of a document found both through
+// its context and its own text (nil for a single unit).
+func wordQueries(units []unit) (must []query.Query, entry query.Query) {
+	var own []query.Query
+	for _, u := range units {
+		ufs := unitFields(u)
+		alts := make([]query.Query, 0, len(ufs)+1+len(u.alts))
+		for _, uf := range ufs {
+			q := matchQ(uf.text, uf.fb, false)
 			alts = append(alts, q)
-			// The own-text condition needs only the folded fields: whatever
-			// matches exactly also matches folded, and half the fields is half
-			// the postings to walk.
-			if fb.analyzer == AnalyzerFold {
+			if ownField(u, uf) {
 				own = append(own, q)
 			}
 		}
-		if len(tokens) > 1 {
-			alts = append(alts, matchQ(tok, ctx, false))
+		if len(units) > 1 {
+			for _, cf := range contextFields(u) {
+				alts = append(alts, matchQ(cf.text, cf.fb, false))
+			}
 		}
 		must = append(must, bleve.NewDisjunctionQuery(alts...))
 	}
-	if len(tokens) <= 1 {
+	if len(units) <= 1 {
 		return must, nil
 	}
 	must = append(must, bleve.NewDisjunctionQuery(own...))
@@ -166,8 +223,11 @@ func wordQueries(tokens []string) (must []query.Query, entry query.Query) {
 	// entry of the table the query describes ("giá đất" + "Trần Hưng Đạo"):
 	// it ranks ahead of texts that merely mention the same words.
 	var inCtx []query.Query
-	for _, tok := range tokens {
-		inCtx = append(inCtx, matchQ(tok, ctx, false))
+	for _, u := range units {
+		for _, cf := range contextFields(u) {
+			cf.fb.boost = boostContext
+			inCtx = append(inCtx, matchQ(cf.text, cf.fb, false))
+		}
 	}
 	cq := bleve.NewConjunctionQuery(bleve.NewDisjunctionQuery(inCtx...), bleve.NewDisjunctionQuery(own...))
 	cq.SetBoost(boostEntry)

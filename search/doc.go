@@ -29,6 +29,19 @@
 //   - document numbers are found as typed ("6733/UBND-KSTT", "12/qd-ubnd")
 //     or as separate words ("6733 UBND KSTT").
 //
+// # Words as citizens type them
+//
+// Before a query is built its syllables are grouped into units
+// (thesaurus.go): a number in any of its spellings ("4500", "4.500",
+// "4 500"), a term of the [Thesaurus] with the other terms of its entries
+// ("đền bù" ↔ "bồi thường", "QSDĐ" ↔ "quyền sử dụng đất"), a syllable
+// with its tone mark on either vowel ("hoà"/"hòa"). Every unit is required;
+// it matches as typed or as an alternative, the alternatives weighing less.
+// Words typed with accents match with them first; matches with other
+// accents only when that finds nothing, marked [Result].Approximate; a
+// search without hits, or with approximate or scattered ones, names the
+// words that found nothing and offers queries that would work (deadend.go).
+//
 // The analyzers are registered with bleve's registry when this package is
 // initialised; any binary that opens an index must import this package.
 //

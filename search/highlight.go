@@ -15,12 +15,21 @@ import (
 )
 
 // markTerms is what markHits highlights for p: the folded tokens of its
-// words and quoted phrases.
+// words and quoted phrases, and of the words' alternatives (synonyms, other
+// spellings of a number).
 func markTerms(p Parsed) map[string]bool {
 	want := map[string]bool{}
-	for _, w := range append(slices.Clip(p.Terms), p.Phrases...) {
-		for _, t := range analyzerNamed(AnalyzerFold).Analyze([]byte(w)) {
+	add := func(text string) {
+		for _, t := range analyzerNamed(AnalyzerFold).Analyze([]byte(text)) {
 			want[string(t.Term)] = true
+		}
+	}
+	for _, w := range append(slices.Clip(p.Terms), p.Phrases...) {
+		add(w)
+	}
+	for _, u := range p.wordUnits() {
+		for _, a := range u.alts {
+			add(strings.Join(a.toks, " "))
 		}
 	}
 	return want

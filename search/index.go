@@ -81,6 +81,11 @@ type Options struct {
 	// ownrank.go). Tests lower it to exercise that.
 	CostLimit int
 
+	// Thesaurus is what a request without its own uses (see
+	// Request.Thesaurus). Nil means DefaultThesaurus; NoThesaurus turns
+	// synonyms off.
+	Thesaurus *Thesaurus
+
 	// Log receives what the index reports on its own: a search that fell
 	// back to bleve's search because bleve's internals were not what this
 	// package reads, a search that panicked. Nil means slog.Default().
@@ -102,6 +107,9 @@ type Options struct {
 }
 
 func (o Options) withDefaults() Options {
+	if o.Thesaurus == nil {
+		o.Thesaurus = DefaultThesaurus()
+	}
 	if o.BatchSize <= 0 {
 		o.BatchSize = 2000
 	}

@@ -69,11 +69,12 @@ type fieldTerms struct {
 // alt is a disjunction: a document matches when one fieldTerms matches.
 type alt []fieldTerms
 
-// scoreField is one text-field alternative of a syllable.
+// scoreField is one text-field alternative of a unit.
 type scoreField struct {
 	field string
 	terms [][]byte
 	boost float64
+	syn   bool // an alternative of the unit, not the words typed
 }
 
 // scoreTerm is one postings list scored on its own (a document number).
@@ -86,7 +87,8 @@ type scoreTerm struct {
 // plan is a query in the form its match sets are computed from.
 type plan struct {
 	parsed     Parsed         // the query it was made of (markTerms, for highlights)
-	tokens     [][]scoreField // per query syllable: its text-field alternatives
+	tokens     [][]scoreField // per query unit (units): its text-field alternatives
+	titles     [][][]byte     // per query unit: its folded terms as typed (the title bonuses)
 	number     []scoreTerm    // the document number typed as a whole
 	all        bool           // no words: every document (then filters and exclusions)
 	must       []alt          // each must match
@@ -126,11 +128,7 @@ func makePlan(p Parsed, filters map[string][]string, dateSorted bool) (*plan, er
 		return nil, errNoMatchSets
 	}
 	pl := &plan{dateSorted: dateSorted, parsed: p}
-	var tokens []string
-	for _, w := range p.Terms {
-		tokens = append(tokens, analyze(w)...)
-	}
-	pl.addWords(tokens)
+	pl.addWords(p.wordUnits())
 	for _, w := range p.Terms {
 		w = strings.TrimFunc(w, func(r rune) bool { return unicode.IsPunct(r) })
 		if strings.ContainsAny(w, "/-") && strings.ContainsFunc(w, unicode.IsDigit) {
@@ -147,29 +145,31 @@ func makePlan(p Parsed, filters map[string][]string, dateSorted bool) (*plan, er
 	return pl, nil
 }
 
-// addWords adds the conditions of wordQueries: every syllable in a text
-// field or (for several) the context, and one in the document's own text.
-func (pl *plan) addWords(tokens []string) {
-	ctxField := fieldBoost{fContextF, AnalyzerFold, boostContext, false}
+// addWords adds the conditions of wordQueries: every unit in a text field
+// or (for several) the context, and one in the document's own text.
+func (pl *plan) addWords(units []unit) {
 	var own alt
-	for _, tok := range tokens {
+	for _, u := range units {
 		var a alt
 		var sf []scoreField
-		for _, fb := range textFields {
-			ft := termsOf(tok, fb)
+		for _, uf := range unitFields(u) {
+			ft := termsOf(uf.text, uf.fb)
 			a = append(a, ft)
-			sf = append(sf, scoreField{fb.field, ft.terms, fb.boost})
-			if fb.analyzer == AnalyzerFold {
+			sf = append(sf, scoreField{uf.fb.field, ft.terms, uf.fb.boost, uf.syn})
+			if ownField(u, uf) {
 				own = append(own, ft)
 			}
 		}
-		if len(tokens) > 1 {
-			a = append(a, termsOf(tok, ctxField))
+		if len(units) > 1 {
+			for _, cf := range contextFields(u) {
+				a = append(a, termsOf(cf.text, cf.fb))
+			}
 		}
 		pl.must = append(pl.must, a)
 		pl.tokens = append(pl.tokens, sf)
+		pl.titles = append(pl.titles, termsOf(u.text(), fieldBoost{fTitleF, AnalyzerFold, boostTitleF, true}).terms)
 	}
-	if len(tokens) > 1 {
+	if len(units) > 1 {
 		pl.must = append(pl.must, own)
 	}
 }

@@ -366,21 +366,16 @@ func (rk *ranker) scoreSyllables(lists []scoreList) error {
 // about four words.
 func (rk *ranker) titleBonus() error {
 	var bonus float64
-	alts := make([]fieldTerms, 0, len(rk.pl.tokens))
-	for _, tok := range rk.pl.tokens {
-		for _, sf := range tok {
-			if sf.field != fTitleF {
-				continue
+	alts := make([]fieldTerms, 0, len(rk.pl.titles))
+	for _, terms := range rk.pl.titles {
+		alts = append(alts, fieldTerms{fTitleF, terms})
+		for _, t := range terms {
+			df, err := rk.pl.df(rk.vs, fTitleF, t)
+			if err != nil {
+				return err
 			}
-			alts = append(alts, fieldTerms{sf.field, sf.terms})
-			for _, t := range sf.terms {
-				df, err := rk.pl.df(rk.vs, sf.field, t)
-				if err != nil {
-					return err
-				}
-				idf := rk.idf(df)
-				bonus += sf.boost * phraseBoost * idf * idf / 2
-			}
+			idf := rk.idf(df)
+			bonus += boostTitleF * phraseBoost * idf * idf / 2
 		}
 	}
 	for i, v := range rk.vs {
@@ -530,15 +525,11 @@ type titleTerm struct {
 func titleRerank(vs []*segView, out []scored, pl *plan, skipped []titleTerm) error {
 	var want []string
 	var w float64
-	for _, tok := range pl.tokens {
-		for _, sf := range tok {
-			if sf.field == fTitleF {
-				for _, t := range sf.terms {
-					want = append(want, string(t))
-				}
-				w += sf.boost * phraseBoost
-			}
+	for _, terms := range pl.titles {
+		for _, t := range terms {
+			want = append(want, string(t))
 		}
+		w += boostTitleF * phraseBoost
 	}
 	if len(want) < 2 {
 		return nil

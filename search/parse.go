@@ -17,6 +17,9 @@ type Parsed struct {
 	// Filters are agency:x, category:x, year:2025, place:"Xã A", kind:x;
 	// NotFilters the same preceded by "-".
 	Filters, NotFilters map[string][]string
+
+	th     *Thesaurus // the synonyms its words match (Index.Search sets it)
+	strict bool       // words typed with accents match only with them (accents.go)
 }
 
 // IsEmpty reports whether the query has neither text nor filters.

@@ -70,6 +70,10 @@ type Request struct {
 	Facets bool
 	// Highlight asks for Hit.Snippet and Hit.TitleHTML.
 	Highlight bool
+	// Thesaurus gives the other ways of saying the query's words. Nil
+	// means the index's (Options.Thesaurus); NoThesaurus matches the words
+	// as typed.
+	Thesaurus *Thesaurus
 }
 
 // Result is one page of hits.
@@ -81,8 +85,22 @@ type Result struct {
 	// values are sorted by count, most frequent first, at most 20 each.
 	Facets map[string][]FacetValue
 	// Corrections are up to 3 rewritten queries ("did you mean") that have
-	// hits, offered when Total is 0.
+	// hits, offered when Total is 0 or the hits are approximate or
+	// scattered.
 	Corrections []string
+	// Approximate: no document has the words typed with accents as typed;
+	// the hits have them with other accents ("Lao Bảo" → "báo") and are no
+	// answer to show as one.
+	Approximate bool
+	// Scattered: the query has several words and no hit on the first page
+	// has them together (all in its title, adjacent in its text, or as a
+	// table row).
+	Scattered bool
+	// Unmatched are the query's words that no document has (within the
+	// filters), and Relaxed the queries with fewer words that have hits;
+	// both only when Total is 0 or the hits are approximate or scattered.
+	Unmatched []string
+	Relaxed   []Relaxation
 }
 
 // Hit is one matching document.
@@ -120,6 +138,10 @@ func (ix *Index) Search(ctx context.Context, r Request) (res *Result, err error)
 	if err != nil {
 		return nil, err
 	}
+	p.th = r.Thesaurus
+	if p.th == nil {
+		p.th = ix.opts.Thesaurus
+	}
 	select {
 	case ix.running <- struct{}{}:
 		defer func() { <-ix.running }()
@@ -127,13 +149,29 @@ func (ix *Index) Search(ctx context.Context, r Request) (res *Result, err error)
 		return nil, fmt.Errorf("search: waiting for a turn: %w", ctx.Err())
 	}
 	ix.fault("search")
-	res, err = ix.search(ctx, p, r)
+	// Words typed with accents match with those accents first (deadend.go);
+	// only when that finds nothing do other accents count, as approximate.
+	strict := p
+	strict.strict = hasAccentedWords(p)
+	res, err = ix.search(ctx, strict, r)
 	if err != nil {
 		return nil, err
 	}
-	if res.Total == 0 && len(p.Terms) > 0 {
-		res.Corrections, err = ix.corrections(ctx, p, r)
+	if res.Total == 0 && strict.strict {
+		res, err = ix.search(ctx, p, r)
 		if err != nil {
+			return nil, err
+		}
+		res.Approximate = res.Total > 0
+	}
+	units := strict.wordUnits()
+	res.Scattered = r.From == 0 && scattered(p, units, res.Hits)
+	if len(p.Terms) > 0 && (res.Total == 0 || res.Approximate || res.Scattered) {
+		res.Corrections, err = ix.corrections(ctx, strict, r)
+		if err != nil {
+			return nil, err
+		}
+		if err := ix.explain(ctx, strict, r, res); err != nil {
 			return nil, err
 		}
 	}

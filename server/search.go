@@ -293,6 +293,10 @@ func (s *Server) fillSearch(v *view, data map[string]any, p searchParams, res *s
 		corr = append(corr, facetLink{Label: cc, URL: p.url("/search", func(q url.Values) { q.Set("q", cc); q.Del("trang") })})
 	}
 	data["Corrections"] = corr
+	data["Approximate"] = res.Approximate
+	data["Scattered"] = res.Scattered
+	data["Unmatched"] = res.Unmatched
+	data["Relaxed"] = relaxedLinks(v, p, res.Relaxed)
 	if len(p.Filters) > 0 && res.Total == 0 {
 		data["WithoutFilters"] = searchParams{Q: p.Q, Page: 1}.url("/search", nil)
 	}
@@ -304,6 +308,36 @@ func (s *Server) fillSearch(v *view, data map[string]any, p searchParams, res *s
 	}
 	v.Page, v.Pages = p.Page, pages
 	v.pageURL = func(n int) string { return p.url("/search", func(q url.Values) { q.Set("trang", strconv.Itoa(n)) }) }
+}
+
+// relaxedOffer is a query with fewer words offered on a dead end, with
+// links to it and to it within each of its main categories.
+type relaxedOffer struct {
+	Label, URL string
+	Dropped    []string
+	Total      uint64
+	Categories []facetLink
+}
+
+func relaxedLinks(v *view, p searchParams, rs []search.Relaxation) []relaxedOffer {
+	var out []relaxedOffer
+	for _, r := range rs {
+		q := r.Query
+		o := relaxedOffer{Label: q, Dropped: r.Dropped, Total: r.Total,
+			URL: p.url("/search", func(u url.Values) { u.Set("q", q); u.Del("trang") })}
+		for _, c := range r.Categories {
+			val := c.Value
+			o.Categories = append(o.Categories, facetLink{Label: facetLabel(v, search.FilterCategory, val), Count: c.Count,
+				URL: p.url("/search", func(u url.Values) {
+					u.Set("q", q)
+					u.Del("trang")
+					u.Del(search.FilterCategory)
+					u.Add(search.FilterCategory, val)
+				})})
+		}
+		out = append(out, o)
+	}
+	return out
 }
 
 // apiSearch is GET /api/search: the same parameters as /search, as JSON.
@@ -371,7 +405,29 @@ func (s *Server) apiSearch(c echo.Context) error {
 		}
 		facets[key] = fs
 	}
+	type apiRelaxed struct {
+		Query      string     `json:"query"`
+		Dropped    []string   `json:"dropped"`
+		Total      uint64     `json:"total"`
+		Categories []apiFacet `json:"categories"`
+	}
+	relaxed := []apiRelaxed{}
+	for _, r := range res.Relaxed {
+		ar := apiRelaxed{Query: r.Query, Dropped: r.Dropped, Total: r.Total, Categories: []apiFacet{}}
+		for _, c := range r.Categories {
+			ar.Categories = append(ar.Categories, apiFacet{c.Value, facetLabel(v, search.FilterCategory, c.Value), c.Count})
+		}
+		relaxed = append(relaxed, ar)
+	}
+	unmatched := res.Unmatched
+	if unmatched == nil {
+		unmatched = []string{}
+	}
 	body, err := json.Marshal(map[string]any{
+		"approximate": res.Approximate,
+		"scattered":   res.Scattered,
+		"unmatched":   unmatched,
+		"relaxed":     relaxed,
 		"query":       p.Q,
 		"filters":     p.Filters,
 		"page":        p.Page,

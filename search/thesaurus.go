@@ -1,0 +1,476 @@
+package search
+
+// The thesaurus and numbers as typed.
+//
+// Citizens ask with the words they use ("đền bù", "sổ đỏ", "QSDĐ"), while
+// documents use the official terms ("bồi thường", "giấy chứng nhận quyền sử
+// dụng đất", "quyền sử dụng đất"). Before a query is built its syllables are
+// grouped into units (units): a run of syllables that is a term of the
+// thesaurus becomes one unit whose alternatives are the other terms of its
+// entries, and a number gets its other spellings ("4500", "4.500", "4,500",
+// "4 500"). Every unit is still required: a unit matches a text field when
+// the field holds all of its syllables, or all the syllables of one of its
+// alternatives. Alternatives weigh less than the words typed (altWeight), so
+// exact words rank above their synonyms.
+
+import (
+	"bufio"
+	_ "embed"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"unicode"
+)
+
+// Entry is one line of a thesaurus: terms that mean the same thing.
+type Entry struct {
+	// Terms as written, accents kept: "QSDĐ", "quyền sử dụng đất".
+	Terms []string
+	// OneWay: Terms[0] finds the other terms, which do not find it
+	// (an old unit name finds the new one).
+	OneWay bool
+	// Source says where the entry comes from.
+	Source string
+}
+
+// Thesaurus finds the other ways of saying a query's words. A nil
+// *Thesaurus has no entries. It is safe for concurrent use.
+type Thesaurus struct {
+	entries []Entry
+	byKey   map[string][]thTerm // folded tokens of a term, joined by spaces
+	longest int                 // tokens of the longest term
+}
+
+// thTerm is one term of an entry, as its tokens.
+type thTerm struct {
+	toks  []string // exact analyzer tokens (lower case, accents kept)
+	entry int
+	index int // in Entry.Terms
+}
+
+// NewThesaurus indexes entries (later lists add to earlier ones). Terms
+// that analyse to no token are left out, and so are entries left with fewer
+// than two terms.
+func NewThesaurus(lists ...[]Entry) *Thesaurus {
+	t := &Thesaurus{byKey: map[string][]thTerm{}}
+	for _, list := range lists {
+		for _, e := range list {
+			var terms []string
+			for _, term := range e.Terms {
+				if len(analyze(clean(term))) > 0 {
+					terms = append(terms, clean(strings.TrimSpace(term)))
+				}
+			}
+			if len(terms) < 2 {
+				continue
+			}
+			e.Terms = terms
+			n := len(t.entries)
+			t.entries = append(t.entries, e)
+			for i, term := range terms {
+				toks := analyze(term)
+				key := Fold(strings.Join(toks, " "))
+				t.byKey[key] = append(t.byKey[key], thTerm{toks, n, i})
+				t.longest = max(t.longest, len(toks))
+			}
+		}
+	}
+	return t
+}
+
+// Entries returns the thesaurus's entries, in a new slice.
+func (t *Thesaurus) Entries() []Entry {
+	if t == nil {
+		return nil
+	}
+	return slices.Clone(t.entries)
+}
+
+// Len is the number of entries.
+func (t *Thesaurus) Len() int {
+	if t == nil {
+		return 0
+	}
+	return len(t.entries)
+}
+
+//go:embed thesaurus.txt
+var defaultText string
+
+var defaultThesaurus = sync.OnceValue(func() *Thesaurus {
+	entries, err := ParseThesaurus(defaultText, "")
+	if err != nil {
+		panic("search: the built-in thesaurus: " + err.Error()) // tested
+	}
+	return NewThesaurus(entries, provinceEntries())
+})
+
+// DefaultThesaurus is the built-in thesaurus: administrative abbreviations,
+// everyday words and the official terms they stand for, the official terms
+// of the portal's categories, and the provinces merged in the 2025 reform
+// (old name → new name). Each entry says where it comes from.
+func DefaultThesaurus() *Thesaurus { return defaultThesaurus() }
+
+// NoThesaurus has no entries: a request with it matches the words as typed
+// (numbers still match however they are written).
+var NoThesaurus = &Thesaurus{}
+
+// ParseThesaurus reads entries in the thesaurus's text form, one a line:
+//
+//	đền bù = bồi thường                 ; everyday word
+//	QSDĐ = quyền sử dụng đất            ; Luật Đất đai 2024
+//	Cẩm Quan > Cẩm Xuyên                ; one way: the first finds the others
+//
+// Terms are separated by " = " (all mean the same) or " > " (one way), the
+// source follows a ";" (defaultSource when none), and "#" starts a comment
+// line. Errors name the line: a line with one term, or both "=" and ">".
+func ParseThesaurus(text, defaultSource string) ([]Entry, error) {
+	var out []Entry
+	sc := bufio.NewScanner(strings.NewReader(text))
+	n := 0
+	for sc.Scan() {
+		n++
+		e, ok, err := ParseEntry(sc.Text())
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %w", n, err)
+		}
+		if ok {
+			if e.Source == "" {
+				e.Source = defaultSource
+			}
+			out = append(out, e)
+		}
+	}
+	return out, sc.Err()
+}
+
+// ParseEntry reads one line of ParseThesaurus's form; ok is false for a
+// blank or comment line.
+func ParseEntry(line string) (e Entry, ok bool, err error) {
+	line = strings.TrimSpace(line)
+	if line == "" || strings.HasPrefix(line, "#") {
+		return Entry{}, false, nil
+	}
+	if i := strings.IndexByte(line, ';'); i >= 0 {
+		e.Source = strings.TrimSpace(line[i+1:])
+		line = line[:i]
+	}
+	sep := "="
+	hasEq, hasGt := strings.Contains(line, "="), strings.Contains(line, ">")
+	switch {
+	case hasEq && hasGt:
+		return Entry{}, false, fmt.Errorf("%q: both = and >", line)
+	case hasGt:
+		sep, e.OneWay = ">", true
+	}
+	for _, term := range strings.Split(line, sep) {
+		if term = strings.Join(strings.Fields(term), " "); term != "" {
+			e.Terms = append(e.Terms, term)
+		}
+	}
+	if len(e.Terms) < 2 {
+		return Entry{}, false, fmt.Errorf("%q: an entry needs two terms", line)
+	}
+	return e, true, nil
+}
+
+// altWeight is how much a synonym weighs beside the words typed.
+const altWeight = 0.7
+
+// unit is a run of query syllables matched as one, with the other ways of
+// writing it.
+type unit struct {
+	toks   []string  // exact tokens as typed
+	alts   []altText // synonyms and other spellings
+	strict bool      // a text with accents matches only with them (exactOnly)
+}
+
+// altText is one other way of writing a unit.
+type altText struct {
+	toks   []string // exact tokens
+	weight float64  // multiplies the field boosts
+}
+
+func (u unit) text() string { return strings.Join(u.toks, " ") }
+
+// units groups tokens (exact analyzer tokens of the query's words) into
+// units: numbers first, then the longest runs that are terms of t.
+func (t *Thesaurus) units(tokens []string) []unit {
+	var out []unit
+	for i := 0; i < len(tokens); {
+		if n, alts := numberAt(tokens[i:]); n > 0 {
+			out = append(out, unit{toks: tokens[i : i+n], alts: alts})
+			i += n
+			continue
+		}
+		n, alts := t.termAt(tokens[i:])
+		n = max(n, 1)
+		// The other placement of the tone mark ("hoà" for "hòa").
+		varied, moved := slices.Clone(tokens[i:i+n]), false
+		for k, tok := range varied {
+			if v := toneVariant(tok); v != "" {
+				varied[k], moved = v, true
+			}
+		}
+		if moved {
+			alts = append([]altText{{varied, 1}}, alts...)
+		}
+		out = append(out, unit{toks: tokens[i : i+n], alts: alts})
+		i += n
+	}
+	return out
+}
+
+// termAt finds the longest term of t at the start of toks: the number of
+// tokens it covers (0: none) and the other terms of its entries. A syllable
+// typed without accents matches a term's syllable with any; one typed with
+// accents only the same ("so do" is "sổ đỏ" or "sơ đồ", "sơ đồ" is not
+// "sổ đỏ").
+func (t *Thesaurus) termAt(toks []string) (int, []altText) {
+	if t == nil || len(t.byKey) == 0 {
+		return 0, nil
+	}
+	for n := min(t.longest, len(toks)); n >= 1; n-- {
+		typed := toks[:n]
+		key := Fold(strings.Join(typed, " "))
+		var alts []altText
+		seen := map[string]bool{key: true}
+		for _, tt := range t.byKey[key] {
+			if !sameSyllables(typed, tt.toks) {
+				continue
+			}
+			e := t.entries[tt.entry]
+			if e.OneWay && tt.index > 0 {
+				continue
+			}
+			for j, other := range e.Terms {
+				if j == tt.index {
+					continue
+				}
+				otoks := analyze(other)
+				k := Fold(strings.Join(otoks, " "))
+				if seen[k] {
+					continue
+				}
+				seen[k] = true
+				alts = append(alts, altText{otoks, min(1, altWeight*float64(n)/float64(len(otoks)))})
+			}
+		}
+		if len(alts) > 0 {
+			return n, alts
+		}
+	}
+	return 0, nil
+}
+
+// sameSyllables: each typed syllable equals the term's, or folds to it when
+// typed without accents.
+func sameSyllables(typed, term []string) bool {
+	if len(typed) != len(term) {
+		return false
+	}
+	for i, s := range typed {
+		if s != term[i] && (Fold(s) != s || Fold(term[i]) != s) {
+			return false
+		}
+	}
+	return true
+}
+
+// numberAt recognises a number at the start of toks: "4500", "4.500",
+// "4,500", "4,5", or "4 500" in several tokens. It returns the tokens it
+// covers (0: not a number) and the number's other spellings: grouped by
+// "." and by ",", ungrouped, the decimal mark either way.
+func numberAt(toks []string) (int, []altText) {
+	if len(toks) == 0 || !isNumberToken(toks[0]) {
+		return 0, nil
+	}
+	n := 1
+	typed := toks[0]
+	// "4 500", "1 824 866": a first group of 1–3 digits, then groups of 3.
+	if allDigits(typed) && len(typed) <= 3 {
+		for n < len(toks) && len(toks[n]) == 3 && allDigits(toks[n]) {
+			typed += toks[n]
+			n++
+		}
+	}
+	intPart, frac, ok := splitNumber(typed)
+	if !ok {
+		return 0, nil
+	}
+	var spellings []string
+	add := func(s string) {
+		if !slices.Contains(spellings, s) {
+			spellings = append(spellings, s)
+		}
+	}
+	plain := intPart
+	if frac != "" {
+		add(plain + "," + frac)
+		add(plain + "." + frac)
+		add(group(intPart, ".") + "," + frac)
+		add(group(intPart, ",") + "." + frac)
+	} else {
+		add(plain)
+		add(group(intPart, "."))
+		add(group(intPart, ","))
+	}
+	self := strings.Join(toks[:n], " ")
+	var alts []altText
+	for _, s := range spellings {
+		if s != self {
+			alts = append(alts, altText{[]string{s}, 1})
+		}
+	}
+	if len(alts) == 0 {
+		return 0, nil
+	}
+	return n, alts
+}
+
+func isNumberToken(s string) bool {
+	return s != "" && isDigit(rune(s[0])) && strings.IndexFunc(s, func(r rune) bool { return !isDigit(r) && r != '.' && r != ',' }) < 0
+}
+
+func allDigits(s string) bool {
+	return s != "" && strings.IndexFunc(s, func(r rune) bool { return !isDigit(r) }) < 0
+}
+
+// splitNumber reads a number written with "." or "," as the thousands
+// separator or the decimal mark: with both, the last is the decimal mark;
+// with one of them once and not followed by exactly three digits, it is the
+// decimal mark; otherwise they separate thousands. ok is false for what is
+// not a number so written (dates "01.07.2025", versions "1.2.3.4"), and for
+// numbers of fewer than four digits without a decimal part (nothing to
+// regroup).
+func splitNumber(s string) (intPart, frac string, ok bool) {
+	dot, comma := strings.Count(s, "."), strings.Count(s, ",")
+	var dec byte
+	switch {
+	case dot > 0 && comma > 0:
+		dec = s[strings.LastIndexAny(s, ".,")]
+	case dot+comma == 1:
+		i := strings.IndexAny(s, ".,")
+		if len(s)-i-1 != 3 {
+			dec = s[i]
+		}
+	}
+	if dec != 0 {
+		i := strings.LastIndexByte(s, dec)
+		intPart, frac = s[:i], s[i+1:]
+		if frac == "" || !allDigits(frac) {
+			return "", "", false
+		}
+	} else {
+		intPart = s
+	}
+	// The integer part: digits, or groups of three after a first of 1–3.
+	if strings.ContainsAny(intPart, ".,") {
+		sep := ","
+		if dec == ',' || (dec == 0 && strings.Contains(intPart, ".")) {
+			sep = "."
+		}
+		groups := strings.Split(intPart, sep)
+		if strings.Contains(intPart, otherSep(sep)) || len(groups[0]) > 3 || len(groups[0]) == 0 {
+			return "", "", false
+		}
+		for _, g := range groups[1:] {
+			if len(g) != 3 || !allDigits(g) {
+				return "", "", false
+			}
+		}
+		intPart = strings.Join(groups, "")
+	}
+	if !allDigits(intPart) || (frac == "" && len(intPart) < 4) {
+		return "", "", false
+	}
+	if len(intPart) > 1 && intPart[0] == '0' {
+		return "", "", false // a code or a phone number, not an amount
+	}
+	return intPart, frac, true
+}
+
+func otherSep(sep string) string {
+	if sep == "." {
+		return ","
+	}
+	return "."
+}
+
+// group writes digits in groups of three separated by sep.
+func group(digits, sep string) string {
+	if len(digits) <= 3 {
+		return digits
+	}
+	var b strings.Builder
+	first := len(digits) % 3
+	if first == 0 {
+		first = 3
+	}
+	b.WriteString(digits[:first])
+	for i := first; i < len(digits); i += 3 {
+		b.WriteString(sep)
+		b.WriteString(digits[i : i+3])
+	}
+	return b.String()
+}
+
+// wordUnits are the units of p's words with the thesaurus p was given. A
+// document number ("12/QĐ-UBND") is matched as typed, syllable by
+// syllable: its letters are a code, not abbreviations to expand.
+func (p Parsed) wordUnits() []unit {
+	var run []string
+	var units []unit
+	for _, w := range p.Terms {
+		toks := analyze(w)
+		if !isDocNumber(w) {
+			run = append(run, toks...)
+			continue
+		}
+		units = append(units, p.th.units(run)...)
+		run = nil
+		for _, t := range toks {
+			units = append(units, unit{toks: []string{t}})
+		}
+	}
+	units = append(units, p.th.units(run)...)
+	for i := range units {
+		units[i].strict = p.strict
+	}
+	return units
+}
+
+// isDocNumber: a word with a digit and "/" or "-", as document numbers
+// are written.
+func isDocNumber(w string) bool {
+	w = strings.TrimFunc(w, unicode.IsPunct)
+	return strings.ContainsAny(w, "/-") && strings.ContainsFunc(w, unicode.IsDigit)
+}
+
+// toneMoves are the syllables written with the tone mark on either vowel
+// ("hoà"/"hòa", "uỷ"/"ủy"): both spellings are in use, in law texts too.
+var toneMoves = func() map[string]string {
+	m := map[string]string{}
+	pairs := [][2]string{
+		{"oà", "òa"}, {"oá", "óa"}, {"oả", "ỏa"}, {"oã", "õa"}, {"oạ", "ọa"},
+		{"oè", "òe"}, {"oé", "óe"}, {"oẻ", "ỏe"}, {"oẽ", "õe"}, {"oẹ", "ọe"},
+		{"uỳ", "ùy"}, {"uý", "úy"}, {"uỷ", "ủy"}, {"uỹ", "ũy"}, {"uỵ", "ụy"},
+	}
+	for _, p := range pairs {
+		m[p[0]], m[p[1]] = p[1], p[0]
+	}
+	return m
+}()
+
+// toneVariant is tok with its tone mark on the other vowel of "oa", "oe"
+// or "uy" when it ends with one ("hoà" → "hòa"; "" otherwise). Only the
+// end of a syllable moves: "hoàng", "quyết" have one spelling.
+func toneVariant(tok string) string {
+	for from, to := range toneMoves {
+		if rest, ok := strings.CutSuffix(tok, from); ok && !strings.HasSuffix(rest, "q") {
+			return rest + to
+		}
+	}
+	return ""
+}
