@@ -104,7 +104,37 @@ func (l *loader) loadConfig() SiteConfig {
 	}
 	cfg.Feedback.Holidays = l.checkDays(root, "holidays", cfg.Feedback.Holidays)
 	cfg.Feedback.WorkingDays = l.checkDays(root, "working_days", cfg.Feedback.WorkingDays)
+	cfg.Search.Thesaurus = l.checkThesaurus(root, cfg.Search.Thesaurus)
 	return cfg
+}
+
+// checkThesaurus keeps the thesaurus lines that have the form the search
+// reads (two terms or more joined by " = " or by " > ", a "; source" after),
+// and reports the others.
+func (l *loader) checkThesaurus(root *yaml.Node, lines []string) []string {
+	var out []string
+	for i, line := range lines {
+		body, _, _ := strings.Cut(line, ";")
+		body = strings.TrimSpace(body)
+		eq, gt := strings.Contains(body, "="), strings.Contains(body, ">")
+		sep := "="
+		if gt {
+			sep = ">"
+		}
+		terms := 0
+		for _, t := range strings.Split(body, sep) {
+			if strings.TrimSpace(t) != "" {
+				terms++
+			}
+		}
+		if eq && gt || terms < 2 {
+			l.problem("site.yaml", nodeLine(root, "search", "thesaurus", i),
+				"thesaurus entry %q: write terms of the same meaning joined by \" = \", or a term and what it also finds joined by \" > \"", line)
+			continue
+		}
+		out = append(out, line)
+	}
+	return out
 }
 
 func (l *loader) checkDays(root *yaml.Node, key string, days []string) []string {

@@ -185,3 +185,17 @@ func TestExportedListsUnmodifiable(t *testing.T) {
 		t.Errorf("isReserved(api, feed.xml, so-tai-chinh) = %v, %v, %v; want true, true, false", isReserved("api"), isReserved("feed.xml"), isReserved("so-tai-chinh"))
 	}
 }
+
+func TestThesaurusLines(t *testing.T) {
+	files := baseSite()
+	files["site.yaml"] = "title: T\nsearch:\n  thesaurus:\n    - \"đường tránh = đường Võ Nguyên Giáp ; tên mới\"\n    - \"QL1A > Quốc lộ 1A\"\n    - \"chỉ một từ\"\n    - \"a = b > c\"\n"
+	s, ps := mustLoad(t, mapFS(files), nil)
+	if got := s.Config.Search.Thesaurus; len(got) != 2 || got[1] != "QL1A > Quốc lộ 1A" {
+		t.Errorf("thesaurus = %q, want the two good lines", got)
+	}
+	for _, line := range []int{6, 7} {
+		if !hasProblem(ps, "site.yaml", line, "thesaurus entry") {
+			t.Errorf("no problem on line %d:\n%s", line, problemsString(ps))
+		}
+	}
+}

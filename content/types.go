@@ -98,6 +98,16 @@ type SiteConfig struct {
 		UnsafeHTML bool `yaml:"unsafe_html"` // render raw HTML in markdown (off by default)
 	} `yaml:"markdown"`
 	Feedback FeedbackConfig `yaml:"feedback"`
+	Search   SearchConfig   `yaml:"search"`
+}
+
+// SearchConfig is site.yaml's search: section.
+type SearchConfig struct {
+	// Thesaurus holds the site's own entries, one per line: terms with the
+	// same meaning separated by " = " ("đường tránh = đường Võ Nguyên Giáp"),
+	// or a term and what it also finds separated by " > " ("QL1A > Quốc lộ
+	// 1A"), optionally followed by "; source" (docs/search.md).
+	Thesaurus []string `yaml:"thesaurus"`
 }
 
 // FeedbackConfig holds the answer deadlines and the calendar of non-working days.

@@ -46,4 +46,4 @@ func (t *thesauri) of(cfg content.SiteConfig) *search.Thesaurus {
 
 // siteThesaurus is the site's own entries, lines of search.ParseEntry's
 // form (site.yaml search: thesaurus:).
-func siteThesaurus(cfg content.SiteConfig) []string { return nil }
+func siteThesaurus(cfg content.SiteConfig) []string { return cfg.Search.Thesaurus }

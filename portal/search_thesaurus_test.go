@@ -1,0 +1,31 @@
+package portal
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// A site's own thesaurus lines (site.yaml search: thesaurus:) join the
+// built-in ones: "đường tránh" finds the notice that names the road.
+func TestSiteThesaurus(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"site.yaml":            "title: Thử\nsearch:\n  thesaurus:\n    - \"đường tránh = đường Võ Nguyên Giáp ; tên đường mới\"\n",
+		"ubnd-xa/_agency.md":   "---\nname: UBND xã Thử\nkind: commune\n---\n",
+		"ubnd-xa/thong-bao.md": "---\ntitle: Thông báo thu hồi đất mở rộng đường Võ Nguyên Giáp\ncategory: thong-bao\npublished: 2026-03-01\n---\nNội dung.\n",
+	}
+	for p, c := range files {
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, p), []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := openDir(t, dir, t.TempDir())
+	if got := ids(t, p, "thu hồi đất đường tránh"); !slices.Contains(got, "n:ubnd-xa/thong-bao") {
+		t.Errorf("search with the site's synonym = %v, want the notice", got)
+	}
+}
