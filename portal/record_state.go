@@ -1,0 +1,137 @@
+package portal
+
+import (
+	"bufio"
+	"context"
+	"encoding/gob"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/congkhai/congkhai/internal/atomicfile"
+)
+
+// The state file (<data>/publish.state): the cursor and what the replica
+// knows of each item, so a restart follows on without reading every file.
+
+const (
+	stateMagic   = "congkhai publishing record state"
+	stateVersion = 1
+)
+
+type stateHeader struct {
+	Magic   string
+	Version int
+	Key     string
+	Cursor  int64
+	Items   int
+}
+
+// loadState reads RecordFile; a missing, damaged or foreign file leaves the
+// state empty (the replica then catches up from the latest versions).
+func (r *recorder) loadState() {
+	f, err := os.Open(r.file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	if err != nil {
+		r.p.log.Warn("publishing record state not read", "file", r.file, "err", err)
+		return
+	}
+	defer f.Close()
+	dec := gob.NewDecoder(bufio.NewReader(f))
+	var h stateHeader
+	if err := dec.Decode(&h); err != nil || h.Magic != stateMagic || h.Version != stateVersion || h.Key != r.key {
+		r.p.log.Warn("publishing record state not used: catching up from the record", "file", r.file, "err", err)
+		return
+	}
+	items := make(map[string]*itemState, h.Items)
+	for range h.Items {
+		var st itemState
+		if err := dec.Decode(&st); err != nil {
+			r.p.log.Warn("publishing record state damaged: catching up from the record", "file", r.file, "err", err)
+			return
+		}
+		items[st.Path] = &st
+	}
+	r.mu.Lock()
+	r.cursor, r.items = h.Cursor, items
+	r.index.Store(buildIndex(items))
+	r.mu.Unlock()
+}
+
+// dirty notes a change of the state for the next save.
+func (r *recorder) dirty() {
+	r.saveDirty.Store(true)
+	select {
+	case r.saveWake <- struct{}{}:
+	default:
+	}
+}
+
+// saveLoop writes the state stateQuiet after changes stop, at most
+// stateMaxWait after the first.
+func (r *recorder) saveLoop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-r.saveWake:
+		}
+		deadline := time.NewTimer(stateMaxWait)
+		quiet := time.NewTimer(stateQuiet)
+	wait:
+		for {
+			select {
+			case <-ctx.Done():
+				deadline.Stop()
+				quiet.Stop()
+				return
+			case <-r.saveWake:
+				quiet.Reset(stateQuiet)
+			case <-quiet.C:
+				break wait
+			case <-deadline.C:
+				break wait
+			}
+		}
+		deadline.Stop()
+		quiet.Stop()
+		r.saveState()
+	}
+}
+
+// saveState writes the state to RecordFile atomically when it changed.
+func (r *recorder) saveState() {
+	r.saveMu.Lock()
+	defer r.saveMu.Unlock()
+	if !r.saveDirty.Swap(false) {
+		return
+	}
+	r.mu.Lock()
+	h := stateHeader{Magic: stateMagic, Version: stateVersion, Key: r.key, Cursor: r.cursor, Items: len(r.items)}
+	items := make([]*itemState, 0, len(r.items))
+	for _, st := range r.items {
+		items = append(items, st)
+	}
+	r.mu.Unlock()
+	err := atomicfile.Write(r.file, func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 1<<16)
+		enc := gob.NewEncoder(bw)
+		if err := enc.Encode(&h); err != nil {
+			return err
+		}
+		for _, st := range items {
+			if err := enc.Encode(st); err != nil {
+				return err
+			}
+		}
+		return bw.Flush()
+	})
+	if err != nil {
+		r.saveDirty.Store(true)
+		r.p.log.Warn("publishing record state not written", "file", r.file, "err", err)
+	}
+}
