@@ -38,6 +38,22 @@ func queryErr(format string, a ...any) error {
 // Filter is a parsed filter.
 type Filter struct{ e expr }
 
+// Empty reports whether the filter lets every entry through.
+func (f Filter) Empty() bool {
+	switch x := f.e.(type) {
+	case nil, allExpr:
+		return true
+	case andExpr:
+		for _, y := range x {
+			if !(Filter{y}).Empty() {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
 // Match reports whether the filter holds for e.
 func (f Filter) Match(e *Entry) bool { return f.e == nil || f.e.match(e) }
 

@@ -330,13 +330,8 @@ func (o *openData) packageSearch(c echo.Context, cat *opendata.Catalog, _ *porta
 			return nil, queryError(err)
 		}
 		filters = append(filters, f)
-	default:
-		ranked, cerr := o.textSearch(c.Request().Context(), cat, q)
-		if cerr != nil {
-			return nil, cerr
-		}
-		req.Ranked = ranked
 	}
+	text := q != "" && q != "*:*" && q != "*" && !strings.Contains(q, ":")
 	req.Filter = opendata.And(filters...)
 	sort, err := opendata.ParseSort(p["sort"])
 	if err != nil {
@@ -361,7 +356,24 @@ func (o *openData) packageSearch(c echo.Context, cat *opendata.Catalog, _ *porta
 	if req.FacetMinCount, cerr = p.int("facet.mincount", 1, 0, 1<<30); cerr != nil {
 		return nil, cerr
 	}
-	res := cat.Search(req)
+	var res opendata.SearchResult
+	switch {
+	case text && req.Filter.Empty() && len(req.FacetFields) == 0 && sort[0].Field == "score" && sort[0].Desc:
+		// Ranked by the search alone: only the page is needed.
+		var cerr *ckanError
+		if res, cerr = o.textPage(c.Request().Context(), cat, q, start, rows); cerr != nil {
+			return nil, cerr
+		}
+	case text:
+		ranked, cerr := o.textSearch(c.Request().Context(), cat, q)
+		if cerr != nil {
+			return nil, cerr
+		}
+		req.Ranked = ranked
+		res = cat.Search(req)
+	default:
+		res = cat.Search(req)
+	}
 	results := packageArray(cat, res.Results)
 	if fl, cerr := p.list("fl"); cerr != nil {
 		return nil, cerr
@@ -416,14 +428,9 @@ func (o *openData) textSearch(ctx context.Context, cat *opendata.Catalog, q stri
 	ranked := []*opendata.Entry{}
 	seen := map[*opendata.Entry]bool{}
 	for from := 0; from < textSearchMax; from += search.MaxSize {
-		res, err := o.s.deps.Portal.Search(ctx, search.Request{Query: q, Filters: map[string][]string{search.FilterKind: {"dataset"}}, From: from, Size: search.MaxSize})
-		switch {
-		case errors.Is(err, search.ErrBadQuery):
-			return nil, queryError(errors.New(strings.TrimPrefix(err.Error(), "search: ")))
-		case errors.Is(err, portal.ErrNoIndex):
-			return nil, &ckanError{status: http.StatusServiceUnavailable, Type: "Search Error", Msg: "search is not enabled on this portal; use fq"}
-		case err != nil:
-			return nil, internalError(err)
+		res, cerr := o.searchDatasets(ctx, q, from, search.MaxSize)
+		if cerr != nil {
+			return nil, cerr
 		}
 		for _, h := range res.Hits {
 			if e, ok := cat.Entry(strings.TrimPrefix(h.ID, "d:")); ok && !seen[e] {
@@ -436,6 +443,50 @@ func (o *openData) textSearch(ctx context.Context, cat *opendata.Catalog, q stri
 		}
 	}
 	return ranked, nil
+}
+
+// textPage is a page of the datasets that match q, best first, with their
+// number, read from the search's own page (at most search.MaxWindow deep).
+func (o *openData) textPage(ctx context.Context, cat *opendata.Catalog, q string, start, rows int) (opendata.SearchResult, *ckanError) {
+	var out opendata.SearchResult
+	for from := start; from < start+rows && from < search.MaxWindow; {
+		size := min(search.MaxSize, start+rows-from, search.MaxWindow-from)
+		res, cerr := o.searchDatasets(ctx, q, from, size)
+		if cerr != nil {
+			return out, cerr
+		}
+		out.Count = int(res.Total)
+		for _, h := range res.Hits {
+			if e, ok := cat.Entry(strings.TrimPrefix(h.ID, "d:")); ok {
+				out.Results = append(out.Results, e)
+			}
+		}
+		if len(res.Hits) < size {
+			break
+		}
+		from += size
+	}
+	if rows == 0 {
+		res, cerr := o.searchDatasets(ctx, q, 0, 1)
+		if cerr != nil {
+			return out, cerr
+		}
+		out.Count = int(res.Total)
+	}
+	return out, nil
+}
+
+func (o *openData) searchDatasets(ctx context.Context, q string, from, size int) (*search.Result, *ckanError) {
+	res, err := o.s.deps.Portal.Search(ctx, search.Request{Query: q, Filters: map[string][]string{search.FilterKind: {"dataset"}}, From: from, Size: size})
+	switch {
+	case errors.Is(err, search.ErrBadQuery):
+		return nil, queryError(errors.New(strings.TrimPrefix(err.Error(), "search: ")))
+	case errors.Is(err, portal.ErrNoIndex):
+		return nil, &ckanError{status: http.StatusServiceUnavailable, Type: "Search Error", Msg: "search is not enabled on this portal; use fq"}
+	case err != nil:
+		return nil, internalError(err)
+	}
+	return res, nil
 }
 
 func (o *openData) entry(cat *opendata.Catalog, p ckanParams) (*opendata.Entry, *ckanError) {

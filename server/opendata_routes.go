@@ -55,8 +55,17 @@ func (s *Server) openDataRoutes() *openData {
 		e.GET("/catalog."+f.ext, o.catalogRDF)
 	}
 	e.GET("/tai-ve/:agency/:dataset/datapackage.json", o.dataPackage)
-	// Build the catalog ahead after each change, for the address last asked
-	// for, so a harvester's first request after a reload does not wait.
+	// Build the catalog ahead: now when the public address is configured,
+	// and after each change for the address last asked for, so that a
+	// harvester's first request does not wait for it.
+	if snap := s.deps.Portal.Snapshot(); snap != nil {
+		if base := s.deps.BaseURL; base != "" || snap.Site.Config.BaseURL != "" {
+			if base == "" {
+				base = strings.TrimSuffix(snap.Site.Config.BaseURL, "/")
+			}
+			go o.catalogFor(base, snap)
+		}
+	}
 	s.deps.Portal.OnChange(func(_, cur *portal.Snapshot) {
 		o.mu.Lock()
 		base := o.last

@@ -77,6 +77,7 @@ func TestCKANActions(t *testing.T) {
 			}
 			return ""
 		}},
+		{name: "text without an index", url: "/api/3/action/package_search?q=gi%C3%A1%20%C4%91%E1%BA%A5t", status: 503, errType: "Search Error"},
 		{name: "show by name", url: "/api/3/action/package_show?id=" + demoPrice, status: 200, check: checkPackage},
 		{name: "show by path", url: "/api/3/action/package_show?id=so-tai-nguyen-moi-truong/bang-gia-dat-o-huyen-cam-xuyen", status: 200, check: checkPackage},
 		{name: "show POST JSON", method: "POST", url: "/api/3/action/package_show", ct: "application/json", body: `{"id": "` + demoPrice + `"}`, status: 200, check: checkPackage},
