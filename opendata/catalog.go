@@ -66,7 +66,7 @@ type Entry struct {
 	json []byte // the package dictionary, encoded once
 
 	textOnce sync.Once
-	text     string // title, summary, text and tags folded, for words in filters
+	words    map[string]bool // folded words of title, summary, text and tags, for filters
 }
 
 func (e *Entry) ownerID() string { return e.ownerOrg }

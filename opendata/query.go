@@ -3,7 +3,6 @@ package opendata
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -135,31 +134,40 @@ func fieldValues(field string, e *Entry) []string {
 	return nil
 }
 
-// textFields are the fields a word is searched in (folded).
-func textOf(e *Entry) string {
+// textWords are the folded words of an entry's title, summary, text and
+// tags, computed once per catalog.
+func textWords(e *Entry) map[string]bool {
 	e.textOnce.Do(func() {
 		d := e.Dataset
-		e.text = content.Fold(d.Title + "\n" + d.Summary + "\n" + d.Text + "\n" + strings.Join(d.Tags, "\n"))
+		e.words = map[string]bool{}
+		for _, w := range strings.FieldsFunc(content.Fold(d.Title+"\n"+d.Summary+"\n"+d.Text+"\n"+strings.Join(d.Tags, "\n")), notWordRune) {
+			e.words[w] = true
+		}
 	})
-	return e.text
+	return e.words
 }
 
 func (t termExpr) match(e *Entry) bool {
 	switch t.field {
 	case "text", "title", "notes":
-		var hay string
+		var have map[string]bool
 		switch t.field {
 		case "title":
-			hay = content.Fold(e.Dataset.Title)
+			have = wordSet(e.titleKey)
 		case "notes":
-			hay = content.Fold(notes(e.Dataset))
+			have = wordSet(content.Fold(notes(e.Dataset)))
 		default:
-			hay = textOf(e)
+			have = textWords(e)
 		}
 		if t.any {
-			return hay != ""
+			return len(have) > 0
 		}
-		return containsWords(hay, content.Fold(t.value))
+		for _, w := range strings.FieldsFunc(content.Fold(t.value), notWordRune) {
+			if !have[w] {
+				return false
+			}
+		}
+		return true
 	}
 	for _, v := range fieldValues(t.field, e) {
 		switch {
@@ -182,15 +190,12 @@ func (t termExpr) match(e *Entry) bool {
 	return false
 }
 
-// containsWords reports whether every word of q occurs in hay as a word.
-func containsWords(hay, q string) bool {
-	words := strings.FieldsFunc(hay, notWordRune)
-	for _, w := range strings.FieldsFunc(q, notWordRune) {
-		if !slices.Contains(words, w) {
-			return false
-		}
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.FieldsFunc(s, notWordRune) {
+		m[w] = true
 	}
-	return true
+	return m
 }
 
 func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
