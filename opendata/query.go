@@ -201,20 +201,13 @@ func wordSet(s string) map[string]bool {
 func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
 
 func (r rangeExpr) match(e *Entry) bool {
-	date := r.field == "metadata_modified" || r.field == "metadata_created"
+	switch r.field {
+	case "metadata_modified":
+		return inRangeT(e.Modified, r)
+	case "metadata_created":
+		return inRangeT(e.Created, r)
+	}
 	for _, v := range fieldValues(r.field, e) {
-		if date {
-			var t time.Time
-			if r.field == "metadata_modified" {
-				t = e.Modified
-			} else {
-				t = e.Created
-			}
-			if inRangeT(t, r) {
-				return true
-			}
-			continue
-		}
 		if (r.lo == "" || v > r.lo || r.loIncl && v == r.lo) && (r.hi == "" || v < r.hi || r.hiIncl && v == r.hi) {
 			return true
 		}

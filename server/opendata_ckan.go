@@ -249,7 +249,9 @@ func (o *openData) ckanWrite(c echo.Context, help string, result any, cerr *ckan
 	hq, _ := json.Marshal(help)
 	b.Write(hq)
 	status := http.StatusOK
-	if cerr != nil {
+	var raw json.RawMessage
+	switch {
+	case cerr != nil:
 		status = cerr.status
 		if status >= 500 {
 			o.s.log.Error("ckan action failed", "path", c.Request().URL.Path, "err", cerr.Msg, "request_id", requestID(c))
@@ -257,11 +259,10 @@ func (o *openData) ckanWrite(c echo.Context, help string, result any, cerr *ckan
 		b.WriteString(`, "success": false, "error": `)
 		e, _ := json.Marshal(cerr)
 		b.Write(e)
-	} else {
+	default:
 		b.WriteString(`, "success": true, "result": `)
-		if raw, ok := result.(json.RawMessage); ok {
-			b.Write(raw)
-		} else {
+		var ok bool
+		if raw, ok = result.(json.RawMessage); !ok {
 			enc := json.NewEncoder(&b)
 			enc.SetEscapeHTML(false)
 			if err := enc.Encode(result); err != nil {
@@ -270,8 +271,17 @@ func (o *openData) ckanWrite(c echo.Context, help string, result any, cerr *ckan
 			b.Truncate(b.Len() - 1) // the encoder's newline
 		}
 	}
-	b.WriteString("}\n")
-	return c.Blob(status, echo.MIMEApplicationJSON, b.Bytes())
+	// A result encoded already (a page of packages) is written as it is,
+	// not copied into the envelope.
+	r := c.Response()
+	r.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	r.WriteHeader(status)
+	for _, part := range [][]byte{b.Bytes(), raw, []byte("}\n")} {
+		if _, err := r.Write(part); err != nil {
+			return nil // the client went away: nothing more to tell it
+		}
+	}
+	return nil
 }
 
 func internalError(err error) *ckanError {
@@ -281,6 +291,11 @@ func internalError(err error) *ckanError {
 // packageArray encodes package dictionaries, each encoded once per catalog.
 func packageArray(cat *opendata.Catalog, es []*opendata.Entry) json.RawMessage {
 	var b bytes.Buffer
+	n := 2
+	for _, e := range es {
+		n += len(cat.PackageJSON(e)) + 2
+	}
+	b.Grow(n)
 	b.WriteByte('[')
 	for i, e := range es {
 		if i > 0 {
@@ -396,10 +411,29 @@ func (o *openData) packageSearch(c echo.Context, cat *opendata.Catalog, _ *porta
 	if sortText == "" {
 		sortText = "score desc, metadata_modified desc"
 	}
-	return map[string]any{
-		"count": res.Count, "facets": facets, "search_facets": searchFacets,
-		"results": results, "sort": sortText,
-	}, nil
+	// Written by hand around the packages, which are encoded already: the
+	// encoder would read all of them again to check them.
+	var b bytes.Buffer
+	b.Grow(len(results) + 512)
+	b.WriteString(`{"count": ` + strconv.Itoa(res.Count) + `, "facets": `)
+	for _, v := range []any{facets, searchFacets, sortText} {
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			return nil, internalError(err)
+		}
+		b.Truncate(b.Len() - 1)
+		switch v.(type) {
+		case map[string]map[string]int:
+			b.WriteString(`, "search_facets": `)
+		case map[string]any:
+			b.WriteString(`, "sort": `)
+		}
+	}
+	b.WriteString(`, "results": `)
+	b.Write(results)
+	b.WriteByte('}')
+	return json.RawMessage(b.Bytes()), nil
 }
 
 // selectFields keeps the fields fl names of each encoded package.
