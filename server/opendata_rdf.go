@@ -48,7 +48,7 @@ const catalogPerPage = 100
 // datasets whose metadata changed since).
 func (o *openData) catalogRDF(c echo.Context) error {
 	f, _, _ := rdfFormatOf(c.Request().URL.Path)
-	cat, _ := o.catalog(c)
+	cat, snap := o.catalog(c)
 	q := c.QueryParams()
 	pg := 1
 	if s := q.Get("page"); s != "" {
@@ -58,7 +58,6 @@ func (o *openData) catalogRDF(c echo.Context) error {
 		}
 		pg = n
 	}
-	entries := cat.Entries
 	var since time.Time
 	if s := q.Get("modified_since"); s != "" {
 		t, err := parseSince(s)
@@ -66,27 +65,37 @@ func (o *openData) catalogRDF(c echo.Context) error {
 			return echo.NewHTTPError(http.StatusBadRequest, "modified_since: "+err.Error())
 		}
 		since = t
-		entries = nil
-		for _, e := range cat.Entries {
-			if !e.Modified.Before(since) {
-				entries = append(entries, e)
+	}
+	key := cat.Base + "\x00catalog\x00" + f.ext + "\x00" + strconv.Itoa(pg) + "\x00" + q.Get("modified_since")
+	body, err := o.answer(snap.Gen, key, func() ([]byte, error) {
+		entries := cat.Entries
+		if !since.IsZero() {
+			entries = nil
+			for _, e := range cat.Entries {
+				if !e.Modified.Before(since) {
+					entries = append(entries, e)
+				}
 			}
 		}
-	}
-	pageURL := func(n int) string {
-		v := url.Values{}
-		if !since.IsZero() {
-			v.Set("modified_since", q.Get("modified_since"))
+		pageURL := func(n int) string {
+			v := url.Values{}
+			if !since.IsZero() {
+				v.Set("modified_since", q.Get("modified_since"))
+			}
+			v.Set("page", strconv.Itoa(n))
+			return cat.Base + "/catalog." + f.ext + "?" + v.Encode()
 		}
-		v.Set("page", strconv.Itoa(n))
-		return cat.Base + "/catalog." + f.ext + "?" + v.Encode()
-	}
-	from := min(len(entries), (pg-1)*catalogPerPage)
-	g := cat.CatalogGraph(opendata.CatalogPage{
-		Entries: entries[from:min(len(entries), from+catalogPerPage)], Page: pg, PerPage: catalogPerPage, Total: len(entries),
-		SelfURL: pageURL(pg), PageURL: pageURL,
+		from := min(len(entries), (pg-1)*catalogPerPage)
+		g := cat.CatalogGraph(opendata.CatalogPage{
+			Entries: entries[from:min(len(entries), from+catalogPerPage)], Page: pg, PerPage: catalogPerPage, Total: len(entries),
+			SelfURL: pageURL(pg), PageURL: pageURL,
+		})
+		return encodeGraph(g, f)
 	})
-	return writeGraph(c, g, f)
+	if err != nil {
+		return err
+	}
+	return writeRDF(c, body, f)
 }
 
 // parseSince reads modified_since: a date, or a date-time with or without a
@@ -100,14 +109,17 @@ func parseSince(s string) (time.Time, error) {
 	return time.Time{}, errors.New("not an ISO 8601 date")
 }
 
-func writeGraph(c echo.Context, g *opendata.Graph, f rdfFormat) error {
+func encodeGraph(g *opendata.Graph, f rdfFormat) ([]byte, error) {
 	var b bytes.Buffer
 	if err := g.Write(&b, f.ext); err != nil {
-		return fmt.Errorf("server: %s graph: %w", f.ext, err)
+		return nil, fmt.Errorf("server: %s graph: %w", f.ext, err)
 	}
-	h := c.Response().Header()
-	h.Set("Access-Control-Allow-Origin", "*")
-	return newCachedPage(b.Bytes(), f.media).write(c, http.StatusOK)
+	return b.Bytes(), nil
+}
+
+func writeRDF(c echo.Context, body []byte, f rdfFormat) error {
+	c.Response().Header().Set("Access-Control-Allow-Origin", "*")
+	return newCachedPage(body, f.media).write(c, http.StatusOK)
 }
 
 // datasetRDF wraps the content-path route: /<agency>/<dataset>.ttl, .jsonld
@@ -134,7 +146,13 @@ func (o *openData) datasetRDF(next echo.HandlerFunc) echo.HandlerFunc {
 		if !ok || e.Dataset.Path != p {
 			return next(c)
 		}
-		return writeGraph(c, cat.DatasetGraph(e), f)
+		body, err := o.answer(snap.Gen, cat.Base+"\x00dataset\x00"+f.ext+"\x00"+p, func() ([]byte, error) {
+			return encodeGraph(cat.DatasetGraph(e), f)
+		})
+		if err != nil {
+			return err
+		}
+		return writeRDF(c, body, f)
 	}
 }
 
@@ -148,34 +166,25 @@ func (o *openData) dataPackage(c echo.Context) error {
 	if !ok || e.Dataset.Path != p {
 		return echo.NewHTTPError(http.StatusNotFound)
 	}
-	key := cat.Base + "\x00" + p
-	o.mu.Lock()
-	body, ok := o.dps[key]
-	fresh := o.gen == snap.Gen
-	o.mu.Unlock()
-	if !ok {
+	body, err := o.answer(snap.Gen, cat.Base+"\x00datapackage\x00"+p, func() ([]byte, error) {
 		doc, err := cat.DataPackage(c.Request().Context(), e)
-		if errors.Is(err, content.ErrStale) {
-			return echo.NewHTTPError(http.StatusServiceUnavailable, "the dataset is being updated")
-		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		var b bytes.Buffer
 		enc := json.NewEncoder(&b)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(doc); err != nil {
-			return fmt.Errorf("server: datapackage: %w", err)
+			return nil, fmt.Errorf("server: datapackage: %w", err)
 		}
-		body = b.Bytes()
-		if fresh {
-			o.mu.Lock()
-			if o.gen == snap.Gen {
-				o.dps[key] = body
-			}
-			o.mu.Unlock()
-		}
+		return b.Bytes(), nil
+	})
+	if errors.Is(err, content.ErrStale) {
+		return echo.NewHTTPError(http.StatusServiceUnavailable, "the dataset is being updated")
+	}
+	if err != nil {
+		return err
 	}
 	c.Response().Header().Set("Access-Control-Allow-Origin", "*")
 	return newCachedPage(body, echo.MIMEApplicationJSON).write(c, http.StatusOK)

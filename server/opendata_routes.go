@@ -30,7 +30,7 @@ type openData struct {
 	started bool                         // gen is set
 	mods    map[string]modRecord         // by dataset path
 	cats    map[string]*opendata.Catalog // by base URL, for gen
-	dps     map[string][]byte            // encoded datapackage.json by base URL and path, for gen
+	answers map[string][]byte            // encoded DCAT pages and Data Packages by base URL and request, for gen
 	last    string                       // the base URL last asked for, to build ahead
 }
 
@@ -43,7 +43,7 @@ type modRecord struct {
 // openDataRoutes declares the open-data routes and returns the state the
 // content-path route wraps (datasetRDF).
 func (s *Server) openDataRoutes() *openData {
-	o := &openData{s: s, mods: map[string]modRecord{}, cats: map[string]*opendata.Catalog{}, dps: map[string][]byte{}}
+	o := &openData{s: s, mods: map[string]modRecord{}, cats: map[string]*opendata.Catalog{}, answers: map[string][]byte{}}
 	e := s.e
 	for _, prefix := range []string{"/api/3/action/", "/api/action/"} {
 		e.GET(prefix+":action", o.ckanAction)
@@ -96,7 +96,7 @@ func (o *openData) catalogFor(base string, snap *portal.Snapshot) *opendata.Cata
 		o.track(snap)
 		o.gen, o.started = snap.Gen, true
 		clear(o.cats)
-		clear(o.dps)
+		clear(o.answers)
 	}
 	if cat, ok := o.cats[base]; ok {
 		return cat
@@ -107,6 +107,35 @@ func (o *openData) catalogFor(base string, snap *portal.Snapshot) *opendata.Cata
 	cat := opendata.NewCatalog(snap.Site, opendata.Options{Base: base, Modified: o.modifiedFunc()})
 	o.cats[base] = cat
 	return cat
+}
+
+// maxAnswers bounds the encoded answers kept per snapshot (pages of the
+// catalog, datasets' RDF and Data Packages): when full, it starts over.
+const maxAnswers = 1024
+
+// answer returns the encoded answer of key for the snapshot gen, building
+// it with build once per snapshot.
+func (o *openData) answer(gen uint64, key string, build func() ([]byte, error)) ([]byte, error) {
+	o.mu.Lock()
+	b, ok := o.answers[key]
+	fresh := o.gen == gen
+	o.mu.Unlock()
+	if ok && fresh {
+		return b, nil
+	}
+	b, err := build()
+	if err != nil {
+		return nil, err
+	}
+	o.mu.Lock()
+	if o.gen == gen {
+		if len(o.answers) >= maxAnswers {
+			clear(o.answers)
+		}
+		o.answers[key] = b
+	}
+	o.mu.Unlock()
+	return b, nil
 }
 
 func (o *openData) modifiedFunc() func(*content.Dataset) time.Time {
