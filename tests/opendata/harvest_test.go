@@ -205,9 +205,6 @@ func checkPackage(p map[string]any) []string {
 // incremental gather; every package passes CKAN's own import rules, ids
 // survive a restart.
 func TestCKANHarvest(t *testing.T) {
-	if testing.Short() {
-		t.Skip("generates and serves 1,050 datasets")
-	}
 	dir, names := generateSite(t)
 	data := t.TempDir()
 	p := start(t, dir, "--data", data)
