@@ -26,6 +26,8 @@ func (s *Server) routes() {
 	e.GET("/danh-muc/:category", s.category)
 	e.GET("/du-thao", s.drafts)
 	e.GET("/tai-ve/:agency/:dataset/:file", s.download)
+	// Open data: the CKAN API, DCAT-AP, Data Package (opendata_routes.go).
+	od := s.openDataRoutes()
 
 	s.setupFeedback()
 	s.feedbackRoutes()
@@ -60,7 +62,7 @@ func (s *Server) routes() {
 	// Content paths mirror the content folder; declared last so that every fixed
 	// route above wins (echo matches static segments before parameters).
 	e.GET("/:agency", s.agency)
-	e.GET("/:agency/*", s.contentPath)
+	e.GET("/:agency/*", od.datasetRDF(s.contentPath))
 }
 
 // feedbackRoutes: the citizens' feedback pages (feedback.go), the JSON API and
