@@ -17,6 +17,10 @@ type datasetMeta struct {
 	License   string   `yaml:"license"`
 	Source    string   `yaml:"source"`
 	Frequency string   `yaml:"frequency"`
+	Period    struct {
+		Start string `yaml:"start"`
+		End   string `yaml:"end"`
+	} `yaml:"period"`
 	Places    []Place  `yaml:"places"`
 	Tags      []string `yaml:"tags"`
 	Columns   []struct {
@@ -83,6 +87,15 @@ func parseDataset(p string, fm *frontMatter, unsafe bool) (*parsedFile, []Proble
 		ds.Columns = append(ds.Columns, c)
 	}
 	pf.tables = checkTableDecls(meta.Tables, line, &ps)
+	if v := meta.Period.Start; strings.TrimSpace(v) != "" {
+		ds.PeriodStart = parseDateField(&ps, line("period", "start"), "period start", v)
+	}
+	if v := meta.Period.End; strings.TrimSpace(v) != "" {
+		ds.PeriodEnd = parseDateField(&ps, line("period", "end"), "period end", v)
+	}
+	if !ds.PeriodStart.IsZero() && !ds.PeriodEnd.IsZero() && ds.PeriodEnd.Before(ds.PeriodStart) {
+		ps.add(line("period", "end"), "period end is before its start")
+	}
 	if len(ps) > 0 {
 		return nil, ps
 	}

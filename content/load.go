@@ -364,6 +364,11 @@ func (l *loader) assembleDataset(m *mdFile, files []*File, tables []*Table) *Dat
 	found := map[string]bool{}
 	names := map[string]string{}
 	for _, t := range ds.Tables {
+		// /tai-ve/<dataset>/datapackage.json is the dataset's Data Package.
+		if t.Name == "datapackage" {
+			l.problem(t.File, 0, "%s would be named %q in URLs, which the dataset's Data Package takes; it is published as %q", tableLabel(t), t.Name, t.Name+"-2")
+			t.Name += "-2"
+		}
 		if other, dup := names[t.Name]; dup {
 			l.problem(t.File, 0, "%s is named %q in URLs like %s; it is published as %q (declare a name in index.md: tables: - file: …, name: …)",
 				tableLabel(t), t.Name, other, t.Name+"-2")

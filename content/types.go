@@ -284,6 +284,10 @@ type Dataset struct {
 	License     string
 	Source      string // who produced the data
 	Frequency   string // update frequency as written ("hằng năm")
+	// PeriodStart and PeriodEnd are the time the data covers (index.md's
+	// period: {start, end}: the budget year, the years a land price table is
+	// in force); zero when not declared.
+	PeriodStart, PeriodEnd time.Time
 	Places      []Place
 	Tags        []string
 	Columns     []Column // declared columns, matched to tables by Name

@@ -132,6 +132,13 @@ func (c *Catalog) addDataset(g *Graph, e *Entry) {
 	for _, pl := range c.places(g, d.Places) {
 		g.Add(ds, "dct:spatial", pl)
 	}
+	if !d.PeriodStart.IsZero() || !d.PeriodEnd.IsZero() {
+		t := g.BNode()
+		g.Add(ds, "dct:temporal", t)
+		g.Add(t, "rdf:type", Q("dct:PeriodOfTime"))
+		g.Add(t, "dcat:startDate", date(d.PeriodStart))
+		g.Add(t, "dcat:endDate", date(d.PeriodEnd))
+	}
 	g.Add(ds, "dct:issued", date(d.Published))
 	g.Add(ds, "dct:modified", date(d.Updated))
 	g.Add(ds, "dct:language", c.language(g))

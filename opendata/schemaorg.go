@@ -2,6 +2,7 @@ package opendata
 
 import (
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/congkhai/congkhai/content"
@@ -137,6 +138,16 @@ func (c *Catalog) SchemaDataset(e *Entry) SchemaDatasetDoc {
 		if l := p.Label(); l != "" {
 			doc.SpatialCoverage = append(doc.SpatialCoverage, SchemaPlace{Type: "Place", Name: l})
 		}
+	}
+	// An interval as ISO 8601 writes it; ".." for an open end.
+	if start, end := d.PeriodStart, d.PeriodEnd; !start.IsZero() || !end.IsZero() {
+		iso := func(t time.Time) string {
+			if t.IsZero() {
+				return ".."
+			}
+			return local(t).Format("2006-01-02")
+		}
+		doc.TemporalCoverage = iso(start) + "/" + iso(end)
 	}
 	for _, r := range e.Resources {
 		dl := SchemaDownload{Type: "DataDownload", Name: r.Name, ContentURL: r.URL, EncodingFormat: r.Media}

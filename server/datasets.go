@@ -190,6 +190,7 @@ func (s *Server) dataset(c echo.Context, d *content.Dataset) error {
 		}
 		v.Title = d.Title
 		v.Feeds = feedLinks("/"+d.Path, d.Title)
+		v.Alternates = v.DatasetLinks(d)
 		v.Description = d.Summary
 		tv := &tableView{Dataset: d, Agency: a, SortBy: -1, base: url.Values{}, path: d.Path}
 		if len(d.Tables) > 0 {

@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/congkhai/congkhai/content"
+	"github.com/congkhai/congkhai/opendata"
 )
 
 // download streams a table in a format of its own: /tai-ve/<agency>/<dataset>/<table>.csv,
@@ -76,51 +77,6 @@ func (s *Server) download(c echo.Context) error {
 	return s.downloadJSON(c, t)
 }
 
-// columnKeys are a table's column names for CSV headers and JSON keys: the
-// headings, never empty (the reader names a column without heading "Cột N"),
-// made unique by a number.
-func columnKeys(t *content.Table) []string {
-	keys := make([]string, len(t.Columns))
-	seen := map[string]int{}
-	for i, c := range t.Columns {
-		k := c.Name
-		if k == "" {
-			k = "Cột " + strconv.Itoa(i+1)
-		}
-		if n := seen[k]; n > 0 {
-			seen[k] = n + 1
-			k += " (" + strconv.Itoa(n+1) + ")"
-		} else {
-			seen[k] = 1
-		}
-		keys[i] = k
-	}
-	return keys
-}
-
-// plainValue is a cell as a machine reads it: a number without grouping, a date
-// in ISO form, else its text.
-func plainValue(c content.Column, v content.Value) (s string, num bool) {
-	switch {
-	case v.OK && c.Type.Numeric():
-		return strconv.FormatFloat(v.Num, 'f', -1, 64), true
-	case v.OK && c.Type == content.TypeDate:
-		return v.Time.Format("2006-01-02"), false
-	case (c.Type.Numeric() || c.Type == content.TypeDate) && nilMark(v.Raw):
-		return "", false // "-", "..": no value
-	}
-	return v.Raw, false
-}
-
-// nilMark reports what official forms write for "no value".
-func nilMark(s string) bool {
-	switch strings.TrimSpace(s) {
-	case "", "-", "–", "—", "..", "...", "x", "X":
-		return true
-	}
-	return false
-}
-
 func (s *Server) downloadCSV(c echo.Context, t *content.Table, bom bool) error {
 	w := c.Response()
 	w.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
@@ -129,7 +85,7 @@ func (s *Server) downloadCSV(c echo.Context, t *content.Table, bom bool) error {
 		io.WriteString(w, "\uFEFF")
 	}
 	cw := csv.NewWriter(w)
-	header := columnKeys(t)
+	header := opendata.ColumnKeys(t)
 	if t.Structured {
 		header = append(header, "_role", "_level")
 	}
@@ -139,7 +95,7 @@ func (s *Server) downloadCSV(c echo.Context, t *content.Table, bom bool) error {
 		for i := range t.Columns {
 			rec[i] = ""
 			if i < len(r.Cells) {
-				v, num := plainValue(t.Columns[i], r.Cells[i])
+				v, num := opendata.PlainValue(t.Columns[i], r.Cells[i])
 				if !num {
 					v = csvCell(content.Value{Raw: v})
 				}
@@ -159,7 +115,7 @@ func (s *Server) downloadJSON(c echo.Context, t *content.Table) error {
 	w := c.Response()
 	w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	w.WriteHeader(http.StatusOK)
-	keys := columnKeys(t)
+	keys := opendata.ColumnKeys(t)
 	quoted := make([][]byte, len(keys))
 	for i, k := range keys {
 		quoted[i], _ = json.Marshal(k)
@@ -184,7 +140,7 @@ func (s *Server) downloadJSON(c echo.Context, t *content.Table) error {
 			if i < len(r.Cells) {
 				v = r.Cells[i]
 			}
-			switch s, num := plainValue(col, v); {
+			switch s, num := opendata.PlainValue(col, v); {
 			case num:
 				b.WriteString(s)
 			case s == "":

@@ -144,6 +144,7 @@ type view struct {
 	HideHeaderSearch bool
 	Site             *content.Site
 	Feeds            []feedLink
+	Alternates       []feedLink // the page's data in other formats (DCAT-AP, Data Package), as <link rel="alternate">
 	Data             any
 
 	Page, Pages int

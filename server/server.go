@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path"
 	"strings"
 	"time"
 
@@ -103,12 +104,19 @@ func (s *Server) now() time.Time { return s.deps.Portal.Now() }
 // compressed.
 func skipGzip(c echo.Context) bool {
 	p := c.Request().URL.Path
+	last := p[strings.LastIndex(p, "/")+1:]
+	switch path.Ext(last) {
+	case ".ttl", ".jsonld", ".rdf": // the DCAT-AP catalog and datasets
+		return false
+	}
+	if last == "datapackage.json" {
+		return false
+	}
 	if strings.HasPrefix(p, "/tai-ve/") {
 		return true
 	}
 	if strings.HasPrefix(p, "/static/") {
 		return false
 	}
-	last := p[strings.LastIndex(p, "/")+1:]
 	return strings.Contains(last, ".") && !isFeedName(last) && last != "sitemap.xml"
 }
