@@ -9,21 +9,21 @@ import (
 const DefaultLicense = "Giấy phép dữ liệu mở (CC BY 4.0)"
 
 type datasetMeta struct {
-	Title     string   `yaml:"title"`
-	Category  string   `yaml:"category"`
-	Published string   `yaml:"published"`
-	Updated   string   `yaml:"updated"`
-	Summary   string   `yaml:"summary"`
-	License   string   `yaml:"license"`
-	Source    string   `yaml:"source"`
-	Frequency string   `yaml:"frequency"`
+	Title     string `yaml:"title"`
+	Category  string `yaml:"category"`
+	Published string `yaml:"published"`
+	Updated   string `yaml:"updated"`
+	Summary   string `yaml:"summary"`
+	License   string `yaml:"license"`
+	Source    string `yaml:"source"`
+	Frequency string `yaml:"frequency"`
 	Period    struct {
 		Start string `yaml:"start"`
 		End   string `yaml:"end"`
 	} `yaml:"period"`
-	Places    []Place  `yaml:"places"`
-	Tags      []string `yaml:"tags"`
-	Columns   []struct {
+	Places  []Place  `yaml:"places"`
+	Tags    []string `yaml:"tags"`
+	Columns []struct {
 		Name        string `yaml:"name"`
 		Title       string `yaml:"title"`
 		Type        string `yaml:"type"`

@@ -273,29 +273,29 @@ type Column struct {
 
 // Dataset is a folder with index.md and one or more tables.
 type Dataset struct {
-	Path        string // "so-tai-nguyen-moi-truong/bang-gia-dat-2025"
-	Agency      string
-	Slug        string
-	Title       string
-	Summary     string
-	Category    Category
-	Published   time.Time
-	Updated     time.Time // the front matter's updated date, else its published date
-	License     string
-	Source      string // who produced the data
-	Frequency   string // update frequency as written ("hằng năm")
+	Path      string // "so-tai-nguyen-moi-truong/bang-gia-dat-2025"
+	Agency    string
+	Slug      string
+	Title     string
+	Summary   string
+	Category  Category
+	Published time.Time
+	Updated   time.Time // the front matter's updated date, else its published date
+	License   string
+	Source    string // who produced the data
+	Frequency string // update frequency as written ("hằng năm")
 	// PeriodStart and PeriodEnd are the time the data covers (index.md's
 	// period: {start, end}: the budget year, the years a land price table is
 	// in force); zero when not declared.
 	PeriodStart, PeriodEnd time.Time
-	Places      []Place
-	Tags        []string
-	Columns     []Column // declared columns, matched to tables by Name
-	Tables      []*Table // sorted by name
-	HTML        template.HTML
-	Text        string
-	IndexSource string // path of index.md
-	Hash        string // sha256 of index.md
+	Places                 []Place
+	Tags                   []string
+	Columns                []Column // declared columns, matched to tables by Name
+	Tables                 []*Table // sorted by name
+	HTML                   template.HTML
+	Text                   string
+	IndexSource            string // path of index.md
+	Hash                   string // sha256 of index.md
 }
 
 // Table is a table of a dataset: a CSV file, or one sheet of a workbook (XLSX,
