@@ -291,6 +291,10 @@ func (s *Server) contentPath(c echo.Context) error {
 	}
 	snap := s.deps.Portal.Snapshot()
 	n, d := snap.Lookup(p)
+	tomb, gone := snap.Tombstone(p)
+	if n == nil && (d != nil || gone) && c.QueryParam("ngay") != "" {
+		return s.datasetOn(c, p) // history.go
+	}
 	switch {
 	case n != nil:
 		return s.notice(c, n)
@@ -299,6 +303,9 @@ func (s *Server) contentPath(c echo.Context) error {
 	}
 	if f, ok := snap.Site.Files[p]; ok {
 		return s.file(c, f)
+	}
+	if gone {
+		return s.gone(c, tomb)
 	}
 	return echo.NewHTTPError(http.StatusNotFound)
 }

@@ -57,6 +57,10 @@ func (s *Server) routes() {
 	feedRoutes(e, "/:agency", s.listFeedHandler)
 	feedRoutes(e, "/:agency/:dataset", s.listFeedHandler)
 
+	s.historyRoutes()
+	s.consoleRoutes()
+	s.publishRoutes()
+
 	// Content paths mirror the content folder; declared last so that every fixed
 	// route above wins (echo matches static segments before parameters).
 	e.GET("/:agency", s.agency)
@@ -131,4 +135,17 @@ func feedRoutes(e *echo.Echo, prefix string, h echo.HandlerFunc) {
 	for _, f := range feedFormats {
 		e.GET(prefix+"/feed."+f.ext, h)
 	}
+}
+
+// historyRoutes: the public record of every notice and dataset (history.go).
+// Static segments under the content paths' parameters, so they win over
+// them; without a record there are none (the paths answer 404).
+func (s *Server) historyRoutes() {
+	if s.deps.Portal.Publisher() == nil {
+		return
+	}
+	e := s.e
+	e.GET("/:agency/:dataset/lich-su", s.history)
+	e.GET("/:agency/:dataset/lich-su/so-sanh", s.historyDiff)
+	e.GET("/:agency/:dataset/lich-su/:n/*", s.versionFile)
 }
