@@ -145,6 +145,9 @@ type view struct {
 	Site             *content.Site
 	Feeds            []feedLink
 	Data             any
+	// Banner is a notice above the page's content: the console's preview of
+	// a draft says it is not published (console.go).
+	Banner, BannerLink string
 
 	Page, Pages int
 	pageURL     func(n int) string

@@ -58,6 +58,7 @@ func (s *Server) routes() {
 	feedRoutes(e, "/:agency/:dataset", s.listFeedHandler)
 
 	s.historyRoutes()
+	s.setupPublishing()
 	s.consoleRoutes()
 	s.publishRoutes()
 
@@ -148,4 +149,28 @@ func (s *Server) historyRoutes() {
 	e.GET("/:agency/:dataset/lich-su", s.history)
 	e.GET("/:agency/:dataset/lich-su/so-sanh", s.historyDiff)
 	e.GET("/:agency/:dataset/lich-su/:n/*", s.versionFile)
+}
+
+// consoleRoutes: the publishing console (console.go), for signed-in staff,
+// with the CSRF guard; the session is checked before a request's body is
+// read, and uploads have their own bounds (uploadGuard). Without a record
+// or staff accounts there is none.
+func (s *Server) consoleRoutes() {
+	if s.pub == nil {
+		return
+	}
+	g := s.e.Group("/staff/xuat-ban", staffHeaders, s.requireStaff, s.uploadGuard, s.fb.csrf.middleware)
+	g.GET("", s.consoleList)
+	g.GET("/moi", s.consoleNew)
+	g.GET("/sua", s.consoleCorrect)
+	g.POST("/luu", s.consoleSave)
+	g.GET("/rut", s.consoleWithdrawForm)
+	g.POST("/rut", s.consoleWithdraw)
+	g.GET("/nhap/:id", s.consoleDraftPage)
+	g.GET("/nhap/:id/sua", s.consoleEditDraft)
+	g.GET("/nhap/:id/xem-truoc", s.consolePreview)
+	g.POST("/nhap/:id/:action", s.consoleDraftAction)
+	g.GET("/khoa", s.consoleTokens)
+	g.POST("/khoa", s.consoleTokenCreate)
+	g.POST("/khoa/:id/thu-hoi", s.consoleTokenRevoke)
 }
