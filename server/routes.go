@@ -174,3 +174,27 @@ func (s *Server) consoleRoutes() {
 	g.POST("/khoa", s.consoleTokenCreate)
 	g.POST("/khoa/:id/thu-hoi", s.consoleTokenRevoke)
 }
+
+// publishRoutes: the OpenAPI document, and the publishing API
+// (api_publish.go) for agencies' API tokens: no cookies, so no CSRF guard;
+// rate-limited per client address before the token is looked up; uploads
+// bounded (uploadGuard). Without a record there is no API.
+func (s *Server) publishRoutes() {
+	s.e.GET("/api/openapi.json", s.openAPI)
+	if s.pub == nil {
+		return
+	}
+	mw := []echo.MiddlewareFunc{s.apiErrors}
+	if s.pub.apiLimit != nil {
+		mw = append(mw, s.pub.apiLimit)
+	}
+	mw = append(mw, s.tokenAuth, s.uploadGuard)
+	g := s.e.Group("/api/publish/v1", mw...)
+	g.GET("/items", s.apiItems)
+	g.GET("/items/:agency/:slug", s.apiItem)
+	g.POST("/items/:agency/:slug/:action", s.apiChange)
+	g.GET("/drafts/:id", s.apiGetDraft)
+	g.PUT("/drafts/:id", s.apiUpdateDraft)
+	g.DELETE("/drafts/:id", s.apiDeleteDraft)
+	g.POST("/drafts/:id/:action", s.apiDraftAction)
+}
