@@ -778,11 +778,12 @@ func (s *Server) apiUpdateDraft(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	base := d.Base // a draft keeps the version it was made from
+	body.Base = &base
 	ch, err := s.buildChange(ctx, d.Path, d.Action, body, uploads)
 	if err != nil {
 		return err
 	}
-	ch.Base = d.Base
 	a := apiActor(c)
 	d, err = s.saveDraft(ctx, a, d.ID, ch)
 	if err != nil {
