@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -139,3 +140,26 @@ func TestPublishAPI(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestOpenAPICoversRoutes: every /api/ route of the server is in the OpenAPI
+// document, with its method.
+func TestOpenAPICoversRoutes(t *testing.T) {
+	e := newPubEnv(t, "", nil, nil)
+	var doc struct {
+		Paths map[string]map[string]any `json:"paths"`
+	}
+	rec := e.client(t).get("/api/openapi.json")
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil || rec.Code != 200 {
+		t.Fatalf("GET /api/openapi.json = %d, %v", rec.Code, err)
+	}
+	param := regexp.MustCompile(`:([a-z]+)`)
+	for _, r := range e.s.e.Routes() {
+		if !strings.HasPrefix(r.Path, "/api/") || strings.HasSuffix(r.Path, "*") || r.Method == "echo_route_not_found" || r.Method == "HEAD" {
+			continue
+		}
+		p := param.ReplaceAllString(r.Path, "{$1}")
+		if _, ok := doc.Paths[p][strings.ToLower(r.Method)]; !ok {
+			t.Errorf("%s %s is not in the OpenAPI document", r.Method, p)
+		}
+	}
+}
