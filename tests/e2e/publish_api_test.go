@@ -118,7 +118,7 @@ func TestPublishAPIEndToEnd(t *testing.T) {
 		"notice": map[string]any{"title": "Thông báo hỗ trợ khắc phục lũ lụt năm 2026", "category": "thong-bao", "published": "2026-11-20",
 			"number": "71/TB-UBND", "signer": "Nguyễn Văn Sơn", "summary": "Hỗ trợ các hộ bị thiệt hại do lũ tháng 10/2026.",
 			"places": []map[string]string{{"province": "Tỉnh Hà Tĩnh", "district": "Huyện Cẩm Xuyên", "commune": "Xã Cẩm Quan"}},
-			"body": "Mức hỗ trợ là 3.000.000 đồng mỗi hộ có nhà bị ngập sâu trên 1 mét."},
+			"body":   "Mức hỗ trợ là 3.000.000 đồng mỗi hộ có nhà bị ngập sâu trên 1 mét."},
 		"files": []map[string]string{{"name": "files/thong-bao-ho-tro-lu-lut-2026/Quyết định 71.pdf", "content_base64": base64.StdEncoding.EncodeToString([]byte("%PDF-1.4\n%%EOF\n"))}},
 	}
 	start := time.Now()
