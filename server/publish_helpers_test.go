@@ -28,7 +28,7 @@ type pubEnv struct {
 }
 
 // newPubEnv starts it; edit, when set, changes the copied folder first.
-func newPubEnv(t *testing.T, dsn string, edit func(dir string), deps func(*Deps)) *pubEnv {
+func newPubEnv(t testing.TB, dsn string, edit func(dir string), deps func(*Deps)) *pubEnv {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(testLogOut(), nil))
@@ -87,7 +87,7 @@ func newPubEnv(t *testing.T, dsn string, edit func(dir string), deps func(*Deps)
 }
 
 // publishFiles records a version of an item through the portal.
-func (e *pubEnv) publishFiles(t *testing.T, path string, action publish.Action, reason string, base int, files map[string][]byte) *publish.Version {
+func (e *pubEnv) publishFiles(t testing.TB, path string, action publish.Action, reason string, base int, files map[string][]byte) *publish.Version {
 	t.Helper()
 	v, err := e.p.Publish(context.Background(), portal.Change{Path: path, Action: action, Actor: publish.StaffActor(1), Reason: reason, Files: files, Base: base})
 	if err != nil {
@@ -95,3 +95,6 @@ func (e *pubEnv) publishFiles(t *testing.T, path string, action publish.Action, 
 	}
 	return v
 }
+
+// newBenchEnv is newPubEnv for benchmarks.
+func newBenchEnv(b *testing.B) *pubEnv { return newPubEnv(b, "", nil, nil) }
