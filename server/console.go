@@ -368,8 +368,7 @@ func (s *Server) consoleCorrect(c echo.Context) error {
 	if base == 0 {
 		// The folder's first recording is under way: the item is recorded
 		// as published once it is done.
-		return s.renderStaff(c, http.StatusConflict, "console_list", "Văn bản và dữ liệu", &staffPage{
-			Errors: map[string]string{"action": "Cổng đang ghi nhận thư mục nội dung; hãy thử lại sau ít phút."}, Data: &consoleList{Tabs: consoleTabs, Counts: map[string]int{}}})
+		return echo.NewHTTPError(http.StatusConflict, "Cổng đang ghi nhận thư mục nội dung; hãy thử lại sau ít phút.")
 	}
 	prov, _ := s.province()
 	if err := s.fillForm(f, files, me(c).ID, prov); err != nil {
