@@ -188,3 +188,33 @@ func TestConsoleStory(t *testing.T) {
 		mustContain(t, "withdrawn list", boss.get("/staff/xuat-ban?loc=da-rut").Body.String(), "Thông báo kết quả kiểm đếm đợt 5", "Công bố lại")
 	})
 }
+
+// TestConsoleDataset: a dataset created by uploading a table shows, on its
+// draft page, the table as the reader detected it (headings, types, first
+// rows); a declared column type changes what is detected; the admin
+// publishes it directly.
+func TestConsoleDataset(t *testing.T) {
+	e := newPubEnv(t, "", nil, nil)
+	e.addStaff(t, "chutich@camquan.vn", "ubnd-xa-cam-quan", feedback.RoleAgencyAdmin)
+	c := e.client(t)
+	c.login("chutich@camquan.vn", "mat-khau-dai-du")
+	form := url.Values{"kind": {"dataset"}, "title": {"Danh sách hộ được hỗ trợ"}, "category": {"boi-thuong"}, "published": {"2026-11-20"},
+		"place_0": {"D|Huyện Cẩm Xuyên"}, "body": {"Danh sách."}}
+	rec := c.multipart("/staff/xuat-ban/moi?loai=du-lieu", "/staff/xuat-ban/luu", url.Values{"kind": {"dataset"}, "title": {"Không có bảng"}, "category": {"boi-thuong"}, "published": {"2026-11-20"}})
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "cần ít nhất một bảng") {
+		t.Fatalf("a dataset without a table: %d", rec.Code)
+	}
+	rec = c.multipart("/staff/xuat-ban/moi?loai=du-lieu", "/staff/xuat-ban/luu", form,
+		upload{"upload", "Danh sách hộ.csv", []byte("STT,Họ và tên,Mã hộ,Số tiền\n1,Nguyễn Văn Ánh,00012,3000000\n2,Trần Thị Bình,00034,1500000\n")})
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("save: %d\n%.3000s", rec.Code, rec.Body.String())
+	}
+	draft := draftLoc.FindString(rec.Header().Get("Location"))
+	body := c.get(draft).Body.String()
+	mustContain(t, "dataset draft", body, "Các cột cổng nhận diện", "Họ và tên", "Số tiền", "Nguyễn Văn Ánh", "Danh sách hộ.csv", "Duyệt và đăng")
+	if rec := c.post(draft, draft+"/dang", url.Values{}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("publish: %d\n%.2000s", rec.Code, rec.Body.String())
+	}
+	page := c.get("/ubnd-xa-cam-quan/danh-sach-ho-duoc-ho-tro").Body.String()
+	mustContain(t, "dataset page", page, "Trần Thị Bình", "1.500.000", "Huyện Cẩm Xuyên")
+}

@@ -87,6 +87,11 @@ func TestPublishingInBrowser(t *testing.T) {
 	check("console list")
 	run("new notice", chromedp.Click(`a[href^="/staff/xuat-ban/moi?loai=van-ban"]`, chromedp.ByQuery), chromedp.WaitVisible("#f-title"))
 	check("new notice form")
+	run("save without a title", chromedp.Click(`button[value="luu"]`, chromedp.ByQuery), chromedp.WaitVisible(".form-errors"))
+	if body := text("main"); !strings.Contains(body, "Vui lòng nhập tiêu đề.") {
+		t.Errorf("form with errors:\n%s", body)
+	}
+	check("form with errors")
 	run("fill the form",
 		chromedp.SendKeys("#f-title", "Thông báo kết quả kiểm đếm đợt 6"),
 		chromedp.SetValue("#f-category", "boi-thuong", chromedp.ByID),
@@ -175,6 +180,23 @@ func TestPublishingInBrowser(t *testing.T) {
 	check("diff")
 	run("tokens", chromedp.Navigate(p.URL+"/staff/xuat-ban/khoa"), chromedp.WaitVisible("#f-name"))
 	check("tokens")
+
+	// A dataset: its draft shows the table as detected.
+	run("new dataset", chromedp.Navigate(p.URL+"/staff/xuat-ban/moi?loai=du-lieu"), chromedp.WaitVisible("#f-title"))
+	check("new dataset form")
+	run("save the dataset",
+		chromedp.SendKeys("#f-title", "Danh sách hộ được kiểm đếm đợt 6"),
+		chromedp.SetValue("#f-category", "boi-thuong", chromedp.ByID),
+		chromedp.SetUploadFiles("#f-upload", []string{csvFile}, chromedp.ByID),
+		chromedp.Click(`button[value="luu"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`a[href$="/xem-truoc"]`),
+	)
+	if body := text("main"); !strings.Contains(body, "Các cột cổng nhận diện") || !strings.Contains(body, "Trần Thị Bình") {
+		t.Errorf("dataset draft:\n%s", body)
+	}
+	check("dataset draft")
+	run("dataset preview", chromedp.Click(`a[href$="/xem-truoc"]`, chromedp.ByQuery), chromedp.WaitVisible(".preview-banner"))
+	check("dataset preview")
 
 	// The admin withdraws it.
 	run("withdraw form", chromedp.Navigate(p.URL+"/staff/xuat-ban/rut?path=ubnd-xa-cam-quan/thong-bao-ket-qua-kiem-dem-dot-6"), chromedp.WaitVisible("#f-reason"))
