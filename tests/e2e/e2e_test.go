@@ -194,7 +194,9 @@ func TestLiveReload(t *testing.T) {
 		waitFor(t, p, "/ubnd-tinh/cong-van-6733", func(s int, b string) bool { return s == 200 })
 		// The record takes the old name's removal for a withdrawal: 410 Gone
 		// with its reason.
-		waitFor(t, p, url, func(s int, b string) bool { return s == 410 && strings.Contains(b, "Xóa tệp khỏi thư mục nội dung") })
+		waitFor(t, p, url, func(s int, b string) bool {
+			return s == 410 && strings.Contains(b, "Xóa tệp khỏi thư mục nội dung")
+		})
 	})
 	t.Run("delete", func(t *testing.T) {
 		if err := os.Remove(filepath.Join(dir, "ubnd-tinh", "cong-van-6733.md")); err != nil {
