@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -77,6 +78,15 @@ func BenchmarkPublishSearchable(b *testing.B) {
 	agency := p.Snapshot().Site.Agencies[0].Slug
 	b.Logf("%d notices indexed and recorded in %s", len(p.Snapshot().Site.Notices), time.Since(start).Round(time.Second))
 	var took, served []time.Duration
+	if f := os.Getenv("CONGKHAI_BENCH_CPUPROFILE"); f != "" && b.N > 1 {
+		// A profile of the publications alone, not of the folder's indexing.
+		out, err := os.Create(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		pprof.StartCPUProfile(out)
+		defer func() { pprof.StopCPUProfile(); out.Close() }()
+	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		word := fmt.Sprintf("xuatban%dz%d", i, time.Now().UnixNano()%100000)
