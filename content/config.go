@@ -15,8 +15,15 @@ import (
 // DefaultTitle is the portal title used when site.yaml has none.
 const DefaultTitle = "Cổng thông tin công khai"
 
+// The lists of administrative units site.yaml's units may name (package
+// units has them); DefaultUnits when it names none.
+const (
+	DefaultUnits = "vn-units-63"
+	UnitsAfter   = "vn-units-34"
+)
+
 func defaultConfig() SiteConfig {
-	c := SiteConfig{Title: DefaultTitle, Languages: []string{"vi"}}
+	c := SiteConfig{Title: DefaultTitle, Languages: []string{"vi"}, Units: DefaultUnits}
 	c.Feedback.DeadlineDays = 15
 	return c
 }
@@ -102,6 +109,22 @@ func (l *loader) loadConfig() SiteConfig {
 			delete(cfg.Feedback.Deadlines, k)
 		}
 	}
+	switch cfg.Units = strings.TrimSpace(cfg.Units); cfg.Units {
+	case "":
+		cfg.Units = DefaultUnits
+	case DefaultUnits, UnitsAfter:
+	default:
+		l.problem(name, nodeLine(root, "units"), "units %q is not a list of administrative units (%s, before the 2025 reform, or %s, after it)", cfg.Units, DefaultUnits, UnitsAfter)
+		cfg.Units = DefaultUnits
+	}
+	var direct []string
+	for i, a := range cfg.Publishing.Direct {
+		if a = strings.TrimSpace(a); a != "" {
+			direct = append(direct, a)
+			cfg.Publishing.lines = append(cfg.Publishing.lines, nodeLine(root, "publishing", "direct", i))
+		}
+	}
+	cfg.Publishing.Direct = direct
 	cfg.Feedback.Holidays = l.checkDays(root, "holidays", cfg.Feedback.Holidays)
 	cfg.Feedback.WorkingDays = l.checkDays(root, "working_days", cfg.Feedback.WorkingDays)
 	cfg.Search.Thesaurus = l.checkThesaurus(root, cfg.Search.Thesaurus)
@@ -135,6 +158,22 @@ func (l *loader) checkThesaurus(root *yaml.Node, lines []string) []string {
 		out = append(out, line)
 	}
 	return out
+}
+
+// checkPublishing reports the agencies of publishing.direct that the site
+// does not have (once its agencies are placed); they publish nothing.
+func (l *loader) checkPublishing(site *Site) {
+	p := &site.Config.Publishing
+	var keep []string
+	var lines []int
+	for i, a := range p.Direct {
+		if _, ok := site.agencies[a]; !ok {
+			l.problem("site.yaml", p.lines[i], "publishing.direct: %q is not an agency of this site (the slug of an agency folder)", a)
+			continue
+		}
+		keep, lines = append(keep, a), append(lines, p.lines[i])
+	}
+	p.Direct, p.lines = keep, lines
 }
 
 func (l *loader) checkDays(root *yaml.Node, key string, days []string) []string {

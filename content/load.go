@@ -153,6 +153,7 @@ func (l *loader) load(ctx context.Context, nodes []node) *Site {
 	dirs := l.classify(nodes)
 	n := l.parseAll(ctx, dirs, cfg.Markdown.UnsafeHTML)
 	l.placeAgencies(dirs)
+	l.checkPublishing(site)
 	// Datasets first claim their tables, then notices and datasets take their paths.
 	jobs := l.scanTables(ctx, dirs)
 	paths := make(claims, n)

@@ -99,6 +99,11 @@ type SiteConfig struct {
 	} `yaml:"markdown"`
 	Feedback FeedbackConfig `yaml:"feedback"`
 	Search   SearchConfig   `yaml:"search"`
+	// Units names the list of administrative units the console's places
+	// picker offers: "vn-units-63" (before the 2025 reform, the default) or
+	// "vn-units-34" (after it).
+	Units      string           `yaml:"units"`
+	Publishing PublishingConfig `yaml:"publishing"`
 }
 
 // SearchConfig is site.yaml's search: section.
@@ -108,6 +113,24 @@ type SearchConfig struct {
 	// or a term and what it also finds separated by " > " ("QL1A > Quốc lộ
 	// 1A"), optionally followed by "; source" (docs/search.md).
 	Thesaurus []string `yaml:"thesaurus"`
+}
+
+// PublishingConfig is how agencies publish from the console and the API.
+type PublishingConfig struct {
+	// Direct are the agencies (slugs) whose staff and API tokens publish
+	// without an agency admin's approval.
+	Direct []string `yaml:"direct"`
+	lines  []int    // of Direct's entries in site.yaml, for problems
+}
+
+// PublishesDirectly reports whether the agency publishes without approval.
+func (c SiteConfig) PublishesDirectly(agency string) bool {
+	for _, a := range c.Publishing.Direct {
+		if a == agency {
+			return true
+		}
+	}
+	return false
 }
 
 // FeedbackConfig holds the answer deadlines and the calendar of non-working days.

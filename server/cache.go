@@ -108,7 +108,7 @@ func (pc *pageCache) add(key string, p *cachedPage) {
 var pageParams = map[string]bool{
 	"trang": true, "page": true, "size": true, "q": true, "sort": true,
 	"agency": true, "category": true, "year": true, "place": true, "kind": true,
-	"bang": true, "sx": true, "giam": true, "ngay": true,
+	"bang": true, "sx": true, "giam": true, "ngay": true, "tu": true, "den": true,
 }
 
 // cacheKey names a cached answer: its kind, the base URL its links are built

@@ -11,6 +11,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -33,6 +34,11 @@ type tableView struct {
 	ChartFirst  int           // a flat table's chart shows its first ChartFirst rows
 	base        url.Values
 	path        string
+
+	// On is the day asked with ?ngay= (zero for the current dataset), and
+	// Version the number of the version in force then (history.go).
+	On      time.Time
+	Version int
 }
 
 // Numeric reports whether column i holds numbers (right-aligned).
@@ -193,6 +199,7 @@ func (s *Server) dataset(c echo.Context, d *content.Dataset) error {
 		v.Alternates = v.DatasetLinks(d)
 		v.Description = d.Summary
 		tv := &tableView{Dataset: d, Agency: a, SortBy: -1, base: url.Values{}, path: d.Path}
+		setOn(c, tv)
 		if len(d.Tables) > 0 {
 			tv.Table = d.Tables[0]
 			if name := c.QueryParam("bang"); name != "" {

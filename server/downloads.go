@@ -31,8 +31,21 @@ import (
 // own file, linked from its page.
 func (s *Server) download(c echo.Context) error {
 	snap := s.deps.Portal.Snapshot()
-	d, ok := snap.Site.Dataset(c.Param("agency") + "/" + c.Param("dataset"))
+	p := c.Param("agency") + "/" + c.Param("dataset")
+	d, ok := snap.Site.Dataset(p)
+	tomb, gone := snap.Tombstone(p)
+	if (ok || gone) && c.QueryParam("ngay") != "" {
+		// The table as in force on a date (history.go).
+		var err error
+		if d, _, _, err = s.datasetAt(c, p); err != nil {
+			return err
+		}
+		ok = true
+	}
 	if !ok {
+		if gone {
+			return s.gone(c, tomb)
+		}
 		return echo.NewHTTPError(http.StatusNotFound)
 	}
 	file := c.Param("file")

@@ -17,6 +17,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	var ge *goneErr // a withdrawn item (history.go)
+	if errors.As(err, &ge) {
+		if s.gone(c, ge.t) == nil {
+			return
+		}
+	}
 	code := http.StatusInternalServerError
 	msg := ""
 	var he *echo.HTTPError

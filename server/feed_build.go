@@ -193,8 +193,57 @@ func (b *feedBuilder) noticeEntry(n *content.Notice) feedEntry {
 		}
 		h.WriteString("</ul>")
 	}
-	e.HTML = h.String()
+	e.HTML = b.correction(n.Path, &e) + h.String()
 	return e
+}
+
+// correction moves an entry's updated date to the item's last correction or
+// hand edit on the record, when later than what its file says, and returns
+// the paragraph that says so ("" when none): a corrected item keeps its
+// entry id and comes back to readers as updated.
+func (b *feedBuilder) correction(p string, e *feedEntry) string {
+	r, ok := b.snap.Record(p)
+	if !ok || r.Modifications == 0 {
+		return ""
+	}
+	if r.LastModified.After(e.Updated) {
+		e.Updated = r.LastModified
+	}
+	s := "<p><strong>Đã sửa đổi " + formatNumber(float64(r.Modifications), 0) + " lần</strong>, lần gần nhất ngày " + formatDate(r.LastModified)
+	if r.ModReason != "" {
+		s += ": " + html.EscapeString(r.ModReason)
+	}
+	return s + `. <a href="` + html.EscapeString(b.abs(filePath(p)+"/lich-su")) + `">Lịch sử thay đổi</a></p>` + "\n"
+}
+
+// tombEntries are the items of an agency ("" for all) withdrawn from the
+// site, newest first, as entries with their item's id: readers see the
+// entry updated, its title saying it was withdrawn, and its reason.
+func (b *feedBuilder) tombEntries(agency string) []feedEntry {
+	var out []feedEntry
+	for _, t := range b.snap.Tombstones() {
+		if agency != "" && t.Agency != agency {
+			continue
+		}
+		if len(out) == feedLimit {
+			break
+		}
+		title := t.Title
+		if title == "" {
+			title = t.Path
+		}
+		e := feedEntry{
+			ID: b.tag(t.Path), Title: "Đã rút: " + title, URL: b.abs(filePath(t.Path)), Author: b.agencyName(t.Agency),
+			Summary:   "Đã rút khỏi cổng ngày " + formatDate(t.At) + ". Lý do: " + t.Reason,
+			Published: t.At, Updated: t.At,
+		}
+		if r, ok := b.snap.Record(t.Path); ok && !r.Recorded.IsZero() {
+			e.Published = r.Recorded
+		}
+		e.HTML = "<p>" + html.EscapeString(e.Summary) + `</p>` + "\n" + `<p><a href="` + html.EscapeString(b.abs(filePath(t.Path)+"/lich-su")) + `">Lịch sử thay đổi</a></p>`
+		out = append(out, e)
+	}
+	return out
 }
 
 // datasetEntry is a dataset as an item of a list: its description and tables.
@@ -207,6 +256,9 @@ func (b *feedBuilder) datasetEntry(d *content.Dataset) feedEntry {
 	var h strings.Builder
 	h.WriteString("<p>Dữ liệu mở · Cơ quan: " + html.EscapeString(e.Author) + " · Cập nhật: " + formatDate(d.Updated) + "</p>\n")
 	h.WriteString(b.absHTML(string(d.HTML)))
+	if c := b.correction(d.Path, &e); c != "" {
+		h.WriteString("\n" + c)
+	}
 	if len(d.Tables) > 0 {
 		h.WriteString("\n<h2>Bảng dữ liệu</h2>\n<ul>\n")
 		for _, t := range d.Tables {

@@ -96,7 +96,7 @@ func listFeed(b *feedBuilder, listPath string, now time.Time) (*feed, error) {
 	switch {
 	case listPath == "/":
 		f := b.newFeed("/", "", snap.Site.Config.Description)
-		f.Entries = b.listEntries(snap.Site.Notices, snap.Site.Datasets)
+		f.Entries = append(b.listEntries(snap.Site.Notices, snap.Site.Datasets), b.tombEntries("")...)
 		return f, nil
 	case listPath == "/du-thao":
 		// Every draft for comment, whatever its window: a reader learns of a
@@ -137,7 +137,7 @@ func listFeed(b *feedBuilder, listPath string, now time.Time) (*feed, error) {
 			return nil, notFound
 		}
 		f := b.newFeed(listPath, a.Name, "Văn bản và dữ liệu do "+a.Name+" công khai")
-		f.Entries = b.listEntries(snap.AgencyNotices(a.Slug), snap.AgencyDatasets(a.Slug))
+		f.Entries = append(b.listEntries(snap.AgencyNotices(a.Slug), snap.AgencyDatasets(a.Slug)), b.tombEntries(a.Slug)...)
 		return f, nil
 	case len(segs) == 2:
 		// The versions of a dataset's tables.

@@ -12,7 +12,8 @@ const healthProblems = 50
 // healthz answers whether the portal serves, and what it refused or repaired:
 // the content problems (files not published as they are, each as
 // "path:line: message"; the paths are the content folder's, public anyway),
-// and the search index's state, repair and checks.
+// the search index's state, repair and checks, and how far the portal follows
+// the publishing record.
 func (s *Server) healthz(c echo.Context) error {
 	snap := s.deps.Portal.Snapshot()
 	ix := s.deps.Portal.IndexStatus()
@@ -35,9 +36,14 @@ func (s *Server) healthz(c echo.Context) error {
 			problems = append(problems, p.String())
 		}
 	}
+	// The publishing record: whether the portal follows it, has caught up
+	// once, and the last version it applied to the folder.
+	rs := s.deps.Portal.RecordStatus()
+	record := map[string]any{"enabled": rs.Enabled, "ready": rs.Ready, "version": rs.Version, "items": rs.Items}
 	return c.JSON(http.StatusOK, map[string]any{
 		"status":       "ok",
 		"index":        index,
+		"record":       record,
 		"version":      s.deps.Version,
 		"generation":   snap.Gen,
 		"notices":      len(snap.Site.Notices),

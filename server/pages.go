@@ -25,10 +25,15 @@ func (s *Server) page(c echo.Context, name string, build func(v *view) error) er
 	now := s.now()
 	day := startOfDay(now)
 	key := s.cacheKey(c, s.baseURL(c, snap), "page", lang)
-	if p, ok := s.cache.get(snap.Gen, day, key); ok {
+	// A preview of a draft (console.go) is a public page under a banner,
+	// never cached.
+	banner, preview := c.Get(bannerKey).(string)
+	if p, ok := s.cache.get(snap.Gen, day, key); ok && !preview {
 		return p.write(c, http.StatusOK)
 	}
 	v := s.newView(c, snap, lang, now)
+	v.Banner = banner
+	v.BannerLink, _ = c.Get(bannerLinkKey).(string)
 	if err := build(v); err != nil {
 		return err
 	}
@@ -37,6 +42,9 @@ func (s *Server) page(c echo.Context, name string, build func(v *view) error) er
 		return err
 	}
 	p := newCachedPage(body, echo.MIMETextHTMLCharsetUTF8)
+	if preview {
+		return p.write(c, http.StatusOK)
+	}
 	s.cache.put(snap.Gen, day, key, p)
 	return p.write(c, http.StatusOK)
 }
@@ -291,6 +299,10 @@ func (s *Server) contentPath(c echo.Context) error {
 	}
 	snap := s.deps.Portal.Snapshot()
 	n, d := snap.Lookup(p)
+	tomb, gone := snap.Tombstone(p)
+	if n == nil && (d != nil || gone) && c.QueryParam("ngay") != "" {
+		return s.datasetOn(c, p) // history.go
+	}
 	switch {
 	case n != nil:
 		return s.notice(c, n)
@@ -299,6 +311,9 @@ func (s *Server) contentPath(c echo.Context) error {
 	}
 	if f, ok := snap.Site.Files[p]; ok {
 		return s.file(c, f)
+	}
+	if gone {
+		return s.gone(c, tomb)
 	}
 	return echo.NewHTTPError(http.StatusNotFound)
 }

@@ -146,6 +146,9 @@ type view struct {
 	Feeds            []feedLink
 	Alternates       []feedLink // the page's data in other formats (DCAT-AP, Data Package), as <link rel="alternate">
 	Data             any
+	// Banner is a notice above the page's content: the console's preview of
+	// a draft says it is not published (console.go).
+	Banner, BannerLink string
 
 	Page, Pages int
 	pageURL     func(n int) string

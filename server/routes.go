@@ -59,6 +59,11 @@ func (s *Server) routes() {
 	feedRoutes(e, "/:agency", s.listFeedHandler)
 	feedRoutes(e, "/:agency/:dataset", s.listFeedHandler)
 
+	s.historyRoutes()
+	s.setupPublishing()
+	s.consoleRoutes()
+	s.publishRoutes()
+
 	// Content paths mirror the content folder; declared last so that every fixed
 	// route above wins (echo matches static segments before parameters).
 	e.GET("/:agency", s.agency)
@@ -133,4 +138,65 @@ func feedRoutes(e *echo.Echo, prefix string, h echo.HandlerFunc) {
 	for _, f := range feedFormats {
 		e.GET(prefix+"/feed."+f.ext, h)
 	}
+}
+
+// historyRoutes: the public record of every notice and dataset (history.go).
+// Static segments under the content paths' parameters, so they win over
+// them; without a record there are none (the paths answer 404).
+func (s *Server) historyRoutes() {
+	if s.deps.Portal.Publisher() == nil {
+		return
+	}
+	e := s.e
+	e.GET("/:agency/:dataset/lich-su", s.history)
+	e.GET("/:agency/:dataset/lich-su/so-sanh", s.historyDiff)
+	e.GET("/:agency/:dataset/lich-su/:n/*", s.versionFile)
+}
+
+// consoleRoutes: the publishing console (console.go), for signed-in staff,
+// with the CSRF guard; the session is checked before a request's body is
+// read, and uploads have their own bounds (uploadGuard). Without a record
+// or staff accounts there is none.
+func (s *Server) consoleRoutes() {
+	if s.pub == nil {
+		return
+	}
+	g := s.e.Group("/staff/xuat-ban", staffHeaders, s.requireStaff, s.uploadGuard, s.fb.csrf.middleware)
+	g.GET("", s.consoleList)
+	g.GET("/moi", s.consoleNew)
+	g.GET("/sua", s.consoleCorrect)
+	g.POST("/luu", s.consoleSave)
+	g.GET("/rut", s.consoleWithdrawForm)
+	g.POST("/rut", s.consoleWithdraw)
+	g.GET("/nhap/:id", s.consoleDraftPage)
+	g.GET("/nhap/:id/sua", s.consoleEditDraft)
+	g.GET("/nhap/:id/xem-truoc", s.consolePreview)
+	g.POST("/nhap/:id/:action", s.consoleDraftAction)
+	g.GET("/khoa", s.consoleTokens)
+	g.POST("/khoa", s.consoleTokenCreate)
+	g.POST("/khoa/:id/thu-hoi", s.consoleTokenRevoke)
+}
+
+// publishRoutes: the OpenAPI document, and the publishing API
+// (api_publish.go) for agencies' API tokens: no cookies, so no CSRF guard;
+// rate-limited per client address before the token is looked up; uploads
+// bounded (uploadGuard). Without a record there is no API.
+func (s *Server) publishRoutes() {
+	s.e.GET("/api/openapi.json", s.openAPI)
+	if s.pub == nil {
+		return
+	}
+	mw := []echo.MiddlewareFunc{s.apiErrors}
+	if s.pub.apiLimit != nil {
+		mw = append(mw, s.pub.apiLimit)
+	}
+	mw = append(mw, s.tokenAuth, s.uploadGuard)
+	g := s.e.Group("/api/publish/v1", mw...)
+	g.GET("/items", s.apiItems)
+	g.GET("/items/:agency/:slug", s.apiItem)
+	g.POST("/items/:agency/:slug/:action", s.apiChange)
+	g.GET("/drafts/:id", s.apiGetDraft)
+	g.PUT("/drafts/:id", s.apiUpdateDraft)
+	g.DELETE("/drafts/:id", s.apiDeleteDraft)
+	g.POST("/drafts/:id/:action", s.apiDraftAction)
 }

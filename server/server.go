@@ -43,6 +43,10 @@ type Deps struct {
 	// Alerts sends email alerts of lists (see AlertsConfig, RunAlerts); nil
 	// when mail is not configured: the subscribe form then says alerts are off.
 	Alerts *feedback.Alerts
+	// PublishMaxFile and PublishMaxRequest bound what the publishing console
+	// and API accept: one uploaded file, and a whole request with its files
+	// (DefaultPublishMaxFile and DefaultPublishMaxRequest when zero).
+	PublishMaxFile, PublishMaxRequest int64
 }
 
 // Server is the HTTP side of the portal.
@@ -55,6 +59,7 @@ type Server struct {
 	cache   *pageCache
 	feeds   feedCache      // rendered feeds (feeds.go); the zero value is ready
 	fb      *feedbackState // feedback and staff console state, set by setupFeedback
+	pub     *publishState  // publishing console and API state, set by setupPublishing
 }
 
 // New builds the server and parses every template, so a broken theme fails here,
@@ -85,7 +90,8 @@ func New(d Deps) (*Server, error) {
 	e.Use(s.recoverer())
 	e.Use(s.requestLogger())
 	e.Use(securityHeaders)
-	e.Use(middleware.BodyLimit("1M"))
+	// Uploads of the publishing console and API have their own bounds.
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: uploadRoute}))
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024, Skipper: skipGzip}))
 	s.e = e
 	s.handler = headAsGet(e)

@@ -192,13 +192,17 @@ func TestLiveReload(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitFor(t, p, "/ubnd-tinh/cong-van-6733", func(s int, b string) bool { return s == 200 })
-		waitFor(t, p, url, func(s int, b string) bool { return s == 404 })
+		// The record takes the old name's removal for a withdrawal: 410 Gone
+		// with its reason.
+		waitFor(t, p, url, func(s int, b string) bool {
+			return s == 410 && strings.Contains(b, "Xóa tệp khỏi thư mục nội dung")
+		})
 	})
 	t.Run("delete", func(t *testing.T) {
 		if err := os.Remove(filepath.Join(dir, "ubnd-tinh", "cong-van-6733.md")); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, p, "/ubnd-tinh/cong-van-6733", func(s int, b string) bool { return s == 404 })
+		waitFor(t, p, "/ubnd-tinh/cong-van-6733", func(s int, b string) bool { return s == 410 })
 	})
 	t.Run("a whole agency folder copied in", func(t *testing.T) {
 		tmp := filepath.Join(t.TempDir(), "ubnd-xa-moi")
