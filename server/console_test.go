@@ -109,7 +109,7 @@ func TestConsoleStory(t *testing.T) {
 		}
 		draft := "/staff/xuat-ban/nhap/" + m[1]
 		rec = clerk.get(draft + "?ok=gui")
-		mustContain(t, "draft page", rec.Body.String(), "Chờ duyệt", "Biên bản kiểm đếm.pdf", "Danh sách hộ.csv")
+		mustContain(t, "draft page", rec.Body.String(), `href="/staff/xuat-ban"`, "Chờ duyệt", "Biên bản kiểm đếm.pdf", "Danh sách hộ.csv")
 		mustNotContain(t, "draft page of a clerk", rec.Body.String(), "Duyệt và đăng")
 		if rec := clerk.post(draft, draft+"/dang", url.Values{}); rec.Code != http.StatusForbidden {
 			t.Errorf("a clerk approves: %d", rec.Code)

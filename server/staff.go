@@ -96,6 +96,9 @@ type staffPage struct {
 	Form   map[string]string // what was typed, by field
 	Notice string            // a one-time message (generated password, ...)
 	Data   any
+	// Publishing is whether the publishing console runs (a content folder
+	// with its record; not the embedded demo).
+	Publishing bool
 }
 
 func (s *Server) renderStaff(c echo.Context, status int, name, title string, p *staffPage) error {
@@ -103,6 +106,7 @@ func (s *Server) renderStaff(c echo.Context, status int, name, title string, p *
 	if p.Me == nil {
 		p.Me = me(c)
 	}
+	p.Publishing = s.pub != nil
 	return s.renderNoStore(c, status, name, func(v *view) {
 		v.Section = "staff"
 		v.Title = title

@@ -251,9 +251,13 @@ func TestStaffLogin(t *testing.T) {
 	if token == "" {
 		t.Fatal("no session cookie")
 	}
-	if rec := c.get("/staff/inbox"); rec.Code != 200 {
+	rec = c.get("/staff/inbox")
+	if rec.Code != 200 {
 		t.Fatalf("inbox after login = %d", rec.Code)
 	}
+	// Without a content folder (and so without a record) there is no
+	// publishing console to link to.
+	mustNotContain(t, "staff bar without a record", rec.Body.String(), `href="/staff/xuat-ban"`)
 	if rec := c.post("/staff/inbox", "/staff/logout", url.Values{}); rec.Code != 303 {
 		t.Fatalf("logout = %d", rec.Code)
 	}

@@ -76,3 +76,29 @@ func TestRunCommands(t *testing.T) {
 		})
 	}
 }
+
+func TestPublishLimits(t *testing.T) {
+	tests := []struct {
+		name              string
+		args              []string
+		wantFile, wantReq int64
+		wantErr           bool
+	}{
+		{"defaults", nil, 64, 160, false},
+		{"both given", []string{"--publish-max-file", "8", "--publish-max-request", "20"}, 8, 20, false},
+		{"request smaller than a file", []string{"--publish-max-file", "100", "--publish-max-request", "20"}, 0, 0, true},
+		{"no file at all", []string{"--publish-max-file", "0"}, 0, 0, true},
+		{"beyond the record's bound", []string{"--publish-max-file", "200", "--publish-max-request", "400"}, 0, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := parseServe(tt.args, new(bytes.Buffer))
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("parseServe: err = %v, want error %v", err, tt.wantErr)
+			}
+			if err == nil && (cfg.PublishMaxFile != tt.wantFile || cfg.PublishMaxRequest != tt.wantReq) {
+				t.Errorf("limits = %d, %d MiB; want %d, %d", cfg.PublishMaxFile, cfg.PublishMaxRequest, tt.wantFile, tt.wantReq)
+			}
+		})
+	}
+}

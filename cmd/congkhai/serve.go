@@ -42,6 +42,9 @@ type config struct {
 	LogJSON  bool
 	Debug    string // address of the pprof listener; empty: none
 	Feedback feedbackConfig
+	// PublishMaxFile and PublishMaxRequest bound the uploads of the
+	// publishing console and API, in MiB.
+	PublishMaxFile, PublishMaxRequest int64
 }
 
 func (c *config) flags(fs *flag.FlagSet) {
@@ -53,6 +56,8 @@ func (c *config) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fs.BoolVar(&c.LogJSON, "log-json", false, "log as JSON lines instead of text")
 	fs.StringVar(&c.Debug, "debug-addr", "", "address of a separate listener for Go's pprof profiles (e.g. 127.0.0.1:6060); keep it private")
+	fs.Int64Var(&c.PublishMaxFile, "publish-max-file", server.DefaultPublishMaxFile>>20, "largest file the publishing console and API accept, in MiB")
+	fs.Int64Var(&c.PublishMaxRequest, "publish-max-request", server.DefaultPublishMaxRequest>>20, "largest publishing request with its files, in MiB")
 	c.Feedback.flags(fs)
 }
 
@@ -69,6 +74,9 @@ func parseServe(args []string, stderr io.Writer) (*config, error) {
 	}
 	if err := envDefaults(fs, os.Getenv); err != nil {
 		return nil, err
+	}
+	if maxFile := publish.DefaultLimits().FileSize >> 20; cfg.PublishMaxFile < 1 || cfg.PublishMaxFile > maxFile || cfg.PublishMaxRequest < cfg.PublishMaxFile {
+		return nil, fmt.Errorf("serve: --publish-max-file must be 1 to %d MiB (the record's bound on a file) and --publish-max-request at least as large (got %d and %d)", maxFile, cfg.PublishMaxFile, cfg.PublishMaxRequest)
 	}
 	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
 	return &cfg, nil
@@ -162,7 +170,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	deps := server.Deps{Log: log, Portal: p, Theme: th, BaseURL: cfg.BaseURL, Version: versionString()}
+	deps := server.Deps{Log: log, Portal: p, Theme: th, BaseURL: cfg.BaseURL, Version: versionString(),
+		PublishMaxFile: cfg.PublishMaxFile << 20, PublishMaxRequest: cfg.PublishMaxRequest << 20}
 	store, err := feedbackDeps(ctx, &cfg.Feedback, db, cfg.Data, cfg.BaseURL, p, log, &deps)
 	if err != nil {
 		return err
