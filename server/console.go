@@ -929,7 +929,7 @@ func (s *Server) consoleTokenCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.audit(ctx, consoleActor(c), "token_created", agency, "token", t.ID, "prefix", t.Prefix)
+	s.audit(ctx, consoleActor(c), publish.AuditEntry{Agency: agency, Action: "token_created", Path: agency, Detail: t.Name + " (" + t.Prefix + "…)"})
 	return s.renderTokens(c, http.StatusOK, &staffPage{Notice: "Đã tạo khóa “" + t.Name + "”. Khóa chỉ hiện một lần, hãy chép và lưu vào phần mềm ngay: " + secret})
 }
 
@@ -953,6 +953,6 @@ func (s *Server) consoleTokenRevoke(c echo.Context) error {
 	if err := s.pub.store.RevokeToken(ctx, id, me(c).ID); err != nil {
 		return err
 	}
-	s.audit(ctx, consoleActor(c), "token_revoked", t.Agency, "token", t.ID, "prefix", t.Prefix)
+	s.audit(ctx, consoleActor(c), publish.AuditEntry{Agency: t.Agency, Action: "token_revoked", Path: t.Agency, Detail: t.Name + " (" + t.Prefix + "…)"})
 	return s.renderTokens(c, http.StatusOK, &staffPage{Notice: "Đã thu hồi khóa “" + t.Name + "”."})
 }

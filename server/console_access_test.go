@@ -73,25 +73,27 @@ func TestPublishingAccess(t *testing.T) {
 		{name: "tokens", method: "GET", url: "/staff/xuat-ban/khoa"},
 		{name: "create a token", method: "POST", url: "/staff/xuat-ban/khoa", form: url.Values{"name": {"N"}, "agency": {agency}}},
 		{name: "revoke a token", method: "POST", url: fmt.Sprintf("/staff/xuat-ban/khoa/%d/thu-hoi", ownToken.ID), form: url.Values{}},
+		{name: "audit log", method: "GET", url: "/staff/xuat-ban/nhat-ky"},
+		{name: "another agency's audit log", method: "GET", url: "/staff/xuat-ban/nhat-ky?co-quan=so-tai-chinh"},
 	}
 	// want[role][route]; the approvals publish, so each role after the
 	// first works on the item's new version (base is read again).
 	want := map[string]map[string]int{
 		"staff": {"list": 200, "new form": 200, "correction form": 200, "save a correction": 303, "withdraw form": 200, "withdraw": 303,
 			"draft": 200, "draft form": 200, "preview": 200, "submit": 303, "approve": 403, "reject": 403, "delete": 303,
-			"tokens": 404, "create a token": 404, "revoke a token": 404},
+			"tokens": 404, "create a token": 404, "revoke a token": 404, "audit log": 404, "another agency's audit log": 404},
 		"admin": {"list": 200, "new form": 200, "correction form": 200, "save a correction": 303, "withdraw form": 200, "withdraw": 303,
 			"draft": 200, "draft form": 200, "preview": 200, "submit": 303, "approve": 303, "reject": 303, "delete": 303,
-			"tokens": 200, "create a token": 200, "revoke a token": 200},
+			"tokens": 200, "create a token": 200, "revoke a token": 200, "audit log": 200, "another agency's audit log": 200}, // the filter is a site admin's: theirs is shown
 		"other staff": {"list": 200, "new form": 200, "correction form": 404, "save a correction": 404, "withdraw form": 404, "withdraw": 404,
 			"draft": 404, "draft form": 404, "preview": 404, "submit": 404, "approve": 404, "reject": 404, "delete": 404,
-			"tokens": 404, "create a token": 404, "revoke a token": 404},
+			"tokens": 404, "create a token": 404, "revoke a token": 404, "audit log": 404, "another agency's audit log": 404},
 		"other admin": {"list": 200, "new form": 200, "correction form": 404, "save a correction": 404, "withdraw form": 404, "withdraw": 404,
 			"draft": 404, "draft form": 404, "preview": 404, "submit": 404, "approve": 404, "reject": 404, "delete": 404,
-			"tokens": 200, "create a token": 200, "revoke a token": 404}, // the token is made for their own agency
+			"tokens": 200, "create a token": 200, "revoke a token": 404, "audit log": 200, "another agency's audit log": 200}, // the token is made for their own agency
 		"site admin": {"list": 200, "new form": 200, "correction form": 200, "save a correction": 303, "withdraw form": 200, "withdraw": 303,
 			"draft": 200, "draft form": 200, "preview": 200, "submit": 303, "approve": 303, "reject": 303, "delete": 303,
-			"tokens": 200, "create a token": 200, "revoke a token": 200},
+			"tokens": 200, "create a token": 200, "revoke a token": 200, "audit log": 200, "another agency's audit log": 200},
 		"anonymous": {},
 	}
 	for _, role := range []string{"anonymous", "staff", "other staff", "other admin", "admin", "site admin"} {
@@ -144,6 +146,25 @@ func TestPublishingAccess(t *testing.T) {
 				}
 			})
 		}
+	}
+
+	// Each agency's admins read their own agency's actions only, whatever
+	// they ask; the site admin reads any agency's.
+	logs := []struct {
+		role, url   string
+		want, never []string
+	}{
+		{"admin", "/staff/xuat-ban/nhat-ky?co-quan=so-tai-chinh", []string{item, "Duyệt và đăng", "Trả lại", "Thu hồi khóa API"}, []string{"so-tai-chinh"}},
+		{"other admin", "/staff/xuat-ban/nhat-ky", []string{"Tạo khóa API"}, []string{item}},
+		{"site admin", "/staff/xuat-ban/nhat-ky?co-quan=so-tai-chinh", []string{"Tạo khóa API"}, []string{item}},
+		{"site admin", "/staff/xuat-ban/nhat-ky", []string{item, "Tạo khóa API"}, nil},
+	}
+	for _, l := range logs {
+		c := e.client(t)
+		c.login(accounts[l.role].Email, "mat-khau-dai-du")
+		body := c.get(l.url).Body.String()
+		mustContain(t, l.role+" "+l.url, body, l.want...)
+		mustNotContain(t, l.role+" "+l.url, body, l.never...)
 	}
 
 	// The API: the agency's token (a new one: the console revoked the

@@ -139,10 +139,16 @@ func (s *Server) canPublish(a actor, agency string) bool {
 	return a.canReview(agency) || a.canEdit(agency) && s.deps.Portal.Snapshot().Site.Config.PublishesDirectly(agency)
 }
 
-// audit logs a publishing action.
-func (s *Server) audit(ctx context.Context, a actor, action, p string, attrs ...any) {
-	s.log.LogAttrs(ctx, slog.LevelInfo, "publishing", slog.String("actor", a.id()), slog.String("action", action), slog.String("path", p),
-		slog.Group("detail", attrs...))
+// audit keeps a publishing action in the record's audit log (for the
+// agency's admins: /staff/xuat-ban/nhat-ky) and in the process log. The
+// action has happened: a failure to keep it is logged, not returned.
+func (s *Server) audit(ctx context.Context, a actor, e publish.AuditEntry) {
+	e.Actor = a.id()
+	s.log.LogAttrs(ctx, slog.LevelInfo, "publishing", slog.String("actor", e.Actor), slog.String("action", e.Action),
+		slog.String("agency", e.Agency), slog.String("path", e.Path), slog.Int64("draft", e.Draft), slog.Int("version", e.Version))
+	if err := s.pub.store.AddAudit(context.WithoutCancel(ctx), e); err != nil {
+		s.log.Error("publishing audit not kept", "action", e.Action, "path", e.Path, "err", err)
+	}
 }
 
 // agencyOf is the agency of an item path.
@@ -212,7 +218,7 @@ func (s *Server) saveDraft(ctx context.Context, a actor, id int64, ch *change) (
 	if err != nil {
 		return nil, err
 	}
-	s.audit(ctx, a, "draft_saved", d.Path, slog.Int64("draft", d.ID), slog.String("draft_action", string(d.Action)), slog.Int("base", d.Base))
+	s.audit(ctx, a, publish.AuditEntry{Agency: d.Agency, Action: "draft_saved", Path: d.Path, Draft: d.ID, Detail: string(d.Action)})
 	return d, nil
 }
 
@@ -260,11 +266,11 @@ func (s *Server) draftAction(ctx context.Context, a actor, id int64, action, not
 	if err != nil {
 		return d, v, err
 	}
-	attrs := []any{slog.Int64("draft", id)}
+	e := publish.AuditEntry{Agency: d.Agency, Action: "draft_" + action, Path: d.Path, Draft: id, Detail: note}
 	if v != nil {
-		attrs = append(attrs, slog.Int("version", v.Number), slog.String("version_action", string(v.Action)))
+		e.Version = v.Number
 	}
-	s.audit(ctx, a, "draft_"+action, d.Path, attrs...)
+	s.audit(ctx, a, e)
 	return d, v, nil
 }
 

@@ -175,6 +175,7 @@ func (s *Server) consoleRoutes() {
 	g.GET("/khoa", s.consoleTokens)
 	g.POST("/khoa", s.consoleTokenCreate)
 	g.POST("/khoa/:id/thu-hoi", s.consoleTokenRevoke)
+	g.GET("/nhat-ky", s.consoleAudit)
 }
 
 // publishRoutes: the OpenAPI document, and the publishing API

@@ -180,6 +180,11 @@ func TestPublishingInBrowser(t *testing.T) {
 	check("diff")
 	run("tokens", chromedp.Navigate(p.URL+"/staff/xuat-ban/khoa"), chromedp.WaitVisible("#f-name"))
 	check("tokens")
+	run("audit log", chromedp.Navigate(p.URL+"/staff/xuat-ban/nhat-ky"), chromedp.WaitVisible("table.data"))
+	if body := text("main"); !strings.Contains(body, "Duyệt và đăng") || !strings.Contains(body, "Gửi duyệt") {
+		t.Errorf("audit log:\n%s", body)
+	}
+	check("audit log")
 
 	// A dataset: its draft shows the table as detected.
 	run("new dataset", chromedp.Navigate(p.URL+"/staff/xuat-ban/moi?loai=du-lieu"), chromedp.WaitVisible("#f-title"))
