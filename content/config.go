@@ -102,6 +102,9 @@ func (l *loader) loadConfig() SiteConfig {
 			delete(cfg.Feedback.Deadlines, k)
 		}
 	}
+	for i := range cfg.Accountability.Obligations {
+		cfg.Accountability.Obligations[i].Line = nodeLine(root, "accountability", "obligations", i)
+	}
 	cfg.Feedback.Holidays = l.checkDays(root, "holidays", cfg.Feedback.Holidays)
 	cfg.Feedback.WorkingDays = l.checkDays(root, "working_days", cfg.Feedback.WorkingDays)
 	return cfg

@@ -26,7 +26,13 @@ type datasetMeta struct {
 		Unit        string `yaml:"unit"`
 		Description string `yaml:"description"`
 	} `yaml:"columns"`
-	Tables []tableDeclYAML `yaml:"tables"`
+	Tables       []tableDeclYAML   `yaml:"tables"`
+	DocumentType string            `yaml:"document_type"`
+	Period       string            `yaml:"period"`
+	Approved     string            `yaml:"approved"`
+	Kind         string            `yaml:"kind"`
+	Fields       map[string]string `yaml:"fields"`
+	Drop         []string          `yaml:"drop"`
 }
 
 func parseDataset(p string, fm *frontMatter, unsafe bool) (*parsedFile, []Problem) {
@@ -60,6 +66,9 @@ func parseDataset(p string, fm *frontMatter, unsafe bool) (*parsedFile, []Proble
 	if ds.License == "" {
 		ds.License = DefaultLicense
 	}
+	dm := parseDocMeta(&ps, line, meta.DocumentType, meta.Period, meta.Approved)
+	ds.Disclosure = Disclosure{DocumentType: dm.documentType, Period: dm.period, Approved: dm.approved}
+	parseRecordsMeta(&ps, line, ds, meta.Kind, meta.Fields, meta.Drop)
 	pf := &parsedFile{dataset: ds, columns: declaredColumns{}, columnLines: map[string]int{},
 		warnings: commentCuts(root, fm.offset, "title", "summary", "source", "license")}
 	for i, col := range meta.Columns {

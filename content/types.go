@@ -98,6 +98,9 @@ type SiteConfig struct {
 		UnsafeHTML bool `yaml:"unsafe_html"` // render raw HTML in markdown (off by default)
 	} `yaml:"markdown"`
 	Feedback FeedbackConfig `yaml:"feedback"`
+	// Accountability changes the rules of the accountability pages
+	// (accountability.go); its zero value keeps every default.
+	Accountability AccountabilityConfig `yaml:"accountability"`
 }
 
 // FeedbackConfig holds the answer deadlines and the calendar of non-working days.
@@ -189,6 +192,7 @@ type Notice struct {
 	Attachments []Attachment
 	Related     []string       // notice or dataset paths
 	Comment     *CommentWindow // non-nil for drafts open (or once open) for comment
+	Disclosure                 // document_type, period, approved (accountability.go)
 	Source      string         // path of the .md file in the content folder
 	Hash        string         // hex sha256 of the file bytes
 	// The body is not kept in memory (a province has a hundred thousand
@@ -282,6 +286,28 @@ type Dataset struct {
 	Text        string
 	IndexSource string // path of index.md
 	Hash        string // sha256 of index.md
+	Disclosure         // document_type, period, approved (accountability.go)
+	// Kind is "" for open data, else KindDossiers or KindSatisfaction: rows
+	// that the accountability pages read. Fields maps a record's field
+	// ("code", "received", …) to the heading of the column holding it, when
+	// the export does not use the headings the reader knows; Drop names
+	// columns left out on purpose (personal data the export carries).
+	Kind   string
+	Fields map[string]string
+	Drop   []string
+	// Exports are the table files of a restricted dataset (Restricted): read
+	// by the accountability pages, never served. Its Tables are empty.
+	Exports []*File
+}
+
+// Disclosure is what a notice or dataset says about the obligation it
+// fulfils: the kind of document ("du-toan-ngan-sach"), the period it covers
+// ("2026", "2026-Q1", "2026-03") and the date of the decision it publishes,
+// from which the legal deadline runs. Zero fields are not given.
+type Disclosure struct {
+	DocumentType string
+	Period       string
+	Approved     time.Time
 }
 
 // Table is a table of a dataset: a CSV file, or one sheet of a workbook (XLSX,
@@ -405,5 +431,5 @@ var reservedSlugs = [...]string{
 	"api", "co-quan", "danh-muc", "du-thao", "dia-ban", "the", "search", "tim-kiem",
 	"feedback", "gop-y", "staff", "static", "healthz", "sitemap.xml", "robots.txt",
 	"feed.atom", "feed.rss", "feed.json", "lang", "en", "vi", "favicon.ico", "dataset",
-	"du-lieu", "hoi-dap", "tai-ve",
+	"du-lieu", "hoi-dap", "tai-ve", "trach-nhiem", "tra-cuu-ho-so",
 }
