@@ -63,7 +63,7 @@ var headingAliases = map[Field][]string{
 	FieldProcedure:     {"ten thu tuc hanh chinh", "ten thu tuc", "thu tuc hanh chinh", "thu tuc", "ten tthc", "tthc"},
 	FieldProcedureCode: {"ma thu tuc hanh chinh", "ma thu tuc", "ma tthc", "ma so thu tuc", "ma thu tuc quoc gia"},
 	FieldField:         {"linh vuc", "ten linh vuc", "linh vuc giai quyet"},
-	FieldAgency:        {"co quan giai quyet", "don vi giai quyet", "co quan chu tri", "don vi xu ly", "co quan thuc hien", "don vi"},
+	FieldAgency:        {"co quan", "co quan giai quyet", "don vi giai quyet", "co quan chu tri", "don vi xu ly", "co quan thuc hien", "don vi"},
 	FieldChannel:       {"hinh thuc nop", "hinh thuc nop ho so", "kenh nop", "kenh tiep nhan", "hinh thuc tiep nhan", "phuong thuc nop", "hinh thuc"},
 	FieldReceived:      {"ngay tiep nhan", "ngay nhan", "ngay nhan ho so", "thoi gian tiep nhan", "ngay nop", "tiep nhan"},
 	FieldDue:           {"ngay hen tra", "ngay hen tra ket qua", "hen tra ket qua", "hen tra", "han giai quyet", "han xu ly", "ngay hen", "han tra ket qua", "thoi han tra ket qua", "han"},
@@ -77,7 +77,7 @@ var headingAliases = map[Field][]string{
 	FieldDigitized:     {"so hoa", "da so hoa", "ho so da so hoa", "so hoa ho so"},
 	FieldEResult:       {"ket qua dien tu", "cap ket qua dien tu", "tra ket qua dien tu"},
 
-	FieldMonth:     {"thang", "ky", "ky danh gia", "thang danh gia", "thoi gian", "thoi ky"},
+	FieldMonth:     {"thang", "ky", "ky danh gia", "thang danh gia", "ky khao sat", "thang khao sat", "thoi gian", "thoi ky"},
 	FieldVerySat:   {"rat hai long"},
 	FieldSat:       {"hai long"},
 	FieldNeutral:   {"binh thuong", "chap nhan duoc", "tam hai long", "trung binh"},

@@ -1,7 +1,9 @@
 package dossier
 
 import (
+	"bufio"
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +15,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/congkhai/congkhai/calendar"
 	"github.com/congkhai/congkhai/tables"
@@ -80,18 +83,15 @@ func openExport(ctx context.Context, name string, r io.ReaderAt, size int64, lim
 	}
 	opts := tables.Options{Location: calendar.Location, Limits: lim, Declared: decl}
 	if format == tables.CSV {
+		// The table reader finds the header; the rows are read as plain
+		// records: an export's rows are all data, and the reader's typing and
+		// classification of every row (notes, groups, signatures) would take
+		// four times as long.
 		st, err := tables.NewStream(ctx, name, io.NewSectionReader(r, 0, size), opts)
 		if err != nil {
 			return nil, err
 		}
-		return []rowSource{{name: path.Base(name), layout: st.Layout(),
-			next: func() (tables.Row, bool) {
-				if !st.Next() {
-					return tables.Row{}, false
-				}
-				return st.Row(), true
-			},
-			err: st.Err, probs: st.Problems}}, nil
+		return []rowSource{csvRows(name, r, size, st.Layout())}, nil
 	}
 	if opts.Limits.MaxCells == 0 {
 		opts.Limits.MaxCells = 8_000_000
@@ -164,6 +164,63 @@ func openMapped(ctx context.Context, name string, r io.ReaderAt, size int64, opt
 	return best, nil
 }
 
+// csvRows reads the records of a CSV export below its header as rows of
+// text cells, one per column of the layout.
+func csvRows(name string, r io.ReaderAt, size int64, l *tables.Layout) rowSource {
+	br := bufio.NewReaderSize(io.NewSectionReader(r, 0, size), 256<<10)
+	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
+		_, _ = br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = l.Comma
+	if cr.Comma == 0 {
+		cr.Comma = ','
+	}
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	cr.LazyQuotes = true
+	var rerr error
+	var probs []tables.Problem
+	cells := make([]tables.Cell, len(l.Columns))
+	next := func() (tables.Row, bool) {
+		for {
+			rec, err := cr.Read()
+			if errors.Is(err, io.EOF) {
+				return tables.Row{}, false
+			}
+			line, _ := cr.FieldPos(0)
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				if len(probs) < maxRowProblems {
+					probs = append(probs, tables.Problem{Line: pe.StartLine, Msg: "CSV: " + pe.Err.Error() + ": put quotes around fields with separators or line breaks"})
+				}
+				continue
+			}
+			if err != nil {
+				rerr = err
+				return tables.Row{}, false
+			}
+			if line < l.DataLine || line == l.NumberRow {
+				continue
+			}
+			for i, c := range l.Columns {
+				v := ""
+				if c.Index < len(rec) {
+					v = strings.TrimSpace(rec[c.Index])
+					if !utf8.ValidString(v) {
+						v = strings.ToValidUTF8(v, "\ufffd")
+					}
+				}
+				cells[i] = tables.Cell{Raw: v}
+			}
+			return tables.Row{Line: line, Role: tables.RoleData, Cells: cells}, true
+		}
+	}
+	return rowSource{name: path.Base(name), layout: l, next: next,
+		err:   func() error { return rerr },
+		probs: func() []tables.Problem { return probs }}
+}
+
 // columnMap maps the columns of a table to fields.
 type columnMap struct {
 	col     map[Field]int // field → index in the row's cells
@@ -185,7 +242,23 @@ func (m columnMap) text(row tables.Row, f Field) string {
 	if !ok {
 		return ""
 	}
-	return strings.Join(strings.Fields(c.Raw), " ")
+	return squash(c.Raw)
+}
+
+// squash trims s and turns its runs of white space into single spaces.
+func squash(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '\t' || c == '\n' || c == '\r' || c >= 0x80 && unicode.IsSpace(rune(c)) || c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' ') {
+			clean = false
+			break
+		}
+	}
+	if clean && utf8.ValidString(s) && !strings.ContainsRune(s, '\u00a0') {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // mapColumns matches a table's headings to the allowed fields, refusing the
@@ -328,6 +401,9 @@ func Import(ctx context.Context, name string, r io.ReaderAt, size int64, opts Im
 		return len(badValues[f]) <= 10
 	}
 	read := 0
+	// Statuses, channels and yes/no are a handful of values written a
+	// million times: each is read once.
+	statuses, channels, tris := map[string]Status{}, map[string]Channel{}, map[string]Tri{}
 	srcs := me.srcs
 	for si, src := range srcs {
 		m := me.maps[si]
@@ -356,8 +432,8 @@ func Import(ctx context.Context, name string, r io.ReaderAt, size int64, opts Im
 				break
 			}
 			code := NormalizeCode(m.text(row, FieldCode))
-			if row.Role != tables.RoleData && (code == "" || !m.has(FieldReceived)) {
-				continue // a total or section row of a printed report
+			if row.Role != tables.RoleData && code == "" || m.text(row, FieldCode) == "" && m.text(row, FieldReceived) == "" {
+				continue // a total, section, empty or footer row of a printed report
 			}
 			read++
 			b.Rows++
@@ -425,12 +501,12 @@ func Import(ctx context.Context, name string, r io.ReaderAt, size int64, opts Im
 					ps.add(row.Line, false, "column %q: %q is not an agency of the portal (write its folder name or its name): counted as %s's", m.heading[FieldAgency], s, opts.Agency)
 				}
 			}
-			rc.channel = parseChannel(m.text(row, FieldChannel))
+			rc.channel = memo(channels, m.text(row, FieldChannel), parseChannel)
 			if v := m.text(row, FieldChannel); v != "" && rc.channel == ChannelUnknown && unknown(FieldChannel, v) {
 				ps.add(row.Line, false, "column %q: %q is not a channel (trực tiếp, trực tuyến, bưu chính)", m.heading[FieldChannel], v)
 			}
 			status := m.text(row, FieldStatus)
-			rc.status = parseStatus(status)
+			rc.status = memo(statuses, status, parseStatus)
 			if status != "" && rc.status == 0 && unknown(FieldStatus, status) {
 				ps.add(row.Line, false, "column %q: %q is not a status the reader knows (đang giải quyết, đã giải quyết, trả lại, rút hồ sơ, tạm dừng): read from the result date", m.heading[FieldStatus], status)
 			}
@@ -463,8 +539,8 @@ func Import(ctx context.Context, name string, r io.ReaderAt, size int64, opts Im
 					}
 				}
 			}
-			rc.digitized = parseTri(m.text(row, FieldDigitized))
-			rc.eResult = parseTri(m.text(row, FieldEResult))
+			rc.digitized = memo(tris, m.text(row, FieldDigitized), parseTri)
+			rc.eResult = memo(tris, m.text(row, FieldEResult), parseTri)
 			if len(code) > math.MaxUint16 {
 				continue
 			}
@@ -527,17 +603,7 @@ func cellDay(c tables.Cell) (Day, bool) {
 		}
 		return 0, false
 	}
-	if m := dateRE.FindStringSubmatch(raw); m != nil {
-		var y, mo, d int
-		if m[1] != "" {
-			d, _ = strconv.Atoi(m[1])
-			mo, _ = strconv.Atoi(m[2])
-			y, _ = strconv.Atoi(m[3])
-		} else {
-			y, _ = strconv.Atoi(m[4])
-			mo, _ = strconv.Atoi(m[5])
-			d, _ = strconv.Atoi(m[6])
-		}
+	if y, mo, d, ok := findDate(raw); ok {
 		if y < 100 {
 			y += 2000
 		}
@@ -553,9 +619,51 @@ func cellDay(c tables.Cell) (Day, bool) {
 	return 0, false
 }
 
-// dateRE finds a date in text: d/m/yyyy (with /, - or .) or yyyy-mm-dd,
-// alone or with a time before or after it.
-var dateRE = regexp.MustCompile(`(?:^|[^\d])(?:(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})|(\d{4})-(\d{1,2})-(\d{1,2}))(?:$|[^\d])`)
+// findDate finds the first date in text: d/m/yyyy (with /, - or .; or a
+// year of two digits) or yyyy-mm-dd, alone or with a time or words around it.
+// It reads digits, not a regular expression: an import reads a million.
+func findDate(s string) (y, m, d int, ok bool) {
+	// numbers are the runs of digits of s with what separates them.
+	type num struct {
+		v, n  int  // value, digits
+		start int  // index in s
+		sep   byte // the byte after it (0 at the end)
+	}
+	var nums [8]num
+	k := 0
+	for i := 0; i < len(s) && k < len(nums); {
+		if s[i] < '0' || s[i] > '9' {
+			i++
+			continue
+		}
+		j, v := i, 0
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' && j-i < 9 {
+			v = v*10 + int(s[j]-'0')
+			j++
+		}
+		var sep byte
+		if j < len(s) {
+			sep = s[j]
+		}
+		nums[k] = num{v, j - i, i, sep}
+		k++
+		i = j
+	}
+	for i := 0; i+2 < k; i++ {
+		a, b, c := nums[i], nums[i+1], nums[i+2]
+		adjacent := a.start+a.n+1 == b.start && b.start+b.n+1 == c.start
+		if !adjacent || a.sep != b.sep || (a.sep != '/' && a.sep != '-' && a.sep != '.') {
+			continue
+		}
+		switch {
+		case a.n <= 2 && b.n <= 2 && (c.n == 4 || c.n == 2):
+			return c.v, b.v, a.v, true
+		case a.n == 4 && a.sep == '-' && b.n <= 2 && c.n <= 2:
+			return a.v, b.v, c.v, true
+		}
+	}
+	return 0, 0, 0, false
+}
 
 // dateOrText reads the apology column: a date, or text holding one ("Đã
 // gửi ngày 12/03/2026, phiếu số 15/PXL"). ok is false when the column has
@@ -669,4 +777,16 @@ func hasLetters(s string) bool {
 		}
 	}
 	return false
+}
+
+// memo returns parse(s), remembered in m.
+func memo[T any](m map[string]T, s string, parse func(string) T) T {
+	if v, ok := m[s]; ok {
+		return v
+	}
+	v := parse(s)
+	if len(m) < 1000 {
+		m[s] = v
+	}
+	return v
 }

@@ -22,14 +22,19 @@ func day(t testing.TB, s string) Day {
 	return DayOf(tm)
 }
 
-// testWorkdays is the working-day calendar of the demo's site.yaml.
-func testWorkdays(t testing.TB) *Workdays {
+// testCalendar is the working-day calendar of the demo's site.yaml.
+func testCalendar(t testing.TB) *calendar.Calendar {
 	t.Helper()
 	var hol []time.Time
 	for _, s := range []string{"2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19", "2026-02-20", "2026-04-26", "2026-04-27"} {
 		hol = append(hol, day(t, s).Time())
 	}
-	return NewWorkdays(calendar.New(hol, nil), 2024, 2028)
+	return calendar.New(hol, nil)
+}
+
+func testWorkdays(t testing.TB) *Workdays {
+	t.Helper()
+	return NewWorkdays(testCalendar(t), 2024, 2028)
 }
 
 func importCSV(t *testing.T, csv string, opts ImportOptions) *Batch {

@@ -2,9 +2,9 @@ package dossier
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -368,28 +368,33 @@ func apologyState(sent, due, today Day) ApologyState {
 // procedure, received and due dates) and its rank among the dossiers that
 // share them, ordered by code; then sorts the list newest late first.
 func (r *Report) makeIDs() {
-	key := func(l *LateItem) string {
+	type keyed struct {
+		key, code string
+		i         int
+	}
+	ks := make([]keyed, len(r.late))
+	for i := range r.late {
+		l := &r.late[i]
 		p := l.ProcedureCode
 		if p == "" {
 			p = l.Procedure
 		}
-		return fmt.Sprintf("%s/%s/%s/%s", l.Agency, slugish(p), l.Received, l.Due)
+		ks[i] = keyed{l.Agency + "/" + slugish(p) + "/" + l.Received.String() + "/" + l.Due.String(), l.ID, i}
 	}
-	slices.SortFunc(r.late, func(a, b LateItem) int {
-		if c := strings.Compare(key(&a), key(&b)); c != 0 {
+	slices.SortFunc(ks, func(a, b keyed) int {
+		if c := strings.Compare(a.key, b.key); c != 0 {
 			return c
 		}
-		return strings.Compare(a.ID, b.ID)
+		return strings.Compare(a.code, b.code)
 	})
 	prev, n := "", 0
-	for i := range r.late {
-		k := key(&r.late[i])
-		if k == prev {
+	for _, k := range ks {
+		if k.key == prev {
 			n++
 		} else {
-			prev, n = k, 1
+			prev, n = k.key, 1
 		}
-		r.late[i].ID = fmt.Sprintf("%s/%d", k, n)
+		r.late[k.i].ID = k.key + "/" + strconv.Itoa(n)
 	}
 	slices.SortStableFunc(r.late, func(a, b LateItem) int {
 		if a.Due != b.Due {
