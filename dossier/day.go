@@ -258,13 +258,23 @@ func (p Period) Label(lang string) string {
 	return fmt.Sprintf("Năm %d", p.Year)
 }
 
-// Short names a month for a chart's axis ("3/2026"), else the label.
+// Short names a month for a chart's axis, where twelve must fit side by
+// side: "T3" (tháng 3), "Mar"; the chart's title gives the years. Other
+// periods get their label.
 func (p Period) Short(lang string) string {
 	if p.Kind == Month {
 		if lang == "en" {
-			return fmt.Sprintf("%s %d", time.Month(p.Index).String()[:3], p.Year%100)
+			return time.Month(p.Index).String()[:3]
 		}
-		return fmt.Sprintf("%d/%d", p.Index, p.Year)
+		return fmt.Sprintf("T%d", p.Index)
 	}
 	return p.Label(lang)
+}
+
+// Span writes the months from p to q for a title: "12/2025 – 11/2026".
+func Span(p, q Period) string {
+	if p == q {
+		return fmt.Sprintf("%d/%d", p.Index, p.Year)
+	}
+	return fmt.Sprintf("%d/%d – %d/%d", p.Index, p.Year, q.Index, q.Year)
 }

@@ -42,6 +42,8 @@ func (s *Server) routes() {
 	}
 	feedRoutes(e, "/hoi-dap", s.qaFeed)
 
+	s.accountabilityRoutes()
+
 	// Places and tags (places.go), and the feeds of every list (feeds.go). The
 	// feed routes of agencies and datasets are static segments under parameters,
 	// so they win over the content paths below.
