@@ -58,7 +58,7 @@ type Rule struct {
 	MinPosting  int  // EveryEvent: days the document must stay posted
 	Basis       []Basis
 	Note        string // what the rule cannot know, said plainly
-	Since       Period // the first period checked; zero: the year before Today
+	Since       Period // the first period checked; zero: those due since the start of the year before Today's
 }
 
 // Term describes the deadline in words, for pages: "30 ngày kể từ ngày được
@@ -483,6 +483,9 @@ func Evaluate(rules []Rule, agencies []AgencyRef, pubs []Publication, w *Workday
 			c.Problems = append(c.Problems, Problem{Path: src, Msg: fmt.Sprintf("document_type %q is not the type of any disclosure rule (%s)", p.DocumentType, docTypes(rules))})
 		}
 	}
+	// Without a rule's Since, the obligations due from the start of last year.
+	ty, _, _ := today.Date()
+	windowStart := dayOfDate(ty-1, 1, 1)
 	for _, a := range agencies {
 		for ri := range rules {
 			r := &rules[ri]
@@ -520,7 +523,7 @@ func Evaluate(rules []Rule, agencies []AgencyRef, pubs []Publication, w *Workday
 				}
 				o.Assumed = assumed
 				o.Due = termEnd(r, start, w)
-				if pub == nil && o.Due > today+lookahead {
+				if pub == nil && o.Due > today+lookahead || r.Since.Kind == 0 && o.Due < windowStart {
 					continue
 				}
 				o.Pub = pub
@@ -549,13 +552,14 @@ func applies(r *Rule, a AgencyRef) bool {
 	return false
 }
 
-// periodsOf lists the periods of a rule from its Since (else the year before
-// today's) to today's next year.
+// periodsOf lists the periods of a rule from its Since (else from three
+// years before today's: Evaluate keeps those due since the year before) to
+// today's next year.
 func periodsOf(r *Rule, today Day) []Period {
 	y, _, _ := today.Date()
 	since := r.Since
 	if since.Kind == 0 {
-		since = Period{Year, y - 1, 0}
+		since = Period{Year, y - 3, 0}
 	}
 	var kind PeriodKind
 	switch r.Every {

@@ -40,6 +40,8 @@ func TestEvaluate(t *testing.T) {
 		post, short,
 		pub("ubnd-xa", "ubnd-xa/dong-gop", "cong-khai-dong-gop", "2026", "2026-03-01", ""),
 		pub("ubnd-huyen", "ubnd-huyen/du-toan-khong-ky", "du-toan-ngan-sach", "", "2026-01-05", ""),
+		// The final accounts of 2024, approved in December 2025.
+		pub("so-tai-chinh", "so-tai-chinh/quyet-toan-2024", "quyet-toan-ngan-sach", "2024", "2025-12-26", "2025-12-10"),
 	}
 	sources := map[string]string{}
 	for _, p := range pubs {
@@ -72,6 +74,8 @@ func TestEvaluate(t *testing.T) {
 		{"six months, published five days late", "thuc-hien-ngan-sach", "ubnd-tinh", "2026-Q2", "", StateLate, "2026-07-15", 5, false},
 		{"nine months, one day late", "thuc-hien-ngan-sach", "ubnd-tinh", "2026-Q3", "", StateLate, "2026-10-15", 1, false},
 		{"the district's nine months, missing", "thuc-hien-ngan-sach", "ubnd-huyen", "2026-Q3", "", StateMissing, "2026-10-15", 53, false},
+		{"the final accounts of 2024, due in 2026, are checked", "quyet-toan-ngan-sach", "ubnd-tinh", "2024", "", StateDone, "2026-01-09", 0, false},
+		{"the commune's final accounts of 2024, due 29/01/2026, missing", "quyet-toan-ngan-sach", "ubnd-xa", "2024", "", StateMissing, "2026-01-29", 312, true},
 		{"the land price table of 2026 on 31/12/2025", "bang-gia-dat", "ubnd-tinh", "2026", "", StateDone, "2026-01-01", 0, false},
 		{"the land price table of 2027, due on 01/01/2027", "bang-gia-dat", "ubnd-tinh", "2027", "", StateUpcoming, "2027-01-01", 25, false},
 		{"the land-use plan 15 days after its approval", "ke-hoach-su-dung-dat", "ubnd-huyen", "2026", "", StateLate, "2026-02-04", 6, false},
@@ -104,6 +108,12 @@ func TestEvaluate(t *testing.T) {
 	if o := find("bang-gia-dat", "ubnd-tinh", "2025", ""); o != nil {
 		t.Errorf("the land price rule checks 2025 (before its Since): %+v", o)
 	}
+	if o := find("quyet-toan-ngan-sach", "ubnd-tinh", "2022", ""); o != nil {
+		t.Errorf("the final accounts of 2022 (due in January 2024, before last year) are checked: %+v", o)
+	}
+	if o := find("quyet-toan-ngan-sach", "ubnd-tinh", "2023", ""); o == nil || o.Due.String() != "2025-01-29" {
+		t.Errorf("the final accounts of 2023 (due 29/01/2025, last year) = %+v", o)
+	}
 	if o := find("du-toan-ngan-sach", "so-tai-chinh", "2026", ""); o != nil {
 		t.Errorf("a department owes the province's budget itself: %+v", o)
 	}
@@ -117,7 +127,7 @@ func TestEvaluate(t *testing.T) {
 		}
 	}
 	tally := c.Tally("ubnd-tinh")
-	if tally.Done != 3 || tally.Late != 2 || tally.Upcoming < 1 {
+	if tally.Done != 4 || tally.Late != 2 || tally.Upcoming < 1 {
 		t.Errorf("Tally(ubnd-tinh) = %+v", tally)
 	}
 }
