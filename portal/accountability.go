@@ -45,6 +45,8 @@ type Accountability struct {
 	// (congkhai check lists them too).
 	Problems []content.Problem
 	Took     time.Duration
+
+	importProblems []content.Problem // the exports' own, reused by the next day's build
 }
 
 // Source is a dataset the accountability pages read.
@@ -194,8 +196,7 @@ func (b *accBuilder) build(ctx context.Context, snap *Snapshot, today dossier.Da
 	start := time.Now()
 	var in *accInputs
 	if prev != nil && prev.Gen == snap.Gen {
-		in = &accInputs{set: prev.Set, sat: prev.Sat, w: prev.Workdays, sources: prev.Sources}
-		in.problems = slices.Clone(prev.Problems)
+		in = &accInputs{set: prev.Set, sat: prev.Sat, w: prev.Workdays, sources: prev.Sources, problems: prev.importProblems}
 	} else {
 		var err error
 		in, err = readAccountability(ctx, b.p.cfg.Content, snap.Site, b.batches, b.sats)
@@ -384,7 +385,8 @@ func compute(site *content.Site, in *accInputs, today dossier.Day) *Accountabili
 	if acc.ApologyDays != nil {
 		apology = *acc.ApologyDays
 	}
-	a := &Accountability{Day: today, Workdays: in.w, Set: in.set, Sat: in.sat, Sources: in.sources, Problems: in.problems}
+	a := &Accountability{Day: today, Workdays: in.w, Set: in.set, Sat: in.sat, Sources: in.sources,
+		Problems: slices.Clone(in.problems), importProblems: in.problems}
 	a.Report = dossier.NewReport(in.set, dossier.ReportOptions{Today: today, Workdays: in.w, ApologyDays: apology})
 	var cfgs []dossier.RuleConfig
 	for _, o := range acc.Obligations {
