@@ -112,7 +112,7 @@ func TestAccountabilityBuild(t *testing.T) {
 	}
 
 	// The next day the report moves on without reading the exports again.
-	v, before := a.Version, len(a.Problems)
+	v, nProblems := a.Version, len(a.Problems)
 	clock.Add(24 * 3600)
 	a, err = p.WaitAccountability(ctx)
 	if err != nil {
@@ -121,8 +121,8 @@ func TestAccountabilityBuild(t *testing.T) {
 	if a.Version == v || a.Day != dossier.DayOf(now()) || a.Report.Late("")[0].DaysLate != 4 {
 		t.Errorf("next day: version %d (was %d), day %s, %d days late", a.Version, v, a.Day, a.Report.Late("")[0].DaysLate)
 	}
-	if len(a.Problems) != before {
-		t.Errorf("next day: %d problems, the day before %d", len(a.Problems), before)
+	if len(a.Problems) != nProblems {
+		t.Errorf("next day: %d problems, the day before %d", len(a.Problems), nProblems)
 	}
 }
 
