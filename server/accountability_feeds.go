@@ -35,6 +35,17 @@ func (s *Server) accFeed(c echo.Context) error {
 	})
 }
 
+// accAlertFeed is the feed of an accountability list for email alerts
+// (Server.anyListFeed): the late dossiers or missed obligations of all
+// agencies or one.
+func (s *Server) accAlertFeed(b *feedBuilder, list string) (*feed, error) {
+	a := s.deps.Portal.Accountability()
+	if a == nil {
+		return nil, echo.NewHTTPError(http.StatusServiceUnavailable, "the figures are being computed")
+	}
+	return accListFeed(b, a, list)
+}
+
 // accListFeed builds the feed of an accountability list.
 func accListFeed(b *feedBuilder, a *portal.Accountability, listPath string) (*feed, error) {
 	notFound := echo.NewHTTPError(http.StatusNotFound)

@@ -413,3 +413,21 @@ func TestAccountabilityRatings(t *testing.T) {
 		t.Errorf("the portal's rating is not counted: %s", rec.Body)
 	}
 }
+
+// TestAccountabilityAlerts: the lists of late dossiers and missed
+// obligations can be followed by mail, like any list.
+func TestAccountabilityAlerts(t *testing.T) {
+	s, _, _, _, _ := newAlertsEnv(t, "")
+	waitAcc(t, s)
+	c := &client{t: t, s: s, remote: "192.0.2.21:5555", cookies: map[string]string{}, header: map[string]string{}}
+	for _, tt := range []struct{ list, want string }{
+		{"/trach-nhiem/qua-han", "Hồ sơ quá hạn – các cơ quan"},
+		{"/trach-nhiem/ubnd-xa/cong-khai", "Nghĩa vụ công khai chưa thực hiện đúng hạn"},
+	} {
+		page := c.get("/theo-doi?list=" + tt.list)
+		mustContain(t, "subscribe form of "+tt.list, page.Body.String(), tt.want, `name="email"`)
+	}
+	if page := c.get("/theo-doi?list=/trach-nhiem/khong-co/qua-han"); strings.Contains(page.Body.String(), `name="email"`) {
+		t.Error("the subscribe form accepts an unknown agency's list")
+	}
+}
