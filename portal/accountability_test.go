@@ -143,3 +143,35 @@ func TestCheckAccountability(t *testing.T) {
 		t.Errorf("no problem for the phone column: %v", ps)
 	}
 }
+
+// TestDossierExportsReplicate: a dossier dataset's exports are never served,
+// but the publishing record keeps them, so another replica gets them, and an
+// edit of index.md on one replica does not remove them on the other.
+func TestDossierExportsReplicate(t *testing.T) {
+	ctx := context.Background()
+	db := newRecordDB(t, "sqlite")
+	files := recordSite()
+	files["so-tai-chinh/ho-so/index.md"] = "---\ntitle: Hồ sơ\ncategory: thu-tuc\npublished: 2026-03-01\nkind: ho-so-tthc\n---\nXuất.\n"
+	files["so-tai-chinh/ho-so/xuat.csv"] = "Mã hồ sơ,Ngày tiếp nhận,Ngày hẹn trả\nSTC-0001,02/03/2026,04/03/2026\n"
+	a := startReplica(t, db, newFolder(t, files), t.TempDir())
+	b := startReplica(t, db, newFolder(t, recordSite()), t.TempDir())
+	eventually(t, "B has the export", func() bool {
+		d, ok := b.p.Snapshot().Site.Dataset("so-tai-chinh/ho-so")
+		return ok && len(d.Exports) == 1
+	})
+	// index.md edited on B: A keeps its export.
+	writeFiles(t, b.dir, map[string]string{"so-tai-chinh/ho-so/index.md": strings.Replace(files["so-tai-chinh/ho-so/index.md"], "Xuất.", "Xuất từ Một cửa.", 1)})
+	b.p.Reload(ctx)
+	b.wait(t)
+	eventually(t, "A has B's edit", func() bool {
+		data, _ := os.ReadFile(filepath.Join(a.dir, "so-tai-chinh", "ho-so", "index.md"))
+		return strings.Contains(string(data), "Xuất từ Một cửa")
+	})
+	a.wait(t)
+	if _, err := os.Stat(filepath.Join(a.dir, "so-tai-chinh", "ho-so", "xuat.csv")); err != nil {
+		t.Errorf("A lost its export: %v", err)
+	}
+	if _, ok := a.p.Snapshot().Site.Files["so-tai-chinh/ho-so/xuat.csv"]; ok {
+		t.Error("the export is served")
+	}
+}
