@@ -741,6 +741,15 @@ func (s *Server) accObligations(c echo.Context) error {
 	})
 }
 
+// WhoLabel names an entry of a rule's agencies: an agency's short name, or
+// a kind of agency.
+func (v *view) WhoLabel(k string) string {
+	if a := v.Agency(k); a != nil {
+		return a.ShortName
+	}
+	return v.T("kind_" + k)
+}
+
 // DayDate shows a dossier day as the portal shows dates.
 func (v *view) DayDate(d dossier.Day) string { return d.VN() }
 
