@@ -84,14 +84,10 @@ func parsePeriod(s string) (string, bool) {
 				return y + "-Q" + q, true
 			}
 		case "thang":
-			switch n {
-			case "":
-				return "", false
-			}
 			if len(n) == 1 {
 				n = "0" + n
 			}
-			if n >= "01" && n <= "12" && len(n) == 2 {
+			if len(n) == 2 && n >= "01" && n <= "12" {
 				return y + "-" + n, true
 			}
 		case "nam":

@@ -155,6 +155,22 @@ func TestEncodeDisclosure(t *testing.T) {
 	}
 }
 
+func TestParsePeriod(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"2026", "2026"}, {"2026-Q3", "2026-Q3"}, {"2026-q1", "2026-Q1"}, {"2026-H1", "2026-Q2"}, {"2026-6T", "2026-Q2"},
+		{"2026-9t", "2026-Q3"}, {"2026-H2", "2026-Q4"}, {"2026-03", "2026-03"}, {"quý I/2026", "2026-Q1"},
+		{"Quý IV năm 2026", "2026-Q4"}, {"6 tháng 2026", "2026-Q2"}, {"9 tháng đầu năm 2026", "2026-Q3"},
+		{"tháng 3/2026", "2026-03"}, {"Tháng 12 năm 2026", "2026-12"}, {"năm 2026", "2026"},
+		{"2026-13", ""}, {"tháng 13/2026", ""}, {"quý V/2026", ""}, {"26", ""}, {"mùa xuân", ""}, {"tháng/2026", ""},
+	}
+	for _, tt := range tests {
+		got, ok := parsePeriod(tt.in)
+		if got != tt.want || ok != (tt.want != "") {
+			t.Errorf("parsePeriod(%q) = %q, %v; want %q", tt.in, got, ok, tt.want)
+		}
+	}
+}
+
 func TestAccountabilityConfig(t *testing.T) {
 	files := baseSite()
 	files["site.yaml"] = siteYAML + "accountability:\n  apology_days: 0\n  obligations:\n    - id: ke-hoach-su-dung-dat\n      days: 30\n    - id: bang-gia-dat\n      off: true\n"
