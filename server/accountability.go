@@ -506,6 +506,7 @@ type accAgencyPage struct {
 	HasDossiers bool
 	Day         dossier.Day
 	Index766    string
+	OblFeeds    []feedLink // the feeds of its missed obligations
 }
 
 func (s *Server) accAgency(c echo.Context) error {
@@ -520,9 +521,8 @@ func (s *Server) accAgency(c echo.Context) error {
 			return err
 		}
 		v.Title = v.Tf("acc_agency_title", "agency", ag.Name)
-		v.Feeds = append(feedLinks(accPrefix+"/"+slug+"/qua-han", v.Tf("acc_feed_late_of", "agency", ag.ShortName)),
-			feedLinks(accPrefix+"/"+slug+"/cong-khai", v.Tf("acc_feed_obl_of", "agency", ag.ShortName))...)
-		pg := &accAgencyPage{Agency: ag, Period: p, PeriodLabel: p.Label(v.Lang), Choices: periodChoices(a, p, v.Lang), Day: a.Day, Index766: dossier.Index766}
+		v.Feeds = feedLinks(accPrefix+"/"+slug+"/qua-han", v.Tf("acc_feed_late_of", "agency", ag.ShortName))
+		pg := &accAgencyPage{OblFeeds: feedLinks(accPrefix+"/"+slug+"/cong-khai", v.Tf("acc_feed_obl_of", "agency", ag.ShortName)), Agency: ag, Period: p, PeriodLabel: p.Label(v.Lang), Choices: periodChoices(a, p, v.Lang), Day: a.Day, Index766: dossier.Index766}
 		pg.Total = rowOf(slug, ag.ShortName, a.Report.Cell(slug, "", "", p))
 		pl, im, both := satisfaction(a, r, slug, p)
 		pg.Total.setSat(both)
