@@ -125,6 +125,9 @@ func (l *loader) loadConfig() SiteConfig {
 		}
 	}
 	cfg.Publishing.Direct = direct
+	for i := range cfg.Accountability.Obligations {
+		cfg.Accountability.Obligations[i].Line = nodeLine(root, "accountability", "obligations", i)
+	}
 	cfg.Feedback.Holidays = l.checkDays(root, "holidays", cfg.Feedback.Holidays)
 	cfg.Feedback.WorkingDays = l.checkDays(root, "working_days", cfg.Feedback.WorkingDays)
 	cfg.Search.Thesaurus = l.checkThesaurus(root, cfg.Search.Thesaurus)

@@ -3,6 +3,8 @@ package content
 import (
 	"bytes"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // DefaultLicense is a dataset's license when index.md names none.
@@ -17,12 +19,10 @@ type datasetMeta struct {
 	License   string `yaml:"license"`
 	Source    string `yaml:"source"`
 	Frequency string `yaml:"frequency"`
-	Period    struct {
-		Start string `yaml:"start"`
-		End   string `yaml:"end"`
-	} `yaml:"period"`
-	Places  []Place  `yaml:"places"`
-	Tags    []string `yaml:"tags"`
+	// Period is a period as written, or {start, end} (period.go).
+	Period  yaml.Node `yaml:"period"`
+	Places  []Place   `yaml:"places"`
+	Tags    []string  `yaml:"tags"`
 	Columns []struct {
 		Name        string `yaml:"name"`
 		Title       string `yaml:"title"`
@@ -30,7 +30,12 @@ type datasetMeta struct {
 		Unit        string `yaml:"unit"`
 		Description string `yaml:"description"`
 	} `yaml:"columns"`
-	Tables []tableDeclYAML `yaml:"tables"`
+	Tables       []tableDeclYAML   `yaml:"tables"`
+	DocumentType string            `yaml:"document_type"`
+	Approved     string            `yaml:"approved"`
+	Kind         string            `yaml:"kind"`
+	Fields       map[string]string `yaml:"fields"`
+	Drop         []string          `yaml:"drop"`
 }
 
 func parseDataset(p string, fm *frontMatter, unsafe bool) (*parsedFile, []Problem) {
@@ -64,6 +69,11 @@ func parseDataset(p string, fm *frontMatter, unsafe bool) (*parsedFile, []Proble
 	if ds.License == "" {
 		ds.License = DefaultLicense
 	}
+	period := readPeriod(&ps, line, &meta.Period)
+	dm := parseDocMeta(&ps, line, meta.DocumentType, period.raw, meta.Approved)
+	ds.Disclosure = Disclosure{DocumentType: dm.documentType, Period: dm.period, Approved: dm.approved}
+	applyPeriod(&ps, line, ds, period)
+	parseRecordsMeta(&ps, line, ds, meta.Kind, meta.Fields, meta.Drop)
 	pf := &parsedFile{dataset: ds, columns: declaredColumns{}, columnLines: map[string]int{},
 		warnings: commentCuts(root, fm.offset, "title", "summary", "source", "license")}
 	for i, col := range meta.Columns {
@@ -87,15 +97,6 @@ func parseDataset(p string, fm *frontMatter, unsafe bool) (*parsedFile, []Proble
 		ds.Columns = append(ds.Columns, c)
 	}
 	pf.tables = checkTableDecls(meta.Tables, line, &ps)
-	if v := meta.Period.Start; strings.TrimSpace(v) != "" {
-		ds.PeriodStart = parseDateField(&ps, line("period", "start"), "period start", v)
-	}
-	if v := meta.Period.End; strings.TrimSpace(v) != "" {
-		ds.PeriodEnd = parseDateField(&ps, line("period", "end"), "period end", v)
-	}
-	if !ds.PeriodStart.IsZero() && !ds.PeriodEnd.IsZero() && ds.PeriodEnd.Before(ds.PeriodStart) {
-		ps.add(line("period", "end"), "period end is before its start")
-	}
 	if len(ps) > 0 {
 		return nil, ps
 	}

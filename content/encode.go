@@ -35,6 +35,7 @@ type NoticeDraft struct {
 	Attachments []AttachmentDraft
 	Related     []string
 	Comment     *CommentWindow // drafts for comment only (category du-thao)
+	Disclosure                 // document_type, period, approved
 	Body        string         // markdown
 }
 
@@ -62,7 +63,15 @@ type DatasetDraft struct {
 	// (Name, Title, Type, Unit and Description are written).
 	Columns []Column
 	// Tables are the `tables:` entries (Line is not written).
-	Tables []TableDecl
+	Tables     []TableDecl
+	Disclosure // document_type, period, approved
+	// PeriodStart and PeriodEnd are the span the data covers, written as
+	// period: {start, end} when Period is empty or covers another span.
+	PeriodStart, PeriodEnd time.Time
+	// Kind, Fields and Drop are a records dataset's (see Dataset).
+	Kind   string
+	Fields map[string]string
+	Drop   []string
 	Body   string // markdown
 }
 
@@ -111,6 +120,7 @@ func EncodeNotice(d NoticeDraft) ([]byte, error) {
 		e.dateIn(m, "closes", d.Comment.Closes)
 		e.set("comment", m)
 	}
+	e.disclosure(d.Disclosure)
 	return e.file(d.Body)
 }
 
@@ -183,6 +193,8 @@ func EncodeDataset(d DatasetDraft) ([]byte, error) {
 		}
 		e.set("tables", seq)
 	}
+	e.datasetDisclosure(d)
+	e.records(d.Kind, d.Fields, d.Drop)
 	return e.file(d.Body)
 }
 
@@ -378,6 +390,7 @@ func DecodeNotice(raw []byte) (NoticeDraft, []Problem) {
 		}
 		d.Comment = w
 	}
+	d.Disclosure = decodeDisclosure(&dp, meta.DocumentType, meta.Period, meta.Approved)
 	return d, dp
 }
 
@@ -413,6 +426,12 @@ func DecodeDataset(raw []byte) (DatasetDraft, []Problem) {
 	for i := range d.Tables {
 		d.Tables[i].Line = 0
 	}
+	period := readPeriod(&dp, func(...any) int { return 0 }, &meta.Period)
+	d.Disclosure = decodeDisclosure(&dp, meta.DocumentType, period.raw, meta.Approved)
+	if period.raw == "" {
+		d.PeriodStart, d.PeriodEnd = decodeDate(&dp, "period start", period.start), decodeDate(&dp, "period end", period.end)
+	}
+	d.Kind, d.Fields, d.Drop = strings.TrimSpace(meta.Kind), meta.Fields, meta.Drop
 	return d, dp
 }
 

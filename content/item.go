@@ -174,6 +174,9 @@ func ParseItem(p string, files map[string][]byte, site *Site) (*Item, []Problem)
 		m := &mdFile{path: main, kind: kindDataset, entry: pf}
 		var ts []*Table
 		for _, f := range tableFiles {
+			if pf.dataset.Restricted() {
+				break // read by the accountability pages, never as tables
+			}
 			ts = append(ts, l.loadTables(context.Background(), f, pf.columns, pf.tables)...)
 		}
 		ds := l.assembleDataset(m, tableFiles, ts)

@@ -233,7 +233,11 @@ func (l *loader) placeAgencies(dirs []*agencyDir) {
 		a.Hash = d.md.entry.hash
 		site.agencies[a.Slug] = &a
 		site.Agencies = append(site.Agencies, &a)
+		withheld := withheldFolders(d)
 		for _, f := range d.files {
+			if withheld[path.Dir(f.Path)] {
+				continue
+			}
 			site.Files[f.Path] = f
 			if f.Size == 0 {
 				l.problem(f.Path, 0, "the file is empty (0 bytes)")
@@ -282,6 +286,9 @@ func (l *loader) scanTables(ctx context.Context, dirs []*agencyDir) []*setJob {
 			return
 		}
 		j := jobs[i]
+		if j.m.entry.dataset.Restricted() {
+			return // read by the accountability pages, never as tables
+		}
 		dir := path.Dir(j.m.path)
 		for _, tf := range j.d.tables[dir] {
 			j.tables = append(j.tables, l.loadTables(ctx, tf, j.m.entry.columns, j.m.entry.tables)...)
@@ -357,6 +364,13 @@ func (l *loader) placeDatasets(jobs []*setJob, paths claims) {
 func (l *loader) assembleDataset(m *mdFile, files []*File, tables []*Table) *Dataset {
 	ds := *m.entry.dataset
 	ds.Hash = m.entry.hash
+	if ds.Restricted() {
+		ds.Exports = exportFiles(files)
+		if len(ds.Exports) == 0 {
+			l.problem(m.path, 0, "the dataset has no export file: add the .csv, .xlsx, .xls or .ods file of the one-stop software to its folder")
+		}
+		return &ds
+	}
 	ds.Tables = orderTables(tables, m.entry.tables)
 	shortSheetNames(ds.Tables)
 	if len(ds.Tables) == 0 {

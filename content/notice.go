@@ -31,6 +31,9 @@ type noticeMeta struct {
 		Opens  string `yaml:"opens"`
 		Closes string `yaml:"closes"`
 	} `yaml:"comment"`
+	DocumentType string `yaml:"document_type"`
+	Period       string `yaml:"period"`
+	Approved     string `yaml:"approved"`
 }
 
 func parseNotice(p string, fm *frontMatter, unsafe bool) (*parsedFile, []Problem) {
@@ -63,6 +66,8 @@ func parseNotice(p string, fm *frontMatter, unsafe bool) (*parsedFile, []Problem
 		Tags:        cleanTags(meta.Tags),
 		Source:      p,
 	}
+	dm := parseDocMeta(&ps, line, meta.DocumentType, meta.Period, meta.Approved)
+	n.Disclosure = Disclosure{DocumentType: dm.documentType, Period: dm.period, Approved: dm.approved}
 	if !n.Effective.IsZero() && !n.Expires.IsZero() && n.Expires.Before(n.Effective) {
 		ps.add(line("expires"), "expires (%s) is before effective (%s)", n.Expires.Format("02/01/2006"), n.Effective.Format("02/01/2006"))
 	}

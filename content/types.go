@@ -104,6 +104,9 @@ type SiteConfig struct {
 	// "vn-units-34" (after it).
 	Units      string           `yaml:"units"`
 	Publishing PublishingConfig `yaml:"publishing"`
+	// Accountability changes the rules of the accountability pages
+	// (accountability.go); its zero value keeps every default.
+	Accountability AccountabilityConfig `yaml:"accountability"`
 }
 
 // SearchConfig is site.yaml's search: section.
@@ -222,6 +225,7 @@ type Notice struct {
 	Attachments []Attachment
 	Related     []string       // notice or dataset paths
 	Comment     *CommentWindow // non-nil for drafts open (or once open) for comment
+	Disclosure                 // document_type, period, approved (accountability.go)
 	Source      string         // path of the .md file in the content folder
 	Hash        string         // hex sha256 of the file bytes
 	// The body is not kept in memory (a province has a hundred thousand
@@ -308,8 +312,8 @@ type Dataset struct {
 	Source    string // who produced the data
 	Frequency string // update frequency as written ("hằng năm")
 	// PeriodStart and PeriodEnd are the time the data covers (index.md's
-	// period: {start, end}: the budget year, the years a land price table is
-	// in force); zero when not declared.
+	// period: a year, quarter or month, or {start, end}: the budget year, the
+	// years a land price table is in force); zero when not declared.
 	PeriodStart, PeriodEnd time.Time
 	Places                 []Place
 	Tags                   []string
@@ -319,6 +323,28 @@ type Dataset struct {
 	Text                   string
 	IndexSource            string // path of index.md
 	Hash                   string // sha256 of index.md
+	Disclosure                    // document_type, period, approved (accountability.go)
+	// Kind is "" for open data, else KindDossiers or KindSatisfaction: rows
+	// that the accountability pages read. Fields maps a record's field
+	// ("code", "received", …) to the heading of the column holding it, when
+	// the export does not use the headings the reader knows; Drop names
+	// columns left out on purpose (personal data the export carries).
+	Kind   string
+	Fields map[string]string
+	Drop   []string
+	// Exports are the table files of a restricted dataset (Restricted): read
+	// by the accountability pages, never served. Its Tables are empty.
+	Exports []*File
+}
+
+// Disclosure is what a notice or dataset says about the obligation it
+// fulfils: the kind of document ("du-toan-ngan-sach"), the period it covers
+// ("2026", "2026-Q1", "2026-03") and the date of the decision it publishes,
+// from which the legal deadline runs. Zero fields are not given.
+type Disclosure struct {
+	DocumentType string
+	Period       string
+	Approved     time.Time
 }
 
 // Table is a table of a dataset: a CSV file, or one sheet of a workbook (XLSX,
@@ -445,5 +471,5 @@ var reservedSlugs = [...]string{
 	"api", "co-quan", "danh-muc", "du-thao", "dia-ban", "the", "search", "tim-kiem",
 	"feedback", "gop-y", "staff", "static", "healthz", "sitemap.xml", "robots.txt",
 	"feed.atom", "feed.rss", "feed.json", "lang", "en", "vi", "favicon.ico", "dataset",
-	"du-lieu", "hoi-dap", "tai-ve",
+	"du-lieu", "hoi-dap", "tai-ve", "trach-nhiem", "tra-cuu-ho-so",
 }

@@ -124,6 +124,9 @@ func NewCatalog(site *content.Site, o Options) *Catalog {
 	}
 	tags := map[string]bool{}
 	for _, d := range site.Datasets {
+		if d.Restricted() {
+			continue // one-stop exports are private records, not open data
+		}
 		e := c.newEntry(d, o.Modified)
 		c.Entries = append(c.Entries, e)
 		c.byKey[e.ID], c.byKey[e.Name], c.byKey[d.Path] = e, e, e

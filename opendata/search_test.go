@@ -34,11 +34,11 @@ func TestFilters(t *testing.T) {
 		mustNot   []string
 		wantError bool
 	}{
-		{fq: "", count: 8},
-		{fq: "*:*", count: 8},
+		{fq: "", count: 11},
+		{fq: "*:*", count: 11},
 		{fq: "organization:so-tai-chinh", count: 3},
-		{fq: "-organization:so-tai-chinh", count: 5},
-		{fq: "NOT organization:so-tai-chinh", count: 5},
+		{fq: "-organization:so-tai-chinh", count: 8},
+		{fq: "NOT organization:so-tai-chinh", count: 8},
 		{fq: "organization:so-tai-chinh OR organization:ubnd-tinh", count: 4},
 		{fq: "organization:(so-tai-chinh OR ubnd-tinh)", count: 4},
 		{fq: "organization:so-tai-chinh AND groups:ngan-sach", count: 3},
@@ -46,16 +46,17 @@ func TestFilters(t *testing.T) {
 		{fq: "groups:gia-dat", must: []string{price.Name}},
 		{fq: `tags:"giá đất"`, must: []string{price.Name}},
 		{fq: "res_format:XLSX", count: 1},
-		{fq: "res_format:csv", count: 8},
-		{fq: "license_id:cc-by", count: 8},
+		{fq: "res_format:csv", count: 11},
+		{fq: "license_id:cc-by", count: 11},
 		{fq: "name:so-tai-chinh--*", count: 3},
 		{fq: "id:" + price.ID, count: 1, must: []string{price.Name}},
-		{fq: "owner_org:" + price.ownerID(), count: 1},
-		{fq: "metadata_modified:[* TO *]", count: 8},
+		{fq: "owner_org:" + price.ownerID(), count: 1}, // its agency's one-stop exports are not open data
+		{fq: "name:*ho-so-thu-tuc-hanh-chinh", count: 0},
+		{fq: "metadata_modified:[* TO *]", count: 11},
 		{fq: "metadata_modified:[" + CKANTime(price.Modified) + "Z TO *]", must: []string{price.Name}},
 		{fq: "metadata_modified:{" + CKANTime(price.Modified) + " TO *]", mustNot: []string{price.Name}},
-		{fq: "metadata_modified:[NOW-1DAY TO NOW]", count: 0},
-		{fq: "metadata_created:[2000-01-01 TO NOW/DAY]", count: 8},
+		{fq: "metadata_modified:[NOW-1DAY TO NOW]", count: 2, must: []string{"ubnd-xa-cam-quan--danh-gia-muc-do-hai-long"}},
+		{fq: "metadata_created:[2000-01-01 TO NOW/DAY]", count: 11},
 		{fq: "title:cẩm xuyên", must: []string{price.Name}},
 		{fq: "cam xuyen", must: []string{price.Name}},
 		{fq: "bogus:x", wantError: true},
@@ -111,7 +112,7 @@ func TestSortAndPaging(t *testing.T) {
 				}
 				paged = append(paged, names(res.Results)...)
 			}
-			if !slices.Equal(paged, names(all.Results)) || len(paged) != 8 {
+			if !slices.Equal(paged, names(all.Results)) || len(paged) != 11 {
 				t.Errorf("pages of 3 = %v, want %v", paged, names(all.Results))
 			}
 			again := c.Search(SearchRequest{Sort: keys, Rows: 100})
@@ -136,8 +137,8 @@ func TestSortAndPaging(t *testing.T) {
 	if _, err := ParseSort("popularity desc"); err == nil {
 		t.Error("ParseSort(popularity desc) = nil error")
 	}
-	res := c.Search(SearchRequest{Rows: 10, Start: 8})
-	if len(res.Results) != 0 || res.Count != 8 {
+	res := c.Search(SearchRequest{Rows: 10, Start: 11})
+	if len(res.Results) != 0 || res.Count != 11 {
 		t.Errorf("a page past the end: %d results of %d", len(res.Results), res.Count)
 	}
 }

@@ -8,4 +8,9 @@
 // of its content folder, applies to its folder the versions other replicas
 // record, and answers what history pages need (History, VersionItem, Diff,
 // ItemAt, Snapshot.Record, Snapshot.Tombstone): see record.go.
+//
+// The accountability pages' figures (Accountability: the agencies' one-stop
+// exports read by package dossier, their indicators, satisfaction results and
+// disclosure obligations) are built in the background after every content
+// change and every day: see accountability.go.
 package portal

@@ -260,6 +260,7 @@ func (p *Portal) Suggest(ctx context.Context, prefix string, n int) ([]search.Su
 // Close writes the content cache and the record's state if a change is
 // pending, stops indexing and closes the index.
 func (p *Portal) Close() error {
+	p.stopAccountability()
 	p.flushCache()
 	if p.rec != nil {
 		p.rec.saveState()

@@ -114,6 +114,9 @@ type Portal struct {
 
 	vcOnce sync.Once
 	vc     *versionCache // versions of the record loaded (history.go)
+
+	accOnce sync.Once
+	acc     *accBuilder // the accountability pages' data (accountability.go), once asked for
 }
 
 // Open loads the content folder once and returns a Portal serving it, and opens

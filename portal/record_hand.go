@@ -362,7 +362,7 @@ func (r *recorder) localFiles(c candidate, prev *itemState, snap *Snapshot) (*lo
 		l.files = append(l.files, fileState{Name: main, Hash: mainHash, Size: int64(len(b)), ModTime: info.ModTime().UnixNano()})
 	}
 	for _, name := range others {
-		sf, ok := site.Files[name]
+		sf, ok := snap.contentFile(name)
 		if !ok {
 			continue
 		}

@@ -69,7 +69,9 @@ func (s *Snapshot) withRecords(rec *recordIndex, gen uint64) *Snapshot {
 }
 
 // folderFiles returns the files of the site under the folder p
-// ("agency/slug/..."), sorted.
+// ("agency/slug/..."), sorted: the files served, and the exports of a
+// restricted dataset, which the publishing record keeps too (replicas
+// follow them) though they are never served.
 func (s *Snapshot) folderFiles(p string) []string {
 	s.foldersOnce.Do(func() {
 		s.folders = map[string][]string{}
@@ -78,6 +80,11 @@ func (s *Snapshot) folderFiles(p string) []string {
 			if len(parts) == 3 {
 				k := parts[0] + "/" + parts[1]
 				s.folders[k] = append(s.folders[k], name)
+			}
+		}
+		for _, d := range s.Site.Datasets {
+			for _, f := range d.Exports {
+				s.folders[d.Path] = append(s.folders[d.Path], f.Path)
 			}
 		}
 		for _, names := range s.folders {
@@ -132,4 +139,23 @@ func (s *Snapshot) Lookup(path string) (*content.Notice, *content.Dataset) {
 		return nil, d
 	}
 	return nil, nil
+}
+
+// contentFile returns a file of the site by path: a file served, or an
+// export of a restricted dataset.
+func (s *Snapshot) contentFile(name string) (*content.File, bool) {
+	if f, ok := s.Site.Files[name]; ok {
+		return f, true
+	}
+	parts := strings.SplitN(name, "/", 3)
+	if len(parts) == 3 {
+		if d, ok := s.Site.Dataset(parts[0] + "/" + parts[1]); ok {
+			for _, f := range d.Exports {
+				if f.Path == name {
+					return f, true
+				}
+			}
+		}
+	}
+	return nil, false
 }

@@ -93,6 +93,7 @@ type historyPage struct {
 	Agency      string // its slug
 	Kind        publish.Kind
 	Withdrawn   bool
+	Restricted  bool             // one-stop exports: versions listed, files never offered
 	Versions    []historyVersion // newest first
 	Latest      int
 	History     *portal.History
@@ -151,7 +152,8 @@ func (s *Server) history(c echo.Context) error {
 			return err
 		}
 		agency, _, _ := strings.Cut(p, "/")
-		hp := &historyPage{Path: p, Agency: agency, Title: title, Kind: h.Kind, Withdrawn: h.Withdrawn, History: h, Latest: len(h.Versions)}
+		hp := &historyPage{Path: p, Agency: agency, Title: title, Kind: h.Kind, Withdrawn: h.Withdrawn, History: h, Latest: len(h.Versions),
+			Restricted: s.restricted(c.Request().Context(), p)}
 		for i := len(h.Versions) - 1; i >= 0; i-- {
 			hp.Versions = append(hp.Versions, s.versionView(v, h.Versions[i]))
 		}
@@ -290,6 +292,9 @@ func (s *Server) historyDiff(c echo.Context) error {
 			dp.Fields = append(dp.Fields, diffField{Name: "field_" + f.Name, Pieces: ps})
 		}
 		dp.Body, dp.BodyCut = pieces(d.Body, &budget)
+		if s.restricted(ctx, p, a, b) {
+			d.Tables = nil // the rows of one-stop exports are private records
+		}
 		for _, tc := range d.Tables {
 			dp.Tables = append(dp.Tables, tableDiffView(tc))
 		}
@@ -370,6 +375,9 @@ func (s *Server) versionFile(c echo.Context) error {
 	}
 	agency, _, _ := strings.Cut(p, "/")
 	name := agency + "/" + rest
+	if name != p+"/index.md" && name != p+".md" && s.restricted(c.Request().Context(), p, n) {
+		return echo.NewHTTPError(http.StatusNotFound) // an export: a private record
+	}
 	b, ok := iv.Files[name]
 	if !ok {
 		return echo.NewHTTPError(http.StatusNotFound)
@@ -390,6 +398,22 @@ func (s *Server) versionFile(c echo.Context) error {
 	}
 	h.Set("Cache-Control", "public, max-age=86400") // a version never changes
 	return c.Blob(http.StatusOK, typ, b)
+}
+
+// restricted reports whether the item at p is a dataset of one-stop exports
+// (content.Dataset.Restricted) now or in any of the versions given: their
+// files and rows are private records, kept by the record for the replicas
+// and never shown.
+func (s *Server) restricted(ctx context.Context, p string, versions ...int) bool {
+	if d, ok := s.deps.Portal.Snapshot().Site.Dataset(p); ok && d.Restricted() {
+		return true
+	}
+	for _, n := range versions {
+		if iv, err := s.deps.Portal.VersionItem(ctx, p, n); err == nil && iv.Item != nil && iv.Item.Dataset != nil && iv.Item.Dataset.Restricted() {
+			return true
+		}
+	}
+	return false
 }
 
 // VersionFileURL is the address of a file of version n of the item at p.

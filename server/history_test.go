@@ -107,3 +107,32 @@ func TestHistoryPages(t *testing.T) {
 		})
 	}
 }
+
+// TestHistoryOfExports: a dataset of one-stop exports keeps its versions on
+// the record (replicas follow them), but its history offers no file and its
+// diffs no row: the exports are private records.
+func TestHistoryOfExports(t *testing.T) {
+	e := newPubEnv(t, "", nil, nil)
+	c := e.client(t)
+	const d = "ubnd-huyen-cam-xuyen/ho-so-thu-tuc-hanh-chinh"
+	export := "/" + d + "/lich-su/1/ho-so-thu-tuc-hanh-chinh/Xuat%20du%20lieu%20Mot%20cua%2012-2025%20den%2011-2026.xlsx"
+	tests := []struct {
+		name, url string
+		status    int
+		want, not []string
+	}{
+		{"history", "/" + d + "/lich-su", 200, []string{"Phiên bản 1"}, []string{"/lich-su/1/", ".xlsx"}},
+		{"the export of a version", export, 404, nil, nil},
+		{"its index.md", "/" + d + "/lich-su/1/ho-so-thu-tuc-hanh-chinh/index.md", 200, []string{"kind:"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := c.get(tt.url)
+			if rec.Code != tt.status {
+				t.Fatalf("GET %s = %d, want %d\n%.1500s", tt.url, rec.Code, tt.status, rec.Body.String())
+			}
+			mustContain(t, tt.url, rec.Body.String(), tt.want...)
+			mustNotContain(t, tt.url, rec.Body.String(), tt.not...)
+		})
+	}
+}

@@ -17,8 +17,12 @@ import (
 func (v *view) base() string { return strings.TrimSuffix(v.Canonical, v.Path) }
 
 // DatasetJSONLD is the schema.org Dataset of a dataset's page (its dates
-// are the page's: published and updated).
+// are the page's: published and updated); nil for a restricted dataset (one-stop
+// exports are private records, not open data).
 func (v *view) DatasetJSONLD(d *content.Dataset) any {
+	if d.Restricted() {
+		return nil
+	}
 	cat := opendata.NewPageCatalog(v.Site, v.base())
 	return cat.SchemaDataset(cat.EntryOf(d))
 }
@@ -29,8 +33,11 @@ func (v *view) AgencyJSONLD(a *content.Agency) any {
 }
 
 // DatasetLinks are the machine-readable descriptions of a dataset, for the
-// page's alternate links.
+// page's alternate links; none for a restricted dataset.
 func (v *view) DatasetLinks(d *content.Dataset) []feedLink {
+	if d.Restricted() {
+		return nil
+	}
 	page := v.base() + "/" + d.Path
 	return []feedLink{
 		{Type: "text/turtle", Title: "DCAT-AP (Turtle)", URL: page + ".ttl"},

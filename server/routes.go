@@ -44,6 +44,8 @@ func (s *Server) routes() {
 	}
 	feedRoutes(e, "/hoi-dap", s.qaFeed)
 
+	s.accountabilityRoutes()
+
 	// Places and tags (places.go), and the feeds of every list (feeds.go). The
 	// feed routes of agencies and datasets are static segments under parameters,
 	// so they win over the content paths below.
@@ -200,4 +202,36 @@ func (s *Server) publishRoutes() {
 	g.PUT("/drafts/:id", s.apiUpdateDraft)
 	g.DELETE("/drafts/:id", s.apiDeleteDraft)
 	g.POST("/drafts/:id/:action", s.apiDraftAction)
+}
+
+// accountabilityRoutes declares the accountability pages, feeds and API.
+func (s *Server) accountabilityRoutes() {
+	e := s.e
+	e.GET(accPrefix, s.accOverview)
+	e.GET(accPrefix+"/qua-han", s.accLate)
+	e.GET(accPrefix+"/cong-khai", s.accObligations)
+	e.GET(accPrefix+"/:agency", s.accAgency)
+	e.GET(accPrefix+"/:agency/qua-han", s.accLate)
+	feedRoutes(e, accPrefix+"/qua-han", s.accFeed)
+	feedRoutes(e, accPrefix+"/cong-khai", s.accFeed)
+	feedRoutes(e, accPrefix+"/:agency/qua-han", s.accFeed)
+	feedRoutes(e, accPrefix+"/:agency/cong-khai", s.accFeed)
+	s.lookupRoutes()
+	e.GET("/api/trach-nhiem", s.apiAccountability)
+	e.GET("/api/trach-nhiem/qua-han", s.apiLate)
+	e.GET("/api/trach-nhiem/:agency", s.apiAccountability)
+}
+
+// lookupRoutes: the dossier lookup, by exact code, rate-limited per client
+// address when a code is asked (accountability_lookup.go).
+func (s *Server) lookupRoutes() {
+	s.lookup = &lookupState{limit: rateLimiter(lookupPerMinute(s.deps.RateLimit))}
+	mw := []echo.MiddlewareFunc{middleware.BodyLimit("4K"), s.lookupLimit}
+	page := mw
+	if s.fb != nil {
+		page = append(page[:len(page):len(page)], s.fb.csrf.middleware) // the form carries a token
+	}
+	s.e.GET("/tra-cuu-ho-so", s.lookupPage, page...)
+	s.e.POST("/tra-cuu-ho-so", s.lookupPage, page...)
+	s.e.GET("/api/ho-so", s.apiLookup, mw...)
 }

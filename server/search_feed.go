@@ -129,6 +129,9 @@ func (s *Server) searchListFeed(ctx context.Context, b *feedBuilder, p searchPar
 // anyListFeed resolves any list a subscriber can follow: a list page ("/",
 // "/danh-muc/gia-dat", "/so-tai-chinh", …) or a search ("/search?q=…").
 func (s *Server) anyListFeed(ctx context.Context, b *feedBuilder, list string, now time.Time) (*feed, error) {
+	if strings.HasPrefix(list, accPrefix+"/") {
+		return s.accAlertFeed(b, list)
+	}
 	if rest, ok := strings.CutPrefix(list, "/search?"); ok {
 		q, err := url.ParseQuery(rest)
 		if err != nil {

@@ -60,6 +60,9 @@ type Server struct {
 	feeds   feedCache      // rendered feeds (feeds.go); the zero value is ready
 	fb      *feedbackState // feedback and staff console state, set by setupFeedback
 	pub     *publishState  // publishing console and API state, set by setupPublishing
+
+	accRatings ratingsCache // citizens' ratings for the accountability pages (accountability.go)
+	lookup     *lookupState // the dossier lookup's limit (accountability_lookup.go)
 }
 
 // New builds the server and parses every template, so a broken theme fails here,
@@ -96,6 +99,7 @@ func New(d Deps) (*Server, error) {
 	s.e = e
 	s.handler = headAsGet(e)
 	s.routes()
+	d.Portal.Accountability() // starts computing the accountability pages' figures
 	return s, nil
 }
 

@@ -107,7 +107,7 @@ func TestRoutes(t *testing.T) {
 		{"language switch refuses open redirects", request{url: "/lang?to=en&next=//evil.example"}, 303, nil, nil, map[string]string{"Location": "/"}},
 		{"language switch refuses unknown languages", request{url: "/lang?to=fr"}, 400, nil, nil, nil},
 		{"trailing slash", request{url: "/co-quan/"}, 301, nil, nil, map[string]string{"Location": "/co-quan"}},
-		{"healthz", request{url: "/healthz"}, 200, []string{`"status":"ok"`, `"notices":47`}, nil, nil},
+		{"healthz", request{url: "/healthz"}, 200, []string{`"status":"ok"`, `"notices":48`}, nil, nil},
 		{"robots", request{url: "/robots.txt"}, 200, []string{"Disallow: /staff/", "Sitemap: https://congkhai.example.vn/sitemap.xml"}, nil, nil},
 		{"sitemap", request{url: "/sitemap.xml"}, 200, []string{"<loc>https://congkhai.example.vn/ubnd-tinh/cong-van-6733-ubnd-kstt</loc>", "<lastmod>"}, nil, map[string]string{"Content-Type": "application/xml"}},
 		{"unknown static file", request{url: "/static/style.css"}, 404, nil, nil, nil},

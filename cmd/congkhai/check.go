@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/congkhai/congkhai/content"
+	"github.com/congkhai/congkhai/portal"
 )
 
 // check loads a content folder like the server does and prints every problem as
@@ -37,6 +39,14 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer d.Close()
 	site, problems := content.Load(ctx, d, nil)
+	// The one-stop exports and the disclosure fields, as the accountability
+	// pages read them.
+	acc, err := portal.CheckAccountability(ctx, d, site, time.Now())
+	if err != nil {
+		fmt.Fprintf(stderr, "congkhai check: %v\n", err)
+		return 2
+	}
+	problems = append(problems, acc...)
 	errs, guesses := 0, 0
 	for _, p := range problems {
 		if p.Guess {

@@ -197,6 +197,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	alertsDone := make(chan struct{})
 	go func() { srv.RunAlerts(alertsCtx, time.Minute); close(alertsDone) }()
 	defer func() { stopAlerts(); <-alertsDone }() // runs before store.Close
+	remindDone := make(chan struct{})
+	go func() { srv.RunAccountabilityReminders(alertsCtx, 10*time.Minute); close(remindDone) }()
+	defer func() { stopAlerts(); <-remindDone }()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
