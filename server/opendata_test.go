@@ -60,8 +60,8 @@ func TestCKANActions(t *testing.T) {
 		{name: "facets", url: `/api/3/action/package_search?facet.field=["organization","res_format"]&rows=0`, status: 200, check: func(r any) string {
 			m := r.(map[string]any)
 			org := m["search_facets"].(map[string]any)["organization"].(map[string]any)["items"].([]any)
-			if len(org) != 5 || len(m["results"].([]any)) != 0 {
-				return "want 5 organizations and no result"
+			if len(org) != 6 || len(m["results"].([]any)) != 0 {
+				return "want 6 organizations and no result"
 			}
 			return ""
 		}},
@@ -93,7 +93,7 @@ func TestCKANActions(t *testing.T) {
 			}
 			return ""
 		}},
-		{name: "package_list paged", url: "/api/3/action/package_list?limit=3&offset=6", status: 200, check: func(r any) string {
+		{name: "package_list paged", url: "/api/3/action/package_list?limit=3&offset=9", status: 200, check: func(r any) string {
 			if len(r.([]any)) != 2 {
 				return "want 2 names"
 			}

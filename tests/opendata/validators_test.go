@@ -31,8 +31,8 @@ func TestCKANClient(t *testing.T) {
 	if err := json.Unmarshal(node(t, "ckan-client.mjs", p.Base), &out); err != nil {
 		t.Fatal(err)
 	}
-	if out.Search.Count != 8 || len(out.Search.Results) != 5 {
-		t.Errorf("package_search: count %d, %d results; want 8 and 5", out.Search.Count, len(out.Search.Results))
+	if out.Search.Count != 11 || len(out.Search.Results) != 5 {
+		t.Errorf("package_search: count %d, %d results; want 11 and 5", out.Search.Count, len(out.Search.Results))
 	}
 	if out.Show["id"] != out.Search.Results[0]["id"] || out.Show["name"] != out.Search.Results[0]["name"] {
 		t.Errorf("package_show returned %v, want %v", out.Show["name"], out.Search.Results[0]["name"])
@@ -211,8 +211,8 @@ func TestDataPackages(t *testing.T) {
 	if err := json.Unmarshal(node(t, "datapackage.mjs", urls...), &out); err != nil {
 		t.Fatal(err)
 	}
-	if len(out) != 8 {
-		t.Fatalf("%d packages validated, want 8", len(out))
+	if len(out) != 11 {
+		t.Fatalf("%d packages validated, want 11", len(out))
 	}
 	for _, dp := range out {
 		if !dp.Valid || len(dp.Errors) > 0 || len(dp.Resources) == 0 {
