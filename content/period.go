@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/congkhai/congkhai/calendar"
 )
 
 // A dataset's period is written one of two ways: as the period a disclosure
@@ -63,7 +65,7 @@ func periodSpan(raw, code string) (start, end time.Time, ok bool) {
 	if err != nil {
 		return start, end, false
 	}
-	day := func(m time.Month, d int) time.Time { return time.Date(year, m, d, 0, 0, 0, 0, time.UTC) }
+	day := func(m time.Month, d int) time.Time { return time.Date(year, m, d, 0, 0, 0, 0, calendar.Location) }
 	f := Fold(raw)
 	switch {
 	case rest == "":
