@@ -109,7 +109,7 @@ func TestRoutes(t *testing.T) {
 		{"trailing slash", request{url: "/co-quan/"}, 301, nil, nil, map[string]string{"Location": "/co-quan"}},
 		{"healthz", request{url: "/healthz"}, 200, []string{`"status":"ok"`, `"notices":48`}, nil, nil},
 		{"robots", request{url: "/robots.txt"}, 200, []string{"Disallow: /staff/", "Sitemap: https://congkhai.example.vn/sitemap.xml"}, nil, nil},
-		{"sitemap", request{url: "/sitemap.xml"}, 200, []string{"<loc>https://congkhai.example.vn/ubnd-tinh/cong-van-6733-ubnd-kstt</loc>", "<lastmod>"}, nil, map[string]string{"Content-Type": "application/xml"}},
+		{"sitemap", request{url: "/sitemap.xml"}, 200, []string{"<loc>https://congkhai.example.vn/ubnd-tinh/cong-van-6733-ubnd-kstt</loc>", "<lastmod>", "<loc>https://congkhai.example.vn/trach-nhiem</loc>", "<loc>https://congkhai.example.vn/trach-nhiem/qua-han</loc>"}, nil, map[string]string{"Content-Type": "application/xml"}},
 		{"unknown static file", request{url: "/static/style.css"}, 404, nil, nil, nil},
 		{"gzip", request{url: "/", header: map[string]string{"Accept-Encoding": "gzip"}}, 200, nil, nil, map[string]string{"Content-Encoding": "gzip"}},
 		{"post to a page", request{method: "POST", url: "/co-quan"}, 405, nil, nil, nil},

@@ -43,8 +43,9 @@ func (s *Server) sitemap(c echo.Context) error {
 	for _, ci := range content.Categories() {
 		urls = append(urls, sitemapURL{Loc: base + "/danh-muc/" + string(ci.Slug)})
 	}
+	urls = append(urls, sitemapURL{Loc: base + accPrefix}, sitemapURL{Loc: base + accPrefix + "/qua-han"}, sitemapURL{Loc: base + accPrefix + "/cong-khai"})
 	for _, a := range snap.Site.Agencies {
-		urls = append(urls, sitemapURL{Loc: base + "/" + a.Slug})
+		urls = append(urls, sitemapURL{Loc: base + "/" + a.Slug}, sitemapURL{Loc: base + accPrefix + "/" + a.Slug})
 	}
 	for _, n := range snap.Site.Notices {
 		urls = append(urls, sitemapURL{Loc: base + "/" + n.Path, LastMod: lastmod(n.Updated)})
