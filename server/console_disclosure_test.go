@@ -105,6 +105,19 @@ tags: [thủ tục hành chính, một cửa]
 ---
 Hồ sơ thủ tục hành chính do UBND xã Cẩm Quan tiếp nhận, xuất từ phần mềm Một cửa điện tử.
 `,
+	// Satisfaction results, their kind written by one of its other names.
+	"ubnd-xa-cam-quan/danh-gia-muc-do-hai-long/index.md": `---
+title: Kết quả đánh giá mức độ hài lòng tại Bộ phận Một cửa xã Cẩm Quan
+category: thu-tuc
+published: 2026-01-05
+updated: 2026-11-25
+kind: satisfaction
+fields:
+  month: Tháng
+  total: Tổng số lượt đánh giá
+---
+Số lượt đánh giá theo từng mức, tổng hợp theo tháng.
+`,
 }
 
 // writeHandWritten writes handWritten into a content folder.
@@ -196,6 +209,8 @@ func TestConsoleKeepsHandWrittenFields(t *testing.T) {
 			form: []string{`name="period" type="text" value="2026"`, `name="period_start" type="date" value=""`}},
 		{path: "ubnd-xa-cam-quan/ho-so-thu-tuc-hanh-chinh", dataset: true,
 			form: []string{"Loại bộ dữ liệu", "Hồ sơ thủ tục hành chính", "<code>ho-so-tthc</code>"}},
+		{path: "ubnd-xa-cam-quan/danh-gia-muc-do-hai-long", dataset: true,
+			form: []string{"Loại bộ dữ liệu", "Kết quả đánh giá mức độ hài lòng (<code>satisfaction</code>)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {

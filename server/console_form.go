@@ -62,13 +62,22 @@ type origItem struct {
 	untitled     map[string]bool      // addresses written without a title
 }
 
-// RecordsKind is the kind of the records dataset the form edits ("" for
-// open data), shown but not edited.
+// RecordsKind is the kind of the records dataset the form edits, as its
+// file writes it ("" for open data), shown but not edited.
 func (f *itemForm) RecordsKind() string {
 	if f.orig == nil {
 		return ""
 	}
 	return f.orig.kind
+}
+
+// RecordsKindKey is the i18n key naming RecordsKind ("" for a name that
+// is no kind).
+func (f *itemForm) RecordsKindKey() string {
+	if k := content.DatasetKind(f.RecordsKind()); k != "" {
+		return "pc_kind_" + k
+	}
+	return ""
 }
 
 // fileRow is a file of the item other than its markdown file: an
