@@ -29,6 +29,11 @@ var datasetKinds = map[string]string{
 	KindSatisfaction: KindSatisfaction, "satisfaction": KindSatisfaction, "muc-do-hai-long": KindSatisfaction,
 }
 
+// DatasetKind is the kind a dataset's kind: field names, as the loader
+// reads it ("ho-so" and "dossiers" are KindDossiers); "" for a name that is
+// no kind.
+func DatasetKind(s string) string { return datasetKinds[Slugify(strings.TrimSpace(s))] }
+
 // Restricted reports whether the dataset's files are records the portal reads
 // but never publishes as they are: its folder's files are not served, it has
 // no Tables, and its table files are listed in Exports.
@@ -135,7 +140,7 @@ func parseDocMeta(ps *problems, line func(...any) int, documentType, period, app
 // parseRecordsMeta checks a dataset's kind, fields and drop.
 func parseRecordsMeta(ps *problems, line func(...any) int, ds *Dataset, kind string, fields map[string]string, drop []string) {
 	if k := strings.TrimSpace(kind); k != "" {
-		ds.Kind = datasetKinds[Slugify(k)]
+		ds.Kind = DatasetKind(k)
 		if ds.Kind == "" {
 			ps.add(line("kind"), "unknown dataset kind %q (%s for one-stop dossier exports, %s for satisfaction results; no kind for open data)", k, KindDossiers, KindSatisfaction)
 		}

@@ -56,6 +56,20 @@ func readPeriod(ps *problems, line func(...any) int, n *yaml.Node) datasetPeriod
 	return p
 }
 
+// ParsePeriod reads a period as a front matter's period: field may write it
+// ("2026", "2026-Q1", "quý I/2026", "6 tháng 2026", "tháng 3/2026"), as the
+// loader does: its normal form ("2026-Q2" for six months), and the first and
+// last day it covers (Asia/Ho_Chi_Minh). ok is false when the loader would
+// report the period as a problem.
+func ParsePeriod(s string) (code string, start, end time.Time, ok bool) {
+	s = strings.TrimSpace(s)
+	if code, ok = parsePeriod(s); !ok {
+		return "", start, end, false
+	}
+	start, end, ok = periodSpan(s, code)
+	return code, start, end, ok
+}
+
 // periodSpan is the first and last day a normalised period covers (code
 // from parsePeriod); raw, as written, tells the budget's cumulative six and
 // nine months (and half-years) from the quarter whose report they are.

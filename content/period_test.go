@@ -95,3 +95,29 @@ func TestEncodeDatasetPeriod(t *testing.T) {
 		})
 	}
 }
+
+// TestParsePeriodSpan: the exported reading of a period is the loader's, with
+// the span the period covers.
+func TestParsePeriodSpan(t *testing.T) {
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, calendar.Location) }
+	tests := []struct {
+		in         string
+		code       string
+		start, end time.Time
+		ok         bool
+	}{
+		{"2025", "2025", day(2025, 1, 1), day(2025, 12, 31), true},
+		{" quý I/2026 ", "2026-Q1", day(2026, 1, 1), day(2026, 3, 31), true},
+		{"6 tháng 2026", "2026-Q2", day(2026, 1, 1), day(2026, 6, 30), true},
+		{"2026-03", "2026-03", day(2026, 3, 1), day(2026, 3, 31), true},
+		{"quy-1-2025", "", time.Time{}, time.Time{}, false},
+		{"mùa xuân", "", time.Time{}, time.Time{}, false},
+		{"", "", time.Time{}, time.Time{}, false},
+	}
+	for _, tt := range tests {
+		code, start, end, ok := ParsePeriod(tt.in)
+		if code != tt.code || !start.Equal(tt.start) || !end.Equal(tt.end) || ok != tt.ok {
+			t.Errorf("ParsePeriod(%q) = %q, %v, %v, %v; want %q, %v, %v, %v", tt.in, code, start, end, ok, tt.code, tt.start, tt.end, tt.ok)
+		}
+	}
+}

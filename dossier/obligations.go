@@ -348,9 +348,9 @@ func ruleIDs(rules []Rule) string {
 	return strings.Join(ids, ", ")
 }
 
-// docType is the document type a rule's documents carry: its DocumentType,
+// DocType is the document type a rule's documents carry: its DocumentType,
 // else its ID.
-func (r *Rule) docType() string {
+func (r *Rule) DocType() string {
 	if r.DocumentType != "" {
 		return r.DocumentType
 	}
@@ -474,7 +474,7 @@ func Evaluate(rules []Rule, agencies []AgencyRef, pubs []Publication, w *Workday
 	}
 	known := map[string]bool{}
 	for ri := range rules {
-		known[rules[ri].docType()] = true
+		known[rules[ri].DocType()] = true
 	}
 	for i := range pubs {
 		p := &pubs[i]
@@ -494,7 +494,7 @@ func Evaluate(rules []Rule, agencies []AgencyRef, pubs []Publication, w *Workday
 			}
 			mine := func(p *Publication) bool { return p.Agency == a.Slug || owner[p.Agency] == a.Slug }
 			if r.Every == EveryEvent {
-				for _, p := range byType[r.docType()] {
+				for _, p := range byType[r.DocType()] {
 					if p.Agency == a.Slug {
 						c.Obligations = append(c.Obligations, event(r, a.Slug, p, w, today))
 					}
@@ -502,7 +502,7 @@ func Evaluate(rules []Rule, agencies []AgencyRef, pubs []Publication, w *Workday
 				continue
 			}
 			byPeriod := map[string]*Publication{}
-			for _, p := range byType[r.docType()] {
+			for _, p := range byType[r.DocType()] {
 				if !mine(p) {
 					continue
 				}
@@ -538,7 +538,7 @@ func Evaluate(rules []Rule, agencies []AgencyRef, pubs []Publication, w *Workday
 func docTypes(rules []Rule) string {
 	var ts []string
 	for i := range rules {
-		ts = append(ts, rules[i].docType())
+		ts = append(ts, rules[i].DocType())
 	}
 	return strings.Join(ts, ", ")
 }

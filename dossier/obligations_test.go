@@ -152,7 +152,7 @@ func TestApplyConfig(t *testing.T) {
 	if _, ok := byID["bang-gia-dat"]; ok {
 		t.Error("bang-gia-dat is still on")
 	}
-	if r := byID["cong-khai-dong-gop"]; r.From != FromStart || r.Every != EveryYear || r.docType() != "cong-khai-dong-gop" {
+	if r := byID["cong-khai-dong-gop"]; r.From != FromStart || r.Every != EveryYear || r.DocType() != "cong-khai-dong-gop" {
 		t.Errorf("new rule = %+v", r)
 	}
 	got := problemTexts(ps)

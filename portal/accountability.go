@@ -388,13 +388,7 @@ func compute(site *content.Site, in *accInputs, today dossier.Day) *Accountabili
 	a := &Accountability{Day: today, Workdays: in.w, Set: in.set, Sat: in.sat, Sources: in.sources,
 		Problems: slices.Clone(in.problems), importProblems: in.problems}
 	a.Report = dossier.NewReport(in.set, dossier.ReportOptions{Today: today, Workdays: in.w, ApologyDays: apology})
-	var cfgs []dossier.RuleConfig
-	for _, o := range acc.Obligations {
-		cfgs = append(cfgs, dossier.RuleConfig{ID: o.ID, Off: o.Off, Title: o.Title, DocumentType: o.DocumentType, Category: o.Category,
-			Agencies: o.Agencies, Every: o.Every, Quarters: o.Quarters, From: o.From, ApprovedBy: o.ApprovedBy, Days: o.Days,
-			WorkingDays: o.WorkingDays, MinPosting: o.MinPosting, Law: o.Law, Since: o.Since, Line: o.Line})
-	}
-	rules, rps := dossier.ApplyConfig(dossier.DefaultRules(), cfgs)
+	rules, rps := DisclosureRules(site.Config)
 	var agencies []dossier.AgencyRef
 	for _, ag := range site.Agencies {
 		agencies = append(agencies, dossier.AgencyRef{Slug: ag.Slug, Kind: ag.Kind, Parent: ag.Parent})
@@ -405,6 +399,19 @@ func compute(site *content.Site, in *accInputs, today dossier.Day) *Accountabili
 		a.Problems = append(a.Problems, content.Problem{Path: p.Path, Line: p.Line, Msg: p.Msg, Guess: p.Guess})
 	}
 	return a
+}
+
+// DisclosureRules returns the disclosure obligations a site checks: the
+// default rules as site.yaml's accountability.obligations change them, and
+// the problems of those (file: site.yaml).
+func DisclosureRules(cfg content.SiteConfig) ([]dossier.Rule, []dossier.Problem) {
+	var cfgs []dossier.RuleConfig
+	for _, o := range cfg.Accountability.Obligations {
+		cfgs = append(cfgs, dossier.RuleConfig{ID: o.ID, Off: o.Off, Title: o.Title, DocumentType: o.DocumentType, Category: o.Category,
+			Agencies: o.Agencies, Every: o.Every, Quarters: o.Quarters, From: o.From, ApprovedBy: o.ApprovedBy, Days: o.Days,
+			WorkingDays: o.WorkingDays, MinPosting: o.MinPosting, Law: o.Law, Since: o.Since, Line: o.Line})
+	}
+	return dossier.ApplyConfig(dossier.DefaultRules(), cfgs)
 }
 
 // Publications returns the notices and datasets that declare a document

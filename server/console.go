@@ -12,6 +12,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -235,6 +236,7 @@ type itemPage struct {
 	Categories  []content.CategoryInfo
 	ColumnTypes []content.ColumnType
 	Picker      []pickGroup
+	DocTypes    []docTypeOption
 	PlaceRows   []string // the rows' values, one blank row more
 	URLRows     []urlRow
 	ColumnRows  []columnRow
@@ -300,7 +302,10 @@ func (s *Server) renderItemForm(c echo.Context, status int, f *itemForm, errs ma
 		Picker: picker(prov, province, f.Places), PlaceRows: append(append([]string{}, f.Places...), ""),
 		URLRows: append(append([]urlRow{}, f.URLs...), urlRow{}), ColumnRows: append(append([]columnRow{}, f.Columns...), columnRow{}),
 		TableRows: append(append([]tableRow{}, f.Tables...), tableRow{}), Problems: problems, MaxFile: s.pub.maxFile,
-		CanPublish: s.canPublish(consoleActor(c), f.Agency)}
+		CanPublish: s.canPublish(consoleActor(c), f.Agency), DocTypes: s.docTypes()}
+	if v := strings.TrimSpace(f.Fields["document_type"]); v != "" && !slices.ContainsFunc(ip.DocTypes, func(o docTypeOption) bool { return o.Value == v }) {
+		ip.DocTypes = append(ip.DocTypes, docTypeOption{Value: v, Label: v, Unknown: true})
+	}
 	if ip.New && me(c).Role == feedback.RoleSiteAdmin {
 		ip.Agencies = s.deps.Portal.Snapshot().Site.Agencies
 	}
@@ -441,6 +446,7 @@ func (s *Server) consoleSave(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest)
 	}
 	var draftID int64
+	var draft *publish.Draft
 	switch id, p := c.FormValue("draft"), c.FormValue("path"); {
 	case id != "":
 		n, err := strconv.ParseInt(id, 10, 64)
@@ -454,7 +460,7 @@ func (s *Server) consoleSave(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		draftID, f.Draft, f.Path, f.Kind, f.Base, f.Action = d.ID, d.ID, d.Path, d.Kind, d.Base, d.Action
+		draft, draftID, f.Draft, f.Path, f.Kind, f.Base, f.Action = d, d.ID, d.ID, d.Path, d.Kind, d.Base, d.Action
 		f.Agency, f.Slug, _ = strings.Cut(d.Path, "/")
 	case p != "":
 		agency, slug, ok := strings.Cut(p, "/")
@@ -490,6 +496,13 @@ func (s *Server) consoleSave(c echo.Context) error {
 		} else if !a.canEdit(f.Agency) {
 			return echo.NewHTTPError(http.StatusNotFound)
 		}
+	}
+	// What the form does not carry (a records dataset's kind, fields and
+	// drop) is taken from the file it started from, not from the request.
+	if err := s.loadOrig(ctx, f, draft); errors.Is(err, publish.ErrNotFound) {
+		return echo.NewHTTPError(http.StatusBadRequest)
+	} else if err != nil {
+		return err
 	}
 	if err := s.readForm(c, f, st.ID, errs); err != nil {
 		return err

@@ -21,6 +21,7 @@ import (
 
 	"github.com/congkhai/congkhai/calendar"
 	"github.com/congkhai/congkhai/content"
+	"github.com/congkhai/congkhai/portal"
 	"github.com/congkhai/congkhai/publish"
 	"github.com/congkhai/congkhai/units"
 )
@@ -41,6 +42,42 @@ type itemForm struct {
 	URLs    []urlRow
 	Columns []columnRow
 	Tables  []tableRow
+	// orig is what the form started from (the draft it edits, or the version
+	// a correction is made from); nil for a new item.
+	orig *origItem
+}
+
+// origItem is what the form keeps from the file it started from rather than
+// from the request: a records dataset's kind, fields and drop, which the
+// form shows but does not edit; the document type the file has, allowed
+// even when no rule knows it; the times of its dates, kept when the day
+// typed is the same; and the order of a notice's attachments.
+type origItem struct {
+	documentType string
+	kind         string
+	fields       map[string]string
+	drop         []string
+	dates        map[string]time.Time // by form field; "closes" is the window's last instant
+	attachments  []string             // "f:" + file or "u:" + address, in the file's order
+	untitled     map[string]bool      // addresses written without a title
+}
+
+// RecordsKind is the kind of the records dataset the form edits, as its
+// file writes it ("" for open data), shown but not edited.
+func (f *itemForm) RecordsKind() string {
+	if f.orig == nil {
+		return ""
+	}
+	return f.orig.kind
+}
+
+// RecordsKindKey is the i18n key naming RecordsKind ("" for a name that
+// is no kind).
+func (f *itemForm) RecordsKindKey() string {
+	if k := content.DatasetKind(f.RecordsKind()); k != "" {
+		return "pc_kind_" + k
+	}
+	return ""
 }
 
 // fileRow is a file of the item other than its markdown file: an
@@ -93,8 +130,10 @@ func (r tableRow) KeepChart() bool { return strings.HasPrefix(r.Chart, "keep:") 
 
 // noticeFields and datasetFields are the simple fields of each kind.
 var (
-	noticeFields  = []string{"title", "category", "published", "updated", "number", "signer", "signer_title", "effective", "expires", "summary", "tags", "related", "opens", "closes", "body"}
-	datasetFields = []string{"title", "category", "published", "updated", "summary", "license", "source", "frequency", "tags", "body"}
+	noticeFields = []string{"title", "category", "published", "updated", "number", "signer", "signer_title", "effective", "expires", "summary", "tags", "related", "opens", "closes",
+		"document_type", "period", "approved", "body"}
+	datasetFields = []string{"title", "category", "published", "updated", "summary", "license", "source", "frequency", "tags",
+		"document_type", "period", "approved", "period_start", "period_end", "body"}
 )
 
 func (f *itemForm) fieldNames() []string {
@@ -178,7 +217,9 @@ func (f *itemForm) fillNotice(d content.NoticeDraft) {
 		"number": d.Number, "signer": d.Signer, "signer_title": d.SignerTitle, "effective": dateField(d.Effective),
 		"expires": dateField(d.Expires), "summary": d.Summary, "tags": strings.Join(d.Tags, ", "),
 		"related": strings.Join(d.Related, "\n"), "body": d.Body,
+		"document_type": d.DocumentType, "period": d.Period, "approved": dateField(d.Approved),
 	}
+	f.orig = noticeOrig(d)
 	if d.Comment != nil {
 		f.Fields["opens"], f.Fields["closes"] = dateField(d.Comment.Opens), dateField(d.Comment.Closes)
 	}
@@ -201,7 +242,10 @@ func (f *itemForm) fillDataset(d content.DatasetDraft) {
 		"title": d.Title, "category": string(d.Category), "published": dateField(d.Published), "updated": dateField(d.Updated),
 		"summary": d.Summary, "license": d.License, "source": d.Source, "frequency": d.Frequency,
 		"tags": strings.Join(d.Tags, ", "), "body": d.Body,
+		"document_type": d.DocumentType, "period": d.Period, "approved": dateField(d.Approved),
+		"period_start": dateField(d.PeriodStart), "period_end": dateField(d.PeriodEnd),
 	}
+	f.orig = datasetOrig(d)
 	for _, c := range d.Columns {
 		f.Columns = append(f.Columns, columnRow{c.Name, c.Title, string(c.Type), c.Unit, c.Description})
 	}
@@ -225,6 +269,73 @@ func (f *itemForm) fillDataset(d content.DatasetDraft) {
 		}
 		f.Tables = append(f.Tables, r)
 	}
+}
+
+// noticeOrig is what a notice's form keeps from its file.
+func noticeOrig(d content.NoticeDraft) *origItem {
+	o := &origItem{documentType: d.DocumentType, untitled: map[string]bool{}, dates: map[string]time.Time{
+		"published": d.Published, "updated": d.Updated, "effective": d.Effective, "expires": d.Expires, "approved": d.Approved}}
+	if d.Comment != nil {
+		o.dates["opens"], o.dates["closes"] = d.Comment.Opens, d.Comment.Closes
+	}
+	for _, a := range d.Attachments {
+		if a.URL != "" {
+			o.attachments = append(o.attachments, "u:"+a.URL)
+			if a.Title == "" {
+				o.untitled[a.URL] = true
+			}
+		} else {
+			o.attachments = append(o.attachments, "f:"+path.Clean(a.File))
+		}
+	}
+	return o
+}
+
+// datasetOrig is what a dataset's form keeps from its index.md.
+func datasetOrig(d content.DatasetDraft) *origItem {
+	return &origItem{documentType: d.DocumentType, kind: d.Kind, fields: d.Fields, drop: d.Drop, dates: map[string]time.Time{
+		"published": d.Published, "updated": d.Updated, "approved": d.Approved, "period_start": d.PeriodStart, "period_end": d.PeriodEnd}}
+}
+
+// loadOrig reads what a form sent back started from, from the record: the
+// markdown file of draft d, or of the version f.Base of a correction
+// (nothing for a new item).
+func (s *Server) loadOrig(ctx context.Context, f *itemForm, d *publish.Draft) error {
+	var files []publish.File
+	switch {
+	case d != nil:
+		files = d.Files
+	case f.Path != "":
+		v, err := s.pub.store.Version(ctx, f.Path, f.Base)
+		if err != nil {
+			return err
+		}
+		files = v.Files
+	}
+	main := f.mainName()
+	for _, file := range files {
+		if file.Name != main {
+			continue
+		}
+		raw, err := s.pub.store.Blob(ctx, file.Hash)
+		if err != nil {
+			return err
+		}
+		if f.Kind == publish.Dataset {
+			dd, ps := content.DecodeDataset(raw)
+			if dd.Title == "" && len(ps) > 0 {
+				return fmt.Errorf("%w: %s: %s", publish.ErrInvalid, main, ps[0].Msg)
+			}
+			f.orig = datasetOrig(dd)
+		} else {
+			nd, ps := content.DecodeNotice(raw)
+			if nd.Title == "" && len(ps) > 0 {
+				return fmt.Errorf("%w: %s: %s", publish.ErrInvalid, main, ps[0].Msg)
+			}
+			f.orig = noticeOrig(nd)
+		}
+	}
+	return nil
 }
 
 // fill fills the form from an item's files (the draft or version it edits);
@@ -457,6 +568,13 @@ func (s *Server) buildItem(ctx context.Context, f *itemForm, prov *units.Provinc
 		t, ok := parseFormDate(v)
 		if !ok {
 			errs[k] = "Ngày không hợp lệ: chọn ngày, hoặc viết theo dạng 31/12/2025."
+			return t
+		}
+		// The same day as the file's keeps the file's time of day.
+		if f.orig != nil && k != "closes" {
+			if o := f.orig.dates[k]; !o.IsZero() && dateField(o) == dateField(t) {
+				return o
+			}
 		}
 		return t
 	}
@@ -521,6 +639,7 @@ func (s *Server) buildItem(ctx context.Context, f *itemForm, prov *units.Provinc
 	if len(tags) > 30 {
 		errs["tags"] = "Nhiều nhất 30 từ khóa."
 	}
+	disclosure, periodStart, periodEnd := s.readDisclosure(f, date, errs)
 	files := map[string][]byte{}
 	prefix := f.Agency + "/"
 	var kept []fileRow
@@ -557,7 +676,12 @@ func (s *Server) buildItem(ctx context.Context, f *itemForm, prov *units.Provinc
 	var err error
 	if f.Kind == publish.Dataset {
 		d := content.DatasetDraft{Title: title, Category: cat, Published: published, Updated: updated, Summary: fv("summary"),
-			License: fv("license"), Source: fv("source"), Frequency: fv("frequency"), Places: places, Tags: tags, Body: f.Fields["body"]}
+			License: fv("license"), Source: fv("source"), Frequency: fv("frequency"), Places: places, Tags: tags, Body: f.Fields["body"],
+			Disclosure: disclosure, PeriodStart: periodStart, PeriodEnd: periodEnd}
+		if f.orig != nil {
+			// A records dataset's kind, fields and drop are the file's.
+			d.Kind, d.Fields, d.Drop = f.orig.kind, f.orig.fields, f.orig.drop
+		}
 		for i, r := range f.Columns {
 			if r.Name == "" {
 				continue
@@ -609,7 +733,7 @@ func (s *Server) buildItem(ctx context.Context, f *itemForm, prov *units.Provinc
 	} else {
 		d := content.NoticeDraft{Title: title, Category: cat, Published: published, Updated: updated, Number: fv("number"), Signer: fv("signer"),
 			SignerTitle: fv("signer_title"), Effective: date("effective", false), Expires: date("expires", false), Summary: fv("summary"),
-			Places: places, Tags: tags, Related: splitList(fv("related"), "\n"), Body: f.Fields["body"]}
+			Places: places, Tags: tags, Related: splitList(fv("related"), "\n"), Disclosure: disclosure, Body: f.Fields["body"]}
 		if !d.Expires.IsZero() && !d.Effective.IsZero() && d.Expires.Before(d.Effective) {
 			errs["expires"] = "Ngày hết hiệu lực không được trước ngày hiệu lực."
 		}
@@ -618,7 +742,13 @@ func (s *Server) buildItem(ctx context.Context, f *itemForm, prov *units.Provinc
 			if closes.Before(opens) {
 				errs["closes"] = "Ngày kết thúc lấy ý kiến không được trước ngày bắt đầu."
 			}
-			d.Comment = &content.CommentWindow{Opens: opens, Closes: closes.Add(24*time.Hour - time.Nanosecond)}
+			last := closes.Add(24*time.Hour - time.Nanosecond)
+			if f.orig != nil {
+				if o := f.orig.dates["closes"]; !o.IsZero() && dateField(o) == dateField(closes) {
+					last = o // the file's closing time
+				}
+			}
+			d.Comment = &content.CommentWindow{Opens: opens, Closes: last}
 		}
 		for _, r := range kept {
 			t := r.Title
@@ -636,10 +766,24 @@ func (s *Server) buildItem(ctx context.Context, f *itemForm, prov *units.Provinc
 				continue
 			}
 			t := u.Title
-			if t == "" {
+			if t == "" && (f.orig == nil || !f.orig.untitled[u.URL]) {
 				t = u.URL
 			}
 			d.Attachments = append(d.Attachments, content.AttachmentDraft{Title: t, URL: u.URL})
+		}
+		if f.orig != nil {
+			// Attachments the file had keep its order; new ones follow.
+			at := func(a content.AttachmentDraft) int {
+				k := "f:" + path.Clean(a.File)
+				if a.URL != "" {
+					k = "u:" + a.URL
+				}
+				if i := slices.Index(f.orig.attachments, k); i >= 0 {
+					return i
+				}
+				return len(f.orig.attachments)
+			}
+			slices.SortStableFunc(d.Attachments, func(a, b content.AttachmentDraft) int { return at(a) - at(b) })
 		}
 		if len(errs) > 0 {
 			return nil
@@ -652,6 +796,62 @@ func (s *Server) buildItem(ctx context.Context, f *itemForm, prov *units.Provinc
 	}
 	files[f.mainName()] = raw
 	return files
+}
+
+// readDisclosure reads the form's disclosure fields — document type,
+// period, approval date — and a dataset's span (period_start, period_end),
+// checked as the loader checks them. periodStart and periodEnd are the
+// span of a dataset (zero for a notice).
+func (s *Server) readDisclosure(f *itemForm, date func(string, bool) time.Time, errs map[string]string) (d content.Disclosure, periodStart, periodEnd time.Time) {
+	fv := func(k string) string { return strings.TrimSpace(f.Fields[k]) }
+	d.DocumentType = fv("document_type")
+	if v := d.DocumentType; v != "" && (f.orig == nil || v != f.orig.documentType) &&
+		!slices.ContainsFunc(s.docTypes(), func(o docTypeOption) bool { return o.Value == v }) {
+		errs["document_type"] = "Loại văn bản không có trong danh mục nghĩa vụ công khai: hãy chọn trong danh sách."
+	}
+	d.Period = fv("period")
+	var spanStart, spanEnd time.Time
+	if d.Period != "" {
+		var ok bool
+		if _, spanStart, spanEnd, ok = content.ParsePeriod(d.Period); !ok {
+			errs["period"] = "Kỳ công khai không hợp lệ: viết năm (2026), quý (quý I/2026 hoặc 2026-Q1), 6 tháng, 9 tháng (6 tháng 2026) hoặc tháng (tháng 3/2026 hoặc 2026-03)."
+		}
+	}
+	d.Approved = date("approved", false)
+	if f.Kind != publish.Dataset {
+		return d, time.Time{}, time.Time{}
+	}
+	periodStart, periodEnd = date("period_start", false), date("period_end", false)
+	switch {
+	case !periodStart.IsZero() && !periodEnd.IsZero() && periodEnd.Before(periodStart):
+		errs["period_end"] = "Ngày kết thúc không được trước ngày bắt đầu."
+	case !spanStart.IsZero() && (!periodStart.IsZero() || !periodEnd.IsZero()) && (!periodStart.Equal(spanStart) || !periodEnd.Equal(spanEnd)):
+		// index.md holds a period or its span, not both: the two must agree.
+		errs["period_start"] = fmt.Sprintf("Kỳ công khai %s là từ ngày %s đến ngày %s: hãy để trống hai ngày này, hoặc ghi đúng như vậy.",
+			d.Period, spanStart.Format("02/01/2006"), spanEnd.Format("02/01/2006"))
+	}
+	return d, periodStart, periodEnd
+}
+
+// docTypeOption is a document type the form offers: one of a disclosure
+// rule's, or the item's own that no rule knows.
+type docTypeOption struct {
+	Value, Label string
+	Unknown      bool
+}
+
+// docTypes lists the document types of the site's disclosure rules
+// (site.yaml's accountability.obligations applied), in the rules' order.
+func (s *Server) docTypes() []docTypeOption {
+	rules, _ := portal.DisclosureRules(s.deps.Portal.Snapshot().Site.Config)
+	var out []docTypeOption
+	for i := range rules {
+		v := rules[i].DocType()
+		if !slices.ContainsFunc(out, func(o docTypeOption) bool { return o.Value == v }) {
+			out = append(out, docTypeOption{Value: v, Label: rules[i].Title})
+		}
+	}
+	return out
 }
 
 // columnTypes are the types a declared column may have.
