@@ -254,7 +254,7 @@ func TestHeadings(t *testing.T) {
 	all := append(append([]Field{}, dossierFields...), satisfactionFields...)
 	for _, tt := range tests {
 		f := fold(tt.heading)
-		if got := personal(f); got != tt.person {
+		if got, _ := personal(f); got.String() != tt.person {
 			t.Errorf("personal(%q) = %q, want %q", tt.heading, got, tt.person)
 		}
 		if tt.person != "" {
