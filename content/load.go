@@ -226,11 +226,11 @@ func (l *loader) placeAgencies(dirs []*agencyDir) {
 	for _, d := range dirs {
 		if d.md == nil || d.md.entry == nil {
 			if d.md != nil || len(d.notices)+len(d.sets)+len(d.files) > 0 {
-				msg := "agency folder has no _agency.md"
+				m := msg.New("agency folder has no _agency.md")
 				if d.md != nil {
-					msg = "the agency did not load"
+					m = msg.New("the agency did not load")
 				}
-				l.problem(d.slug, 0, "%s; its %d notices, %d datasets and %d files are not published", msg, len(d.notices), len(d.sets), len(d.files))
+				l.problem(d.slug, 0, "%v; its %d notices, %d datasets and %d files are not published", m, len(d.notices), len(d.sets), len(d.files))
 			}
 			continue
 		}

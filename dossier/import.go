@@ -17,8 +17,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/congkhai/congkhai/msg"
 	"github.com/congkhai/congkhai/calendar"
+	"github.com/congkhai/congkhai/msg"
 	"github.com/congkhai/congkhai/tables"
 )
 
