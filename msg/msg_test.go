@@ -29,7 +29,7 @@ func TestIn(t *testing.T) {
 			"published: ngày “32/01/2025” không hợp lệ: hãy viết 2025-01-15 hoặc 15/01/2025, có thể kèm giờ (2025-01-15 08:30)",
 			`published: bad date "32/01/2025": write 2025-01-15 or 15/01/2025, optionally with a time (2025-01-15 08:30)`},
 		{"percent", New("guessed %s: %s (%v, confidence %.0f%%); declare %s in index.md to override", "numbers", "vi", cell, 40.0, "numbers"),
-			"đoán numbers: vi (dòng 12: “1,120,237,007”, độ tin cậy 40%); khai báo numbers trong index.md nếu muốn khác",
+			"cổng đoán numbers là vi (dòng 12: “1,120,237,007”, độ tin cậy 40%); khai báo numbers trong index.md nếu muốn khác",
 			`guessed numbers: vi (line 12: "1,120,237,007", confidence 40%); declare numbers in index.md to override`},
 		{"not in the catalogue", New("%d oranges", 3), "3 oranges", "3 oranges"},
 		{"zero", Text{}, "", ""},
