@@ -455,7 +455,7 @@ func Import(ctx context.Context, name string, r io.ReaderAt, size int64, opts Im
 				c, ok := m.cell(row, f)
 				if !ok || strings.TrimSpace(c.Raw) == "" {
 					if required {
-						ps.row(row.Line, "no %s (column %q): the row is left out", fieldLabel(f), m.heading[f])
+						ps.row(row.Line, "no %v (column %q): the row is left out", fieldLabel(f), m.heading[f])
 						return 0, false
 					}
 					return 0, true
@@ -580,14 +580,14 @@ func Import(ctx context.Context, name string, r io.ReaderAt, size int64, opts Im
 	return b, nil
 }
 
-func fieldLabel(f Field) string {
+func fieldLabel(f Field) msg.Text {
 	switch f {
 	case FieldReceived:
-		return "received date"
+		return msg.New("received date")
 	case FieldDue:
-		return "due date"
+		return msg.New("due date")
 	}
-	return string(f)
+	return msg.New("%s", f)
 }
 
 // cellDay reads a date from a cell: a date cell's value, a spreadsheet serial

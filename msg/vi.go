@@ -191,7 +191,7 @@ var vi = map[string]string{
 	"more than %d styles":                                                                                 "nhiều hơn %d kiểu định dạng",
 	"name %q must be lower-case ASCII letters, digits and hyphens (e.g. %q)":                              "tên “%s” chỉ được gồm chữ thường không dấu, chữ số và dấu gạch ngang (ví dụ “%s”)",
 	"name is required":                                                                                    "thiếu name (tên cơ quan)",
-	"no %s (column %q): the row is left out":                                                              "không có %s (cột “%s”): bỏ qua dòng này",
+	"no %v (column %q): the row is left out":                                                              "không có %s (cột “%s”): bỏ qua dòng này",
 	"no Workbook stream: not an Excel 97–2003 workbook":                                                   "không có luồng Workbook: không phải tệp Excel 97–2003",
 	"no code (column %q): the row is left out":                                                            "không có mã hồ sơ (cột “%s”): bỏ qua dòng này",
 	"no column for %s: name it under fields: in index.md (fields: {code: Số biên nhận, received: Ngày nhận, due: Ngày hẹn trả})":                                                       "không có cột cho %s: hãy chỉ định ở mục fields: trong index.md (fields: {code: Số biên nhận, received: Ngày nhận, due: Ngày hẹn trả})",
@@ -298,4 +298,6 @@ var vi = map[string]string{
 	"%s is not a folder":              "%s không phải là thư mục",
 	"(guess)":                         "(đoán)",
 	"%s to check":                     "%s cần kiểm tra",
+	"received date":                   "ngày tiếp nhận",
+	"due date":                        "ngày hẹn trả",
 }
