@@ -204,6 +204,11 @@ func yamlProblems(err error, y []byte, off int) []Problem {
 	} else {
 		msgs = te.Errors
 	}
+	var me *msg.Error
+	if errors.As(err, &me) {
+		// A field's own decoding (UnmarshalYAML) refused its value.
+		return []Problem{{Line: 1 + off, Msg: me.Text}}
+	}
 	var ps []Problem
 	for _, m := range msgs {
 		var p Problem

@@ -40,7 +40,7 @@ func TestProblemsInBothLanguages(t *testing.T) {
 			`agency folder name "So_X" must be lower-case ASCII letters, digits and hyphens (e.g. so-tai-chinh)`},
 		{"not a number", map[string]string{"so-x/chi-tra/index.md": money, "so-x/chi-tra/chi-tra.csv": "Hộ,Số tiền\nHộ A,1500000\nHộ B,2000000\nHộ C,3 triệu\n"},
 			"so-x/chi-tra/chi-tra.csv", 0,
-			"cột “Số tiền” được khai báo kiểu money: 1 giá trị không phải là số (đầu tiên ở dòng 4: “3 triệu”): hãy viết số theo dạng 1.234.567,5; nếu tệp viết số kiểu tiếng Anh (1,234,567.5) thì khai báo numbers: en",
+			"cột “Số tiền” được khai báo kiểu money: 1 giá trị không phải là số (gặp đầu tiên ở dòng 4: “3 triệu”): hãy viết số theo dạng 1.234.567,5; nếu tệp viết số kiểu tiếng Anh (1,234,567.5) thì khai báo numbers: en",
 			`column "Số tiền" is declared money: 1 value is not a number (first at line 4: "3 triệu"): write numbers as 1.234.567,5, or declare numbers: en`},
 		{"not UTF-8", map[string]string{"so-x/chi-tra/index.md": money, "so-x/chi-tra/chi-tra.csv": "Hộ,Số tiền\nH\xf4 A,1000\n"},
 			"so-x/chi-tra/chi-tra.csv", 0, `không phải văn bản UTF-8 (dòng 2): hãy lưu tệp dưới dạng "CSV UTF-8"`,
