@@ -26,7 +26,7 @@ import (
 // that a newer binary does not serve an older binary's parse.
 const (
 	cacheMagic   = "congkhai content cache"
-	cacheVersion = 5 // tables read by package tables; notices and datasets with their disclosure fields, datasets with their kind
+	cacheVersion = 6 // tables read by package tables; notices and datasets with their disclosure fields, datasets with their kind; problems and guesses as messages in two languages (msg.Text)
 )
 
 // ErrCacheUnusable is wrapped by ReadCache when r holds no cache it can use: another

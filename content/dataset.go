@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/congkhai/congkhai/msg"
 )
 
 // DefaultLicense is a dataset's license when index.md names none.
@@ -103,7 +105,7 @@ func parseDataset(p string, fm *frontMatter, unsafe bool) (*parsedFile, []Proble
 	body := bytes.TrimSpace(fm.body)
 	r, err := renderMarkdown(body, unsafe, agency+"/"+slug)
 	if err != nil {
-		return nil, []Problem{{Line: fm.bodyLine, Msg: err.Error()}}
+		return nil, []Problem{{Line: fm.bodyLine, Msg: msg.New("%v", err)}}
 	}
 	ds.HTML, ds.Text = r.html, r.text
 	ds.Summary = strings.Join(strings.Fields(meta.Summary), " ")

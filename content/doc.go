@@ -3,7 +3,9 @@
 // files published with them.
 //
 // Load reads a folder through an fs.FS and always returns a complete, consistent
-// snapshot together with every problem it found, each naming a file and a line. A
+// snapshot together with every problem it found, each naming a file and a line,
+// its message a msg.Text (Problem.String in English, Problem.In in Vietnamese or
+// English). A
 // file whose problem prevents it from loading keeps its last good version when the
 // previous Site is passed in, so a typo in one notice never takes the notice
 // offline; its body, rendered on demand by Notice.Body, keeps to that version as

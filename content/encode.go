@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/congkhai/congkhai/calendar"
+	"github.com/congkhai/congkhai/msg"
 )
 
 // NoticeDraft is what a notice file says, as written: the front matter fields
@@ -439,10 +440,10 @@ func DecodeDataset(raw []byte) (DatasetDraft, []Problem) {
 // matter.
 func splitFile(raw []byte) (*frontMatter, []Problem) {
 	if len(raw) == 0 {
-		return nil, []Problem{{Msg: "the file is empty (0 bytes)"}}
+		return nil, []Problem{{Msg: msg.New("the file is empty (0 bytes)")}}
 	}
 	if line := invalidUTF8Line(raw); line > 0 {
-		return nil, []Problem{{Line: line, Msg: "not UTF-8 text: save the file as UTF-8"}}
+		return nil, []Problem{{Line: line, Msg: msg.New("not UTF-8 text: save the file as UTF-8")}}
 	}
 	fm, prob := splitFrontMatter(cleanText(raw))
 	if prob != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/congkhai/congkhai/calendar"
+	"github.com/congkhai/congkhai/msg"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -29,7 +30,7 @@ type frontMatter struct {
 func splitFrontMatter(b []byte) (*frontMatter, *Problem) {
 	first, rest, _ := bytes.Cut(b, []byte("\n"))
 	if strings.TrimRight(string(first), " \t") != "---" {
-		return nil, &Problem{Line: 1, Msg: "no front matter: the file must start with a line \"---\", then YAML fields, then another \"---\""}
+		return nil, &Problem{Line: 1, Msg: msg.New("no front matter: the file must start with a line \"---\", then YAML fields, then another \"---\"")}
 	}
 	line := 2
 	start := rest
@@ -47,7 +48,7 @@ func splitFrontMatter(b []byte) (*frontMatter, *Problem) {
 		rest = r
 		line++
 	}
-	return nil, &Problem{Line: 1, Msg: "front matter is not closed: add a line \"---\" after the last field"}
+	return nil, &Problem{Line: 1, Msg: msg.New("front matter is not closed: add a line \"---\" after the last field")}
 }
 
 var yamlLineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
@@ -63,7 +64,7 @@ func decodeYAML(y []byte, off int, v any) (*yaml.Node, []Problem) {
 		return &root, nil // empty document: fields are checked by the caller
 	}
 	if root.Content[0].Kind != yaml.MappingNode {
-		return nil, []Problem{{Line: root.Content[0].Line + off, Msg: "front matter must be a list of \"key: value\" fields"}}
+		return nil, []Problem{{Line: root.Content[0].Line + off, Msg: msg.New("front matter must be a list of \"key: value\" fields")}}
 	}
 	// The tree parsed above decodes v without parsing the text a second time
 	// when every key has a field (the check the decoder below makes with
@@ -203,14 +204,20 @@ func yamlProblems(err error, y []byte, off int) []Problem {
 	} else {
 		msgs = te.Errors
 	}
+	var me *msg.Error
+	if errors.As(err, &me) {
+		// A field's own decoding (UnmarshalYAML) refused its value.
+		return []Problem{{Line: 1 + off, Msg: me.Text}}
+	}
 	var ps []Problem
 	for _, m := range msgs {
-		p := Problem{Msg: strings.TrimPrefix(m, "yaml: ")}
+		var p Problem
+		m = strings.TrimPrefix(m, "yaml: ")
 		if sm := yamlLineRE.FindStringSubmatch(m); sm != nil {
 			n, _ := strconv.Atoi(sm[1])
 			p.Line = n + off
-			p.Msg = sm[2]
-			if parserError(p.Msg) {
+			m = sm[2]
+			if parserError(m) {
 				// yaml.v3 reports the 0-based line of the construct for parser
 				// (not scanner) errors.
 				p.Line++
@@ -218,10 +225,10 @@ func yamlProblems(err error, y []byte, off int) []Problem {
 		} else if syntax {
 			p.Line = 1 + off
 		}
-		p.Msg = friendlyYAML(p.Msg, off)
+		p.Msg = friendlyYAML(m, off)
 		if syntax {
-			if hint, line := yamlHint(p.Msg, y, p.Line-off); hint != "" {
-				p.Msg += ": " + hint
+			if hint, line := yamlHint(m, y, p.Line-off); !hint.IsZero() {
+				p.Msg = msg.New("%v: %v", p.Msg, hint)
 				p.Line = line + off
 			}
 		}
@@ -250,38 +257,74 @@ var (
 
 // friendlyYAML rewrites yaml.v3 messages for authors: unknown keys named as such,
 // Go types replaced by what to write, lines inside messages offset to file lines.
-func friendlyYAML(m string, off int) string {
+func friendlyYAML(m string, off int) msg.Text {
 	if sm := unknownFieldRE.FindStringSubmatch(m); sm != nil {
-		return fmt.Sprintf("unknown field %q", sm[1])
+		return msg.New("unknown field %q", sm[1])
 	}
 	m = atLineRE.ReplaceAllStringFunc(m, func(s string) string {
 		n, _ := strconv.Atoi(s[len("at line "):])
 		return "at line " + strconv.Itoa(n+off)
 	})
 	if sm := unmarshalRE.FindStringSubmatch(m); sm != nil {
-		got := map[string]string{"str": "text", "int": "a number", "float": "a number", "bool": "true/false", "map": "a list of fields", "seq": "a list", "timestamp": "a date", "null": "nothing"}[sm[1]]
-		if got == "" {
-			got = sm[1]
+		got, ok := yamlKinds[sm[1]]
+		if !ok {
+			got = msg.New("%s", sm[1])
 		}
-		want := sm[3]
-		switch {
-		case strings.HasPrefix(want, "[]"):
-			want = "a list (lines starting with \"- \", or [a, b])"
-		case want == "int":
-			want = "a whole number"
-		case want == "bool":
-			want = "true or false"
-		case want == "string":
-			want = "text"
+		var want msg.Text
+		switch w := sm[3]; {
+		case strings.HasPrefix(w, "[]"):
+			want = msg.New("a list (lines starting with \"- \", or [a, b])")
+		case w == "int":
+			want = msg.New("a whole number")
+		case w == "bool":
+			want = msg.New("true or false")
+		case w == "string":
+			want = msg.New("text")
 		default:
-			want = "fields (key: value lines)"
+			want = msg.New("fields (key: value lines)")
 		}
 		if sm[2] != "" {
-			return fmt.Sprintf("expected %s, found %s %q", want, got, sm[2])
+			return msg.New("expected %v, found %v %q", want, got, sm[2])
 		}
-		return fmt.Sprintf("expected %s, found %s", want, got)
+		return msg.New("expected %v, found %v", want, got)
 	}
-	return m
+	if t, ok := yamlMessages[m]; ok {
+		return t
+	}
+	return msg.New("%s", m)
+}
+
+// yamlKinds names yaml.v3's kinds of values for authors.
+var yamlKinds = map[string]msg.Text{
+	"str":       msg.New("text"),
+	"int":       msg.New("a number"),
+	"float":     msg.New("a number"),
+	"bool":      msg.New("true/false"),
+	"map":       msg.New("a list of fields"),
+	"seq":       msg.New("a list"),
+	"timestamp": msg.New("a date"),
+	"null":      msg.New("nothing"),
+}
+
+// yamlMessages are the messages of yaml.v3's syntax errors that authors meet,
+// to translate; the others are shown as yaml.v3 writes them.
+var yamlMessages = map[string]msg.Text{
+	"mapping values are not allowed in this context":               msg.New("mapping values are not allowed in this context"),
+	"mapping keys are not allowed in this context":                 msg.New("mapping keys are not allowed in this context"),
+	"did not find expected key":                                    msg.New("did not find expected key"),
+	"did not find expected node content":                           msg.New("did not find expected node content"),
+	"did not find expected '-' indicator":                          msg.New("did not find expected '-' indicator"),
+	"did not find expected ',' or ']'":                             msg.New("did not find expected ',' or ']'"),
+	"did not find expected ',' or '}'":                             msg.New("did not find expected ',' or '}'"),
+	"did not find expected <document start>":                       msg.New("did not find expected <document start>"),
+	"could not find expected ':'":                                  msg.New("could not find expected ':'"),
+	"found character that cannot start any token":                  msg.New("found character that cannot start any token"),
+	"found a tab character that violates indentation":              msg.New("found a tab character that violates indentation"),
+	"found a tab character where an indentation space is expected": msg.New("found a tab character where an indentation space is expected"),
+	"found unexpected end of stream":                               msg.New("found unexpected end of stream"),
+	"found unknown escape character":                               msg.New("found unknown escape character"),
+	"found unexpected document indicator":                          msg.New("found unexpected document indicator"),
+	"block sequence entries are not allowed in this context":       msg.New("block sequence entries are not allowed in this context"),
 }
 
 // nodeLine returns the line of the value at keys (a path of mapping keys and list
@@ -348,7 +391,7 @@ func parseDate(s string) (t time.Time, hasTime bool, err error) {
 			return t.In(calendar.Location), l.hasTime, nil
 		}
 	}
-	return time.Time{}, false, fmt.Errorf("bad date %q: write 2025-01-15 or 15/01/2025, optionally with a time (2025-01-15 08:30)", s)
+	return time.Time{}, false, msg.Errorf("bad date %q: write 2025-01-15 or 15/01/2025, optionally with a time (2025-01-15 08:30)", s)
 }
 
 // endOfDay returns the last instant of t's day in calendar.Location.

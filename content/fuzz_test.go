@@ -27,7 +27,7 @@ func FuzzFrontMatter(f *testing.F) {
 		for _, kind := range []int{kindAgency, kindNotice, kindDataset} {
 			_, ps := parseMarkdownFile("so/x.md", kind, b, kind == kindNotice)
 			for _, p := range ps {
-				if strings.Contains(p.Msg, "internal error") {
+				if strings.Contains(p.Msg.String(), "internal error") {
 					t.Fatalf("kind %d: %s", kind, p)
 				}
 			}
@@ -44,7 +44,7 @@ func FuzzFrontMatter(f *testing.F) {
 			t.Fatal("nil site")
 		}
 		for _, p := range ps {
-			if strings.Contains(p.Msg, "internal error") {
+			if strings.Contains(p.Msg.String(), "internal error") {
 				t.Fatal(p)
 			}
 		}

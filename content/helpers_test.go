@@ -104,11 +104,21 @@ func problemsString(ps []Problem) string {
 	return b.String()
 }
 
+// problemsIn is ps in lang, one problem a line.
+func problemsIn(ps []Problem, lang string) string {
+	var b strings.Builder
+	for _, p := range ps {
+		b.WriteString(p.In(lang))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
 // hasProblem reports whether ps has a problem at path and line (line < 0: any)
 // whose message contains sub.
 func hasProblem(ps []Problem, path string, line int, sub string) bool {
 	for _, p := range ps {
-		if p.Path == path && (line < 0 || p.Line == line) && strings.Contains(p.Msg, sub) {
+		if p.Path == path && (line < 0 || p.Line == line) && strings.Contains(p.Msg.String(), sub) {
 			return true
 		}
 	}

@@ -3,13 +3,14 @@ package content
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"io/fs"
 	"path"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/congkhai/congkhai/msg"
 )
 
 // Item is one notice or dataset loaded from its files alone, by ParseItem.
@@ -80,7 +81,7 @@ func ParseItem(p string, files map[string][]byte, site *Site) (*Item, []Problem)
 	}
 	var ps []Problem
 	bad := func(file, format string, args ...any) {
-		ps = append(ps, Problem{Path: file, Msg: fmt.Sprintf(format, args...)})
+		ps = append(ps, Problem{Path: file, Msg: msg.New(format, args...)})
 	}
 	agency, slug, ok := strings.Cut(p, "/")
 	if !ok || !validSlug(agency) || !validSlug(slug) || isReserved(agency) {

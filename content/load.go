@@ -16,6 +16,8 @@ import (
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
+
+	"github.com/congkhai/congkhai/msg"
 )
 
 // Load reads the content folder fsys (see docs/content.md) and returns a complete,
@@ -80,10 +82,10 @@ func load(ctx context.Context, fsys fs.FS, prev *Site, nodes []node) (*Site, []P
 		if prev == nil {
 			prev = newSite(defaultConfig())
 		}
-		return prev, []Problem{{Path: ".", Msg: "load cancelled: " + err.Error()}}
+		return prev, []Problem{{Path: ".", Msg: msg.New("load cancelled: %v", err)}}
 	}
 	sortProblems(l.problems)
-	if prev != nil && prev.nodes != nil && l.parsedCount.Load() == 0 && slices.Equal(l.problems, prev.problems) &&
+	if prev != nil && prev.nodes != nil && l.parsedCount.Load() == 0 && slices.EqualFunc(l.problems, prev.problems, sameProblem) &&
 		reflect.DeepEqual(site.Config, prev.Config) && sameNodes(nodes, prev.nodes) {
 		return prev, prev.problems // nothing changed
 	}
@@ -92,6 +94,9 @@ func load(ctx context.Context, fsys fs.FS, prev *Site, nodes []node) (*Site, []P
 	l.kept.retain(site)
 	return site, l.problems
 }
+
+// sameProblem reports whether two problems are the same, messages included.
+func sameProblem(a, b Problem) bool { return reflect.DeepEqual(a, b) }
 
 // Parsed is the number of markdown files and tables that the Load or Reload which
 // returned s read and parsed (the rest came from the previous Site or the cache).
@@ -133,7 +138,7 @@ type loader struct {
 
 func (l *loader) problem(p string, line int, format string, args ...any) {
 	l.mu.Lock()
-	l.problems = append(l.problems, Problem{Path: p, Line: line, Msg: fmt.Sprintf(format, args...)})
+	l.problems = append(l.problems, Problem{Path: p, Line: line, Msg: msg.New(format, args...)})
 	l.mu.Unlock()
 }
 
@@ -221,11 +226,11 @@ func (l *loader) placeAgencies(dirs []*agencyDir) {
 	for _, d := range dirs {
 		if d.md == nil || d.md.entry == nil {
 			if d.md != nil || len(d.notices)+len(d.sets)+len(d.files) > 0 {
-				msg := "agency folder has no _agency.md"
+				m := msg.New("agency folder has no _agency.md")
 				if d.md != nil {
-					msg = "the agency did not load"
+					m = msg.New("the agency did not load")
 				}
-				l.problem(d.slug, 0, "%s; its %d notices, %d datasets and %d files are not published", msg, len(d.notices), len(d.sets), len(d.files))
+				l.problem(d.slug, 0, "%v; its %d notices, %d datasets and %d files are not published", m, len(d.notices), len(d.sets), len(d.files))
 			}
 			continue
 		}

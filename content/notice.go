@@ -6,6 +6,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/congkhai/congkhai/msg"
 )
 
 type noticeMeta struct {
@@ -143,7 +145,7 @@ func parseNotice(p string, fm *frontMatter, unsafe bool) (*parsedFile, []Problem
 		// The body itself is rendered when it is shown (Notice.Body).
 		first, err := markdownSummary(bytes.TrimSpace(fm.body), unsafe, agency)
 		if err != nil {
-			return nil, []Problem{{Line: fm.bodyLine, Msg: err.Error()}}
+			return nil, []Problem{{Line: fm.bodyLine, Msg: msg.New("%v", err)}}
 		}
 		n.Summary = summarize(first, 300)
 	}

@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"io/fs"
 	"net/mail"
 	"path"
 	"strings"
 	"time"
+
+	"github.com/congkhai/congkhai/msg"
 )
 
 // parsedFile is the parse of one markdown file, before references are resolved.
@@ -123,14 +124,14 @@ func (l *loader) reusable(m *mdFile, unsafe bool) *parsedFile {
 func parseMarkdownFile(p string, kind int, raw []byte, unsafe bool) (pf *parsedFile, ps []Problem) {
 	defer func() {
 		if r := recover(); r != nil {
-			pf, ps = nil, []Problem{{Line: 0, Msg: fmt.Sprintf("internal error while loading: %v", r)}}
+			pf, ps = nil, []Problem{{Line: 0, Msg: msg.New("internal error while loading: %v", r)}}
 		}
 	}()
 	if len(raw) == 0 {
-		return nil, []Problem{{Msg: "the file is empty (0 bytes)"}}
+		return nil, []Problem{{Msg: msg.New("the file is empty (0 bytes)")}}
 	}
 	if line := invalidUTF8Line(raw); line > 0 {
-		return nil, []Problem{{Line: line, Msg: "not UTF-8 text: save the file as UTF-8"}}
+		return nil, []Problem{{Line: line, Msg: msg.New("not UTF-8 text: save the file as UTF-8")}}
 	}
 	b := cleanText(raw)
 	fm, prob := splitFrontMatter(b)
@@ -150,7 +151,7 @@ func parseMarkdownFile(p string, kind int, raw []byte, unsafe bool) (pf *parsedF
 type problems []Problem
 
 func (ps *problems) add(line int, format string, args ...any) {
-	*ps = append(*ps, Problem{Line: line, Msg: fmt.Sprintf(format, args...)})
+	*ps = append(*ps, Problem{Line: line, Msg: msg.New(format, args...)})
 }
 
 type agencyMeta struct {
@@ -221,7 +222,7 @@ func parseAgency(p string, fm *frontMatter, unsafe bool) (*parsedFile, []Problem
 	body := bytes.TrimSpace(fm.body)
 	r, err := renderMarkdown(body, unsafe, a.Slug)
 	if err != nil {
-		return nil, []Problem{{Line: fm.bodyLine, Msg: err.Error()}}
+		return nil, []Problem{{Line: fm.bodyLine, Msg: msg.New("%v", err)}}
 	}
 	a.Body, a.HTML = string(body), r.html
 	return &parsedFile{agency: a, parentLine: line("parent"), warnings: commentCuts(root, fm.offset, "name", "short_name", "address")}, nil

@@ -148,7 +148,7 @@ func TestLoadProblems(t *testing.T) {
 				tt.check(t, s)
 			}
 			for _, p := range ps {
-				if strings.Contains(p.Msg, "internal error") {
+				if strings.Contains(p.Msg.String(), "internal error") {
 					t.Errorf("internal error: %s", p)
 				}
 			}

@@ -163,7 +163,7 @@ func TestLoadCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	s, ps := Load(ctx, mapFS(baseSite()), nil)
-	if s == nil || len(ps) != 1 || !strings.Contains(ps[0].Msg, "cancelled") {
+	if s == nil || len(ps) != 1 || !strings.Contains(ps[0].Msg.String(), "cancelled") {
 		t.Errorf("Load(cancelled) = %v, %v", s, ps)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/congkhai/congkhai/calendar"
+	"github.com/congkhai/congkhai/msg"
 	"github.com/congkhai/congkhai/tables"
 )
 
@@ -72,7 +73,7 @@ func scanFile(ctx context.Context, fsys fs.FS, f *File, fd fileDecls, cols decla
 		return nil, nil, tableError(err)
 	}
 	if len(ts) == 0 {
-		ps = append(ps, Problem{Path: f.Path, Msg: "no sheet of the workbook holds a table to publish"})
+		ps = append(ps, Problem{Path: f.Path, Msg: msg.New("no sheet of the workbook holds a table to publish")})
 	}
 	nameTables(ts, f, fd)
 	for _, t := range ts {
@@ -87,7 +88,7 @@ func scanFile(ctx context.Context, fsys fs.FS, f *File, fd fileDecls, cols decla
 func tableError(err error) error {
 	var te *tables.Error
 	if errors.As(err, &te) {
-		return errors.New(te.Msg)
+		return msg.Errorf("%v", te.Msg)
 	}
 	return err
 }
@@ -180,11 +181,11 @@ func scanBook(ctx context.Context, fsys fs.FS, f *File, fd fileDecls, cols decla
 	var ts []*Table
 	var ps []Problem
 	for _, sk := range wb.Skipped {
-		msg := fmt.Sprintf("sheet %q is not published: %s", sk.Sheet, sk.Reason)
+		m := msg.New("sheet %q is not published: %v", sk.Sheet, skipReason(sk.Reason))
 		if sk.Reason == "hidden" {
-			msg += fmt.Sprintf(" (to publish it, list it in index.md: tables: - file: %q, sheets: [...])", path.Base(f.Path))
+			m = msg.New("%v (to publish it, list it in index.md: tables: - file: %q, sheets: [...])", m, path.Base(f.Path))
 		}
-		ps = append(ps, Problem{Path: f.Path, Msg: msg, Guess: sk.Reason == "hidden"})
+		ps = append(ps, Problem{Path: f.Path, Msg: m, Guess: sk.Reason == "hidden"})
 	}
 	for _, bt := range wb.Tables {
 		t := newTable(f, format, bt.Sheet, &bt.Layout, cols)
@@ -220,7 +221,7 @@ func scanBook(ctx context.Context, fsys fs.FS, f *File, fd fileDecls, cols decla
 // can, else its bytes, read within the reader's size limit.
 func openReaderAt(fsys fs.FS, f *File) (io.ReaderAt, func(), error) {
 	if lim := tables.DefaultLimits().MaxBytes; f.Size > lim {
-		return nil, nil, fmt.Errorf("the workbook is %d MB, more than %d MB: split it, or publish its tables as CSV", f.Size>>20, lim>>20)
+		return nil, nil, msg.Errorf("the workbook is %d MB, more than %d MB: split it, or publish its tables as CSV", f.Size>>20, lim>>20)
 	}
 	fh, err := fsys.Open(f.Path)
 	if err != nil {
@@ -375,21 +376,38 @@ func notesOf(ns []tables.Note) []Note {
 	return out
 }
 
-func sheetPrefix(sheet string) string {
-	if sheet == "" {
-		return ""
+// skipReason is why the table reader left a sheet out (tables.Skipped.Reason),
+// for a publisher.
+func skipReason(r string) msg.Text {
+	switch r {
+	case "hidden":
+		return msg.New("hidden")
+	case "empty":
+		return msg.New("empty")
+	case "not a worksheet":
+		return msg.New("not a worksheet")
+	case "excluded":
+		return msg.New("excluded")
 	}
-	return fmt.Sprintf("sheet %q: ", sheet)
+	return msg.New("%s", r)
+}
+
+// inSheet is t about a sheet of a workbook: t itself when sheet is "".
+func inSheet(sheet string, t msg.Text) msg.Text {
+	if sheet == "" {
+		return t
+	}
+	return msg.New("sheet %q: %v", sheet, t)
 }
 
 func tableProblems(file, sheet string, in []tables.Problem) []Problem {
 	var out []Problem
 	for _, p := range in {
-		msg := p.Msg
+		m := p.Msg
 		if p.Column != "" {
-			msg = fmt.Sprintf("column %q: %s", p.Column, msg)
+			m = msg.New("column %q: %v", p.Column, m)
 		}
-		out = append(out, Problem{Path: file, Line: p.Line, Msg: sheetPrefix(sheet) + msg})
+		out = append(out, Problem{Path: file, Line: p.Line, Msg: inSheet(sheet, m)})
 	}
 	return out
 }
@@ -399,14 +417,14 @@ func guessProblems(file, sheet string, gs []tables.Guess) []Problem {
 	var out []Problem
 	for _, g := range gs {
 		if g.Confidence < guessConfidence {
-			out = append(out, Problem{Path: file, Msg: sheetPrefix(sheet) + g.Message(), Guess: true})
+			out = append(out, Problem{Path: file, Msg: inSheet(sheet, g.Message()), Guess: true})
 		}
 	}
 	return out
 }
 
-func guessMessages(gs []tables.Guess) []string {
-	var out []string
+func guessMessages(gs []tables.Guess) []msg.Text {
+	var out []msg.Text
 	for _, g := range gs {
 		out = append(out, g.Message())
 	}
@@ -419,11 +437,11 @@ type typeCheck struct {
 	cols  []tables.Column
 	decl  []ColumnType // by column; "" when not declared or declared as detected
 	bad   []int
-	first []string // the first bad value of each column, with its line
+	first []msg.Text // the first bad value of each column, with its line
 }
 
 func newTypeCheck(cols []tables.Column, decl declaredColumns) *typeCheck {
-	c := &typeCheck{cols: cols, decl: make([]ColumnType, len(cols)), bad: make([]int, len(cols)), first: make([]string, len(cols))}
+	c := &typeCheck{cols: cols, decl: make([]ColumnType, len(cols)), bad: make([]int, len(cols)), first: make([]msg.Text, len(cols))}
 	for i, col := range cols {
 		if d, ok := decl[col.Name]; ok && d.Type != "" && d.Type != TypeText && d.Type != TypeCode && d.Type != ColumnType(col.Type) {
 			c.decl[i] = d.Type
@@ -449,7 +467,7 @@ func (c *typeCheck) row(r tables.Row) {
 		}
 		if v := typeText(typ, c.cols[i].Style, cell.Raw); !v.OK {
 			if c.bad[i] == 0 {
-				c.first[i] = fmt.Sprintf("line %d: %q", r.Line, cell.Raw)
+				c.first[i] = msg.New("line %d: %q", r.Line, cell.Raw)
 			}
 			c.bad[i]++
 		}
@@ -465,16 +483,16 @@ func (c *typeCheck) problems(file, sheet string) []Problem {
 		if c.bad[i] == 0 {
 			continue
 		}
-		what, hint := "a number", ": write numbers as 1.234.567,5, or declare numbers: en in the table's entry (tables:) if the file writes 1,234,567.5"
+		what, hint := msg.New("a number"), msg.New("write numbers as 1.234.567,5, or declare numbers: en in the table's entry (tables:) if the file writes 1,234,567.5")
 		if typ == TypeDate {
-			what, hint = "a date", ": write dates as 15/01/2025 or 2025-01-15"
+			what, hint = msg.New("a date"), msg.New("write dates as 15/01/2025 or 2025-01-15")
 		}
-		count := "1 value is not " + what
+		count := msg.New("1 value is not %v", what)
 		if c.bad[i] > 1 {
-			count = fmt.Sprintf("%d values are not %s", c.bad[i], what)
+			count = msg.New("%d values are not %v", c.bad[i], what)
 		}
-		out = append(out, Problem{Path: file, Msg: fmt.Sprintf("%scolumn %q is declared %s: %s (first at %s)%s",
-			sheetPrefix(sheet), c.cols[i].Name, typ, count, c.first[i], hint)})
+		out = append(out, Problem{Path: file, Msg: inSheet(sheet, msg.New("column %q is declared %s: %v (first at %v): %v",
+			c.cols[i].Name, typ, count, c.first[i], hint))})
 	}
 	return out
 }

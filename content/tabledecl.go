@@ -8,6 +8,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/congkhai/congkhai/msg"
 	"github.com/congkhai/congkhai/tables"
 )
 
@@ -43,7 +44,7 @@ func (c *ChartDecl) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind == yaml.ScalarNode {
 		b, err := strconv.ParseBool(n.Value)
 		if err != nil {
-			return fmt.Errorf("chart must be true, false or a mapping (label, columns, rows)")
+			return msg.Errorf("chart must be true, false or a mapping (label, columns, rows)")
 		}
 		c.Off = !b
 		return nil

@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"slices"
 	"time"
+
+	"github.com/congkhai/congkhai/msg"
 )
 
 // Category is the canonical (Vietnamese, URL-safe) slug of a kind of disclosure.
@@ -380,7 +382,7 @@ type Table struct {
 	// nested: such rows keep their place when the table is sorted.
 	Structured bool
 	Notes      []Note     // footnotes and signature lines taken out of the rows
-	Guesses    []string   // what the reader guessed about the layout, and how to declare it otherwise
+	Guesses    []msg.Text // what the reader guessed about the layout, and how to declare it otherwise
 	Comma      rune       // CSV separator
 	Chart      *ChartDecl // the chart declared in index.md; nil: the portal chooses
 
@@ -438,19 +440,22 @@ type File struct {
 type Problem struct {
 	Path string // slash path in the content folder
 	Line int    // 1-based, 0 when unknown
-	Msg  string
+	Msg  msg.Text
 	// Guess marks what is published as shown but was guessed (a table's layout
 	// read from a workbook): worth checking, not an error. congkhai check lists
 	// guesses and fails only on the other problems.
 	Guess bool
 }
 
-// String formats p as "path:line: message".
-func (p Problem) String() string {
+// String formats p as "path:line: message", the message in English.
+func (p Problem) String() string { return p.In(msg.EN) }
+
+// In formats p as "path:line: message", the message in lang (msg.VI or msg.EN).
+func (p Problem) In(lang string) string {
 	if p.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", p.Path, p.Line, p.Msg)
+		return fmt.Sprintf("%s:%d: %s", p.Path, p.Line, p.Msg.In(lang))
 	}
-	return fmt.Sprintf("%s: %s", p.Path, p.Msg)
+	return fmt.Sprintf("%s: %s", p.Path, p.Msg.In(lang))
 }
 
 // Agency returns the agency with the slug; ok is false when there is none.

@@ -80,7 +80,7 @@ func TestDemoWorkbooks(t *testing.T) {
 	}
 	hidden := false
 	for _, p := range problems {
-		hidden = hidden || p.Guess && strings.Contains(p.Msg, `sheet "Nhap" is not published: hidden`)
+		hidden = hidden || p.Guess && strings.Contains(p.Msg.String(), `sheet "Nhap" is not published: hidden`)
 	}
 	if !hidden {
 		t.Error("the hidden sheet is not reported")

@@ -1,18 +1,19 @@
 package content
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/congkhai/congkhai/msg"
 )
 
 // yamlHint returns what to write instead, for the common causes of a YAML
 // syntax error msg that yaml.v3 found at line (1-based) of the YAML text y, and
-// the line the advice is about (where an unclosed quote opened, say); "" when
+// the line the advice is about (where an unclosed quote opened, say); no Text when
 // it knows no advice.
-func yamlHint(msg string, y []byte, line int) (hint string, at int) {
+func yamlHint(m string, y []byte, line int) (hint msg.Text, at int) {
 	lines := strings.Split(string(y), "\n")
 	text := ""
 	if line >= 1 && line <= len(lines) {
@@ -20,17 +21,17 @@ func yamlHint(msg string, y []byte, line int) (hint string, at int) {
 	}
 	indent, key, value, isField := splitField(text)
 	switch {
-	case strings.Contains(msg, "tab character") || (strings.Contains(msg, "cannot start any token") && strings.Contains(text, "\t")):
-		return "indent with spaces, not tabs", line
-	case strings.Contains(msg, "mapping values are not allowed"):
+	case strings.Contains(m, "tab character") || (strings.Contains(m, "cannot start any token") && strings.Contains(text, "\t")):
+		return msg.New("indent with spaces, not tabs"), line
+	case strings.Contains(m, "mapping values are not allowed"):
 		if isField && !quoted(value) && (strings.Contains(value, ": ") || strings.HasSuffix(value, ":")) {
-			return fmt.Sprintf("a value that contains \": \" must be in quotes: %s%s: %s", indent, key, quote(value)), line
+			return msg.New("a value that contains \": \" must be in quotes: %s%s: %s", indent, key, quote(value)), line
 		}
 		if strings.TrimLeft(text, " ") != text {
-			return "check the indentation of this line: it does not line up with the fields above it", line
+			return msg.New("check the indentation of this line: it does not line up with the fields above it"), line
 		}
-	case strings.Contains(msg, "cannot start any token") && isField && value != "" && strings.ContainsRune("`@%", rune(value[0])):
-		return fmt.Sprintf("a value starting with %q must be in quotes: %s%s: %s", value[:1], indent, key, quote(value)), line
+	case strings.Contains(m, "cannot start any token") && isField && value != "" && strings.ContainsRune("`@%", rune(value[0])):
+		return msg.New("a value starting with %q must be in quotes: %s%s: %s", value[:1], indent, key, quote(value)), line
 	}
 	// A quote opened and not closed on its line: yaml.v3 reads on to the end.
 	for i, l := range lines {
@@ -40,15 +41,15 @@ func yamlHint(msg string, y []byte, line int) (hint string, at int) {
 		}
 		q := value[:1]
 		if rest := strings.ReplaceAll(value[1:], `\`+q, ""); !strings.Contains(rest, q) {
-			return fmt.Sprintf("the quote that opens the value of %s is never closed: end the value with %s", key, q), i + 1
+			return msg.New("the quote that opens the value of %s is never closed: end the value with %s", key, q), i + 1
 		} else if q == `"` && !strings.HasSuffix(strings.TrimSpace(stripComment(rest)), q) && i+1 == line {
-			return fmt.Sprintf("text follows the closing quote: put the whole value in quotes and write each quote inside as \\\": %s: %s", key, quote(value)), line
+			return msg.New("text follows the closing quote: put the whole value in quotes and write each quote inside as \\\": %s: %s", key, quote(value)), line
 		}
 	}
 	if isField && value != "" && (value[0] == '[' || value[0] == '{') {
-		return fmt.Sprintf("a value starting with %q is read as a list: to write text, put it in quotes: %s%s: %s", value[:1], indent, key, quote(value)), line
+		return msg.New("a value starting with %q is read as a list: to write text, put it in quotes: %s%s: %s", value[:1], indent, key, quote(value)), line
 	}
-	return "", line
+	return msg.Text{}, line
 }
 
 // splitField splits a line "  - key: value" into its indentation (spaces and
@@ -99,7 +100,7 @@ func commentCuts(n *yaml.Node, off int, keys ...string) []Problem {
 		if v.Kind != yaml.ScalarNode || v.Style != 0 || v.LineComment == "" || !slices.Contains(keys, k.Value) {
 			continue
 		}
-		ps = append(ps, Problem{Line: v.Line + off, Msg: fmt.Sprintf(
+		ps = append(ps, Problem{Line: v.Line + off, Msg: msg.New(
 			"%s ends before %q: in YAML \" #\" starts a comment, so the rest of the line is not part of the value; put the whole value in quotes (%s: %s), or move a comment to a line of its own",
 			k.Value, v.LineComment, k.Value, quote(v.Value+" "+v.LineComment))})
 	}

@@ -12,5 +12,8 @@
 // text (the explanation of a delay) has its phone and identity numbers and
 // e-mail addresses replaced.
 //
-// The package depends on the standard library, calendar and tables only.
+// Problems carry their message as a msg.Text, read in Vietnamese or English
+// (Problem.In).
+//
+// The package depends on the standard library, calendar, msg and tables only.
 package dossier

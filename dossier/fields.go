@@ -3,6 +3,8 @@ package dossier
 import (
 	"strings"
 	"unicode"
+
+	"github.com/congkhai/congkhai/msg"
 )
 
 // Field is a piece of a dossier the portal reads from an export. Only these
@@ -93,32 +95,32 @@ var headingAliases = map[Field][]string{
 // phone, identity card and personal identification numbers, e-mail as basic
 // personal data.
 type personalKind struct {
-	what     string   // for the message
+	what     msg.Text // for the message
 	headings []string // folded; a heading containing one of them is personal
 }
 
 var personalKinds = []personalKind{
-	{"a name", []string{"ho ten", "ho va ten", "ten nguoi", "nguoi nop", "chu ho so", "ten cong dan", "ten ca nhan", "ten to chuc ca nhan", "ten to chuc", "nguoi dung ten", "nguoi yeu cau", "nguoi de nghi", "nguoi dai dien", "chu so huu", "chu su dung", "nguoi su dung dat", "ten chu"}},
-	{"an identity number", []string{"cccd", "cmnd", "can cuoc", "chung minh", "dinh danh", "giay to tuy than", "ho chieu", "so cmt", "so giay to"}},
-	{"a phone number", []string{"dien thoai", "sdt", "so dt", "di dong", "phone", "mobile", "zalo"}},
-	{"an address", []string{"dia chi", "noi cu tru", "noi o", "thuong tru", "tam tru", "que quan", "address"}},
-	{"an e-mail address", []string{"email", "e mail", "thu dien tu"}},
-	{"a date of birth", []string{"ngay sinh", "nam sinh", "sinh ngay"}},
-	{"a personal tax number", []string{"ma so thue ca nhan"}},
-	{"a gender", []string{"gioi tinh"}},
+	{msg.New("a name"), []string{"ho ten", "ho va ten", "ten nguoi", "nguoi nop", "chu ho so", "ten cong dan", "ten ca nhan", "ten to chuc ca nhan", "ten to chuc", "nguoi dung ten", "nguoi yeu cau", "nguoi de nghi", "nguoi dai dien", "chu so huu", "chu su dung", "nguoi su dung dat", "ten chu"}},
+	{msg.New("an identity number"), []string{"cccd", "cmnd", "can cuoc", "chung minh", "dinh danh", "giay to tuy than", "ho chieu", "so cmt", "so giay to"}},
+	{msg.New("a phone number"), []string{"dien thoai", "sdt", "so dt", "di dong", "phone", "mobile", "zalo"}},
+	{msg.New("an address"), []string{"dia chi", "noi cu tru", "noi o", "thuong tru", "tam tru", "que quan", "address"}},
+	{msg.New("an e-mail address"), []string{"email", "e mail", "thu dien tu"}},
+	{msg.New("a date of birth"), []string{"ngay sinh", "nam sinh", "sinh ngay"}},
+	{msg.New("a personal tax number"), []string{"ma so thue ca nhan"}},
+	{msg.New("a gender"), []string{"gioi tinh"}},
 }
 
-// personal returns what personal data a heading names, or "".
-func personal(folded string) string {
+// personal returns what personal data a heading names; ok is false when none.
+func personal(folded string) (what msg.Text, ok bool) {
 	padded := " " + folded + " "
 	for _, k := range personalKinds {
 		for _, h := range k.headings {
 			if strings.Contains(padded, " "+h+" ") {
-				return k.what
+				return k.what, true
 			}
 		}
 	}
-	return ""
+	return msg.Text{}, false
 }
 
 // foldTable maps every precomposed Vietnamese letter (NFC, as the table

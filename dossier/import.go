@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/congkhai/congkhai/calendar"
+	"github.com/congkhai/congkhai/msg"
 	"github.com/congkhai/congkhai/tables"
 )
 
@@ -27,15 +28,19 @@ import (
 type Problem struct {
 	Path  string // slash path in the content folder
 	Line  int    // 1-based; 0 when it concerns the whole file
-	Msg   string
+	Msg   msg.Text
 	Guess bool
 }
 
-func (p Problem) String() string {
+// String formats p as "path:line: message", the message in English.
+func (p Problem) String() string { return p.In(msg.EN) }
+
+// In formats p as "path:line: message", the message in lang (msg.VI or msg.EN).
+func (p Problem) In(lang string) string {
 	if p.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", p.Path, p.Line, p.Msg)
+		return fmt.Sprintf("%s:%d: %s", p.Path, p.Line, p.Msg.In(lang))
 	}
-	return fmt.Sprintf("%s: %s", p.Path, p.Msg)
+	return fmt.Sprintf("%s: %s", p.Path, p.Msg.In(lang))
 }
 
 // maxRowProblems bounds the row problems reported per file; the rest are
@@ -79,7 +84,7 @@ type rowSource struct {
 func openExport(ctx context.Context, name string, r io.ReaderAt, size int64, lim tables.Limits, decl tables.Declared) ([]rowSource, error) {
 	format, ok := tables.FormatOf(name)
 	if !ok {
-		return nil, fmt.Errorf("%s: not a .csv, .xlsx, .xls or .ods file", path.Base(name))
+		return nil, msg.Errorf("%s: not a .csv, .xlsx, .xls or .ods file", path.Base(name))
 	}
 	opts := tables.Options{Location: calendar.Location, Limits: lim, Declared: decl}
 	if format == tables.CSV {
@@ -192,7 +197,7 @@ func csvRows(name string, r io.ReaderAt, size int64, l *tables.Layout) rowSource
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				if len(probs) < maxRowProblems {
-					probs = append(probs, tables.Problem{Line: pe.StartLine, Msg: "CSV: " + pe.Err.Error() + ": put quotes around fields with separators or line breaks"})
+					probs = append(probs, tables.Problem{Line: pe.StartLine, Msg: msg.New("CSV: %v: put quotes around fields with separators or line breaks", tables.CSVMessage(pe.Err))})
 				}
 				continue
 			}
@@ -287,7 +292,7 @@ func mapColumns(l *tables.Layout, allowed []Field, declared map[string]string, d
 			continue
 		}
 		field, declaredHere := want[f]
-		if what := personal(f); what != "" && !declaredHere {
+		if what, ok := personal(f); ok && !declaredHere {
 			problem(line, false, "column %q holds %s (personal data): it is not read and never published; remove it from the export, or list it under drop: in index.md", c.Name, what)
 			continue
 		}
@@ -350,7 +355,7 @@ type rowProblems struct {
 }
 
 func (p *rowProblems) add(line int, guess bool, format string, args ...any) {
-	p.list = append(p.list, Problem{Path: p.file, Line: line, Msg: fmt.Sprintf(format, args...), Guess: guess})
+	p.list = append(p.list, Problem{Path: p.file, Line: line, Msg: msg.New(format, args...), Guess: guess})
 }
 
 func (p *rowProblems) row(line int, format string, args ...any) {
@@ -414,11 +419,11 @@ func Import(ctx context.Context, name string, r io.ReaderAt, size int64, opts Im
 					miss = append(miss, string(f))
 				}
 			}
-			where := ""
+			m := msg.New("no column for %s: name it under fields: in index.md (fields: {code: Số biên nhận, received: Ngày nhận, due: Ngày hẹn trả})", strings.Join(miss, ", "))
 			if len(srcs) > 1 {
-				where = fmt.Sprintf("sheet %q: ", src.name)
+				m = msg.New("sheet %q: %v", src.name, m)
 			}
-			ps.add(0, len(srcs) > 1, "%sno column for %s: name it under fields: in index.md (fields: {code: Số biên nhận, received: Ngày nhận, due: Ngày hẹn trả})", where, strings.Join(miss, ", "))
+			ps.add(0, len(srcs) > 1, "%v", m)
 			continue
 		}
 		for {
@@ -450,7 +455,7 @@ func Import(ctx context.Context, name string, r io.ReaderAt, size int64, opts Im
 				c, ok := m.cell(row, f)
 				if !ok || strings.TrimSpace(c.Raw) == "" {
 					if required {
-						ps.row(row.Line, "no %s (column %q): the row is left out", fieldLabel(f), m.heading[f])
+						ps.row(row.Line, "no %v (column %q): the row is left out", fieldLabel(f), m.heading[f])
 						return 0, false
 					}
 					return 0, true
@@ -575,14 +580,14 @@ func Import(ctx context.Context, name string, r io.ReaderAt, size int64, opts Im
 	return b, nil
 }
 
-func fieldLabel(f Field) string {
+func fieldLabel(f Field) msg.Text {
 	switch f {
 	case FieldReceived:
-		return "received date"
+		return msg.New("received date")
 	case FieldDue:
-		return "due date"
+		return msg.New("due date")
 	}
-	return string(f)
+	return msg.New("%s", f)
 }
 
 // cellDay reads a date from a cell: a date cell's value, a spreadsheet serial

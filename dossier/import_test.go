@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/congkhai/congkhai/calendar"
+	"github.com/congkhai/congkhai/msg"
 )
 
 // day parses "2006-01-02".
@@ -254,7 +255,7 @@ func TestHeadings(t *testing.T) {
 	all := append(append([]Field{}, dossierFields...), satisfactionFields...)
 	for _, tt := range tests {
 		f := fold(tt.heading)
-		if got := personal(f); got != tt.person {
+		if got, _ := personal(f); got.String() != tt.person {
 			t.Errorf("personal(%q) = %q, want %q", tt.heading, got, tt.person)
 		}
 		if tt.person != "" {
@@ -277,6 +278,31 @@ func TestRedact(t *testing.T) {
 	for _, tt := range tests {
 		if got, _ := redact(tt.in); got != tt.want {
 			t.Errorf("redact(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestImportProblemsInBothLanguages: the problems of an export read in
+// Vietnamese and in English, headings and values as written.
+func TestImportProblemsInBothLanguages(t *testing.T) {
+	b := importCSV(t, exportCSV, ImportOptions{})
+	for _, tt := range []struct{ vi, en string }{
+		{`xuat.csv:1: cột “Họ và tên người nộp” chứa họ tên (dữ liệu cá nhân): cột này không được đọc và không bao giờ được đăng`,
+			`xuat.csv:1: column "Họ và tên người nộp" holds a name (personal data): it is not read and never published`},
+		{`xuat.csv:5: không có mã hồ sơ (cột “Mã hồ sơ”): bỏ qua dòng này`, `xuat.csv:5: no code (column "Mã hồ sơ"): the row is left out`},
+		{`xuat.csv:6: cột “Ngày tiếp nhận”: “32/01/2026” không phải là ngày (hãy viết 15/03/2026 hoặc 2026-03-15): bỏ qua dòng này`,
+			`xuat.csv:6: column "Ngày tiếp nhận": "32/01/2026" is not a date (write 15/03/2026 or 2026-03-15): the row is left out`},
+		{`xuat.csv:7: không có ngày hẹn trả (cột “Ngày hẹn trả”): bỏ qua dòng này`, `xuat.csv:7: no due date (column "Ngày hẹn trả"): the row is left out`},
+	} {
+		var vi, en []string
+		for _, p := range b.Problems {
+			vi, en = append(vi, p.In(msg.VI)), append(en, p.In(msg.EN))
+		}
+		if s := strings.Join(vi, "\n"); !strings.Contains(s, tt.vi) {
+			t.Errorf("problems in Vietnamese lack %q:\n%s", tt.vi, s)
+		}
+		if s := strings.Join(en, "\n"); !strings.Contains(s, tt.en) {
+			t.Errorf("problems in English lack %q:\n%s", tt.en, s)
 		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/congkhai/congkhai/msg"
 )
 
 // Every is how often an obligation falls due.
@@ -231,7 +233,7 @@ type RuleConfig struct {
 func ApplyConfig(rules []Rule, cfgs []RuleConfig) ([]Rule, []Problem) {
 	var ps []Problem
 	bad := func(c RuleConfig, format string, args ...any) {
-		ps = append(ps, Problem{Path: "site.yaml", Line: c.Line, Msg: "accountability.obligations: " + fmt.Sprintf(format, args...)})
+		ps = append(ps, Problem{Path: "site.yaml", Line: c.Line, Msg: msg.New("accountability.obligations: %v", msg.New(format, args...))})
 	}
 	out := slices.Clone(rules)
 	for _, c := range cfgs {
@@ -480,7 +482,7 @@ func Evaluate(rules []Rule, agencies []AgencyRef, pubs []Publication, w *Workday
 		p := &pubs[i]
 		if !known[p.DocumentType] {
 			src := sources[p.Path]
-			c.Problems = append(c.Problems, Problem{Path: src, Msg: fmt.Sprintf("document_type %q is not the type of any disclosure rule (%s)", p.DocumentType, docTypes(rules))})
+			c.Problems = append(c.Problems, Problem{Path: src, Msg: msg.New("document_type %q is not the type of any disclosure rule (%s)", p.DocumentType, docTypes(rules))})
 		}
 	}
 	// Without a rule's Since, the obligations due from the start of last year.
@@ -507,7 +509,7 @@ func Evaluate(rules []Rule, agencies []AgencyRef, pubs []Publication, w *Workday
 					continue
 				}
 				if p.Period == "" {
-					c.Problems = append(c.Problems, Problem{Path: sources[p.Path], Msg: fmt.Sprintf("document_type %s needs the period it covers (period: 2026, 2026-Q1, 2026-03)", p.DocumentType)})
+					c.Problems = append(c.Problems, Problem{Path: sources[p.Path], Msg: msg.New("document_type %s needs the period it covers (period: 2026, 2026-Q1, 2026-03)", p.DocumentType)})
 					continue
 				}
 				if q := byPeriod[p.Period]; q == nil || p.Published < q.Published {

@@ -17,6 +17,7 @@ import (
 	"github.com/congkhai/congkhai/calendar"
 	"github.com/congkhai/congkhai/content"
 	"github.com/congkhai/congkhai/dossier"
+	"github.com/congkhai/congkhai/msg"
 )
 
 // Accountability is what the accountability pages read: the dossiers of the
@@ -320,7 +321,7 @@ func readAccountability(ctx context.Context, fsys fs.FS, site *content.Site, pre
 						if ctx.Err() != nil {
 							return nil, ctx.Err()
 						}
-						in.problems = append(in.problems, content.Problem{Path: f.Path, Msg: err.Error()})
+						in.problems = append(in.problems, content.Problem{Path: f.Path, Msg: msg.New("%v", err)})
 						continue
 					}
 				}
@@ -340,7 +341,7 @@ func readAccountability(ctx context.Context, fsys fs.FS, site *content.Site, pre
 					if ctx.Err() != nil {
 						return nil, ctx.Err()
 					}
-					in.problems = append(in.problems, content.Problem{Path: f.Path, Msg: err.Error()})
+					in.problems = append(in.problems, content.Problem{Path: f.Path, Msg: msg.New("%v", err)})
 					continue
 				}
 			}

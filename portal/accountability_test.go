@@ -137,7 +137,7 @@ func TestCheckAccountability(t *testing.T) {
 	}
 	found := false
 	for _, pr := range ps {
-		found = found || (pr.Path == filepath.ToSlash("ubnd-huyen/ho-so/thang-2.csv") && strings.Contains(pr.Msg, `"Điện thoại" holds a phone number`))
+		found = found || (pr.Path == filepath.ToSlash("ubnd-huyen/ho-so/thang-2.csv") && strings.Contains(pr.Msg.String(), `"Điện thoại" holds a phone number`))
 	}
 	if !found {
 		t.Errorf("no problem for the phone column: %v", ps)

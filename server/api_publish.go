@@ -96,7 +96,7 @@ func (s *Server) apiErrors(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		var entries []problemEntry
 		for _, p := range problemsOf(err) {
-			entries = append(entries, problemEntry{File: p.Path, Line: p.Line, Message: p.Msg})
+			entries = append(entries, problemEntry{File: p.Path, Line: p.Line, Message: p.Msg.String()})
 		}
 		if len(entries) == 0 && status == http.StatusUnprocessableEntity {
 			entries = []problemEntry{{Message: err.Error()}}
@@ -218,7 +218,7 @@ func (s *Server) draftJSON(d *publish.Draft, problems []content.Problem) *apiDra
 		out.Files = append(out.Files, apiFile{Name: itemRel(d.Path, d.Kind, f.Name), Size: f.Size, SHA256: f.Hash})
 	}
 	for _, p := range problems {
-		out.Problems = append(out.Problems, problemEntry{File: p.Path, Line: p.Line, Message: p.Msg})
+		out.Problems = append(out.Problems, problemEntry{File: p.Path, Line: p.Line, Message: p.Msg.String()})
 	}
 	return out
 }

@@ -218,3 +218,50 @@ func TestConsoleDataset(t *testing.T) {
 	page := c.get("/ubnd-xa-cam-quan/danh-sach-ho-duoc-ho-tro").Body.String()
 	mustContain(t, "dataset page", page, "Trần Thị Bình", "1.500.000", "Huyện Cẩm Xuyên")
 }
+
+// TestConsoleProblemsLanguage: the problems of an uploaded table and what the
+// table reader guessed are listed in the staff member's language, Vietnamese
+// unless they chose English.
+func TestConsoleProblemsLanguage(t *testing.T) {
+	e := newPubEnv(t, "", nil, nil)
+	e.addStaff(t, "chutich@camquan.vn", "ubnd-xa-cam-quan", feedback.RoleAgencyAdmin)
+	form := func(title string) url.Values {
+		return url.Values{"kind": {"dataset"}, "title": {title}, "category": {"boi-thuong"}, "published": {"2026-11-20"},
+			"place_0": {"D|Huyện Cẩm Xuyên"}, "body": {"Danh sách."}}
+	}
+	broken := upload{"upload", "Danh sách.csv", []byte("STT,Họ và tên,Số tiền\n1,Nguyễn Văn \xff,3000000\n")}
+	// "1,500" reads as 1500 the English way and 1,5 the Vietnamese way.
+	ambiguous := upload{"upload", "Hỗ trợ.csv", []byte("STT,Hộ,Số tiền\n1,Hộ A,\"1,500\"\n2,Hộ B,\"2,250\"\n")}
+	for _, tt := range []struct {
+		lang            string
+		problem, guess  string
+		notProb, notGss string
+	}{
+		{"vi", "không phải văn bản UTF-8 (dòng 2)", "cổng đoán numbers là vi", "not UTF-8 text", "guessed numbers"},
+		{"en", "not UTF-8 text (line 2)", "guessed numbers: vi", "không phải văn bản UTF-8", "cổng đoán"},
+	} {
+		t.Run(tt.lang, func(t *testing.T) {
+			c := e.client(t)
+			c.login("chutich@camquan.vn", "mat-khau-dai-du")
+			c.cookies["lang"] = tt.lang
+			rec := c.multipart("/staff/xuat-ban/moi?loai=du-lieu", "/staff/xuat-ban/luu", form("Danh sách "+tt.lang), broken)
+			if rec.Code != http.StatusUnprocessableEntity {
+				t.Fatalf("a table that is not UTF-8: %d\n%.2000s", rec.Code, rec.Body.String())
+			}
+			body := rec.Body.String()
+			mustContain(t, "the form's problems", body, tt.problem, `<ul lang="`+tt.lang+`">`)
+			if strings.Contains(body, tt.notProb) {
+				t.Errorf("the form's problems are not in %s:\n%.3000s", tt.lang, body)
+			}
+			rec = c.multipart("/staff/xuat-ban/moi?loai=du-lieu", "/staff/xuat-ban/luu", form("Hỗ trợ "+tt.lang), ambiguous)
+			if rec.Code != http.StatusSeeOther {
+				t.Fatalf("save: %d\n%.3000s", rec.Code, rec.Body.String())
+			}
+			body = c.get(draftLoc.FindString(rec.Header().Get("Location"))).Body.String()
+			mustContain(t, "the draft's guesses", body, tt.guess)
+			if strings.Contains(body, tt.notGss) {
+				t.Errorf("the draft's guesses are not in %s:\n%.3000s", tt.lang, body)
+			}
+		})
+	}
+}

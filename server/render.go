@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/congkhai/congkhai/calendar"
+	"github.com/congkhai/congkhai/msg"
 
 	"github.com/congkhai/congkhai/content"
 	"github.com/congkhai/congkhai/portal"
@@ -180,6 +181,10 @@ func (v *view) Tf(key string, kv ...any) string {
 	}
 	return s
 }
+
+// Msg renders a message or a problem (a content.Problem, a msg.Text) in the
+// page's language.
+func (v *view) Msg(m msg.Localizer) string { return m.In(msg.Lang(v.Lang)) }
 
 // Agency returns the agency with the slug, or nil.
 func (v *view) Agency(slug string) *content.Agency {

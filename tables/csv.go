@@ -6,10 +6,11 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"time"
 	"unicode/utf8"
+
+	"github.com/congkhai/congkhai/msg"
 )
 
 // Stream reads a CSV table one row at a time, with memory independent of the number
@@ -76,7 +77,7 @@ func NewStream(ctx context.Context, name string, r io.Reader, opts Options) (*St
 		_, _ = br.Discard(3)
 		s.base = 3
 	} else if b, err := br.Peek(2); err == nil && (b[0] == 0xFF && b[1] == 0xFE || b[0] == 0xFE && b[1] == 0xFF) {
-		return nil, &Error{File: name, Msg: "UTF-16 text (Excel's \"Unicode Text\"): save the file as \"CSV UTF-8\"", Err: ErrUnreadable}
+		return nil, &Error{File: name, Msg: msg.New("UTF-16 text (Excel's \"Unicode Text\"): save the file as \"CSV UTF-8\""), Err: ErrUnreadable}
 	}
 	comma := opts.Comma
 	if comma == 0 {
@@ -96,7 +97,7 @@ func NewStream(ctx context.Context, name string, r io.Reader, opts Options) (*St
 		head = append(head, rec)
 	}
 	if len(head) == 0 {
-		return nil, &Error{File: name, Msg: "the file has no rows", Err: ErrUnreadable}
+		return nil, &Error{File: name, Msg: msg.New("the file has no rows"), Err: ErrUnreadable}
 	}
 	sh := &sheet{}
 	for i, rec := range head {
@@ -152,7 +153,7 @@ func Resume(ctx context.Context, name string, r io.Reader, l *Layout, cp Checkpo
 	s.layout = l
 	s.cls = newClassifier(l)
 	if !s.cls.setState(cp.State) {
-		return nil, &Error{File: name, Msg: "the checkpoint's state is not one this version wrote: read the file again", Err: ErrUnreadable}
+		return nil, &Error{File: name, Msg: msg.New("the checkpoint's state is not one this version wrote: read the file again"), Err: ErrUnreadable}
 	}
 	s.resumed = true
 	s.base = cp.Offset
@@ -210,26 +211,26 @@ func (s *Stream) read() (csvRec, error) {
 	case errors.Is(err, io.EOF):
 		return csvRec{}, io.EOF
 	case errors.Is(err, errRecordTooLong):
-		return csvRec{}, &Error{File: s.name, Msg: fmt.Sprintf("a record longer than %d bytes near byte %d (an unterminated quote?): check the quotes", s.lim.MaxRecordBytes, off), Err: ErrLimit}
+		return csvRec{}, &Error{File: s.name, Msg: msg.New("a record longer than %d bytes near byte %d (an unterminated quote?): check the quotes", s.lim.MaxRecordBytes, off), Err: ErrLimit}
 	case errors.As(err, &pe):
 		line = pe.StartLine + s.lineBase
-		s.problem(Problem{Line: line, Msg: fmt.Sprintf("CSV: %v (line %d, column %d); put quotes around fields that contain quotes, separators or line breaks and double the quotes inside", pe.Err, pe.Line+s.lineBase, pe.Column)})
+		s.problem(Problem{Line: line, Msg: msg.New("CSV: %v (line %d, column %d); put quotes around fields that contain quotes, separators or line breaks and double the quotes inside", CSVMessage(pe.Err), pe.Line+s.lineBase, pe.Column)})
 		if rec == nil {
 			return csvRec{line: line, off: off}, nil
 		}
 	case err != nil:
-		return csvRec{}, &Error{File: s.name, Msg: "read: " + err.Error(), Err: err}
+		return csvRec{}, &Error{File: s.name, Msg: msg.New("read: %v", err), Err: err}
 	default:
 		line, _ = s.cr.FieldPos(0)
 		line += s.lineBase
 	}
 	if len(rec) > s.lim.MaxColumns {
-		return csvRec{}, &Error{File: s.name, Msg: fmt.Sprintf("line %d has %d fields (limit %d columns): check the separator", line, len(rec), s.lim.MaxColumns), Err: ErrLimit}
+		return csvRec{}, &Error{File: s.name, Msg: msg.New("line %d has %d fields (limit %d columns): check the separator", line, len(rec), s.lim.MaxColumns), Err: ErrLimit}
 	}
 	cells := make([]xcell, len(rec))
 	for i, f := range rec {
 		if !utf8.ValidString(f) {
-			return csvRec{}, &Error{File: s.name, Msg: fmt.Sprintf("not UTF-8 text (line %d): save the file as \"CSV UTF-8\"", line), Err: ErrUnreadable}
+			return csvRec{}, &Error{File: s.name, Msg: msg.New("not UTF-8 text (line %d): save the file as \"CSV UTF-8\"", line), Err: ErrUnreadable}
 		}
 		if f != "" {
 			cells[i] = xcell{kind: kText, text: clean(f)}
@@ -280,7 +281,7 @@ func (s *Stream) Next() bool {
 		if len(rec.cells) > s.layout.Width {
 			for c := s.layout.Width; c < len(rec.cells); c++ {
 				if !rec.cells[c].empty() {
-					s.problem(Problem{Line: rec.line, Msg: fmt.Sprintf("a value in field %d, right of the last column: check the separators and quotes of this line", c+1)})
+					s.problem(Problem{Line: rec.line, Msg: msg.New("a value in field %d, right of the last column: check the separators and quotes of this line", c+1)})
 					break
 				}
 			}
@@ -324,7 +325,7 @@ func (s *Stream) finish() {
 		s.problem(p)
 	}
 	if s.dropped > 0 {
-		s.probs = append(s.probs, Problem{Msg: fmt.Sprintf("%d more problems not listed", s.dropped)})
+		s.probs = append(s.probs, Problem{Msg: msg.New("%d more problems not listed", s.dropped)})
 	}
 }
 
@@ -434,7 +435,7 @@ func readCSVTable(ctx context.Context, name string, r io.Reader, opts Options) (
 		row := s.Row()
 		cells += len(row.Cells)
 		if cells > lim.MaxCells {
-			return nil, &Error{File: name, Msg: fmt.Sprintf("more than %d cells: read the file as a stream", lim.MaxCells), Err: ErrLimit}
+			return nil, &Error{File: name, Msg: msg.New("more than %d cells: read the file as a stream", lim.MaxCells), Err: ErrLimit}
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -461,4 +462,18 @@ func readCSVTable(ctx context.Context, name string, r io.Reader, opts Options) (
 	t.Notes = s.Notes()
 	t.Problems = s.Problems()
 	return t, nil
+}
+
+// CSVMessage is an error of encoding/csv (a csv.ParseError's Err) as a
+// message: the errors the reader knows translated, others as written.
+func CSVMessage(err error) msg.Text {
+	switch {
+	case errors.Is(err, csv.ErrBareQuote):
+		return msg.New("a quote inside a field that is not in quotes")
+	case errors.Is(err, csv.ErrQuote):
+		return msg.New("a quote that is not closed, or text after a closing quote")
+	case errors.Is(err, csv.ErrFieldCount):
+		return msg.New("wrong number of fields")
+	}
+	return msg.New("%v", err)
 }

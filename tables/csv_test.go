@@ -221,7 +221,7 @@ func TestNumberStyles(t *testing.T) {
 				if g.Field == "numbers" {
 					guessed = true
 					// The guess says what was read, where, and which convention to write.
-					if m := g.Message(); !strings.Contains(m, `"911,100" (column "Số", line 2)`) || !strings.Contains(m, "write 1.234.567,5") {
+					if m := g.Message().String(); !strings.Contains(m, `"911,100" (column "Số", line 2)`) || !strings.Contains(m, "write 1.234.567,5") {
 						t.Errorf("guess = %q", m)
 					}
 				}
@@ -268,7 +268,7 @@ func TestDeclaredLayout(t *testing.T) {
 			var fields []string
 			for _, g := range tb.Guesses {
 				fields = append(fields, g.Field)
-				if !strings.Contains(g.Message(), "declare "+g.Field+" in index.md") {
+				if !strings.Contains(g.Message().String(), "declare "+g.Field+" in index.md") {
 					t.Errorf("guess message %q does not say how to override", g.Message())
 				}
 			}

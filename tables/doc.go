@@ -124,4 +124,10 @@
 // budget, a shared-strings table at 64 MB of text, a sheet at 1,000 columns and 2
 // million cells, ODS repeated rows with values at 100,000, merges at 100,000 per
 // sheet (overlapping ones dropped), a CSV record at 1 MB.
+//
+// # Messages
+//
+// An *Error's message, a Problem's and a Guess's reason are msg.Text: Error,
+// String and Message read them in English, In (and msg.Text.In) in Vietnamese
+// or English.
 package tables

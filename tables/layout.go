@@ -1,7 +1,6 @@
 package tables
 
 import (
-	"fmt"
 	"math"
 	"regexp"
 	"sort"
@@ -9,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/congkhai/congkhai/msg"
 )
 
 // detection is the outcome of layout detection on the head of a sheet, in the
@@ -466,7 +467,7 @@ func detect(sh *sheet, decl Declared, lim Limits, keepHidden bool) *detection {
 	// The title band: titles, the unit caption, empty rows.
 	var titles []string
 	var guesses []Guess
-	unit, unitHow := strings.TrimSpace(decl.Unit), ""
+	unit, unitHow, unitAlone := strings.TrimSpace(decl.Unit), msg.Text{}, false
 	r := 0
 	for r < rows {
 		if decl.SkipRows != nil && r >= *decl.SkipRows {
@@ -480,7 +481,7 @@ func detect(sh *sheet, decl Declared, lim Limits, keepHidden bool) *detection {
 			if u, ok := unitCaption(x.text); ok {
 				det.unitCells[[2]int{r, c}] = true
 				if unit == "" {
-					unit, unitHow = u, fmt.Sprintf("caption %q on row %d", squash(x.text), r+1)
+					unit, unitHow = u, msg.New("caption %q on row %d", squash(x.text), r+1)
 				}
 			}
 		}
@@ -500,7 +501,7 @@ func detect(sh *sheet, decl Declared, lim Limits, keepHidden bool) *detection {
 			if isUnitText(t) {
 				det.unitCells[[2]int{r, f.first}] = true
 				if unit == "" {
-					unit, unitHow = t, fmt.Sprintf("%q alone on row %d", t, r+1)
+					unit, unitHow, unitAlone = t, msg.New("%q alone on row %d", t, r+1), true
 				}
 				r++
 				continue
@@ -525,7 +526,7 @@ func detect(sh *sheet, decl Declared, lim Limits, keepHidden bool) *detection {
 	l.Title = strings.Join(titles, " — ")
 	if decl.SkipRows == nil && top > 0 && len(titles) > 0 {
 		guesses = append(guesses, Guess{Field: "skip_rows", Value: strconv.Itoa(top), Confidence: 0.8,
-			Reason: fmt.Sprintf("%d title row(s) above the header: %q", len(titles), shorten(l.Title, 60))})
+			Reason: msg.New("%d title row(s) above the header: %q", len(titles), shorten(l.Title, 60))})
 	}
 
 	// The header band.
@@ -577,24 +578,24 @@ func detect(sh *sheet, decl Declared, lim Limits, keepHidden bool) *detection {
 	det.dataRow = next
 	l.DataLine = next + 1
 
-	numbered := ""
+	var numbered msg.Text // "" or how the header's numbering row was left out
 	if l.NumberRow > 0 {
-		numbered = fmt.Sprintf("; row %d numbers the columns and was left out", l.NumberRow)
+		numbered = msg.New("; row %d numbers the columns and was left out", l.NumberRow)
 	}
 	switch {
 	case decl.HeaderRows != nil:
 	case mode == "numbers":
 		guesses = append(guesses, Guess{Field: "header_rows", Value: "0", Confidence: 0.4,
-			Reason: fmt.Sprintf("row %d holds numbers: no header found", top+1)})
+			Reason: msg.New("row %d holds numbers: no header found", top+1)})
 	case hr > 1 && mode == "merged":
 		guesses = append(guesses, Guess{Field: "header_rows", Value: strconv.Itoa(hr), Confidence: 0.9,
-			Reason: fmt.Sprintf("rows %d–%d, headings spanning columns%s", top+1, top+hr, numbered)})
+			Reason: msg.New("rows %d–%d, headings spanning columns%v", top+1, top+hr, numbered)})
 	case hr > 1:
 		guesses = append(guesses, Guess{Field: "header_rows", Value: strconv.Itoa(hr), Confidence: 0.6,
-			Reason: fmt.Sprintf("rows %d–%d, headings written over several rows%s", top+1, top+hr, numbered)})
-	case numbered != "":
+			Reason: msg.New("rows %d–%d, headings written over several rows%v", top+1, top+hr, numbered)})
+	case !numbered.IsZero():
 		guesses = append(guesses, Guess{Field: "header_rows", Value: strconv.Itoa(hr), Confidence: 0.9,
-			Reason: fmt.Sprintf("row %d%s", top+1, numbered)})
+			Reason: msg.New("row %d%v", top+1, numbered)})
 	}
 
 	// Columns: every visible column with a value, and the columns a heading stands over
@@ -668,7 +669,7 @@ func detect(sh *sheet, decl Declared, lim Limits, keepHidden bool) *detection {
 				return names[i] < names[j]
 			})
 			guesses = append(guesses, Guess{Field: "keep_hidden", Value: "false", Confidence: 0.9,
-				Reason: fmt.Sprintf("hidden column(s) %s left out", strings.Join(names, ", "))})
+				Reason: msg.New("hidden column(s) %s left out", strings.Join(names, ", "))})
 		}
 	}
 	for i, c := range det.cols {
@@ -711,7 +712,7 @@ func detect(sh *sheet, decl Declared, lim Limits, keepHidden bool) *detection {
 	l.Unit = unit
 	if unit != "" && decl.Unit == "" {
 		guesses = append(guesses, Guess{Field: "unit", Value: unit, Confidence: 0.9, Reason: unitHow})
-		if strings.Contains(unitHow, "alone") {
+		if unitAlone {
 			guesses[len(guesses)-1].Confidence = 0.6
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/congkhai/congkhai/msg"
 )
 
 // Read reads every table of a file: the sheets of a workbook (XLSX, XLS, ODS) or the
@@ -23,11 +25,11 @@ func Read(ctx context.Context, name string, r io.ReaderAt, size int64, opts Opti
 	lim := opts.Limits.withDefaults()
 	defer func() {
 		if p := recover(); p != nil {
-			wb, err = nil, &Error{File: name, Msg: fmt.Sprintf("the file could not be read (reader failure: %v); open it in Excel or LibreOffice and save it again as .xlsx", p), Err: ErrUnreadable}
+			wb, err = nil, &Error{File: name, Msg: msg.New("the file could not be read (reader failure: %v); open it in Excel or LibreOffice and save it again as .xlsx", p), Err: ErrUnreadable}
 		}
 	}()
 	if size > lim.MaxBytes {
-		return nil, &Error{File: name, Msg: fmt.Sprintf("the file has %d bytes (limit %d): split it into smaller files", size, lim.MaxBytes), Err: ErrLimit}
+		return nil, &Error{File: name, Msg: msg.New("the file has %d bytes (limit %d): split it into smaller files", size, lim.MaxBytes), Err: ErrLimit}
 	}
 	format, err := sniff(name, r, size)
 	if err != nil {
@@ -79,7 +81,7 @@ func Read(ctx context.Context, name string, r io.ReaderAt, size int64, opts Opti
 				for _, in := range infos {
 					names = append(names, fmt.Sprintf("%q", in.name))
 				}
-				return nil, &Error{File: name, Msg: fmt.Sprintf("no sheet %q; the workbook has %s", so.Sheet, strings.Join(names, ", ")), Err: ErrNoSheet}
+				return nil, &Error{File: name, Msg: msg.New("no sheet %q; the workbook has %s", so.Sheet, strings.Join(names, ", ")), Err: ErrNoSheet}
 			}
 			n := so.Name
 			if n == "" {
@@ -161,17 +163,17 @@ func excluded(list []string, name string) bool {
 func refusal(name string, f Format, err error) error {
 	var le *limitError
 	if errors.As(err, &le) {
-		return &Error{File: name, Msg: le.msg + ": the file is too large or malformed to publish; split it or save it again", Err: ErrLimit}
+		return &Error{File: name, Msg: msg.New("%v: the file is too large or malformed to publish; split it or save it again", le.msg), Err: ErrLimit}
 	}
 	var fe *formatError
 	if errors.As(err, &fe) {
-		msg := fe.msg
-		if !strings.Contains(msg, "save it") && !strings.Contains(msg, "name it") {
-			msg += fmt.Sprintf("; open it in Excel or LibreOffice and save it again as .xlsx (it was read as .%s)", f)
+		m := fe.msg
+		if s := m.String(); !strings.Contains(s, "save it") && !strings.Contains(s, "name it") {
+			m = msg.New("%v; open it in Excel or LibreOffice and save it again as .xlsx (it was read as .%s)", m, f)
 		}
-		return &Error{File: name, Msg: msg, Err: ErrUnreadable}
+		return &Error{File: name, Msg: m, Err: ErrUnreadable}
 	}
-	return &Error{File: name, Msg: err.Error(), Err: err}
+	return &Error{File: name, Msg: msg.New("%v", err), Err: err}
 }
 
 var (
@@ -183,13 +185,13 @@ var (
 func sniff(name string, r io.ReaderAt, size int64) (Format, error) {
 	f, ok := FormatOf(name)
 	if !ok {
-		return "", &Error{File: name, Msg: "not a table file: publish tables as .csv, .xlsx, .xls or .ods", Err: ErrUnreadable}
+		return "", &Error{File: name, Msg: msg.New("not a table file: publish tables as .csv, .xlsx, .xls or .ods"), Err: ErrUnreadable}
 	}
 	head := make([]byte, 512)
 	n, _ := r.ReadAt(head, 0)
 	head = head[:n]
 	if n == 0 {
-		return "", &Error{File: name, Msg: "the file is empty (0 bytes)", Err: ErrUnreadable}
+		return "", &Error{File: name, Msg: msg.New("the file is empty (0 bytes)"), Err: ErrUnreadable}
 	}
 	isZip, isCFB := bytes.HasPrefix(head, magicZip), bytes.HasPrefix(head, magicCFB)
 	trimmed := bytes.TrimLeft(bytes.TrimPrefix(head, bom), " \t\r\n")
@@ -213,16 +215,16 @@ func sniff(name string, r io.ReaderAt, size int64) (Format, error) {
 			return XLSX, nil // an .xlsx named .xls: read it as what it is
 		}
 		if bytes.HasPrefix(bytes.ToLower(trimmed), []byte("<")) {
-			return "", &Error{File: name, Msg: "an HTML or XML page named .xls (a web export), not an Excel workbook: open it in Excel or LibreOffice and save it as .xlsx", Err: ErrUnreadable}
+			return "", &Error{File: name, Msg: msg.New("an HTML or XML page named .xls (a web export), not an Excel workbook: open it in Excel or LibreOffice and save it as .xlsx"), Err: ErrUnreadable}
 		}
-		return "", &Error{File: name, Msg: "not an Excel 97–2003 workbook: open it in Excel or LibreOffice and save it as .xlsx", Err: ErrUnreadable}
+		return "", &Error{File: name, Msg: msg.New("not an Excel 97–2003 workbook: open it in Excel or LibreOffice and save it as .xlsx"), Err: ErrUnreadable}
 	case CSV:
 		if isZip || isCFB {
-			return "", &Error{File: name, Msg: "a spreadsheet named .csv: name it .xlsx or .xls, or save it as \"CSV UTF-8\"", Err: ErrUnreadable}
+			return "", &Error{File: name, Msg: msg.New("a spreadsheet named .csv: name it .xlsx or .xls, or save it as \"CSV UTF-8\""), Err: ErrUnreadable}
 		}
 		return CSV, nil
 	}
-	return "", &Error{File: name, Msg: fmt.Sprintf("not a readable .%s file (no %s signature): save it again as .xlsx", f, f), Err: ErrUnreadable}
+	return "", &Error{File: name, Msg: msg.New("not a readable .%s file (no %s signature): save it again as .xlsx", f, f), Err: ErrUnreadable}
 }
 
 var bom = []byte{0xEF, 0xBB, 0xBF}
@@ -271,7 +273,7 @@ func buildTable(sh *sheet, decl Declared, opts Options, lim Limits) *Table {
 	}
 	t.Problems = typer.apply(l, decl)
 	if sh.vni > 0 {
-		t.Problems = append(t.Problems, Problem{Msg: fmt.Sprintf(
+		t.Problems = append(t.Problems, Problem{Msg: msg.New(
 			"%d cell(s) are typed in a VNI font and stay unreadable: convert the workbook to Unicode (Unikey's converter, VNI Windows → Unicode) and save it again", sh.vni)})
 	}
 	t.Rows = make([]Row, len(rows))

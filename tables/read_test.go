@@ -212,7 +212,7 @@ func TestReadBoldAndHidden(t *testing.T) {
 func fmtGuesses(gs []Guess) string {
 	var s []string
 	for _, g := range gs {
-		s = append(s, g.Message())
+		s = append(s, g.Message().String())
 	}
 	return strings.Join(s, "; ")
 }

@@ -2,10 +2,11 @@ package tables
 
 import (
 	"errors"
-	"fmt"
 	"path"
 	"strings"
 	"time"
+
+	"github.com/congkhai/congkhai/msg"
 )
 
 // Format is a table file format.
@@ -305,15 +306,15 @@ type Note struct {
 // Guess is a layout decision made from the file rather than declared: the caller
 // reports it once per table, with how to override it.
 type Guess struct {
-	Field      string  // the index.md key that overrides it: "skip_rows", "header_rows", "unit", "numbers", "keep_hidden"
-	Value      string  // what was guessed ("2", "triệu đồng", "vi")
-	Confidence float64 // 0–1: 0.9 and above is near certain, below 0.5 a fallback
-	Reason     string  // what it was guessed from
+	Field      string   // the index.md key that overrides it: "skip_rows", "header_rows", "unit", "numbers", "keep_hidden"
+	Value      string   // what was guessed ("2", "triệu đồng", "vi")
+	Confidence float64  // 0–1: 0.9 and above is near certain, below 0.5 a fallback
+	Reason     msg.Text // what it was guessed from
 }
 
 // Message is the guess as one sentence for a publisher.
-func (g Guess) Message() string {
-	return fmt.Sprintf("guessed %s: %s (%s, confidence %.0f%%); declare %s in index.md to override",
+func (g Guess) Message() msg.Text {
+	return msg.New("guessed %s: %s (%v, confidence %.0f%%); declare %s in index.md to override",
 		g.Field, g.Value, g.Reason, g.Confidence*100, g.Field)
 }
 
@@ -321,19 +322,26 @@ func (g Guess) Message() string {
 type Problem struct {
 	Line   int    // 1-based; 0 when it concerns the whole table
 	Column string // column name, "" when none
-	Msg    string
+	Msg    msg.Text
 }
 
-func (p Problem) String() string {
-	s := p.Msg
+// Text is the problem as one message, its line and column first.
+func (p Problem) Text() msg.Text {
+	t := p.Msg
 	if p.Column != "" {
-		s = fmt.Sprintf("column %q: %s", p.Column, s)
+		t = msg.New("column %q: %v", p.Column, t)
 	}
 	if p.Line > 0 {
-		s = fmt.Sprintf("line %d: %s", p.Line, s)
+		t = msg.New("line %d: %v", p.Line, t)
 	}
-	return s
+	return t
 }
+
+// String is the problem in English.
+func (p Problem) String() string { return p.Text().String() }
+
+// In is the problem in lang (msg.VI or msg.EN).
+func (p Problem) In(lang string) string { return p.Text().In(lang) }
 
 // ErrLimit is wrapped by the error of a file refused for exceeding a Limit.
 var ErrLimit = errors.New("tables: file exceeds a limit")
@@ -344,29 +352,33 @@ var ErrUnreadable = errors.New("tables: unreadable file")
 // Error is a file refused. Its message names the file and says what to do.
 type Error struct {
 	File string
-	Msg  string
+	Msg  msg.Text
 	Err  error // ErrLimit, ErrUnreadable or a cause
 }
 
-func (e *Error) Error() string {
+// Error is the message in English.
+func (e *Error) Error() string { return e.In(msg.EN) }
+
+// In is the message in lang (msg.VI or msg.EN), after the file's name.
+func (e *Error) In(lang string) string {
 	if e.File == "" {
-		return e.Msg
+		return e.Msg.In(lang)
 	}
-	return e.File + ": " + e.Msg
+	return e.File + ": " + e.Msg.In(lang)
 }
 
 func (e *Error) Unwrap() error { return e.Err }
 
 // limitError is raised inside readers and turned into an *Error naming the file.
-type limitError struct{ msg string }
+type limitError struct{ msg msg.Text }
 
-func (e *limitError) Error() string { return e.msg }
+func (e *limitError) Error() string { return e.msg.String() }
 
-func errLimit(format string, a ...any) error { return &limitError{fmt.Sprintf(format, a...)} }
+func errLimit(format string, a ...any) error { return &limitError{msg.New(format, a...)} }
 
 // formatError is a file that does not follow its format.
-type formatError struct{ msg string }
+type formatError struct{ msg msg.Text }
 
-func (e *formatError) Error() string { return e.msg }
+func (e *formatError) Error() string { return e.msg.String() }
 
-func errFormat(format string, a ...any) error { return &formatError{fmt.Sprintf(format, a...)} }
+func errFormat(format string, a ...any) error { return &formatError{msg.New(format, a...)} }

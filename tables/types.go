@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/congkhai/congkhai/msg"
 )
 
 // evidence is what the values of one column say about its type.
@@ -309,7 +311,7 @@ func (t *columnTyper) apply(l *Layout, decl Declared) []Problem {
 			fileStyle = StyleEN
 		}
 	}
-	fallback, ambiguous := false, ""
+	fallback, ambiguous := false, msg.Text{}
 	for i := range l.Columns {
 		c := &l.Columns[i]
 		e := &t.ev[i]
@@ -342,12 +344,12 @@ func (t *columnTyper) apply(l *Layout, decl Declared) []Problem {
 				st = StyleVI
 				if !fallback {
 					fallback = true
-					ambiguous = fmt.Sprintf("%q (column %q, line %d) reads as %s the Vietnamese way and %s the English way",
+					ambiguous = msg.New("%q (column %q, line %d) reads as %s the Vietnamese way and %s the English way",
 						e.ambSample, c.Name, e.ambLine, viText(e.ambSample), enText(e.ambSample))
 				}
 			case e.vi > 0 && e.en > 0:
-				probs = append(probs, Problem{Column: c.Name, Msg: fmt.Sprintf(
-					"numbers are written both the Vietnamese way (%d) and the English way (%d); they were read the %s way: write them one way (1.234.567,5)",
+				probs = append(probs, Problem{Column: c.Name, Msg: msg.New(
+					"numbers are written both the Vietnamese way (%d) and the English way (%d); they were read the %v way: write them one way (1.234.567,5)",
 					e.vi, e.en, styleName(st))})
 			}
 			if e.textNums > 0 {
@@ -369,13 +371,13 @@ func (t *columnTyper) apply(l *Layout, decl Declared) []Problem {
 			c.Format = best
 		}
 		if e.errs > 0 {
-			probs = append(probs, Problem{Line: e.errLine, Column: c.Name, Msg: fmt.Sprintf(
+			probs = append(probs, Problem{Line: e.errLine, Column: c.Name, Msg: msg.New(
 				"%d cell(s) hold a spreadsheet error (%s): correct the formula and save the file again", e.errs, e.errSample)})
 		}
 	}
 	if fallback && decl.Numbers == StyleAuto {
 		l.Guesses = append(l.Guesses, Guess{Field: "numbers", Value: "vi", Confidence: 0.4,
-			Reason: ambiguous + ", and nothing else in the file tells which; they were read the Vietnamese way (write 1.234.567,5, or numbers without thousands separators)"})
+			Reason: msg.New("%v, and nothing else in the file tells which; they were read the Vietnamese way (write 1.234.567,5, or numbers without thousands separators)", ambiguous)})
 	}
 	return probs
 }
@@ -389,11 +391,11 @@ func isLabelColumn(l *Layout, i int) bool {
 	return false
 }
 
-func styleName(st NumberStyle) string {
+func styleName(st NumberStyle) msg.Text {
 	if st == StyleEN {
-		return "English"
+		return msg.New("English")
 	}
-	return "Vietnamese"
+	return msg.New("Vietnamese")
 }
 
 func viText(s string) string {

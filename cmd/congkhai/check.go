@@ -6,30 +6,50 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/congkhai/congkhai/content"
+	"github.com/congkhai/congkhai/msg"
 	"github.com/congkhai/congkhai/portal"
 )
 
 // check loads a content folder like the server does and prints every problem as
-// path:line: message. It exits 0 when the folder is clean, 1 when it has problems,
-// 2 on usage errors.
+// path:line: message, in Vietnamese unless --lang en (or CONGKHAI_LANG=en). It
+// exits 0 when the folder is clean, 1 when it has problems, 2 on usage errors.
 func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprintln(stderr, "usage: congkhai check DIR") }
-	if err := fs.Parse(args); err != nil {
+	lang := langFlag(msg.VI)
+	fs.Var(&lang, "lang", "language of the messages: vi (Vietnamese) or en (English)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: congkhai check [--lang vi|en] DIR")
+		fs.PrintDefaults()
+	}
+	// Flags may come before or after the folder: congkhai check ./site --lang en.
+	var dirs []string
+	for rest := args; ; {
+		if err := fs.Parse(rest); err != nil {
+			return 2
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		dirs, rest = append(dirs, fs.Arg(0)), fs.Args()[1:]
+	}
+	if err := envDefaults(fs, os.Getenv); err != nil {
+		fmt.Fprintf(stderr, "congkhai check: %v\n", err)
 		return 2
 	}
-	if fs.NArg() != 1 {
+	l := string(lang)
+	if len(dirs) != 1 {
 		fs.Usage()
 		return 2
 	}
-	dir := fs.Arg(0)
+	dir := dirs[0]
 	st, err := os.Stat(dir)
 	if err != nil || !st.IsDir() {
-		fmt.Fprintf(stderr, "congkhai check: %s is not a folder\n", dir)
+		fmt.Fprintln(stderr, "congkhai check: "+msg.New("%s is not a folder", dir).In(l))
 		return 2
 	}
 	d, err := content.OpenDir(dir)
@@ -54,20 +74,20 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		errs++
-		fmt.Fprintf(stdout, "%s/%s\n", trimSlash(dir), p.String())
+		fmt.Fprintf(stdout, "%s/%s\n", trimSlash(dir), p.In(l))
 	}
 	// What the table reader guessed is published as shown: listed after the
 	// problems, to check, and not a failure.
 	for _, p := range problems {
 		if p.Guess {
-			fmt.Fprintf(stdout, "%s/%s (guess)\n", trimSlash(dir), p.String())
+			fmt.Fprintf(stdout, "%s/%s %s\n", trimSlash(dir), p.In(l), msg.New("(guess)").In(l))
 		}
 	}
-	summary := fmt.Sprintf("%s, %s, %s, %s", count(len(site.Agencies), "agency", "agencies"),
-		count(len(site.Notices), "notice", "notices"), count(len(site.Datasets), "dataset", "datasets"),
-		count(errs, "problem", "problems"))
+	summary := fmt.Sprintf("%s, %s, %s, %s", msg.Count(l, len(site.Agencies), "cơ quan", "agency", "agencies"),
+		msg.Count(l, len(site.Notices), "văn bản", "notice", "notices"), msg.Count(l, len(site.Datasets), "bộ dữ liệu", "dataset", "datasets"),
+		msg.Count(l, errs, "lỗi", "problem", "problems"))
 	if guesses > 0 {
-		summary += ", " + count(guesses, "guess", "guesses") + " to check"
+		summary += ", " + msg.New("%s to check", msg.Count(l, guesses, "điểm đoán", "guess", "guesses")).In(l)
 	}
 	fmt.Fprintln(stderr, summary)
 	if errs > 0 {
@@ -76,17 +96,26 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// langFlag is the language of check's messages: msg.VI or msg.EN.
+type langFlag string
+
+func (f *langFlag) String() string { return string(*f) }
+
+func (f *langFlag) Set(s string) error {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "vi":
+		*f = msg.VI
+	case "en":
+		*f = msg.EN
+	default:
+		return fmt.Errorf("%q: write vi (Vietnamese) or en (English)", s)
+	}
+	return nil
+}
+
 func trimSlash(s string) string {
 	for len(s) > 1 && s[len(s)-1] == '/' {
 		s = s[:len(s)-1]
 	}
 	return s
-}
-
-// count writes n with the noun in agreement: "1 problem", "2 problems", "0 problems".
-func count(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }

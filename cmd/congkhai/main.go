@@ -1,7 +1,7 @@
 // Command congkhai runs the public transparency portal.
 //
 //	congkhai serve [flags]     serve the portal (the bundled demo when --content is not given)
-//	congkhai check DIR         validate a content folder; exit 1 when it has problems
+//	congkhai check DIR         validate a content folder (messages in Vietnamese; --lang en: English); exit 1 when it has problems
 //	congkhai index [--rebuild] build the search index offline
 //	congkhai staff add|list|disable  manage staff accounts of the feedback console
 //	congkhai publish --path A/S ...  record a version of a notice or dataset (every portal applies it)
@@ -35,7 +35,9 @@ const usage = `congkhai: the public transparency portal
 
 Usage:
   congkhai serve [flags]   serve the portal (bundled demo content unless --content is given)
-  congkhai check DIR       check a content folder and print every problem as path:line: message
+  congkhai check [--lang en] DIR
+                           check a content folder and print every problem as path:line: message
+                           (in Vietnamese; --lang en: in English)
   congkhai index --rebuild rebuild the search index offline (the portal must be stopped)
   congkhai staff add|list|disable  manage staff accounts (run "congkhai staff -h")
   congkhai publish --path AGENCY/SLUG --from DIR|--file NAME=LOCAL [--reason TEXT]

@@ -59,8 +59,8 @@ func TestRunCommands(t *testing.T) {
 		{[]string{"nope"}, 2, "", `unknown command "nope"`},
 		{[]string{"version"}, 0, "congkhai ", ""},
 		{[]string{"help"}, 0, "congkhai serve", ""},
-		{[]string{"check"}, 2, "", "usage: congkhai check DIR"},
-		{[]string{"check", "/khong/co/thu/muc"}, 2, "", "is not a folder"},
+		{[]string{"check"}, 2, "", "usage: congkhai check [--lang vi|en] DIR"},
+		{[]string{"check", "/khong/co/thu/muc"}, 2, "", "không phải là thư mục"},
 		{[]string{"serve", "--bogus"}, 1, "", "flag provided but not defined"},
 	}
 	for _, tt := range tests {
