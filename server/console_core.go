@@ -336,6 +336,7 @@ func problemStatus(err error) (int, string) {
 	var conflict *publish.ConflictError
 	var ce *checkError
 	var pc *portal.ContentError
+	var ue *unreadableError
 	switch {
 	case errors.As(err, &conflict):
 		if conflict.Base == 0 {
@@ -352,6 +353,8 @@ func problemStatus(err error) (int, string) {
 		return http.StatusConflict, "Không thể thực hiện thao tác này ở trạng thái hiện tại."
 	case errors.Is(err, publish.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge, "Tệp hoặc tổng dung lượng vượt giới hạn cho phép."
+	case errors.As(err, &ue):
+		return http.StatusUnprocessableEntity, "Không mở được để sửa vì tệp có lỗi: " + ue.p.In("vi") + ". Hãy sửa tệp này trong thư mục nội dung (lệnh congkhai check chỉ ra dòng lỗi)."
 	case errors.Is(err, publish.ErrInvalid), errors.Is(err, content.ErrEncode):
 		return http.StatusUnprocessableEntity, "Dữ liệu không hợp lệ."
 	}

@@ -324,13 +324,13 @@ func (s *Server) loadOrig(ctx context.Context, f *itemForm, d *publish.Draft) er
 		if f.Kind == publish.Dataset {
 			dd, ps := content.DecodeDataset(raw)
 			if dd.Title == "" && len(ps) > 0 {
-				return fmt.Errorf("%w: %s: %s", publish.ErrInvalid, main, ps[0].Msg)
+				return unreadable(main, ps[0])
 			}
 			f.orig = datasetOrig(dd)
 		} else {
 			nd, ps := content.DecodeNotice(raw)
 			if nd.Title == "" && len(ps) > 0 {
-				return fmt.Errorf("%w: %s: %s", publish.ErrInvalid, main, ps[0].Msg)
+				return unreadable(main, ps[0])
 			}
 			f.orig = noticeOrig(nd)
 		}
@@ -363,14 +363,14 @@ func (s *Server) fillForm(f *itemForm, files map[string][]byte, staffID int64, p
 	if f.Kind == publish.Dataset {
 		d, ps := content.DecodeDataset(raw)
 		if d.Title == "" && len(ps) > 0 {
-			return fmt.Errorf("%w: %s: %s", publish.ErrInvalid, main, ps[0].Msg)
+			return unreadable(main, ps[0])
 		}
 		f.fillDataset(d)
 		places = d.Places
 	} else {
 		d, ps := content.DecodeNotice(raw)
 		if d.Title == "" && len(ps) > 0 {
-			return fmt.Errorf("%w: %s: %s", publish.ErrInvalid, main, ps[0].Msg)
+			return unreadable(main, ps[0])
 		}
 		f.fillNotice(d)
 		places = d.Places
@@ -856,3 +856,15 @@ func (s *Server) docTypes() []docTypeOption {
 
 // columnTypes are the types a declared column may have.
 var columnTypes = []content.ColumnType{content.TypeText, content.TypeInteger, content.TypeDecimal, content.TypeMoney, content.TypePercent, content.TypeDate, content.TypeCode}
+
+// unreadableError is a main file the form cannot start from: its front
+// matter does not parse.
+type unreadableError struct{ p content.Problem }
+
+func (e *unreadableError) Error() string { return publish.ErrInvalid.Error() + ": " + e.p.String() }
+func (e *unreadableError) Unwrap() error { return publish.ErrInvalid }
+
+func unreadable(name string, p content.Problem) error {
+	p.Path = name
+	return &unreadableError{p}
+}
