@@ -398,3 +398,49 @@ func TestPublishAPIKeepsDisclosure(t *testing.T) {
 		}
 	}
 }
+
+// TestPublishAPIRecordsDataset: one-stop exports published through the API
+// as a dataset of kind ho-so-tthc: an export with personal-data columns is
+// a 422 naming each column (nothing written); a clean one is published as a
+// restricted dataset whose export is never served.
+func TestPublishAPIRecordsDataset(t *testing.T) {
+	e := newPubEnv(t, "", directSite, nil)
+	_, secret, err := e.pub.CreateToken(context.Background(), "ubnd-xa-cam-quan", "Phần mềm Một cửa", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const p = "ubnd-xa-cam-quan/ho-so-mot-cua-api"
+	tests := []struct {
+		name   string
+		export string
+		status int
+		want   []string
+	}{
+		{"personal columns", personalExport, 422, []string{`"file":"ubnd-xa-cam-quan/ho-so-mot-cua-api/xuat.csv"`, `Họ và tên người nộp\" holds a name (personal data)`, `Số CCCD\" holds an identity number`}},
+		{"a clean export", cleanExport, 201, []string{`"state":"published"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := map[string]any{"dataset": map[string]any{"title": "Hồ sơ thủ tục hành chính (phần mềm Một cửa)", "category": "thu-tuc", "published": "2026-12-01", "kind": "ho-so-tthc"},
+				"files": []map[string]string{{"name": "xuat.csv", "content_base64": base64.StdEncoding.EncodeToString([]byte(tt.export))}}}
+			rec := apiCall(t, e.s, "POST", "/api/publish/v1/items/"+p+"/publish", secret, "application/json", jsonBody(t, body))
+			if rec.Code != tt.status {
+				t.Fatalf("%d, want %d\n%s", rec.Code, tt.status, rec.Body.String())
+			}
+			mustContain(t, "answer", rec.Body.String(), tt.want...)
+			if strings.Contains(rec.Body.String(), "Nguyễn Văn An") {
+				t.Error("the answer holds the applicant's name")
+			}
+		})
+	}
+	_, d := e.p.Snapshot().Lookup(p)
+	if d == nil || !d.Restricted() {
+		t.Fatalf("dataset %+v, want restricted", d)
+	}
+	pub := e.client(t)
+	for _, u := range []string{"/" + p + "/xuat.csv", "/tai-ve/" + p + "/xuat.csv"} {
+		if rec := pub.get(u); rec.Code != http.StatusNotFound {
+			t.Errorf("GET %s = %d, want 404", u, rec.Code)
+		}
+	}
+}
