@@ -30,6 +30,9 @@ type Problem struct {
 	Line  int    // 1-based; 0 when it concerns the whole file
 	Msg   msg.Text
 	Guess bool
+	// Personal marks a column refused because its heading names personal
+	// data: the export holds it, though nothing of it is read.
+	Personal bool
 }
 
 // String formats p as "path:line: message", the message in English.
@@ -150,7 +153,7 @@ func openMapped(ctx context.Context, name string, r io.ReaderAt, size int64, opt
 		ps := &rowProblems{file: name}
 		score, tall := 0, false
 		for _, src := range srcs {
-			m := mapColumns(src.layout, allowed, opts.Fields, opts.Drop, ps.add)
+			m := mapColumns(src.layout, allowed, opts.Fields, opts.Drop, ps)
 			me.maps = append(me.maps, m)
 			if ok(m) {
 				score += 1000
@@ -268,7 +271,8 @@ func squash(s string) string {
 
 // mapColumns matches a table's headings to the allowed fields, refusing the
 // personal ones. It reports to problem what a publisher should know.
-func mapColumns(l *tables.Layout, allowed []Field, declared map[string]string, drop []string, problem func(line int, guess bool, format string, args ...any)) columnMap {
+func mapColumns(l *tables.Layout, allowed []Field, declared map[string]string, drop []string, ps *rowProblems) columnMap {
+	problem := ps.add
 	m := columnMap{col: map[Field]int{}, heading: map[Field]string{}}
 	want := map[string]Field{} // folded declared heading → field
 	for f, h := range declared {
@@ -294,6 +298,7 @@ func mapColumns(l *tables.Layout, allowed []Field, declared map[string]string, d
 		field, declaredHere := want[f]
 		if what, ok := personal(f); ok && !declaredHere {
 			problem(line, false, "column %q holds %s (personal data): it is not read and never published; remove it from the export, or list it under drop: in index.md", c.Name, what)
+			ps.list[len(ps.list)-1].Personal = true
 			continue
 		}
 		if !declaredHere {

@@ -357,6 +357,61 @@ func readAccountability(ctx context.Context, fsys fs.FS, site *content.Site, pre
 	return in, nil
 }
 
+// checkRecords reads the exports of records dataset d from files (a
+// change's) as readAccountability reads them from the content folder, and
+// returns the problems a publisher must see before they are published: a
+// column of personal data, and a file that cannot be read or gives no
+// row, fail; the rest (rows left out, values not understood) are shown as
+// guesses, since the rows that read are counted.
+func checkRecords(site *content.Site, d *content.Dataset, files map[string][]byte) []content.Problem {
+	opts := dossier.ImportOptions{Agency: d.Agency, Agencies: agencyResolver(site), Fields: d.Fields, Drop: d.Drop,
+		Workdays: dossier.NewWorkdays(Calendar(site.Config), 2015, 2035)}
+	var names []string
+	if d.Restricted() {
+		for _, f := range d.Exports {
+			names = append(names, f.Path)
+		}
+	} else {
+		for _, t := range d.Tables {
+			if !slices.Contains(names, t.File) {
+				names = append(names, t.File)
+			}
+		}
+	}
+	var out []content.Problem
+	for _, name := range names {
+		b, ok := files[name]
+		if !ok {
+			continue
+		}
+		var ps []dossier.Problem
+		var rows int
+		var err error
+		if d.Kind == content.KindDossiers {
+			var bt *dossier.Batch
+			if bt, err = dossier.Import(context.Background(), name, bytes.NewReader(b), int64(len(b)), opts); err == nil {
+				ps, rows = bt.Problems, bt.Len()
+			}
+		} else {
+			var sb *dossier.SatBatch
+			if sb, err = dossier.ImportSatisfaction(context.Background(), name, bytes.NewReader(b), int64(len(b)), opts); err == nil {
+				ps, rows = sb.Problems, len(sb.Rows)
+			}
+		}
+		if err != nil {
+			out = append(out, content.Problem{Path: name, Msg: err.Error()})
+			continue
+		}
+		for _, p := range ps {
+			out = append(out, content.Problem{Path: p.Path, Line: p.Line, Msg: p.Msg, Guess: p.Guess || rows > 0 && !p.Personal})
+		}
+		if rows == 0 {
+			out = append(out, content.Problem{Path: name, Msg: "no row of the file reads: nothing would be counted"})
+		}
+	}
+	return out
+}
+
 // importFile opens a file of the content folder and reads it with read.
 func importFile[T any](ctx context.Context, fsys fs.FS, name string, read func(r io.ReaderAt, size int64) (T, error)) (T, error) {
 	var zero T

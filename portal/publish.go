@@ -50,8 +50,15 @@ func (e *ContentError) Error() string {
 
 // CheckItem loads an item from its files against the current snapshot
 // (content.ParseItem): the preview of a change, and the check Publish makes.
+// A records dataset's exports are read as the accountability pages read
+// them (checkRecords).
 func (p *Portal) CheckItem(path string, files map[string][]byte) (*content.Item, []content.Problem) {
-	return content.ParseItem(path, files, p.Snapshot().Site)
+	site := p.Snapshot().Site
+	it, ps := content.ParseItem(path, files, site)
+	if it != nil && it.Dataset != nil && it.Dataset.Records() {
+		ps = append(ps, checkRecords(site, it.Dataset, files)...)
+	}
+	return it, ps
 }
 
 // checkFiles returns the kind of the item the files make, or a *ContentError.

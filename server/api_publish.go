@@ -330,7 +330,17 @@ type apiNotice struct {
 		Opens  string `json:"opens"`
 		Closes string `json:"closes"`
 	} `json:"comment"`
+	apiDisclosure
 	Body string `json:"body"`
+}
+
+// apiDisclosure is the disclosure fields of a notice or dataset. A field
+// absent from the JSON (or null) keeps the value of the item's current file
+// in a correction; an empty string clears it.
+type apiDisclosure struct {
+	DocumentType *string `json:"document_type"`
+	Period       *string `json:"period"`
+	Approved     *string `json:"approved"`
 }
 
 type apiColumn struct {
@@ -368,7 +378,17 @@ type apiDataset struct {
 	Tags      []string    `json:"tags"`
 	Columns   []apiColumn `json:"columns"`
 	Tables    []apiTable  `json:"tables"`
-	Body      string      `json:"body"`
+	apiDisclosure
+	// PeriodStart and PeriodEnd are the span the data covers, for a
+	// dataset whose period is no year, quarter or month (Period empty).
+	PeriodStart *string `json:"period_start"`
+	PeriodEnd   *string `json:"period_end"`
+	// Kind, Fields and Drop are a records dataset's (content.KindDossiers,
+	// content.KindSatisfaction); absent, they keep the current file's.
+	Kind   *string            `json:"kind"`
+	Fields *map[string]string `json:"fields"`
+	Drop   *[]string          `json:"drop"`
+	Body   string             `json:"body"`
 }
 
 // invalid is a 422 of the API with one message per field.
@@ -479,11 +499,18 @@ func apiFileName(name string) (string, error) {
 // buildChange makes the change a request asks for: the item's files are
 // those of its latest version (unless replace_files), less those removed,
 // with the files uploaded, and its markdown file from markdown, notice or
-// dataset (kept as it is when none is given).
-func (s *Server) buildChange(ctx context.Context, p string, action publish.Action, body *apiChangeBody, uploads map[string][]byte) (*change, error) {
+// dataset (kept as it is when none is given). The fields notice or dataset
+// leave out that apiDisclosure and apiDataset keep come from the item's
+// current markdown file: draft's, when a draft is updated, else the latest
+// version's.
+func (s *Server) buildChange(ctx context.Context, p string, action publish.Action, body *apiChangeBody, uploads map[string][]byte, draft *publish.Draft) (*change, error) {
 	ch := &change{Path: p, Action: action, Reason: strings.TrimSpace(body.Reason)}
 	agency := agencyOf(p)
 	var current map[string][]byte
+	var origFiles []publish.File
+	if draft != nil {
+		origFiles = draft.Files
+	}
 	latest, err := s.pub.store.Latest(ctx, p)
 	switch {
 	case errors.Is(err, publish.ErrNotFound):
@@ -495,6 +522,9 @@ func (s *Server) buildChange(ctx context.Context, p string, action publish.Actio
 	default:
 		ch.Kind = latest.Kind
 		ch.Base = latest.Number
+		if draft == nil {
+			origFiles = latest.Files
+		}
 		if action == publish.ActionRestore || !body.ReplaceFiles && action == publish.ActionCorrect {
 			if current, err = s.blobFiles(ctx, latest.Files); err != nil {
 				return nil, err
@@ -549,17 +579,31 @@ func (s *Server) buildChange(ctx context.Context, p string, action publish.Actio
 		added = append(added, name)
 	}
 	slices.Sort(added)
+	orig, err := s.origMain(ctx, origFiles, main)
+	if err != nil {
+		return nil, err
+	}
 	switch {
 	case body.Markdown != nil:
 		files[main] = []byte(*body.Markdown)
 	case body.Notice != nil:
-		raw, err := s.encodeAPINotice(body.Notice, action, files, prefix, added)
+		var o *content.NoticeDraft
+		if orig != nil && ch.Kind == publish.Notice {
+			nd, _ := content.DecodeNotice(orig)
+			o = &nd
+		}
+		raw, err := s.encodeAPINotice(body.Notice, action, files, prefix, added, o)
 		if err != nil {
 			return nil, err
 		}
 		files[main] = raw
 	case body.Dataset != nil:
-		raw, err := encodeAPIDataset(body.Dataset, action)
+		var o *content.DatasetDraft
+		if orig != nil {
+			dd, _ := content.DecodeDataset(orig)
+			o = &dd
+		}
+		raw, err := s.encodeAPIDataset(body.Dataset, action, o)
 		if err != nil {
 			return nil, err
 		}
@@ -568,8 +612,42 @@ func (s *Server) buildChange(ctx context.Context, p string, action publish.Actio
 	if _, ok := files[main]; !ok {
 		return nil, invalid("Thiếu nội dung văn bản (notice, dataset hoặc markdown).")
 	}
+	if err := keepsRestricted(ch.Kind, orig, files[main]); err != nil {
+		return nil, err
+	}
 	ch.Files = files
 	return ch, nil
+}
+
+// origMain is the markdown file main among files (nil when there is none).
+func (s *Server) origMain(ctx context.Context, files []publish.File, main string) ([]byte, error) {
+	for _, f := range files {
+		if f.Name == main {
+			return s.pub.store.Blob(ctx, f.Hash)
+		}
+	}
+	return nil, nil
+}
+
+// keepsRestricted refuses a change that would make one-stop exports
+// public: a dataset of kind content.KindDossiers stays of that kind (its
+// files are never served; open data is published as a new dataset).
+func keepsRestricted(kind publish.Kind, orig, raw []byte) error {
+	if kind != publish.Dataset || orig == nil {
+		return nil
+	}
+	o, _ := content.DecodeDataset(orig)
+	if content.DatasetKind(o.Kind) != content.KindDossiers {
+		return nil
+	}
+	n, ps := content.DecodeDataset(raw)
+	if n.Title == "" && len(ps) > 0 {
+		return nil // a file that does not load: the content check refuses it
+	}
+	if content.DatasetKind(n.Kind) != content.KindDossiers {
+		return invalid(fmt.Sprintf("kind: bộ dữ liệu này là hồ sơ thủ tục hành chính (%s), tệp xuất của nó không bao giờ được công khai: không đổi được loại. Dữ liệu mở hãy đăng thành bộ dữ liệu mới.", content.KindDossiers))
+	}
+	return nil
 }
 
 func hasTable(files map[string][]byte) bool {
@@ -583,8 +661,9 @@ func hasTable(files map[string][]byte) bool {
 
 // encodeAPINotice writes a notice's file; the files uploaded that no
 // attachment names become attachments titled by their names. A correction
-// without an updated date is dated today.
-func (s *Server) encodeAPINotice(n *apiNotice, action publish.Action, files map[string][]byte, prefix string, added []string) ([]byte, error) {
+// without an updated date is dated today. The disclosure fields n leaves
+// out are orig's (the current file; nil for a new item).
+func (s *Server) encodeAPINotice(n *apiNotice, action publish.Action, files map[string][]byte, prefix string, added []string, orig *content.NoticeDraft) ([]byte, error) {
 	var errs []string
 	date := func(field, v string) time.Time {
 		t, err := apiDate(field, v)
@@ -600,6 +679,11 @@ func (s *Server) encodeAPINotice(n *apiNotice, action publish.Action, files map[
 	d := content.NoticeDraft{Title: strings.TrimSpace(n.Title), Category: cat, Published: date("published", n.Published), Updated: date("updated", n.Updated),
 		Number: n.Number, Signer: n.Signer, SignerTitle: n.SignerTitle, Effective: date("effective", n.Effective), Expires: date("expires", n.Expires),
 		Summary: n.Summary, Places: places(n.Places), Tags: n.Tags, Related: n.Related, Body: n.Body}
+	var keep content.Disclosure
+	if orig != nil {
+		keep = orig.Disclosure
+	}
+	d.Disclosure = s.apiDisclosure(n.apiDisclosure, keep, date, &errs)
 	if d.Title == "" {
 		errs = append(errs, "title: bắt buộc.")
 	}
@@ -638,7 +722,10 @@ func (s *Server) encodeAPINotice(n *apiNotice, action publish.Action, files map[
 	return content.EncodeNotice(d)
 }
 
-func encodeAPIDataset(n *apiDataset, action publish.Action) ([]byte, error) {
+// encodeAPIDataset writes a dataset's index.md. The disclosure fields, the
+// span and a records dataset's kind, fields and drop that n leaves out are
+// orig's (the current file; nil for a new item).
+func (s *Server) encodeAPIDataset(n *apiDataset, action publish.Action, orig *content.DatasetDraft) ([]byte, error) {
 	var errs []string
 	date := func(field, v string) time.Time {
 		t, err := apiDate(field, v)
@@ -653,6 +740,69 @@ func encodeAPIDataset(n *apiDataset, action publish.Action) ([]byte, error) {
 	}
 	d := content.DatasetDraft{Title: strings.TrimSpace(n.Title), Category: cat, Published: date("published", n.Published), Updated: date("updated", n.Updated),
 		Summary: n.Summary, License: n.License, Source: n.Source, Frequency: n.Frequency, Places: places(n.Places), Tags: n.Tags, Body: n.Body}
+	if orig == nil {
+		orig = &content.DatasetDraft{}
+	}
+	d.Disclosure = s.apiDisclosure(n.apiDisclosure, orig.Disclosure, date, &errs)
+	d.PeriodStart, d.PeriodEnd = orig.PeriodStart, orig.PeriodEnd
+	if n.Period != nil || n.PeriodStart != nil || n.PeriodEnd != nil {
+		// The period and its span go together: given one, the others
+		// absent are empty.
+		d.PeriodStart, d.PeriodEnd = time.Time{}, time.Time{}
+		if n.Period == nil {
+			d.Period = ""
+		}
+		if n.PeriodStart != nil {
+			d.PeriodStart = date("period_start", *n.PeriodStart)
+		}
+		if n.PeriodEnd != nil {
+			d.PeriodEnd = date("period_end", *n.PeriodEnd)
+		}
+		_, spanStart, spanEnd, ok := content.ParsePeriod(d.Period)
+		switch {
+		case !d.PeriodStart.IsZero() && !d.PeriodEnd.IsZero() && d.PeriodEnd.Before(d.PeriodStart):
+			errs = append(errs, "period_end: ngày kết thúc không được trước ngày bắt đầu (period_start).")
+		case d.Period != "" && ok && (!d.PeriodStart.IsZero() || !d.PeriodEnd.IsZero()) && (!d.PeriodStart.Equal(spanStart) || !d.PeriodEnd.Equal(spanEnd)):
+			// index.md holds a period or its span, not both: the two must agree.
+			errs = append(errs, fmt.Sprintf("period_start, period_end: kỳ công khai %s là từ ngày %s đến ngày %s; bỏ period_start và period_end, hoặc ghi đúng như vậy.",
+				d.Period, spanStart.Format("2006-01-02"), spanEnd.Format("2006-01-02")))
+		}
+	}
+	d.Kind, d.Fields, d.Drop = orig.Kind, orig.Fields, orig.Drop
+	if n.Kind != nil {
+		d.Kind = ""
+		if k := strings.TrimSpace(*n.Kind); k != "" {
+			if d.Kind = content.DatasetKind(k); d.Kind == "" {
+				errs = append(errs, fmt.Sprintf("kind: %q không phải loại bộ dữ liệu (%s: hồ sơ thủ tục hành chính xuất từ phần mềm Một cửa; %s: kết quả đánh giá sự hài lòng; \"\" cho dữ liệu mở).",
+					k, content.KindDossiers, content.KindSatisfaction))
+			}
+		}
+	}
+	if n.Fields != nil {
+		d.Fields = nil
+		for k, v := range *n.Fields {
+			k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+			if k == "" || v == "" {
+				errs = append(errs, "fields: mỗi mục là \"trường\": \"tiêu đề cột\", không để trống.")
+				continue
+			}
+			if d.Fields == nil {
+				d.Fields = map[string]string{}
+			}
+			d.Fields[k] = v
+		}
+	}
+	if n.Drop != nil {
+		d.Drop = nil
+		for _, c := range *n.Drop {
+			if c = strings.TrimSpace(c); c != "" {
+				d.Drop = append(d.Drop, c)
+			}
+		}
+	}
+	if d.Kind == "" && (len(d.Fields) > 0 || len(d.Drop) > 0) {
+		errs = append(errs, fmt.Sprintf("fields, drop: chỉ dành cho bộ dữ liệu loại %s hoặc %s (gửi \"fields\": {} và \"drop\": [] để xóa).", content.KindDossiers, content.KindSatisfaction))
+	}
 	if d.Title == "" {
 		errs = append(errs, "title: bắt buộc.")
 	}
@@ -679,6 +829,39 @@ func encodeAPIDataset(n *apiDataset, action publish.Action) ([]byte, error) {
 	return content.EncodeDataset(d)
 }
 
+// apiDisclosure reads the disclosure fields of a notice or dataset, checked
+// as the console checks them: a document type of the site's disclosure rules
+// (or keep's, the current file's), a period the loader reads. A field n
+// leaves out is keep's.
+func (s *Server) apiDisclosure(n apiDisclosure, keep content.Disclosure, date func(field, v string) time.Time, errs *[]string) content.Disclosure {
+	d := keep
+	if n.DocumentType != nil {
+		d.DocumentType = strings.TrimSpace(*n.DocumentType)
+		if v := d.DocumentType; v != "" && v != keep.DocumentType {
+			types := s.docTypes()
+			if !slices.ContainsFunc(types, func(o docTypeOption) bool { return o.Value == v }) {
+				names := make([]string, len(types))
+				for i, o := range types {
+					names[i] = o.Value
+				}
+				*errs = append(*errs, fmt.Sprintf("document_type: %q không có trong danh mục nghĩa vụ công khai (%s).", v, strings.Join(names, ", ")))
+			}
+		}
+	}
+	if n.Period != nil {
+		d.Period = strings.TrimSpace(*n.Period)
+		if d.Period != "" {
+			if _, _, _, ok := content.ParsePeriod(d.Period); !ok {
+				*errs = append(*errs, fmt.Sprintf("period: %q không phải kỳ công khai: viết năm (2026), quý (2026-Q1, quý I/2026), 6 hoặc 9 tháng (2026-6T, 6 tháng 2026) hoặc tháng (2026-03).", d.Period))
+			}
+		}
+	}
+	if n.Approved != nil {
+		d.Approved = date("approved", *n.Approved)
+	}
+	return d
+}
+
 // apiChange is POST /items/{agency}/{slug}/{action}: publish (a new item),
 // correct, withdraw or restore. The change becomes a draft, which is
 // published at once when the agency publishes without approval (201), and
@@ -700,7 +883,7 @@ func (s *Server) apiChange(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ch, err := s.buildChange(ctx, p, action, body, uploads)
+	ch, err := s.buildChange(ctx, p, action, body, uploads, nil)
 	if err != nil {
 		return err
 	}
@@ -780,7 +963,7 @@ func (s *Server) apiUpdateDraft(c echo.Context) error {
 	}
 	base := d.Base // a draft keeps the version it was made from
 	body.Base = &base
-	ch, err := s.buildChange(ctx, d.Path, d.Action, body, uploads)
+	ch, err := s.buildChange(ctx, d.Path, d.Action, body, uploads, d)
 	if err != nil {
 		return err
 	}

@@ -10,10 +10,15 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/congkhai/congkhai/calendar"
+	"github.com/congkhai/congkhai/content"
 )
 
 // apiCall sends a request of the publishing API.
@@ -162,6 +167,280 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 		p := param.ReplaceAllString(r.Path, "{$1}")
 		if _, ok := doc.Paths[p][strings.ToLower(r.Method)]; !ok {
 			t.Errorf("%s %s is not in the OpenAPI document", r.Method, p)
+		}
+	}
+}
+
+// TestPublishAPIKeepsDisclosure: corrections through the API of items
+// written by hand with the disclosure fields and a records dataset's kind,
+// fields and drop (handWritten): a field absent from the JSON keeps the
+// current file's value, a field given changes it, an empty one clears it,
+// and a value the loader would refuse is a problem+json naming the field.
+// Every step is checked against the file published, and the content folder
+// loads without problems at the end.
+func TestPublishAPIKeepsDisclosure(t *testing.T) {
+	e := newPubEnv(t, "", func(dir string) { writeHandWritten(dir); directSite(dir) }, nil)
+	_, secret, err := e.pub.CreateToken(context.Background(), "ubnd-xa-cam-quan", "Phần mềm quản lý văn bản", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(s string) time.Time {
+		d, err := time.ParseInLocation("2006-01-02", s, calendar.Location)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	notice := func(extra map[string]any) map[string]any {
+		n := map[string]any{"title": "Báo cáo tình hình thực hiện dự toán ngân sách xã quý I/2026", "category": "ngan-sach", "published": "2026-04-10",
+			"number": "15/BC-UBND", "body": "Tổng thu ngân sách xã quý I/2026 đạt 2.310 triệu đồng."}
+		for k, v := range extra {
+			n[k] = v
+		}
+		return map[string]any{"notice": n}
+	}
+	dataset := func(extra map[string]any) map[string]any {
+		n := map[string]any{"title": "Kết quả giải quyết hồ sơ thủ tục hành chính của UBND xã Cẩm Quan", "category": "thu-tuc", "published": "2026-01-05",
+			"source": "Phần mềm Một cửa điện tử tỉnh Hà Tĩnh", "body": "Hồ sơ thủ tục hành chính do UBND xã Cẩm Quan tiếp nhận."}
+		for k, v := range extra {
+			n[k] = v
+		}
+		return map[string]any{"dataset": n}
+	}
+	satisfaction := func(extra map[string]any) map[string]any {
+		n := map[string]any{"title": "Kết quả đánh giá mức độ hài lòng tại Bộ phận Một cửa xã Cẩm Quan", "category": "thu-tuc", "published": "2026-01-05",
+			"body": "Số lượt đánh giá theo từng mức, tổng hợp theo tháng."}
+		for k, v := range extra {
+			n[k] = v
+		}
+		return map[string]any{"dataset": n}
+	}
+	const (
+		reportPath = "ubnd-xa-cam-quan/bao-cao-thuc-hien-du-toan-quy-i-2026"
+		dossiers   = "ubnd-xa-cam-quan/ho-so-thu-tuc-hanh-chinh"
+		rating     = "ubnd-xa-cam-quan/danh-gia-muc-do-hai-long"
+	)
+	dossierFields := map[string]string{"code": "Mã hồ sơ", "received": "Ngày tiếp nhận", "digitized": "Hồ sơ đã số hóa"}
+
+	// The steps run in order, each a correction of the latest version.
+	tests := []struct {
+		name   string
+		path   string
+		body   map[string]any
+		status int
+		want   []string           // in the answer
+		check  func(n any) string // the file published: "" when right
+	}{
+		{"notice: absent fields are kept", reportPath, notice(nil), 201, nil, func(n any) string {
+			d := n.(content.NoticeDraft)
+			if d.DocumentType != "thuc-hien-ngan-sach" || d.Period != "quý I/2026" || !d.Approved.Equal(day("2026-04-05")) {
+				return "disclosure lost"
+			}
+			return ""
+		}},
+		{"notice: given fields change", reportPath, notice(map[string]any{"document_type": "du-toan-ngan-sach", "period": "2026", "approved": "2025-12-26"}), 201, nil, func(n any) string {
+			d := n.(content.NoticeDraft)
+			if d.DocumentType != "du-toan-ngan-sach" || d.Period != "2026" || !d.Approved.Equal(day("2025-12-26")) {
+				return "disclosure not changed"
+			}
+			return ""
+		}},
+		{"notice: a period the loader refuses", reportPath, notice(map[string]any{"period": "quy-1-2025"}), 422, []string{`period: \"quy-1-2025\"`}, nil},
+		{"notice: a document type no rule has", reportPath, notice(map[string]any{"document_type": "bao-cao-khac"}), 422, []string{`document_type: \"bao-cao-khac\"`, "thuc-hien-ngan-sach"}, nil},
+		{"notice: an approval date that is no date", reportPath, notice(map[string]any{"approved": "31/02/2026"}), 422, []string{`approved: ngày \"31/02/2026\"`}, nil},
+		{"notice: the last change is kept", reportPath, notice(map[string]any{"summary": "Báo cáo quý I."}), 201, nil, func(n any) string {
+			d := n.(content.NoticeDraft)
+			if d.DocumentType != "du-toan-ngan-sach" || d.Period != "2026" || d.Summary != "Báo cáo quý I." {
+				return "disclosure lost"
+			}
+			return ""
+		}},
+		{"notice: empty fields clear", reportPath, notice(map[string]any{"document_type": "", "period": "", "approved": ""}), 201, nil, func(n any) string {
+			if d := n.(content.NoticeDraft); d.Disclosure != (content.Disclosure{}) {
+				return "disclosure not cleared"
+			}
+			return ""
+		}},
+
+		{"dossiers: absent fields are kept", dossiers, dataset(nil), 201, nil, func(n any) string {
+			d := n.(content.DatasetDraft)
+			if d.Kind != content.KindDossiers || !reflect.DeepEqual(d.Fields, dossierFields) || !reflect.DeepEqual(d.Drop, []string{"Số văn bản xin lỗi"}) {
+				return "records fields lost"
+			}
+			return ""
+		}},
+		{"dossiers: a period", dossiers, dataset(map[string]any{"period": "2026", "document_type": "", "approved": "2026-01-02"}), 201, nil, func(n any) string {
+			d := n.(content.DatasetDraft)
+			if d.Period != "2026" || !d.Approved.Equal(day("2026-01-02")) || d.Kind != content.KindDossiers || len(d.Fields) != 3 {
+				return "period not written or records fields lost"
+			}
+			return ""
+		}},
+		{"dossiers: fields and drop given", dossiers, dataset(map[string]any{"fields": map[string]string{"code": "Số hồ sơ"}, "drop": []string{}}), 201, nil, func(n any) string {
+			d := n.(content.DatasetDraft)
+			if d.Kind != content.KindDossiers || !reflect.DeepEqual(d.Fields, map[string]string{"code": "Số hồ sơ"}) || d.Drop != nil || d.Period != "2026" {
+				return "fields not changed, or kind or period lost"
+			}
+			return ""
+		}},
+		{"dossiers: a span replaces the period", dossiers, dataset(map[string]any{"period_start": "2026-01-01", "period_end": "2026-11-30"}), 201, nil, func(n any) string {
+			d := n.(content.DatasetDraft)
+			if d.Period != "" || !d.PeriodStart.Equal(day("2026-01-01")) || !d.PeriodEnd.Equal(day("2026-11-30")) {
+				return "span not written"
+			}
+			return ""
+		}},
+		{"dossiers: the span is kept", dossiers, dataset(map[string]any{"frequency": "hằng tháng"}), 201, nil, func(n any) string {
+			d := n.(content.DatasetDraft)
+			if !d.PeriodStart.Equal(day("2026-01-01")) || !d.PeriodEnd.Equal(day("2026-11-30")) || d.Frequency != "hằng tháng" || d.Kind != content.KindDossiers {
+				return "span or kind lost"
+			}
+			return ""
+		}},
+		{"dossiers: an unknown kind", dossiers, dataset(map[string]any{"kind": "ho-so-dat-dai"}), 422, []string{`kind: \"ho-so-dat-dai\"`}, nil},
+		{"dossiers: the exports never become open data", dossiers, dataset(map[string]any{"kind": "", "fields": map[string]string{}, "drop": []string{}}), 422, []string{"kind:", "không đổi được loại"}, nil},
+		{"dossiers: a field without its column", dossiers, dataset(map[string]any{"fields": map[string]string{"code": " "}}), 422, []string{"fields:"}, nil},
+		{"dossiers: a span that ends before it starts", dossiers, dataset(map[string]any{"period_start": "2026-12-31", "period_end": "2026-01-01"}), 422, []string{"period_end:"}, nil},
+		{"dossiers: a period and a span that differ", dossiers, dataset(map[string]any{"period": "2026", "period_start": "2026-02-01", "period_end": "2026-12-31"}), 422, []string{"period_start, period_end:", "2026-01-01"}, nil},
+
+		{"satisfaction: the kind as written is kept", rating, satisfaction(nil), 201, nil, func(n any) string {
+			if d := n.(content.DatasetDraft); d.Kind != "satisfaction" || d.Fields["total"] != "Tổng số lượt đánh giá" {
+				return "kind or fields lost"
+			}
+			return ""
+		}},
+		{"satisfaction: fields without a kind", rating, satisfaction(map[string]any{"kind": ""}), 422, []string{"fields, drop:"}, nil},
+		{"satisfaction: the kind by its name", rating, satisfaction(map[string]any{"kind": "Hài lòng"}), 201, nil, func(n any) string {
+			if d := n.(content.DatasetDraft); d.Kind != content.KindSatisfaction || len(d.Fields) != 2 {
+				return "kind not written as the portal names it"
+			}
+			return ""
+		}},
+		{"satisfaction: open data", rating, satisfaction(map[string]any{"kind": "", "fields": map[string]string{}, "drop": nil}), 201, nil, func(n any) string {
+			if d := n.(content.DatasetDraft); d.Kind != "" || d.Fields != nil {
+				return "kind and fields not cleared"
+			}
+			return ""
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := apiCall(t, e.s, "GET", "/api/publish/v1/items/"+tt.path, secret, "", nil)
+			var it struct {
+				Version struct{ Number int } `json:"version"`
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &it); err != nil || rec.Code != 200 {
+				t.Fatalf("item: %d %v", rec.Code, err)
+			}
+			body := tt.body
+			body["base"], body["reason"] = it.Version.Number, "Đính chính"
+			rec = apiCall(t, e.s, "POST", "/api/publish/v1/items/"+tt.path+"/correct", secret, "application/json", jsonBody(t, body))
+			if rec.Code != tt.status {
+				t.Fatalf("%d, want %d\n%s", rec.Code, tt.status, rec.Body.String())
+			}
+			if tt.status >= 400 && !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/problem+json") {
+				t.Errorf("Content-Type %q, want application/problem+json", rec.Header().Get("Content-Type"))
+			}
+			mustContain(t, "answer", rec.Body.String(), tt.want...)
+			if tt.check == nil {
+				return
+			}
+			file := tt.path + ".md"
+			if _, isDataset := tt.body["dataset"]; isDataset {
+				file = tt.path + "/index.md"
+			}
+			raw, err := os.ReadFile(filepath.Join(e.dir, filepath.FromSlash(file)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if msg := tt.check(decodeItem(t, file != tt.path+".md", raw)); msg != "" {
+				t.Errorf("%s:\n%s", msg, raw)
+			}
+		})
+	}
+
+	// A draft's content replaced (PUT): what the JSON leaves out is the
+	// draft's, not the latest version's.
+	rec := apiCall(t, e.s, "GET", "/api/publish/v1/items/"+reportPath, secret, "", nil)
+	var it struct {
+		Version struct{ Number int } `json:"version"`
+	}
+	json.Unmarshal(rec.Body.Bytes(), &it)
+	body := notice(map[string]any{"document_type": "thuc-hien-ngan-sach", "period": "6 tháng 2026"})
+	body["base"], body["reason"], body["submit"] = it.Version.Number, "Bổ sung kỳ công khai", false
+	rec = apiCall(t, e.s, "POST", "/api/publish/v1/items/"+reportPath+"/correct", secret, "application/json", jsonBody(t, body))
+	var out struct {
+		Draft struct{ ID int } `json:"draft"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || rec.Code != 201 || out.Draft.ID == 0 {
+		t.Fatalf("draft: %d\n%s", rec.Code, rec.Body.String())
+	}
+	draft := "/api/publish/v1/drafts/" + itoa(out.Draft.ID)
+	body = notice(map[string]any{"approved": "2026-07-05"})
+	body["reason"], body["submit"] = "Bổ sung kỳ công khai và ngày phê duyệt", false
+	if rec := apiCall(t, e.s, "PUT", draft, secret, "application/json", jsonBody(t, body)); rec.Code != 201 {
+		t.Fatalf("replace the draft: %d\n%s", rec.Code, rec.Body.String())
+	}
+	if rec := apiCall(t, e.s, "POST", draft+"/publish", secret, "", nil); rec.Code != 200 {
+		t.Fatalf("publish the draft: %d\n%s", rec.Code, rec.Body.String())
+	}
+	raw, err := os.ReadFile(filepath.Join(e.dir, filepath.FromSlash(reportPath+".md")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := decodeItem(t, false, raw).(content.NoticeDraft); d.DocumentType != "thuc-hien-ngan-sach" || d.Period != "6 tháng 2026" || !d.Approved.Equal(day("2026-07-05")) {
+		t.Errorf("the draft's fields were not kept:\n%s", raw)
+	}
+	_, ps := content.Load(context.Background(), os.DirFS(e.dir), nil)
+	for _, p := range ps {
+		if !p.Guess {
+			t.Errorf("content check: %s", p)
+		}
+	}
+}
+
+// TestPublishAPIRecordsDataset: one-stop exports published through the API
+// as a dataset of kind ho-so-tthc: an export with personal-data columns is
+// a 422 naming each column (nothing written); a clean one is published as a
+// restricted dataset whose export is never served.
+func TestPublishAPIRecordsDataset(t *testing.T) {
+	e := newPubEnv(t, "", directSite, nil)
+	_, secret, err := e.pub.CreateToken(context.Background(), "ubnd-xa-cam-quan", "Phần mềm Một cửa", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const p = "ubnd-xa-cam-quan/ho-so-mot-cua-api"
+	tests := []struct {
+		name   string
+		export string
+		status int
+		want   []string
+	}{
+		{"personal columns", personalExport, 422, []string{`"file":"ubnd-xa-cam-quan/ho-so-mot-cua-api/xuat.csv"`, `Họ và tên người nộp\" holds a name (personal data)`, `Số CCCD\" holds an identity number`}},
+		{"a clean export", cleanExport, 201, []string{`"state":"published"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := map[string]any{"dataset": map[string]any{"title": "Hồ sơ thủ tục hành chính (phần mềm Một cửa)", "category": "thu-tuc", "published": "2026-12-01", "kind": "ho-so-tthc"},
+				"files": []map[string]string{{"name": "xuat.csv", "content_base64": base64.StdEncoding.EncodeToString([]byte(tt.export))}}}
+			rec := apiCall(t, e.s, "POST", "/api/publish/v1/items/"+p+"/publish", secret, "application/json", jsonBody(t, body))
+			if rec.Code != tt.status {
+				t.Fatalf("%d, want %d\n%s", rec.Code, tt.status, rec.Body.String())
+			}
+			mustContain(t, "answer", rec.Body.String(), tt.want...)
+			if strings.Contains(rec.Body.String(), "Nguyễn Văn An") {
+				t.Error("the answer holds the applicant's name")
+			}
+		})
+	}
+	_, d := e.p.Snapshot().Lookup(p)
+	if d == nil || !d.Restricted() {
+		t.Fatalf("dataset %+v, want restricted", d)
+	}
+	pub := e.client(t)
+	for _, u := range []string{"/" + p + "/xuat.csv", "/tai-ve/" + p + "/xuat.csv"} {
+		if rec := pub.get(u); rec.Code != http.StatusNotFound {
+			t.Errorf("GET %s = %d, want 404", u, rec.Code)
 		}
 	}
 }

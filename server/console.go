@@ -563,6 +563,8 @@ type draftPage struct {
 	Reviewer   string
 	Problems   []content.Problem
 	Guesses    []content.Problem
+	Notes      []content.Problem // the guesses of no table: a records dataset's exports as the accountability pages read them
+	Records    string            // a records dataset's kind
 	Tables     []tablePreview
 	Files      []fileRow
 	CanEdit    bool
@@ -636,6 +638,12 @@ func (s *Server) renderDraftWith(c echo.Context, id int64, actionErr error, stat
 			}
 		}
 		if it != nil && it.Dataset != nil {
+			dp.Records = it.Dataset.Kind
+			for _, g := range dp.Guesses {
+				if !slices.ContainsFunc(it.Dataset.Tables, func(t *content.Table) bool { return t.File == g.Path }) {
+					dp.Notes = append(dp.Notes, g)
+				}
+			}
 			for _, t := range it.Dataset.Tables {
 				tp := tablePreview{Table: t}
 				tp.Rows, _ = t.Rows(ctx, content.RowQuery{Limit: 5, SortBy: -1})

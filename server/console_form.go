@@ -71,6 +71,22 @@ func (f *itemForm) RecordsKind() string {
 	return f.orig.kind
 }
 
+// RecordsKinds are the kinds a new dataset's form offers, each with the
+// i18n key of its label.
+func (f *itemForm) RecordsKinds() []kindOption {
+	out := make([]kindOption, len(recordsKinds))
+	for i, k := range recordsKinds {
+		out[i] = kindOption{Value: k, Key: "pc_new_kind_" + k}
+		if k == "" {
+			out[i].Key = "pc_new_kind_table"
+		}
+	}
+	return out
+}
+
+// kindOption is an option of the new dataset's kind.
+type kindOption struct{ Value, Key string }
+
 // RecordsKindKey is the i18n key naming RecordsKind ("" for a name that
 // is no kind).
 func (f *itemForm) RecordsKindKey() string {
@@ -133,8 +149,12 @@ var (
 	noticeFields = []string{"title", "category", "published", "updated", "number", "signer", "signer_title", "effective", "expires", "summary", "tags", "related", "opens", "closes",
 		"document_type", "period", "approved", "body"}
 	datasetFields = []string{"title", "category", "published", "updated", "summary", "license", "source", "frequency", "tags",
-		"document_type", "period", "approved", "period_start", "period_end", "body"}
+		"document_type", "period", "approved", "period_start", "period_end", "records_kind", "body"}
 )
+
+// recordsKinds are the kinds a new dataset may be given in the console
+// ("" is open data, a table of figures).
+var recordsKinds = []string{"", content.KindDossiers, content.KindSatisfaction}
 
 func (f *itemForm) fieldNames() []string {
 	if f.Kind == publish.Dataset {
@@ -660,6 +680,9 @@ func (s *Server) buildItem(ctx context.Context, f *itemForm, prov *units.Provinc
 		files[prefix+r.Name] = b
 		kept = append(kept, r)
 	}
+	if f.Kind == publish.Dataset && f.orig == nil && !slices.Contains(recordsKinds, fv("records_kind")) {
+		errs["records_kind"] = "Loại bộ dữ liệu không hợp lệ: hãy chọn trong danh sách."
+	}
 	if f.Kind == publish.Dataset {
 		hasTable := false
 		for _, r := range kept {
@@ -681,6 +704,9 @@ func (s *Server) buildItem(ctx context.Context, f *itemForm, prov *units.Provinc
 		if f.orig != nil {
 			// A records dataset's kind, fields and drop are the file's.
 			d.Kind, d.Fields, d.Drop = f.orig.kind, f.orig.fields, f.orig.drop
+		} else {
+			// A new dataset's kind is chosen once, on the form.
+			d.Kind = fv("records_kind")
 		}
 		for i, r := range f.Columns {
 			if r.Name == "" {
