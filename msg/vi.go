@@ -280,6 +280,7 @@ var vi = map[string]string{
 	"the archive inflates to more than %d bytes (a zip bomb?)":                                                      "tệp nén khi giải nén dài hơn %d byte (tệp nén độc hại?)",
 	"the checkpoint's state is not one this version wrote: read the file again":                                     "trạng thái đã lưu không do phiên bản này ghi: hãy đọc lại tệp",
 	"the code %q is not a code (at most 64 characters, no control characters): the row is left out":                 "“%s” không phải là mã hồ sơ (tối đa 64 ký tự, không có ký tự điều khiển): bỏ qua dòng này",
+	"no row of the file reads: nothing would be counted":                                                            "không đọc được dòng nào của tệp: sẽ không có hồ sơ nào được tính",
 	"the dataset has no export file: add the .csv, .xlsx, .xls or .ods file of the one-stop software to its folder": "bộ dữ liệu chưa có tệp xuất: hãy thêm tệp .csv, .xlsx, .xls hoặc .ods xuất từ phần mềm Một cửa điện tử vào thư mục của bộ dữ liệu",
 	"the dataset has no table: add a .csv, .xlsx, .xls or .ods file to its folder":                                  "bộ dữ liệu chưa có bảng: hãy thêm tệp .csv, .xlsx, .xls hoặc .ods vào thư mục của bộ dữ liệu",
 	"the file could not be read (reader failure: %v); open it in Excel or LibreOffice and save it again as .xlsx":   "không đọc được tệp (lỗi trình đọc: %v); hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại dưới dạng .xlsx",

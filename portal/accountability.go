@@ -399,14 +399,14 @@ func checkRecords(site *content.Site, d *content.Dataset, files map[string][]byt
 			}
 		}
 		if err != nil {
-			out = append(out, content.Problem{Path: name, Msg: err.Error()})
+			out = append(out, content.Problem{Path: name, Msg: msg.New("%v", err)})
 			continue
 		}
 		for _, p := range ps {
 			out = append(out, content.Problem{Path: p.Path, Line: p.Line, Msg: p.Msg, Guess: p.Guess || rows > 0 && !p.Personal})
 		}
 		if rows == 0 {
-			out = append(out, content.Problem{Path: name, Msg: "no row of the file reads: nothing would be counted"})
+			out = append(out, content.Problem{Path: name, Msg: msg.New("no row of the file reads: nothing would be counted")})
 		}
 	}
 	return out

@@ -64,8 +64,8 @@ func TestConsoleNewRecordsDataset(t *testing.T) {
 	}{
 		{"a kind that is none", "ho-so-dat-dai", cleanExport, "luu", http.StatusUnprocessableEntity, []string{"Loại bộ dữ liệu không hợp lệ", `<option value="ho-so-tthc">`}},
 		{"an export with personal data", "ho-so-tthc", personalExport, "dang", http.StatusUnprocessableEntity, []string{
-			`column &#34;Họ và tên người nộp&#34; holds a name (personal data)`, `column &#34;Số điện thoại&#34; holds a phone number`,
-			`column &#34;Số CCCD&#34; holds an identity number`, `<option value="ho-so-tthc" selected>`}},
+			`cột “Họ và tên người nộp” chứa họ tên (dữ liệu cá nhân)`, `cột “Số điện thoại” chứa số điện thoại`,
+			`cột “Số CCCD” chứa số định danh`, `<option value="ho-so-tthc" selected>`}},
 		{"a clean export", "ho-so-tthc", cleanExport, "luu", http.StatusSeeOther, nil},
 	}
 	var draft string
