@@ -105,10 +105,10 @@ type engine func(q string) (total int, hits []hit, err error)
 
 // score is the measure of one engine over one set.
 type score struct {
-	Engine   string  `json:"engine"`
-	Queries  int     `json:"queries"`
-	NDCG     float64 `json:"ndcg10"`
-	ZeroRate float64 `json:"zero_result_rate"` // share of queries (each has a relevant document) without any hit
+	Engine   string     `json:"engine"`
+	Queries  int        `json:"queries"`
+	NDCG     float64    `json:"ndcg10"`
+	ZeroRate float64    `json:"zero_result_rate"` // share of queries (each has a relevant document) without any hit
 	PerQuery []perQuery `json:"per_query"`
 }
 
