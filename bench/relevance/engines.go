@@ -18,10 +18,12 @@ import (
 )
 
 // openPortal opens a portal on a content folder with its index in
-// indexDir and waits until every document is indexed.
+// indexDir and waits until every document is indexed. It builds the index
+// as congkhai index does (portal.Config.BuildOnly: larger batches, the same
+// answers).
 func openPortal(ctx context.Context, content, indexDir string) (*portal.Portal, error) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	p, err := portal.Open(ctx, portal.Config{Content: os.DirFS(content), Log: log, IndexDir: indexDir})
+	p, err := portal.Open(ctx, portal.Config{Content: os.DirFS(content), Log: log, IndexDir: indexDir, BuildOnly: true})
 	if err != nil {
 		return nil, err
 	}

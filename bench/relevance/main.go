@@ -17,6 +17,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -25,6 +26,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/congkhai/congkhai/bench/lawcorpus"
@@ -146,42 +148,71 @@ func runLaw(ctx context.Context, data, work, dsn string, js []judgment) (set, er
 	if s.Docs, err = lawcorpus.Write(site, laws); err != nil {
 		return s, err
 	}
+	// PostgreSQL loads in its own process while the portal indexes.
+	var pg *pgEngine
+	pgErr := make(chan error, 1)
+	if dsn != "" {
+		go func() {
+			var err error
+			if pg, err = openPG(ctx, dsn); err != nil {
+				pgErr <- errSkip{err}
+				return
+			}
+			pgErr <- pg.load(ctx, laws)
+		}()
+	} else {
+		pgErr <- errSkip{errors.New("no PostgreSQL")}
+	}
 	start := time.Now()
 	p, err := openPortal(ctx, site, filepath.Join(work, "law-index"))
 	if err != nil {
+		<-pgErr
 		return s, err
 	}
 	defer p.Close()
 	log.Printf("law: %d articles of %d laws indexed in %s", s.Docs, len(laws), time.Since(start).Round(time.Millisecond))
-	for _, e := range []struct {
+	engines := []struct {
 		name string
-		th   *search.Thesaurus
-	}{{"portal", nil}, {"portal without the thesaurus", search.NoThesaurus}} {
-		sc, err := measure(e.name, js, portalEngine(ctx, p, e.th))
-		if err != nil {
-			return s, err
+		e    engine
+	}{
+		{"portal", portalEngine(ctx, p, nil)},
+		{"portal without the thesaurus", portalEngine(ctx, p, search.NoThesaurus)},
+	}
+	err = <-pgErr
+	var skip errSkip
+	switch {
+	case errors.As(err, &skip):
+		if dsn != "" {
+			s.Skipped = "PostgreSQL: " + skip.Error()
 		}
-		s.Scores = append(s.Scores, sc)
-	}
-	if dsn == "" {
-		return s, nil
-	}
-	pg, err := openPG(ctx, dsn)
-	if err != nil {
-		s.Skipped = "PostgreSQL: " + err.Error()
-		return s, nil
-	}
-	defer pg.close(ctx)
-	if err := pg.load(ctx, laws); err != nil {
+	case err != nil:
 		return s, err
+	default:
+		defer pg.close(ctx)
+		engines = append(engines, struct {
+			name string
+			e    engine
+		}{"PostgreSQL FTS + unaccent", pg.engine(ctx)})
 	}
-	sc, err := measure("PostgreSQL FTS + unaccent", js, pg.engine(ctx))
-	if err != nil {
-		return s, err
+	// The engines answer side by side; each measure is sequential.
+	s.Scores = make([]score, len(engines))
+	errs := make([]error, len(engines))
+	var wg sync.WaitGroup
+	for i, e := range engines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.Scores[i], errs[i] = measure(e.name, js, e.e)
+		}()
 	}
-	s.Scores = append(s.Scores, sc)
-	return s, nil
+	wg.Wait()
+	return s, errors.Join(errs...)
 }
+
+// errSkip is a baseline that cannot run here.
+type errSkip struct{ err error }
+
+func (e errSkip) Error() string { return e.err.Error() }
 
 // table is the results as a markdown table.
 func table(sets []set) string {
