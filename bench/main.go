@@ -242,6 +242,38 @@ func run(ctx context.Context, o options) error {
 	}
 	srv.stop()
 	srv = nil
+	return measureThesaurus(ctx, m, res, c, bin, dir, dataDir)
+}
+
+// measureThesaurus is what the thesaurus costs: the search mix at the fixed
+// rate, past the answer cache, against the binary started with
+// --thesaurus=false and then again as it is, one after the other on the
+// same index, so that both runs see the same machine.
+func measureThesaurus(ctx context.Context, m mode, res *Results, c *corpus.Corpus, bin, dir, dataDir string) error {
+	mix := c.Mix(300)
+	plan := load.Plan{Rate: m.rate, Duration: m.latDur, Conns: 32}
+	var runs [2]load.Summary
+	for i, extra := range [][]string{{"--thesaurus=false"}, nil} {
+		srv, err := startServer(ctx, bin, dir, dataDir, extra...)
+		if err != nil {
+			return err
+		}
+		if _, err := srv.waitSynced(ctx, 10*time.Minute); err != nil {
+			srv.stop()
+			return err
+		}
+		warmPortal(ctx, srv, mix)
+		runs[i] = portalLoad(ctx, srv, mix, plan, false)
+		srv.stop()
+		log.Printf("portal %v: p50 %.2f p99 %.2f ms", extra, runs[i].P50, runs[i].P99)
+	}
+	off, on := runs[0], runs[1]
+	res.Raw["portal_mix_no_thesaurus"] = off
+	res.Raw["portal_mix_thesaurus"] = on
+	note := fmt.Sprintf("%d queries of the mix at %.0f/s for %v, 32 connections, past the answer cache; the binary started with --thesaurus=false, then as it is, on the same index; the ratio is without / with (below 1: the thesaurus costs time)",
+		on.Requests, m.rate, m.latDur)
+	res.add("search_thesaurus_p50", on.P50, "ms", f64(off.P50), "the same binary with --thesaurus=false", false, "", nil, note)
+	res.add("search_thesaurus_p99", on.P99, "ms", f64(off.P99), "the same binary with --thesaurus=false", false, "", nil, "")
 	return nil
 }
 

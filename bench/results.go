@@ -111,6 +111,8 @@ var figureNames = map[string]string{
 	"search_p90":           "Search latency p90 (query mix)",
 	"search_p99":           "Search latency p99 (query mix)",
 	"search_floor":         "Search latency floor of this machine: a constant answer, same load (p50)",
+	"search_thesaurus_p50": "Search latency with the thesaurus, beside the same binary without it (p50)",
+	"search_thesaurus_p99": "Search latency with the thesaurus, beside the same binary without it (p99)",
 	"search_max_rps":       "Search max sustainable rate (p99 ≤ 200 ms)",
 	"search_cached_p99":    "Search latency p99 as deployed (answer cache on, Zipf repeats)",
 	"search_broad_p99":     "Search p99, broadest single syllables",
