@@ -245,14 +245,28 @@ func run(ctx context.Context, o options) error {
 	return measureThesaurus(ctx, m, res, c, bin, dir, dataDir)
 }
 
-// measureThesaurus is what the thesaurus costs: the search mix at the fixed
+// measureThesaurus is what the thesaurus costs: the search mix, and the
+// law set's queries as citizens type them (bench/relevance), at the fixed
 // rate, past the answer cache, against the binary started with
 // --thesaurus=false and then again as it is, one after the other on the
 // same index, so that both runs see the same machine.
 func measureThesaurus(ctx context.Context, m mode, res *Results, c *corpus.Corpus, bin, dir, dataDir string) error {
-	mix := c.Mix(300)
+	sets := []struct {
+		id  string
+		qs  []corpus.Query
+		why string
+	}{{"search_thesaurus", c.Mix(300), "the search mix"}}
+	if qs, err := citizensQueries(citizensSet); err == nil {
+		sets = append(sets, struct {
+			id  string
+			qs  []corpus.Query
+			why string
+		}{"search_thesaurus_citizens", qs, fmt.Sprintf("the %d queries of %s, as citizens type them", len(qs), citizensSet)})
+	} else {
+		res.skip("search_thesaurus_citizens_p50", err.Error())
+	}
 	plan := load.Plan{Rate: m.rate, Duration: m.latDur, Conns: 32}
-	var runs [2]load.Summary
+	runs := make([][2]load.Summary, len(sets))
 	for i, extra := range [][]string{{"--thesaurus=false"}, nil} {
 		srv, err := startServer(ctx, bin, dir, dataDir, extra...)
 		if err != nil {
@@ -262,19 +276,45 @@ func measureThesaurus(ctx context.Context, m mode, res *Results, c *corpus.Corpu
 			srv.stop()
 			return err
 		}
-		warmPortal(ctx, srv, mix)
-		runs[i] = portalLoad(ctx, srv, mix, plan, false)
+		for k, set := range sets {
+			warmPortal(ctx, srv, set.qs)
+			runs[k][i] = portalLoad(ctx, srv, set.qs, plan, false)
+			log.Printf("portal %v, %s: p50 %.2f p99 %.2f ms", extra, set.id, runs[k][i].P50, runs[k][i].P99)
+		}
 		srv.stop()
-		log.Printf("portal %v: p50 %.2f p99 %.2f ms", extra, runs[i].P50, runs[i].P99)
 	}
-	off, on := runs[0], runs[1]
-	res.Raw["portal_mix_no_thesaurus"] = off
-	res.Raw["portal_mix_thesaurus"] = on
-	note := fmt.Sprintf("%d queries of the mix at %.0f/s for %v, 32 connections, past the answer cache; the binary started with --thesaurus=false, then as it is, on the same index; the ratio is without / with (below 1: the thesaurus costs time)",
-		on.Requests, m.rate, m.latDur)
-	res.add("search_thesaurus_p50", on.P50, "ms", f64(off.P50), "the same binary with --thesaurus=false", false, "", nil, note)
-	res.add("search_thesaurus_p99", on.P99, "ms", f64(off.P99), "the same binary with --thesaurus=false", false, "", nil, "")
+	for k, set := range sets {
+		off, on := runs[k][0], runs[k][1]
+		res.Raw[set.id+"_off"] = off
+		res.Raw[set.id+"_on"] = on
+		note := fmt.Sprintf("%s: %d requests at %.0f/s for %v, 32 connections, past the answer cache; the binary started with --thesaurus=false, then as it is, on the same index; the ratio is without / with (below 1: the thesaurus costs time)",
+			set.why, on.Requests, m.rate, m.latDur)
+		res.add(set.id+"_p50", on.P50, "ms", f64(off.P50), "the same binary with --thesaurus=false", false, "", nil, note)
+		res.add(set.id+"_p99", on.P99, "ms", f64(off.P99), "the same binary with --thesaurus=false", false, "", nil, "")
+	}
 	return nil
+}
+
+// citizensSet is the law set of bench/relevance: queries as citizens type
+// them over the law texts the corpus's notices are made of.
+const citizensSet = "bench/relevance/testdata/relevance-law.tsv"
+
+// citizensQueries reads the queries (first column) of a relevance set.
+func citizensQueries(path string) ([]corpus.Query, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []corpus.Query
+	for _, line := range strings.Split(string(b), "\n") {
+		if q, _, _ := strings.Cut(line, "\t"); q != "" && !strings.HasPrefix(q, "#") {
+			out = append(out, corpus.Query{Text: q, Form: "citizen"})
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no queries", path)
+	}
+	return out, nil
 }
 
 func machine() Machine {
