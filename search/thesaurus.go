@@ -235,7 +235,9 @@ func (t *Thesaurus) termAt(toks []string) (int, []altText) {
 		typed := toks[:n]
 		key := Fold(strings.Join(typed, " "))
 		var alts []altText
-		seen := map[string]bool{key: true}
+		// Other terms are told apart as written: "hằng tháng" is another
+		// spelling of "hàng tháng", though both fold alike.
+		seen := map[string]bool{strings.Join(typed, " "): true}
 		for _, tt := range t.byKey[key] {
 			if !sameSyllables(typed, tt.toks) {
 				continue
@@ -249,7 +251,7 @@ func (t *Thesaurus) termAt(toks []string) (int, []altText) {
 					continue
 				}
 				otoks := analyze(other)
-				k := Fold(strings.Join(otoks, " "))
+				k := strings.Join(otoks, " ")
 				if seen[k] {
 					continue
 				}

@@ -195,6 +195,7 @@ func runLaw(ctx context.Context, data, work, dsn string, js []judgment) (set, er
 		}{"PostgreSQL FTS + unaccent", pg.engine(ctx)})
 	}
 	// The engines answer side by side; each measure is sequential.
+	start = time.Now()
 	s.Scores = make([]score, len(engines))
 	errs := make([]error, len(engines))
 	var wg sync.WaitGroup
@@ -206,6 +207,7 @@ func runLaw(ctx context.Context, data, work, dsn string, js []judgment) (set, er
 		}()
 	}
 	wg.Wait()
+	log.Printf("law: %d queries on %d engines in %s", len(js), len(engines), time.Since(start).Round(time.Millisecond))
 	return s, errors.Join(errs...)
 }
 
