@@ -506,8 +506,13 @@ var runNonce = strconv.FormatInt(time.Now().UnixNano()%1e9, 36)
 
 // uncachedURL is searchURL with a parameter the portal ignores but its
 // answer cache keys on, so that every request runs the search itself.
+//
+// The nonce goes in "bang" (a dataset page's table): the answer cache's key
+// holds only the parameters pages read (server/cache.go, pageParams), and the
+// search reads q, filters, sort, page and size, not "bang"; so the key is new
+// and the search the same.
 func uncachedURL(srv *server, q string, i int) string {
-	return searchURL(srv, q) + "&nc=" + runNonce + strconv.Itoa(i)
+	return searchURL(srv, q) + "&bang=" + runNonce + strconv.Itoa(i)
 }
 
 func urlQuery(q string) string {
