@@ -242,7 +242,83 @@ func run(ctx context.Context, o options) error {
 	}
 	srv.stop()
 	srv = nil
+	return measureThesaurus(ctx, m, res, c, bin, dir, dataDir)
+}
+
+// measureThesaurus is what the thesaurus costs: the search mix, and the
+// law set's queries as citizens type them (bench/relevance), at the fixed
+// rate, past the answer cache, against the binary started with
+// --thesaurus=false and as it is, alternately on the same index, so that
+// both see the same machine.
+func measureThesaurus(ctx context.Context, m mode, res *Results, c *corpus.Corpus, bin, dir, dataDir string) error {
+	sets := []struct {
+		id  string
+		qs  []corpus.Query
+		why string
+	}{{"search_thesaurus", c.Mix(300), "the search mix"}}
+	if qs, err := citizensQueries(citizensSet); err == nil {
+		sets = append(sets, struct {
+			id  string
+			qs  []corpus.Query
+			why string
+		}{"search_thesaurus_citizens", qs, fmt.Sprintf("the %d queries of %s, as citizens type them", len(qs), citizensSet)})
+	} else {
+		res.skip("search_thesaurus_citizens_p50", err.Error())
+	}
+	plan := load.Plan{Rate: m.rate, Duration: m.latDur, Conns: 32}
+	runs := make([][2]load.Summary, len(sets))
+	// Twice each, alternating: the first round warms the page cache (the
+	// capped run before evicted it) and is not kept.
+	for r := range 4 {
+		i := r % 2
+		extra := [][]string{{"--thesaurus=false"}, nil}[i]
+		srv, err := startServer(ctx, bin, dir, dataDir, extra...)
+		if err != nil {
+			return err
+		}
+		if _, err := srv.waitSynced(ctx, 10*time.Minute); err != nil {
+			srv.stop()
+			return err
+		}
+		for k, set := range sets {
+			warmPortal(ctx, srv, set.qs)
+			runs[k][i] = portalLoad(ctx, srv, set.qs, plan, false)
+			log.Printf("portal %v, %s: p50 %.2f p99 %.2f ms", extra, set.id, runs[k][i].P50, runs[k][i].P99)
+		}
+		srv.stop()
+	}
+	for k, set := range sets {
+		off, on := runs[k][0], runs[k][1]
+		res.Raw[set.id+"_off"] = off
+		res.Raw[set.id+"_on"] = on
+		note := fmt.Sprintf("%s: %d requests at %.0f/s for %v, 32 connections, past the answer cache; the binary started with --thesaurus=false and as it is, alternately on the same index, each twice, the second run kept; the ratio is without / with (below 1: the thesaurus costs time)",
+			set.why, on.Requests, m.rate, m.latDur)
+		res.add(set.id+"_p50", on.P50, "ms", f64(off.P50), "the same binary with --thesaurus=false", false, "", nil, note)
+		res.add(set.id+"_p99", on.P99, "ms", f64(off.P99), "the same binary with --thesaurus=false", false, "", nil, "")
+	}
 	return nil
+}
+
+// citizensSet is the law set of bench/relevance: queries as citizens type
+// them over the law texts the corpus's notices are made of.
+const citizensSet = "bench/relevance/testdata/relevance-law.tsv"
+
+// citizensQueries reads the queries (first column) of a relevance set.
+func citizensQueries(path string) ([]corpus.Query, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []corpus.Query
+	for _, line := range strings.Split(string(b), "\n") {
+		if q, _, _ := strings.Cut(line, "\t"); q != "" && !strings.HasPrefix(q, "#") {
+			out = append(out, corpus.Query{Text: q, Form: "citizen"})
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no queries", path)
+	}
+	return out, nil
 }
 
 func machine() Machine {
@@ -434,8 +510,13 @@ var runNonce = strconv.FormatInt(time.Now().UnixNano()%1e9, 36)
 
 // uncachedURL is searchURL with a parameter the portal ignores but its
 // answer cache keys on, so that every request runs the search itself.
+//
+// The nonce goes in "bang" (a dataset page's table): the answer cache's key
+// holds only the parameters pages read (server/cache.go, pageParams), and the
+// search reads q, filters, sort, page and size, not "bang"; so the key is new
+// and the search the same.
 func uncachedURL(srv *server, q string, i int) string {
-	return searchURL(srv, q) + "&nc=" + runNonce + strconv.Itoa(i)
+	return searchURL(srv, q) + "&bang=" + runNonce + strconv.Itoa(i)
 }
 
 func urlQuery(q string) string {

@@ -231,6 +231,9 @@ func (p *Portal) Search(ctx context.Context, r search.Request) (*search.Result, 
 		return nil, ErrNoIndex
 	}
 	snap := p.Snapshot()
+	if r.Thesaurus == nil && p.cfg.NoThesaurus {
+		r.Thesaurus = search.NoThesaurus
+	}
 	if r.Thesaurus == nil {
 		r.Thesaurus = p.idx.thesauri.of(snap.Site.Config)
 	}

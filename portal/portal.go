@@ -31,6 +31,10 @@ type Config struct {
 	// IndexDir, when set, is where the search index lives; the portal keeps it in
 	// step with the content. Without it Search returns ErrNoIndex.
 	IndexDir string
+	// NoThesaurus makes Search match the words as typed (search.NoThesaurus)
+	// unless a request names its thesaurus: congkhai serve --thesaurus=false,
+	// to measure what the thesaurus costs.
+	NoThesaurus bool
 	// QA, when set, lists the published questions and answers, which join the
 	// search index as kind "qa" (call IndexQA after publishing or unpublishing).
 	// SetQA sets it after Open.

@@ -154,7 +154,7 @@ func unitFields(u unit) []unitField {
 	n := float64(1 + len(u.alts))
 	out := make([]unitField, 0, len(textFields)*(1+len(u.alts)))
 	add := func(text string, w float64, syn bool) {
-		exactOnly := u.strict && Fold(text) != text
+		exactOnly := exactOnly(u, text)
 		for _, fb := range textFields {
 			if exactOnly && fb.analyzer == AnalyzerFold && fb.field != fNumberT {
 				continue
@@ -175,7 +175,22 @@ func unitFields(u unit) []unitField {
 // folded, and half the fields is half the postings to walk), unless the
 // unit is strict, where an accented text has only its exact fields.
 func ownField(u unit, uf unitField) bool {
-	return uf.fb.analyzer == AnalyzerFold || (u.strict && Fold(uf.text) != uf.text)
+	return uf.fb.analyzer == AnalyzerFold || exactOnly(u, uf.text)
+}
+
+// exactOnly: whether text, in strict unit u, is looked up in the exact
+// fields only: when every syllable of it is typed with accents. A term typed
+// half with accents ("thủ tuc") has a syllable the exact fields cannot hold.
+func exactOnly(u unit, text string) bool {
+	if !u.strict {
+		return false
+	}
+	for _, t := range strings.Fields(text) {
+		if Fold(t) == t {
+			return false
+		}
+	}
+	return true
 }
 
 // contextFields are u's alternatives in the document's context.

@@ -35,7 +35,9 @@
 // (thesaurus.go): a number in any of its spellings ("4500", "4.500",
 // "4 500"), a term of the [Thesaurus] with the other terms of its entries
 // ("đền bù" ↔ "bồi thường", "QSDĐ" ↔ "quyền sử dụng đất"), a syllable
-// with its tone mark on either vowel ("hoà"/"hòa"). Every unit is required;
+// with its tone mark on either vowel ("hoà"/"hòa"). The words of a question
+// ("bao nhiêu", "mấy") and function words ("của", "khi") are dropped when
+// other words remain; every other unit is required;
 // it matches as typed or as an alternative, the alternatives weighing less.
 // Words typed with accents match with them first; matches with other
 // accents only when that finds nothing, marked [Result].Approximate; a

@@ -235,7 +235,9 @@ func (t *Thesaurus) termAt(toks []string) (int, []altText) {
 		typed := toks[:n]
 		key := Fold(strings.Join(typed, " "))
 		var alts []altText
-		seen := map[string]bool{key: true}
+		// Other terms are told apart as written: "hằng tháng" is another
+		// spelling of "hàng tháng", though both fold alike.
+		seen := map[string]bool{strings.Join(typed, " "): true}
 		for _, tt := range t.byKey[key] {
 			if !sameSyllables(typed, tt.toks) {
 				continue
@@ -249,7 +251,7 @@ func (t *Thesaurus) termAt(toks []string) (int, []altText) {
 					continue
 				}
 				otoks := analyze(other)
-				k := Fold(strings.Join(otoks, " "))
+				k := strings.Join(otoks, " ")
 				if seen[k] {
 					continue
 				}
@@ -419,6 +421,11 @@ func group(digits, sep string) string {
 // wordUnits are the units of p's words with the thesaurus p was given. A
 // document number ("12/QĐ-UBND") is matched as typed, syllable by
 // syllable: its letters are a code, not abbreviations to expand.
+//
+// The words of a question ("bao nhiêu", "mấy", "như thế nào") and the
+// function words that join others ("của", "khi", "cho") are not required
+// when other words are typed: "thử việc bao lâu" asks for what the texts
+// say of "thử việc", and they do not say "bao lâu".
 func (p Parsed) wordUnits() []unit {
 	var run []string
 	var units []unit
@@ -435,10 +442,57 @@ func (p Parsed) wordUnits() []unit {
 		}
 	}
 	units = append(units, p.th.units(run)...)
+	units = withoutQuestion(units)
 	for i := range units {
 		units[i].strict = p.strict
 	}
 	return units
+}
+
+// questionWords are the interrogatives of Vietnamese questions and the
+// function words (hư từ) that only join others, as runs of exact tokens:
+// accented, or unaccented when they cannot be read as other words ("bao
+// lau"; not "may", which is also "máy", nor "cua", "cho").
+var questionWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range []string{
+		"bao nhiêu", "bao lâu", "bao giờ", "mấy", "thế nào", "như thế nào", "ra sao", "là gì", "gì",
+		"ở đâu", "đâu", "khi nào", "lúc nào", "làm sao", "làm thế nào", "có được không", "được không", "không ạ", "ạ",
+		"bao nhieu", "bao lau", "bao gio", "the nao", "nhu the nao", "la gi", "o dau", "khi nao", "lam sao", "lam the nao",
+		"của", "khi", "cho", "thì", "mà", "là", "với", "và", "các", "những", "về", "để", "bị", "được",
+	} {
+		m[w] = true
+	}
+	return m
+}()
+
+// withoutQuestion drops the runs of units that are question or function
+// words, unless nothing else is left.
+func withoutQuestion(units []unit) []unit {
+	var out []unit
+	for i := 0; i < len(units); {
+		n := 0
+		for k := min(len(units), i+3); k > i; k-- {
+			var toks []string
+			for _, u := range units[i:k] {
+				toks = append(toks, u.toks...)
+			}
+			if questionWords[strings.Join(toks, " ")] {
+				n = k - i
+				break
+			}
+		}
+		if n == 0 {
+			out = append(out, units[i])
+			i++
+			continue
+		}
+		i += n
+	}
+	if len(out) == 0 {
+		return units
+	}
+	return out
 }
 
 // isDocNumber: a word with a digit and "/" or "-", as document numbers

@@ -277,3 +277,47 @@ func TestDeadEnds(t *testing.T) {
 		t.Errorf("bảng giá đất: approximate %v, total %d, %v", res.Approximate, res.Total, err)
 	}
 }
+
+// TestQuestionWords: the words of a question and function words are not
+// units when other words are typed; alone, they are kept.
+func TestQuestionWords(t *testing.T) {
+	for _, tc := range []struct {
+		query string
+		want  []string
+	}{
+		{"thử việc bao lâu", []string{"thử", "việc"}},
+		{"thu viec bao lau", []string{"thu", "viec"}},
+		{"đi bộ đội mấy tuổi", []string{"đi", "bộ", "đội", "tuổi"}},
+		{"lịch tiếp công dân của chủ tịch xã", []string{"lịch", "tiếp", "công", "dân", "chủ", "tịch", "xã"}},
+		{"tuổi lái xe may", []string{"tuổi", "lái", "xe", "may"}},
+		{"bao lâu", []string{"bao", "lâu"}},
+		{"của", []string{"của"}},
+	} {
+		if got := unitsOf(NoThesaurus, tc.query); !slices.Equal(got, tc.want) {
+			t.Errorf("%q: units %q, want %q", tc.query, got, tc.want)
+		}
+	}
+}
+
+// TestSpellingAlternative: a term whose other spelling folds alike
+// ("hàng tháng", "hằng tháng") has it as an alternative.
+func TestSpellingAlternative(t *testing.T) {
+	th := NewThesaurus([]Entry{{Terms: []string{"hàng tháng", "hằng tháng"}}})
+	if got, want := unitsOf(th, "lương hưu hàng tháng"), []string{"lương", "hưu", "hàng tháng{hằng tháng}"}; !slices.Equal(got, want) {
+		t.Errorf("units %q, want %q", got, want)
+	}
+}
+
+// TestHalfAccentedTerm: in a strict search a text typed half with accents
+// is looked up in the folded fields too; one typed with every accent in the
+// exact fields only.
+func TestHalfAccentedTerm(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{{"thủ tuc", false}, {"thủ tục", true}, {"thu tuc", false}} {
+		if got := exactOnly(unit{strict: true}, tc.text); got != tc.want {
+			t.Errorf("exactOnly(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}

@@ -45,6 +45,9 @@ type config struct {
 	// PublishMaxFile and PublishMaxRequest bound the uploads of the
 	// publishing console and API, in MiB.
 	PublishMaxFile, PublishMaxRequest int64
+	// Thesaurus false makes search match the words as typed
+	// (search.NoThesaurus), to measure what the thesaurus costs.
+	Thesaurus bool
 }
 
 func (c *config) flags(fs *flag.FlagSet) {
@@ -58,6 +61,7 @@ func (c *config) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Debug, "debug-addr", "", "address of a separate listener for Go's pprof profiles (e.g. 127.0.0.1:6060); keep it private")
 	fs.Int64Var(&c.PublishMaxFile, "publish-max-file", server.DefaultPublishMaxFile>>20, "largest file the publishing console and API accept, in MiB")
 	fs.Int64Var(&c.PublishMaxRequest, "publish-max-request", server.DefaultPublishMaxRequest>>20, "largest publishing request with its files, in MiB")
+	fs.BoolVar(&c.Thesaurus, "thesaurus", true, "search with the thesaurus (everyday words, abbreviations, old and new unit names); false matches the words as typed, to measure its cost")
 	c.Feedback.flags(fs)
 }
 
@@ -155,7 +159,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	pcfg := portal.Config{Content: contentFS, Dir: dir, Log: log,
-		IndexDir: filepath.Join(cfg.Data, "index"), CacheFile: filepath.Join(cfg.Data, "content.cache")}
+		IndexDir: filepath.Join(cfg.Data, "index"), CacheFile: filepath.Join(cfg.Data, "content.cache"),
+		NoThesaurus: !cfg.Thesaurus}
 	if dir != "" {
 		// The record follows a folder the portal can write; the embedded
 		// demo is served as it is.

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/congkhai/congkhai/bench/lawcorpus"
+	"github.com/congkhai/congkhai/portal"
+	"github.com/congkhai/congkhai/search"
+)
+
+// openPortal opens a portal on a content folder with its index in
+// indexDir and waits until every document is indexed. It builds the index
+// as congkhai index does (portal.Config.BuildOnly: larger batches, the same
+// answers).
+func openPortal(ctx context.Context, content, indexDir string) (*portal.Portal, error) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	p, err := portal.Open(ctx, portal.Config{Content: os.DirFS(content), Log: log, IndexDir: indexDir, BuildOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	if err := p.WaitIndexed(wctx); err != nil {
+		p.Close()
+		return nil, err
+	}
+	if st := p.IndexStatus(); st.Err != "" || st.Docs == 0 {
+		p.Close()
+		return nil, fmt.Errorf("index status %+v", st)
+	}
+	return p, nil
+}
+
+// portalEngine searches the portal as its search page does, with the
+// thesaurus th (nil: the portal's own; search.NoThesaurus: none).
+func portalEngine(ctx context.Context, p *portal.Portal, th *search.Thesaurus) engine {
+	return func(q string) (int, []hit, error) {
+		res, err := p.Search(ctx, search.Request{Query: q, Size: 10, Thesaurus: th})
+		if err != nil {
+			return 0, nil, err
+		}
+		hits := make([]hit, len(res.Hits))
+		for i, h := range res.Hits {
+			hits[i] = hit{id: h.ID, kind: h.Kind, title: h.Title}
+		}
+		return int(res.Total), hits, nil
+	}
+}
+
+// The PostgreSQL baseline over the same articles, built as the bench's
+// (bench/pg.go): a text search configuration copied from simple with
+// unaccent in front, a stored tsvector (title and number weight A, summary
+// and body weight B), a GIN index, plainto_tsquery (all terms) ranked by
+// ts_rank_cd.
+const pgSchema = "congkhai_relevance"
+
+type pgEngine struct{ pool *pgxpool.Pool }
+
+func openPG(ctx context.Context, dsn string) (*pgEngine, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, err
+	}
+	cfg.MaxConns = 2
+	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	pool, err := pgxpool.NewWithConfig(cctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := pool.Ping(cctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return &pgEngine{pool: pool}, nil
+}
+
+func (p *pgEngine) close(ctx context.Context) {
+	_, _ = p.pool.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgSchema+" CASCADE")
+	p.pool.Close()
+}
+
+// load creates the schema and copies every article in.
+func (p *pgEngine) load(ctx context.Context, laws []*lawcorpus.Law) error {
+	if _, err := p.pool.Exec(ctx, "CREATE EXTENSION IF NOT EXISTS unaccent"); err != nil {
+		return fmt.Errorf("CREATE EXTENSION unaccent: %w", err)
+	}
+	for _, s := range []string{
+		"DROP SCHEMA IF EXISTS " + pgSchema + " CASCADE",
+		"CREATE SCHEMA " + pgSchema,
+		"CREATE TEXT SEARCH CONFIGURATION " + pgSchema + ".vn (COPY = simple)",
+		"ALTER TEXT SEARCH CONFIGURATION " + pgSchema + ".vn ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple",
+		`CREATE TABLE ` + pgSchema + `.docs (
+			id text PRIMARY KEY,
+			title text NOT NULL,
+			number text NOT NULL,
+			body text NOT NULL,
+			tsv tsvector GENERATED ALWAYS AS (
+				setweight(to_tsvector('` + pgSchema + `.vn', title || ' ' || number), 'A') ||
+				setweight(to_tsvector('` + pgSchema + `.vn', body), 'B')) STORED)`,
+	} {
+		if _, err := p.pool.Exec(ctx, s); err != nil {
+			return fmt.Errorf("%s: %w", strings.Join(strings.Fields(s)[:2], " "), err)
+		}
+	}
+	var rows [][]any
+	for _, l := range laws {
+		for i := range l.Articles {
+			a := &l.Articles[i]
+			rows = append(rows, []any{l.ID(a), l.NoticeTitle(a), l.Number, l.Summary(a) + "\n" + a.Text()})
+		}
+	}
+	if _, err := p.pool.CopyFrom(ctx, pgx.Identifier{pgSchema, "docs"}, []string{"id", "title", "number", "body"}, pgx.CopyFromRows(rows)); err != nil {
+		return fmt.Errorf("COPY: %w", err)
+	}
+	for _, s := range []string{"CREATE INDEX docs_tsv ON " + pgSchema + ".docs USING gin (tsv)", "ANALYZE " + pgSchema + ".docs"} {
+		if _, err := p.pool.Exec(ctx, s); err != nil {
+			return fmt.Errorf("%s: %w", s, err)
+		}
+	}
+	return nil
+}
+
+const pgSearchSQL = `
+WITH q AS (SELECT plainto_tsquery('` + pgSchema + `.vn', $1) AS q),
+m AS MATERIALIZED (SELECT d.id, ts_rank_cd(d.tsv, q.q) AS rank FROM ` + pgSchema + `.docs d, q WHERE d.tsv @@ q.q)
+SELECT (SELECT count(*) FROM m), coalesce((SELECT array_agg(id ORDER BY rank DESC, id) FROM (SELECT id, rank FROM m ORDER BY rank DESC, id LIMIT 10) t), '{}')`
+
+func (p *pgEngine) engine(ctx context.Context) engine {
+	return func(q string) (int, []hit, error) {
+		var total int
+		var ids []string
+		if err := p.pool.QueryRow(ctx, pgSearchSQL, q).Scan(&total, &ids); err != nil {
+			return 0, nil, err
+		}
+		hits := make([]hit, len(ids))
+		for i, id := range ids {
+			hits[i] = hit{id: id, kind: "notice"}
+		}
+		return total, hits, nil
+	}
+}
