@@ -74,6 +74,11 @@ type Request struct {
 	// means the index's (Options.Thesaurus); NoThesaurus matches the words
 	// as typed.
 	Thesaurus *Thesaurus
+	// NoAdvice skips the work done for a query with no, approximate or
+	// scattered hits to tell the reader what would work (Corrections,
+	// Unmatched and Relaxed stay empty), for callers that show
+	// none of it, such as the CKAN API's package_search.
+	NoAdvice bool
 }
 
 // Result is one page of hits.
@@ -166,7 +171,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (res *Result, err error)
 	}
 	units := strict.wordUnits()
 	res.Scattered = r.From == 0 && scattered(p, units, res.Hits)
-	if len(p.Terms) > 0 && (res.Total == 0 || res.Approximate || res.Scattered) {
+	if !r.NoAdvice && len(p.Terms) > 0 && (res.Total == 0 || res.Approximate || res.Scattered) {
 		res.Corrections, err = ix.corrections(ctx, strict, r)
 		if err != nil {
 			return nil, err

@@ -276,6 +276,26 @@ func TestDeadEnds(t *testing.T) {
 	if err != nil || res.Approximate || res.Total == 0 {
 		t.Errorf("bảng giá đất: approximate %v, total %d, %v", res.Approximate, res.Total, err)
 	}
+	// NoAdvice: the same hits, none of the advice.
+	for _, q := range []string{"ngân sách xyzzy", "bảng giá đạt", "ngan sach xyzzy"} {
+		with, err := ix.Search(ctx, Request{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		without, err := ix.Search(ctx, Request{Query: q, NoAdvice: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if with.Total != without.Total || with.Approximate != without.Approximate || len(with.Hits) != len(without.Hits) {
+			t.Errorf("%s: NoAdvice total %d approximate %v, want %d %v", q, without.Total, without.Approximate, with.Total, with.Approximate)
+		}
+		if len(with.Unmatched)+len(with.Relaxed)+len(with.Corrections) == 0 {
+			t.Errorf("%s: no advice without NoAdvice", q)
+		}
+		if len(without.Unmatched)+len(without.Relaxed)+len(without.Corrections) != 0 {
+			t.Errorf("%s: NoAdvice gave unmatched %q, relaxed %+v, corrections %q", q, without.Unmatched, without.Relaxed, without.Corrections)
+		}
+	}
 }
 
 // TestQuestionWords: the words of a question and function words are not

@@ -511,7 +511,7 @@ func (o *openData) textPage(ctx context.Context, cat *opendata.Catalog, q string
 }
 
 func (o *openData) searchDatasets(ctx context.Context, q string, from, size int) (*search.Result, *ckanError) {
-	res, err := o.s.deps.Portal.Search(ctx, search.Request{Query: q, Filters: map[string][]string{search.FilterKind: {"dataset"}}, From: from, Size: size})
+	res, err := o.s.deps.Portal.Search(ctx, search.Request{Query: q, Filters: map[string][]string{search.FilterKind: {"dataset"}}, From: from, Size: size, NoAdvice: true})
 	switch {
 	case errors.Is(err, search.ErrBadQuery):
 		return nil, queryError(errors.New(strings.TrimPrefix(err.Error(), "search: ")))
