@@ -183,6 +183,19 @@ func TestCorrections(t *testing.T) {
 			}
 		})
 	}
+	// A number is kept as typed: a number near it is another amount or
+	// another document.
+	for _, q := range []string{"ngan sahc 2023", "ngân sáhc 2023", "quy hoahc 2031"} {
+		res, err := ix.Search(context.Background(), Request{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range res.Corrections {
+			if !strings.Contains(c, q[len(q)-4:]) {
+				t.Errorf("Search(%q).Corrections = %q: the number was changed", q, res.Corrections)
+			}
+		}
+	}
 	res, err := ix.Search(context.Background(), Request{Query: "ngân sách"})
 	if err != nil {
 		t.Fatal(err)

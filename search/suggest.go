@@ -178,6 +178,23 @@ func tokenChoices(ctx context.Context, fr fuzzyReader, tok string, accents bool)
 	if utf8.RuneCountInString(ft) <= 4 {
 		fuzz = 1
 	}
+	// A number is kept as typed: a number near it is another amount or
+	// another document, not a spelling of it (and walking the dictionary's
+	// numbers, a million table cells, costs more than the search).
+	if strings.ContainsAny(tok, "0123456789") {
+		return []string{tok}, nil
+	}
+	// A token the index has as typed is its own choice: looked up first, it
+	// spares the walk of its neighbours (which would find it too).
+	for _, field := range []string{fTitleF, fBodyF, fExtraF} {
+		n, err := docFreq(ctx, fr, field, ft)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			return []string{tok}, nil
+		}
+	}
 	cands := map[string]*candidate{}
 	for _, field := range []string{fTitleF, fBodyF, fExtraF} {
 		err := visitFuzzy(fr, field, ft, fuzz, func(term string) error {
