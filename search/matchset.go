@@ -577,9 +577,10 @@ func (ix *Index) matchSetSearch(ctx context.Context, p Parsed, r Request, q quer
 	out := &outcome{}
 	cq := &candQuery{ix: ix, pl: pl, want: r.From + r.Size, facets: r.Facets, out: out}
 	// The best fitTop matches are re-ordered by their titles' fit: bleve
-	// gives them from the first, and the page is cut from them after.
+	// gives them from the first, and the page is cut from them after. A
+	// request for one hit is a count (corrections, dead ends): no order.
 	size, from := r.Size, r.From
-	fit := pl.fit != nil && !pl.dateSorted && r.From < fitTop
+	fit := pl.fit != nil && !pl.dateSorted && r.From < fitTop && r.Size > 1
 	if fit {
 		size, from = max(fitTop, r.From+r.Size), 0
 	}
