@@ -106,6 +106,7 @@ func buildQuery(p Parsed, filters map[string][]string) (query.Query, error) {
 	must, entry := wordQueries(units)
 	must = append(must, phraseQueries(p.Phrases)...)
 	should := bonusQueries(p.Terms, tokens, entry)
+	should = append(should, altPhraseQueries(units)...)
 	mustNot := exclusionQueries(p)
 	filter, err := filterQuery(p.Filters, filters)
 	if err != nil {
@@ -307,6 +308,24 @@ func bonusQueries(terms, tokens []string, entry query.Query) []query.Query {
 			tq.SetField(fNumber)
 			tq.SetBoost(boostNumber)
 			should = append(should, tq)
+		}
+	}
+	return should
+}
+
+// altPhraseQueries raise the titles that say a unit's alternative of
+// several words with its words adjacent, as the phrase bonus does for the
+// words typed: "sổ đỏ" favours a title with "giấy chứng nhận quyền sử
+// dụng đất" over one with those syllables scattered.
+func altPhraseQueries(units []unit) []query.Query {
+	var should []query.Query
+	for _, u := range units {
+		for _, a := range u.alts {
+			if len(a.toks) < 2 {
+				continue
+			}
+			fb := fieldBoost{fTitleF, AnalyzerFold, boostTitleF * phraseBoost * a.weight, true}
+			should = append(should, matchQ(strings.Join(a.toks, " "), fb, true))
 		}
 	}
 	return should

@@ -65,7 +65,9 @@
 // the whole match set when it is small (Options.ExactLimit), else over the
 // best candidates of the own ranking. A costlier query gets the own ranking
 // alone: bleve's TF-IDF formula computed by this package from the postings
-// within a budget (ownrank.go). Quoted and excluded phrases have no match set
+// within a budget (ownrank.go). Either way the best matches are then
+// re-ordered by how their titles fit the query (titlefit.go): a part of the
+// title that is the query, its words adjacent, a heading the query covers. Quoted and excluded phrases have no match set
 // here and go to bleve's search (with phrase.go for the texts without
 // positions).
 //

@@ -95,6 +95,7 @@ type plan struct {
 	mustNot    []alt          // none may match
 	filters    []alt          // each must match (OR within)
 	dateSorted bool
+	fit        *titleFit         // the titles' fit to the query (titlefit.go); nil without words
 	dfs        map[string]uint64 // postings counts on the snapshot being searched (ownrank.go)
 }
 
@@ -148,6 +149,7 @@ func makePlan(p Parsed, filters map[string][]string, dateSorted bool) (*plan, er
 // addWords adds the conditions of wordQueries: every unit in a text field
 // or (for several) the context, and one in the document's own text.
 func (pl *plan) addWords(units []unit) {
+	pl.fit = newTitleFit(units)
 	var own alt
 	for _, u := range units {
 		var a alt
@@ -574,7 +576,15 @@ func (ix *Index) matchSetSearch(ctx context.Context, p Parsed, r Request, q quer
 	pl.dfs = nil // counted on this snapshot; bleve searches its own
 	out := &outcome{}
 	cq := &candQuery{ix: ix, pl: pl, want: r.From + r.Size, facets: r.Facets, out: out}
-	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{cq, q}), r.Size, r.From, false)
+	// The best fitTop matches are re-ordered by their titles' fit: bleve
+	// gives them from the first, and the page is cut from them after. A
+	// request for one hit is a count (corrections, dead ends): no order.
+	size, from := r.Size, r.From
+	fit := pl.fit != nil && !pl.dateSorted && r.From < fitTop && r.Size > 1
+	if fit {
+		size, from = max(fitTop, r.From+r.Size), 0
+	}
+	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{cq, q}), size, from, false)
 	// Rank without term locations: advancing a postings iterator with
 	// locations decodes the positions of every document it skips. The page's
 	// highlights come from analysing its own titles and bodies (markHits).
@@ -592,8 +602,12 @@ func (ix *Index) matchSetSearch(ctx context.Context, p Parsed, r Request, q quer
 		}
 		return nil, wrapClosed("search", err)
 	}
-	res := &Result{Total: out.total, Took: sr.Took, Hits: make([]Hit, 0, len(sr.Hits))}
-	for _, dm := range sr.Hits {
+	hits := sr.Hits
+	if fit {
+		hits = fitOrder(pl.fit, hits, r.From, r.Size)
+	}
+	res := &Result{Total: out.total, Took: sr.Took, Hits: make([]Hit, 0, len(hits))}
+	for _, dm := range hits {
 		h := toHit(dm)
 		if r.Highlight {
 			h.Snippet, _ = dm.Fields[fBody].(string)

@@ -571,6 +571,9 @@ func titleRerank(vs []*segView, out []scored, pl *plan, skipped []titleTerm) err
 			}
 		}
 		out[i].score += float32(b / math.Sqrt(float64(len(got))))
+		if pl.fit != nil {
+			out[i].score *= float32(pl.fit.factorOf(toks, title))
+		}
 	}
 	return nil
 }
