@@ -70,6 +70,31 @@ func ParsePeriod(s string) (code string, start, end time.Time, ok bool) {
 	return code, start, end, ok
 }
 
+// A SpanProblem is how a dataset's period and the span written beside it
+// (period_start, period_end) disagree; index.md holds one of them, so a
+// span given with a period must be the period's own.
+type SpanProblem int
+
+const (
+	SpanOK        SpanProblem = iota
+	SpanReversed              // the end is before the start
+	SpanDisagrees             // the span is not the period's (its first and last day are returned)
+)
+
+// CheckSpan checks a span given with period (either may be empty or zero),
+// as a form or the API reads them. A period that does not parse is left to
+// ParsePeriod's caller.
+func CheckSpan(period string, start, end time.Time) (p SpanProblem, periodStart, periodEnd time.Time) {
+	if !start.IsZero() && !end.IsZero() && end.Before(start) {
+		return SpanReversed, periodStart, periodEnd
+	}
+	_, periodStart, periodEnd, ok := ParsePeriod(period)
+	if ok && (!start.IsZero() || !end.IsZero()) && (!start.Equal(periodStart) || !end.Equal(periodEnd)) {
+		return SpanDisagrees, periodStart, periodEnd
+	}
+	return SpanOK, periodStart, periodEnd
+}
+
 // periodSpan is the first and last day a normalised period covers (code
 // from parsePeriod); raw, as written, tells the budget's cumulative six and
 // nine months (and half-years) from the quarter whose report they are.

@@ -121,3 +121,33 @@ func TestParsePeriodSpan(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckSpan(t *testing.T) {
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, calendar.Location) }
+	var zero time.Time
+	tests := []struct {
+		period     string
+		start, end time.Time
+		want       SpanProblem
+	}{
+		{"", zero, zero, SpanOK},
+		{"", day(2025, 1, 1), day(2029, 12, 31), SpanOK},
+		{"", day(2026, 2, 1), day(2026, 1, 1), SpanReversed},
+		{"2026", zero, zero, SpanOK},
+		{"2026", day(2026, 1, 1), day(2026, 12, 31), SpanOK},
+		{"quý I/2026", day(2026, 1, 1), day(2026, 3, 31), SpanOK},
+		{"quý I/2026", day(2026, 1, 1), day(2026, 6, 30), SpanDisagrees},
+		{"2026", day(2026, 1, 1), zero, SpanDisagrees},
+		{"2026", day(2026, 12, 31), day(2026, 1, 1), SpanReversed},
+		{"not a period", day(2026, 1, 1), day(2026, 3, 31), SpanOK},
+	}
+	for _, tt := range tests {
+		got, _, _ := CheckSpan(tt.period, tt.start, tt.end)
+		if got != tt.want {
+			t.Errorf("CheckSpan(%q, %s, %s) = %d, want %d", tt.period, tt.start.Format(time.DateOnly), tt.end.Format(time.DateOnly), got, tt.want)
+		}
+	}
+	if _, s, e := CheckSpan("quý II/2026", day(2026, 4, 1), day(2026, 5, 31)); !s.Equal(day(2026, 4, 1)) || !e.Equal(day(2026, 6, 30)) {
+		t.Errorf("CheckSpan(quý II/2026) span %s – %s, want 2026-04-01 – 2026-06-30", s, e)
+	}
+}

@@ -659,24 +659,49 @@ func hasTable(files map[string][]byte) bool {
 	return false
 }
 
+// apiDates returns a reader of the JSON's dates that adds each bad one's
+// message to errs.
+func apiDates(errs *[]string) func(field, v string) time.Time {
+	return func(field, v string) time.Time {
+		t, err := apiDate(field, v)
+		if err != nil {
+			*errs = append(*errs, err.(*echo.HTTPError).Message.(string))
+		}
+		return t
+	}
+}
+
+// apiHead reads the fields every item has: its title and publication date
+// (required), category and update date. A correction without an update date
+// is dated now.
+func (s *Server) apiHead(title, category, published, updated string, action publish.Action, date func(field, v string) time.Time, errs *[]string) (string, content.Category, time.Time, time.Time) {
+	title = strings.TrimSpace(title)
+	if title == "" {
+		*errs = append(*errs, "title: bắt buộc.")
+	}
+	cat, ok := content.ParseCategory(category)
+	if !ok {
+		*errs = append(*errs, fmt.Sprintf("category: %q không phải lĩnh vực (ngan-sach, quy-hoach, gia-dat, boi-thuong, thong-bao, du-thao, thu-tuc).", category))
+	}
+	pub, upd := date("published", published), date("updated", updated)
+	if pub.IsZero() {
+		*errs = append(*errs, "published: bắt buộc.")
+	}
+	if action == publish.ActionCorrect && upd.IsZero() {
+		upd = s.now()
+	}
+	return title, cat, pub, upd
+}
+
 // encodeAPINotice writes a notice's file; the files uploaded that no
 // attachment names become attachments titled by their names. A correction
 // without an updated date is dated today. The disclosure fields n leaves
 // out are orig's (the current file; nil for a new item).
 func (s *Server) encodeAPINotice(n *apiNotice, action publish.Action, files map[string][]byte, prefix string, added []string, orig *content.NoticeDraft) ([]byte, error) {
 	var errs []string
-	date := func(field, v string) time.Time {
-		t, err := apiDate(field, v)
-		if err != nil {
-			errs = append(errs, err.(*echo.HTTPError).Message.(string))
-		}
-		return t
-	}
-	cat, ok := content.ParseCategory(n.Category)
-	if !ok {
-		errs = append(errs, fmt.Sprintf("category: %q không phải lĩnh vực (ngan-sach, quy-hoach, gia-dat, boi-thuong, thong-bao, du-thao, thu-tuc).", n.Category))
-	}
-	d := content.NoticeDraft{Title: strings.TrimSpace(n.Title), Category: cat, Published: date("published", n.Published), Updated: date("updated", n.Updated),
+	date := apiDates(&errs)
+	title, cat, published, updated := s.apiHead(n.Title, n.Category, n.Published, n.Updated, action, date, &errs)
+	d := content.NoticeDraft{Title: title, Category: cat, Published: published, Updated: updated,
 		Number: n.Number, Signer: n.Signer, SignerTitle: n.SignerTitle, Effective: date("effective", n.Effective), Expires: date("expires", n.Expires),
 		Summary: n.Summary, Places: places(n.Places), Tags: n.Tags, Related: n.Related, Body: n.Body}
 	var keep content.Disclosure
@@ -684,15 +709,6 @@ func (s *Server) encodeAPINotice(n *apiNotice, action publish.Action, files map[
 		keep = orig.Disclosure
 	}
 	d.Disclosure = s.apiDisclosure(n.apiDisclosure, keep, date, &errs)
-	if d.Title == "" {
-		errs = append(errs, "title: bắt buộc.")
-	}
-	if d.Published.IsZero() {
-		errs = append(errs, "published: bắt buộc.")
-	}
-	if action == publish.ActionCorrect && d.Updated.IsZero() {
-		d.Updated = s.now()
-	}
 	if n.Comment != nil {
 		d.Comment = &content.CommentWindow{Opens: date("comment.opens", n.Comment.Opens), Closes: date("comment.closes", n.Comment.Closes)}
 		if !d.Comment.Closes.IsZero() {
@@ -727,18 +743,9 @@ func (s *Server) encodeAPINotice(n *apiNotice, action publish.Action, files map[
 // orig's (the current file; nil for a new item).
 func (s *Server) encodeAPIDataset(n *apiDataset, action publish.Action, orig *content.DatasetDraft) ([]byte, error) {
 	var errs []string
-	date := func(field, v string) time.Time {
-		t, err := apiDate(field, v)
-		if err != nil {
-			errs = append(errs, err.(*echo.HTTPError).Message.(string))
-		}
-		return t
-	}
-	cat, ok := content.ParseCategory(n.Category)
-	if !ok {
-		errs = append(errs, fmt.Sprintf("category: %q không phải lĩnh vực.", n.Category))
-	}
-	d := content.DatasetDraft{Title: strings.TrimSpace(n.Title), Category: cat, Published: date("published", n.Published), Updated: date("updated", n.Updated),
+	date := apiDates(&errs)
+	title, cat, published, updated := s.apiHead(n.Title, n.Category, n.Published, n.Updated, action, date, &errs)
+	d := content.DatasetDraft{Title: title, Category: cat, Published: published, Updated: updated,
 		Summary: n.Summary, License: n.License, Source: n.Source, Frequency: n.Frequency, Places: places(n.Places), Tags: n.Tags, Body: n.Body}
 	if orig == nil {
 		orig = &content.DatasetDraft{}
@@ -758,12 +765,10 @@ func (s *Server) encodeAPIDataset(n *apiDataset, action publish.Action, orig *co
 		if n.PeriodEnd != nil {
 			d.PeriodEnd = date("period_end", *n.PeriodEnd)
 		}
-		_, spanStart, spanEnd, ok := content.ParsePeriod(d.Period)
-		switch {
-		case !d.PeriodStart.IsZero() && !d.PeriodEnd.IsZero() && d.PeriodEnd.Before(d.PeriodStart):
+		switch problem, spanStart, spanEnd := content.CheckSpan(d.Period, d.PeriodStart, d.PeriodEnd); problem {
+		case content.SpanReversed:
 			errs = append(errs, "period_end: ngày kết thúc không được trước ngày bắt đầu (period_start).")
-		case d.Period != "" && ok && (!d.PeriodStart.IsZero() || !d.PeriodEnd.IsZero()) && (!d.PeriodStart.Equal(spanStart) || !d.PeriodEnd.Equal(spanEnd)):
-			// index.md holds a period or its span, not both: the two must agree.
+		case content.SpanDisagrees:
 			errs = append(errs, fmt.Sprintf("period_start, period_end: kỳ công khai %s là từ ngày %s đến ngày %s; bỏ period_start và period_end, hoặc ghi đúng như vậy.",
 				d.Period, spanStart.Format("2006-01-02"), spanEnd.Format("2006-01-02")))
 		}
@@ -802,15 +807,6 @@ func (s *Server) encodeAPIDataset(n *apiDataset, action publish.Action, orig *co
 	}
 	if d.Kind == "" && (len(d.Fields) > 0 || len(d.Drop) > 0) {
 		errs = append(errs, fmt.Sprintf("fields, drop: chỉ dành cho bộ dữ liệu loại %s hoặc %s (gửi \"fields\": {} và \"drop\": [] để xóa).", content.KindDossiers, content.KindSatisfaction))
-	}
-	if d.Title == "" {
-		errs = append(errs, "title: bắt buộc.")
-	}
-	if d.Published.IsZero() {
-		errs = append(errs, "published: bắt buộc.")
-	}
-	if action == publish.ActionCorrect && d.Updated.IsZero() {
-		d.Updated = time.Now()
 	}
 	for _, c := range n.Columns {
 		d.Columns = append(d.Columns, content.Column{Name: c.Name, Title: c.Title, Type: content.ColumnType(c.Type), Unit: c.Unit, Description: c.Description})

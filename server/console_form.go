@@ -836,10 +836,8 @@ func (s *Server) readDisclosure(f *itemForm, date func(string, bool) time.Time, 
 		errs["document_type"] = "Loại văn bản không có trong danh mục nghĩa vụ công khai: hãy chọn trong danh sách."
 	}
 	d.Period = fv("period")
-	var spanStart, spanEnd time.Time
 	if d.Period != "" {
-		var ok bool
-		if _, spanStart, spanEnd, ok = content.ParsePeriod(d.Period); !ok {
+		if _, _, _, ok := content.ParsePeriod(d.Period); !ok {
 			errs["period"] = "Kỳ công khai không hợp lệ: viết năm (2026), quý (quý I/2026 hoặc 2026-Q1), 6 tháng, 9 tháng (6 tháng 2026) hoặc tháng (tháng 3/2026 hoặc 2026-03)."
 		}
 	}
@@ -848,11 +846,10 @@ func (s *Server) readDisclosure(f *itemForm, date func(string, bool) time.Time, 
 		return d, time.Time{}, time.Time{}
 	}
 	periodStart, periodEnd = date("period_start", false), date("period_end", false)
-	switch {
-	case !periodStart.IsZero() && !periodEnd.IsZero() && periodEnd.Before(periodStart):
+	switch problem, spanStart, spanEnd := content.CheckSpan(d.Period, periodStart, periodEnd); problem {
+	case content.SpanReversed:
 		errs["period_end"] = "Ngày kết thúc không được trước ngày bắt đầu."
-	case !spanStart.IsZero() && (!periodStart.IsZero() || !periodEnd.IsZero()) && (!periodStart.Equal(spanStart) || !periodEnd.Equal(spanEnd)):
-		// index.md holds a period or its span, not both: the two must agree.
+	case content.SpanDisagrees:
 		errs["period_start"] = fmt.Sprintf("Kỳ công khai %s là từ ngày %s đến ngày %s: hãy để trống hai ngày này, hoặc ghi đúng như vậy.",
 			d.Period, spanStart.Format("02/01/2006"), spanEnd.Format("02/01/2006"))
 	}
