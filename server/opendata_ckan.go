@@ -593,11 +593,18 @@ func (o *openData) currentPackages(_ echo.Context, cat *opendata.Catalog, _ *por
 }
 
 func (o *openData) organizationList(_ echo.Context, cat *opendata.Catalog, _ *portal.Snapshot, p ckanParams) (any, *ckanError) {
-	orgs := slices.Clone(cat.Orgs())
-	if cerr := sortGroups(p, orgs, func(o *opendata.Org) (string, string, int) { return o.Name, o.Agency.Name, len(o.Entries) }); cerr != nil {
+	return listGroups(p, cat.Orgs(), func(o *opendata.Org) (string, string, int) { return o.Name, o.Agency.Name, len(o.Entries) },
+		func(o *opendata.Org) opendata.Organization { return cat.Organization(o, true) })
+}
+
+// listGroups is organization_list or group_list over xs: sorted and paged as
+// CKAN's sort, limit and offset say, as names or (all_fields) as dictionaries.
+func listGroups[T, D any](p ckanParams, xs []T, key func(T) (name, title string, count int), dict func(T) D) (any, *ckanError) {
+	xs = slices.Clone(xs)
+	if cerr := sortGroups(p, xs, key); cerr != nil {
 		return nil, cerr
 	}
-	from, to, cerr := page(p, len(orgs))
+	from, to, cerr := page(p, len(xs))
 	if cerr != nil {
 		return nil, cerr
 	}
@@ -607,14 +614,15 @@ func (o *openData) organizationList(_ echo.Context, cat *opendata.Catalog, _ *po
 	}
 	if !all {
 		names := []string{}
-		for _, org := range orgs[from:to] {
-			names = append(names, org.Name)
+		for _, x := range xs[from:to] {
+			name, _, _ := key(x)
+			names = append(names, name)
 		}
 		return names, nil
 	}
-	out := []opendata.Organization{}
-	for _, org := range orgs[from:to] {
-		out = append(out, cat.Organization(org, true))
+	out := []D{}
+	for _, x := range xs[from:to] {
+		out = append(out, dict(x))
 	}
 	return out, nil
 }
@@ -682,32 +690,10 @@ func (o *openData) organizationShow(_ echo.Context, cat *opendata.Catalog, _ *po
 }
 
 func (o *openData) groupList(_ echo.Context, cat *opendata.Catalog, _ *portal.Snapshot, p ckanParams) (any, *ckanError) {
-	groups := slices.Clone(cat.Groups())
-	if cerr := sortGroups(p, groups, func(g *opendata.Group) (string, string, int) {
+	return listGroups(p, cat.Groups(), func(g *opendata.Group) (string, string, int) {
 		return string(g.Info.Slug), g.Info.NameVI, len(g.Entries)
-	}); cerr != nil {
-		return nil, cerr
-	}
-	from, to, cerr := page(p, len(groups))
-	if cerr != nil {
-		return nil, cerr
-	}
-	all, cerr := p.bool("all_fields", false)
-	if cerr != nil {
-		return nil, cerr
-	}
-	if !all {
-		names := []string{}
-		for _, g := range groups[from:to] {
-			names = append(names, string(g.Info.Slug))
-		}
-		return names, nil
-	}
-	out := []opendata.GroupDict{}
-	for _, g := range groups[from:to] {
-		out = append(out, cat.GroupDict(g))
-	}
-	return out, nil
+	},
+		cat.GroupDict)
 }
 
 func (o *openData) groupShow(_ echo.Context, cat *opendata.Catalog, _ *portal.Snapshot, p ckanParams) (any, *ckanError) {
