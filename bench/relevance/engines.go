@@ -50,7 +50,7 @@ func portalEngine(ctx context.Context, p *portal.Portal, th *search.Thesaurus) e
 		}
 		hits := make([]hit, len(res.Hits))
 		for i, h := range res.Hits {
-			hits[i] = hit{id: h.ID, kind: h.Kind, title: h.Title}
+			hits[i] = hit{ID: h.ID, Kind: h.Kind, Title: h.Title}
 		}
 		return int(res.Total), hits, nil
 	}
@@ -144,7 +144,7 @@ func (p *pgEngine) engine(ctx context.Context) engine {
 		}
 		hits := make([]hit, len(ids))
 		for i, id := range ids {
-			hits[i] = hit{id: id, kind: "notice"}
+			hits[i] = hit{ID: id, Kind: "notice"}
 		}
 		return total, hits, nil
 	}

@@ -137,9 +137,9 @@ func runLaw(ctx context.Context, data, work, dsn string, js []judgment) (set, er
 		}
 	}
 	for _, j := range js {
-		for id := range j.grades {
+		for id := range j.Grades {
 			if !ids[id] {
-				return s, fmt.Errorf("%q: judged document %s is not in the law corpus", j.query, id)
+				return s, fmt.Errorf("%q: judged document %s is not in the law corpus", j.Query, id)
 			}
 		}
 	}
