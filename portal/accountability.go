@@ -3,6 +3,7 @@ package portal
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -363,7 +364,7 @@ func readAccountability(ctx context.Context, fsys fs.FS, site *content.Site, pre
 // column of personal data, and a file that cannot be read or gives no
 // row, fail; the rest (rows left out, values not understood) are shown as
 // guesses, since the rows that read are counted.
-func checkRecords(site *content.Site, d *content.Dataset, files map[string][]byte) []content.Problem {
+func checkRecords(cache *recordChecks, gen uint64, site *content.Site, d *content.Dataset, files map[string][]byte) []content.Problem {
 	opts := dossier.ImportOptions{Agency: d.Agency, Agencies: agencyResolver(site), Fields: d.Fields, Drop: d.Drop,
 		Workdays: dossier.NewWorkdays(Calendar(site.Config), 2015, 2035)}
 	var names []string
@@ -384,32 +385,73 @@ func checkRecords(site *content.Site, d *content.Dataset, files map[string][]byt
 		if !ok {
 			continue
 		}
-		var ps []dossier.Problem
-		var rows int
-		var err error
-		if d.Kind == content.KindDossiers {
-			var bt *dossier.Batch
-			if bt, err = dossier.Import(context.Background(), name, bytes.NewReader(b), int64(len(b)), opts); err == nil {
-				ps, rows = bt.Problems, bt.Len()
-			}
-		} else {
-			var sb *dossier.SatBatch
-			if sb, err = dossier.ImportSatisfaction(context.Background(), name, bytes.NewReader(b), int64(len(b)), opts); err == nil {
-				ps, rows = sb.Problems, len(sb.Rows)
-			}
-		}
-		if err != nil {
-			out = append(out, content.Problem{Path: name, Msg: msg.New("%v", err)})
-			continue
-		}
-		for _, p := range ps {
-			out = append(out, content.Problem{Path: p.Path, Line: p.Line, Msg: p.Msg, Guess: p.Guess || rows > 0 && !p.Personal})
-		}
-		if rows == 0 {
-			out = append(out, content.Problem{Path: name, Msg: msg.New("no row of the file reads: nothing would be counted")})
-		}
+		out = append(out, cache.read(gen, d, name, b, func() []content.Problem { return readRecords(d, name, b, opts) })...)
 	}
 	return out
+}
+
+// readRecords reads one export file b of records dataset d.
+func readRecords(d *content.Dataset, name string, b []byte, opts dossier.ImportOptions) []content.Problem {
+	var out []content.Problem
+	var ps []dossier.Problem
+	var rows int
+	var err error
+	if d.Kind == content.KindDossiers {
+		var bt *dossier.Batch
+		if bt, err = dossier.Import(context.Background(), name, bytes.NewReader(b), int64(len(b)), opts); err == nil {
+			ps, rows = bt.Problems, bt.Len()
+		}
+	} else {
+		var sb *dossier.SatBatch
+		if sb, err = dossier.ImportSatisfaction(context.Background(), name, bytes.NewReader(b), int64(len(b)), opts); err == nil {
+			ps, rows = sb.Problems, len(sb.Rows)
+		}
+	}
+	if err != nil {
+		return []content.Problem{{Path: name, Msg: msg.New("%v", err)}}
+	}
+	for _, p := range ps {
+		out = append(out, content.Problem{Path: p.Path, Line: p.Line, Msg: p.Msg, Guess: p.Guess || rows > 0 && !p.Personal})
+	}
+	if rows == 0 {
+		out = append(out, content.Problem{Path: name, Msg: msg.New("no row of the file reads: nothing would be counted")})
+	}
+	return out
+}
+
+// recordChecks remembers what readRecords found in the export files of
+// changes, so that a draft's page, its preview and its publication read a
+// large export once: keyed by the site's generation (agencies, calendar),
+// the dataset's kind, agency, fields and drop, and the file's name and
+// content.
+type recordChecks struct {
+	mu sync.Mutex
+	m  map[[sha256.Size]byte][]content.Problem
+}
+
+// recordChecksMax bounds the files remembered.
+const recordChecksMax = 16
+
+func (c *recordChecks) read(gen uint64, d *content.Dataset, name string, b []byte, read func() []content.Problem) []content.Problem {
+	h := sha256.New()
+	fmt.Fprintf(h, "%d\x00%s\x00%s\x00%q\x00%q\x00%s\x00", gen, d.Kind, d.Agency, d.Fields, d.Drop, name)
+	h.Write(b)
+	var key [sha256.Size]byte
+	h.Sum(key[:0])
+	c.mu.Lock()
+	ps, ok := c.m[key]
+	c.mu.Unlock()
+	if ok {
+		return ps
+	}
+	ps = read()
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= recordChecksMax {
+		c.m = map[[sha256.Size]byte][]content.Problem{}
+	}
+	c.m[key] = ps
+	c.mu.Unlock()
+	return ps
 }
 
 // importFile opens a file of the content folder and reads it with read.

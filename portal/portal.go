@@ -121,6 +121,8 @@ type Portal struct {
 
 	accOnce sync.Once
 	acc     *accBuilder // the accountability pages' data (accountability.go), once asked for
+
+	recordChecks recordChecks // what changes' export files read as (accountability.go)
 }
 
 // Open loads the content folder once and returns a Portal serving it, and opens

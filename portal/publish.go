@@ -53,10 +53,10 @@ func (e *ContentError) Error() string {
 // A records dataset's exports are read as the accountability pages read
 // them (checkRecords).
 func (p *Portal) CheckItem(path string, files map[string][]byte) (*content.Item, []content.Problem) {
-	site := p.Snapshot().Site
-	it, ps := content.ParseItem(path, files, site)
+	snap := p.Snapshot()
+	it, ps := content.ParseItem(path, files, snap.Site)
 	if it != nil && it.Dataset != nil && it.Dataset.Records() {
-		ps = append(ps, checkRecords(site, it.Dataset, files)...)
+		ps = append(ps, checkRecords(&p.recordChecks, snap.Gen, snap.Site, it.Dataset, files)...)
 	}
 	return it, ps
 }
