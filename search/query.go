@@ -222,7 +222,17 @@ func (ix *Index) search(ctx context.Context, p Parsed, r Request) (*Result, erro
 // bleveSearch answers r with bleve's search alone: matches, ranking and
 // facets.
 func (ix *Index) bleveSearch(ctx context.Context, p Parsed, r Request, q query.Query) (*Result, error) {
-	req := bleve.NewSearchRequestOptions(q, r.Size, r.From, false)
+	// The best fitTop matches are re-ordered by their titles' fit, as
+	// matchSetSearch does, and the page is cut from them after.
+	var fit *titleFit
+	if r.Sort != "date" && r.From < fitTop && r.Size > 1 {
+		fit = newTitleFit(p.wordUnits())
+	}
+	size, from := r.Size, r.From
+	if fit != nil {
+		size, from = max(fitTop, r.From+r.Size), 0
+	}
+	req := bleve.NewSearchRequestOptions(q, size, from, false)
 	ix.prepare(req, r)
 	if r.Facets {
 		for name, field := range facetFields {
@@ -236,8 +246,12 @@ func (ix *Index) bleveSearch(ctx context.Context, p Parsed, r Request, q query.Q
 		}
 		return nil, wrapClosed("search", err)
 	}
-	res := &Result{Total: sr.Total, Took: sr.Took, Hits: make([]Hit, 0, len(sr.Hits))}
-	for _, dm := range sr.Hits {
+	hits := sr.Hits
+	if fit != nil {
+		hits = fitOrder(fit, hits, r.From, r.Size)
+	}
+	res := &Result{Total: sr.Total, Took: sr.Took, Hits: make([]Hit, 0, len(hits))}
+	for _, dm := range hits {
 		h := toHit(dm)
 		if r.Highlight {
 			h.Snippet, _ = dm.Fields[fBody].(string)
