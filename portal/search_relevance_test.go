@@ -29,7 +29,7 @@ func ndcg10(hits []search.Hit, grades map[string]int) float64 {
 }
 
 // measureRelevance runs the set and returns nDCG@10 and the share of queries
-// without any hit (every query has a relevant document).
+// without any hit with every word (every query has a relevant document).
 func measureRelevance(t *testing.T, p *Portal, js []relevance.Judgment, th *search.Thesaurus) (ndcg, zero float64) {
 	t.Helper()
 	var sum float64
@@ -42,9 +42,12 @@ func measureRelevance(t *testing.T, p *Portal, js []relevance.Judgment, th *sear
 		if res.Total == 0 {
 			zeros++
 		}
-		n := ndcg10(res.Hits, j.Grades)
+		// The page as it is read: the hits with every word, then the
+		// partial matches.
+		shown := append(res.Hits, res.Partial...)
+		n := ndcg10(shown, j.Grades)
 		if n < 0.5 && testing.Verbose() {
-			t.Logf("nDCG@10 %.2f for %q (%s): %s", n, j.Query, j.Kind, describe(res.Hits[:min(3, len(res.Hits))]))
+			t.Logf("nDCG@10 %.2f for %q (%s): %s", n, j.Query, j.Kind, describe(shown[:min(3, len(shown))]))
 		}
 		sum += n
 	}

@@ -41,15 +41,15 @@ func ExampleIndex_Search() {
 		if len(res.Hits) > 0 {
 			fmt.Printf(", %s", res.Hits[0].Snippet)
 		}
-		if len(res.Corrections) > 0 {
-			fmt.Printf(", did you mean %q", res.Corrections[0])
+		if res.Corrected != "" {
+			fmt.Printf(", showing the hits of %q", res.Corrected)
 		}
 		fmt.Println()
 	}
 	// Output:
 	// gia dat: 1 hit(s), <mark>Giá</mark> <mark>đất</mark> ở vị trí 1 là 12.000.000 đồng/m2.
 	// 15/qd-ubnd: 1 hit(s), Giá đất ở vị trí 1 là 12.000.000 đồng/m2.
-	// gia dta: 0 hit(s), did you mean "gia dat"
+	// gia dta: 1 hit(s), <mark>Giá</mark> <mark>đất</mark> ở vị trí 1 là 12.000.000 đồng/m2., showing the hits of "gia dat"
 }
 
 func ExampleFold() {

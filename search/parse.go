@@ -20,6 +20,7 @@ type Parsed struct {
 
 	th     *Thesaurus // the synonyms its words match (Index.Search sets it)
 	strict bool       // words typed with accents match only with them (accents.go)
+	loose  bool       // thesaurus terms match whatever the accents typed (Thesaurus.units)
 }
 
 // IsEmpty reports whether the query has neither text nor filters.

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -106,6 +107,16 @@ type Result struct {
 	// both only when Total is 0 or the hits are approximate or scattered.
 	Unmatched []string
 	Relaxed   []Relaxation
+	// Partial are the documents with all the query's words but one (each
+	// names it in Hit.Missing), best first, at most a page of them: on the
+	// first page of a search by relevance whose hits with every word do
+	// not fill it (partial.go). They come after Hits and are not counted
+	// in Total.
+	Partial []Hit
+	// Corrected is the spelling correction whose hits the result holds
+	// when the query as typed has none ("bảo hiểm thất ngiệp" shows the
+	// hits of "bảo hiểm thất nghiệp"): the first of Corrections.
+	Corrected string
 }
 
 // Hit is one matching document.
@@ -121,6 +132,9 @@ type Hit struct {
 	// Empty unless Request.Highlight.
 	TitleHTML string
 	Score     float64
+	// Missing are the query's words a partial match lacks
+	// (Result.Partial); empty in Result.Hits.
+	Missing []string
 }
 
 // FacetValue is one value of a facet with the number of matching documents.
@@ -163,6 +177,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (res *Result, err error)
 		return nil, err
 	}
 	if res.Total == 0 && strict.strict {
+		p.loose = true
 		res, err = ix.search(ctx, p, r)
 		if err != nil {
 			return nil, err
@@ -179,9 +194,46 @@ func (ix *Index) Search(ctx context.Context, r Request) (res *Result, err error)
 		if err := ix.explain(ctx, strict, r, res); err != nil {
 			return nil, err
 		}
+		if res.Total == 0 && len(res.Corrections) > 0 {
+			if err := ix.corrected(ctx, p, r, res); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if size := cmp.Or(min(r.Size, MaxSize), DefaultSize); !r.NoAdvice && r.From == 0 && r.Sort != "date" && res.Corrected == "" &&
+		res.Total < uint64(size) && !slices.ContainsFunc(p.Terms, isDocNumber) {
+		q := strict
+		if res.Approximate {
+			q = p
+		}
+		if err := ix.partial(ctx, q, r, res, size); err != nil {
+			return nil, err
+		}
 	}
 	res.Took = time.Since(start)
 	return res, nil
+}
+
+// corrected fills res, a result of p without hits, with the hits of its
+// first correction, as a search of it would, and names it in
+// res.Corrected; not when the correction leaves words out.
+func (ix *Index) corrected(ctx context.Context, p Parsed, r Request, res *Result) error {
+	c := res.Corrections[0]
+	q, err := ParseQuery(c)
+	if err != nil || len(q.Terms) < len(p.Terms) {
+		return nil // nor one that drops words: Relaxed and Partial offer those
+	}
+	q.th = r.Thesaurus
+	if q.th == nil {
+		q.th = ix.opts.Thesaurus
+	}
+	q.strict = hasAccentedWords(q)
+	sub, err := ix.search(ctx, q, r)
+	if err != nil || sub.Total == 0 {
+		return err
+	}
+	res.Total, res.Hits, res.Facets, res.Corrected = sub.Total, sub.Hits, sub.Facets, c
+	return nil
 }
 
 func (ix *Index) search(ctx context.Context, p Parsed, r Request) (*Result, error) {

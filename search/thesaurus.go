@@ -195,8 +195,11 @@ type altText struct {
 func (u unit) text() string { return strings.Join(u.toks, " ") }
 
 // units groups tokens (exact analyzer tokens of the query's words) into
-// units: numbers first, then the longest runs that are terms of t.
-func (t *Thesaurus) units(tokens []string) []unit {
+// units: numbers first, then the longest runs that are terms of t. When
+// loose (the search of other accents, after the accents as typed found
+// nothing), a syllable matches a term's whatever the accents of either
+// ("dền bu" is "đền bù").
+func (t *Thesaurus) units(tokens []string, loose bool) []unit {
 	var out []unit
 	for i := 0; i < len(tokens); {
 		if n, alts := numberAt(tokens[i:]); n > 0 {
@@ -204,7 +207,7 @@ func (t *Thesaurus) units(tokens []string) []unit {
 			i += n
 			continue
 		}
-		n, alts := t.termAt(tokens[i:])
+		n, alts := t.termAt(tokens[i:], loose)
 		n = max(n, 1)
 		// The other placement of the tone mark ("hoà" for "hòa").
 		varied, moved := slices.Clone(tokens[i:i+n]), false
@@ -227,7 +230,7 @@ func (t *Thesaurus) units(tokens []string) []unit {
 // typed without accents matches a term's syllable with any; one typed with
 // accents only the same ("so do" is "sổ đỏ" or "sơ đồ", "sơ đồ" is not
 // "sổ đỏ").
-func (t *Thesaurus) termAt(toks []string) (int, []altText) {
+func (t *Thesaurus) termAt(toks []string, loose bool) (int, []altText) {
 	if t == nil || len(t.byKey) == 0 {
 		return 0, nil
 	}
@@ -239,7 +242,7 @@ func (t *Thesaurus) termAt(toks []string) (int, []altText) {
 		// spelling of "hàng tháng", though both fold alike.
 		seen := map[string]bool{strings.Join(typed, " "): true}
 		for _, tt := range t.byKey[key] {
-			if !sameSyllables(typed, tt.toks) {
+			if !sameSyllables(typed, tt.toks, loose) {
 				continue
 			}
 			e := t.entries[tt.entry]
@@ -267,12 +270,15 @@ func (t *Thesaurus) termAt(toks []string) (int, []altText) {
 }
 
 // sameSyllables: each typed syllable equals the term's, or folds to it when
-// typed without accents.
-func sameSyllables(typed, term []string) bool {
+// typed without accents (or whatever its accents, when loose).
+func sameSyllables(typed, term []string, loose bool) bool {
 	if len(typed) != len(term) {
 		return false
 	}
 	for i, s := range typed {
+		if loose {
+			s = Fold(s)
+		}
 		if s != term[i] && (Fold(s) != s || Fold(term[i]) != s) {
 			return false
 		}
@@ -435,14 +441,15 @@ func (p Parsed) wordUnits() []unit {
 			run = append(run, toks...)
 			continue
 		}
-		units = append(units, p.th.units(run)...)
+		units = append(units, p.th.units(run, p.loose)...)
 		run = nil
 		for _, t := range toks {
 			units = append(units, unit{toks: []string{t}})
 		}
 	}
-	units = append(units, p.th.units(run)...)
+	units = append(units, p.th.units(run, p.loose)...)
 	units = withoutQuestion(units)
+	units = withoutRequest(units)
 	for i := range units {
 		units[i].strict = p.strict
 	}
@@ -493,6 +500,33 @@ func withoutQuestion(units []unit) []unit {
 		return units
 	}
 	return out
+}
+
+// requestWords are the verbs a query starts with to say what the citizen
+// wants done with the rest ("làm hộ chiếu", "xin giấy phép xây nhà"): the
+// texts name the thing and its procedure ("cấp hộ chiếu"), not the request.
+// Each maps to the syllables after which it is part of a word the texts
+// use ("làm việc", "làm thêm"). Accented only: unaccented they are other
+// words too ("lam" is also "lâm").
+var requestWords = map[string][]string{
+	"làm":  {"việc", "thêm", "chủ", "chứng", "ăn", "đêm", "nghề"},
+	"xin":  {"lỗi", "ý"},
+	"muốn": nil,
+	"cần":  {"thiết"},
+}
+
+// withoutRequest drops a request verb that starts the query as a unit of
+// its own (not "làm lại", a term of the thesaurus) when other units follow
+// and it does not make a word with the next syllable.
+func withoutRequest(units []unit) []unit {
+	if len(units) < 2 || len(units[0].toks) != 1 {
+		return units
+	}
+	after, ok := requestWords[units[0].toks[0]]
+	if !ok || slices.Contains(after, units[1].toks[0]) {
+		return units
+	}
+	return units[1:]
 }
 
 // isDocNumber: a word with a digit and "/" or "-", as document numbers

@@ -312,6 +312,17 @@ func TestQuestionWords(t *testing.T) {
 		{"tuổi lái xe may", []string{"tuổi", "lái", "xe", "may"}},
 		{"bao lâu", []string{"bao", "lâu"}},
 		{"của", []string{"của"}},
+		// A request verb that starts the query is dropped, unless it makes
+		// a word with the next syllable or is all there is.
+		{"làm hộ chiếu", []string{"hộ", "chiếu"}},
+		{"xin giấy phép xây nhà", []string{"giấy", "phép", "xây", "nhà"}},
+		{"cần đăng ký tạm trú", []string{"đăng", "ký", "tạm", "trú"}},
+		{"làm việc ban đêm", []string{"làm", "việc", "ban", "đêm"}},
+		{"làm thêm giờ", []string{"làm", "thêm", "giờ"}},
+		{"cần thiết", []string{"cần", "thiết"}},
+		{"thời giờ làm việc", []string{"thời", "giờ", "làm", "việc"}},
+		{"lam ho chieu", []string{"lam", "ho", "chieu"}},
+		{"làm", []string{"làm"}},
 	} {
 		if got := unitsOf(NoThesaurus, tc.query); !slices.Equal(got, tc.want) {
 			t.Errorf("%q: units %q, want %q", tc.query, got, tc.want)

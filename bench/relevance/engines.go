@@ -48,8 +48,11 @@ func portalEngine(ctx context.Context, p *portal.Portal, th *search.Thesaurus) e
 		if err != nil {
 			return 0, nil, err
 		}
-		hits := make([]hit, len(res.Hits))
-		for i, h := range res.Hits {
+		// The page as it is read: the hits with every word, then the
+		// partial matches.
+		shown := append(res.Hits, res.Partial...)
+		hits := make([]hit, len(shown))
+		for i, h := range shown {
 			hits[i] = hit{ID: h.ID, Kind: h.Kind, Title: h.Title}
 		}
 		return int(res.Total), hits, nil

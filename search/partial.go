@@ -1,0 +1,70 @@
+package search
+
+// Partial matches.
+//
+// Every word of a query is required, so a query with one word too many
+// ("trợ giúp pháp lý miễn phí", "lãi suất cho vay tối đa") finds little or
+// nothing, although the texts that answer it have all its other words.
+// When the hits with every word do not fill the first page, the page goes
+// on with the documents that have all the words but one, in a list of
+// their own (Result.Partial), each saying which words it lacks
+// (Hit.Missing): they are never mixed with, nor ranked above, the hits
+// with every word.
+
+import (
+	"context"
+	"slices"
+)
+
+// maxPartialUnits: a query of more units than this gets no partial
+// matches (each unit left out is one more search).
+const maxPartialUnits = 6
+
+// partial fills res.Partial for p when res.Hits, the first page of a
+// relevance-sorted search, holds every hit (res.Total < size): for each
+// word unit in turn, the documents with all the others and not it, best
+// score first, at most size of them.
+func (ix *Index) partial(ctx context.Context, p Parsed, r Request, res *Result, size int) error {
+	units := p.wordUnits()
+	if len(units) < 2 || len(units) > maxPartialUnits {
+		return nil
+	}
+	full := make(map[string]bool, len(res.Hits))
+	for _, h := range res.Hits {
+		full[h.ID] = true
+	}
+	var out []Hit
+	seen := map[string]bool{}
+	for i, u := range units {
+		q := p
+		q.Terms = nil
+		for j, k := range units {
+			if j != i {
+				q.Terms = append(q.Terms, k.toks...)
+			}
+		}
+		sub, err := ix.search(ctx, q, Request{Filters: r.Filters, Size: size + len(full), Highlight: r.Highlight})
+		if err != nil {
+			return err
+		}
+		for _, h := range sub.Hits {
+			if full[h.ID] || seen[h.ID] {
+				continue
+			}
+			seen[h.ID] = true
+			h.Missing = []string{u.text()}
+			out = append(out, h)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Hit) int {
+		switch {
+		case a.Score > b.Score:
+			return -1
+		case a.Score < b.Score:
+			return 1
+		}
+		return 0
+	})
+	res.Partial = out[:min(len(out), size)]
+	return nil
+}
