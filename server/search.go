@@ -155,9 +155,11 @@ type facetGroup struct {
 }
 
 type searchHit struct {
-	URL, Kind, Agency, Category string
-	Title, Snippet              template.HTML
-	Published                   time.Time
+	URL, Kind, KindLabel, Agency, Category string
+	Title, Snippet                         template.HTML
+	Published                              time.Time
+	Missing                                []string // the words a partial match lacks
+	MissingLabel                           string   // "Thiếu:", when Missing is not empty
 }
 
 // facetLabel turns a facet value into what a reader understands.
@@ -239,19 +241,11 @@ func (s *Server) searchPage(c echo.Context) error {
 func (s *Server) fillSearch(v *view, data map[string]any, p searchParams, res *search.Result) {
 	data["Total"] = res.Total
 	data["TookMS"] = strconv.FormatFloat(float64(res.Took.Microseconds())/1000, 'f', 1, 64)
-	var hits []searchHit
-	for _, h := range res.Hits {
-		title := template.HTML(h.TitleHTML) // escaped by the search package, <mark> added
-		if title == "" {
-			title = template.HTML(template.HTMLEscapeString(h.Title))
-		}
-		hits = append(hits, searchHit{
-			URL: h.URL, Kind: h.Kind, Title: title, Snippet: template.HTML(h.Snippet),
-			Agency: facetLabel(v, search.FilterAgency, h.Agency), Category: facetLabel(v, search.FilterCategory, h.Category),
-			Published: h.Published,
-		})
+	data["Hits"] = searchHits(v, res.Hits)
+	data["Partial"] = searchHits(v, res.Partial)
+	if c := res.Corrected; c != "" {
+		data["Corrected"] = facetLink{Label: c, URL: p.url("/search", func(q url.Values) { q.Set("q", c); q.Del("trang") })}
 	}
-	data["Hits"] = hits
 	var groups []facetGroup
 	for _, key := range facetOrder {
 		vals := res.Facets[key]
@@ -289,6 +283,9 @@ func (s *Server) fillSearch(v *view, data map[string]any, p searchParams, res *s
 	data["Facets"] = groups
 	var corr []facetLink
 	for _, c := range res.Corrections {
+		if c == res.Corrected {
+			continue // shown as the results'
+		}
 		cc := c
 		corr = append(corr, facetLink{Label: cc, URL: p.url("/search", func(q url.Values) { q.Set("q", cc); q.Del("trang") })})
 	}
@@ -308,6 +305,26 @@ func (s *Server) fillSearch(v *view, data map[string]any, p searchParams, res *s
 	}
 	v.Page, v.Pages = p.Page, pages
 	v.pageURL = func(n int) string { return p.url("/search", func(q url.Values) { q.Set("trang", strconv.Itoa(n)) }) }
+}
+
+// searchHits are hits as the search page shows them.
+func searchHits(v *view, hs []search.Hit) []searchHit {
+	var out []searchHit
+	for _, h := range hs {
+		title := template.HTML(h.TitleHTML) // escaped by the search package, <mark> added
+		if title == "" {
+			title = template.HTML(template.HTMLEscapeString(h.Title))
+		}
+		out = append(out, searchHit{
+			URL: h.URL, Kind: h.Kind, KindLabel: v.T("kind_" + h.Kind), Title: title, Snippet: template.HTML(h.Snippet),
+			Agency: facetLabel(v, search.FilterAgency, h.Agency), Category: facetLabel(v, search.FilterCategory, h.Category),
+			Published: h.Published, Missing: h.Missing,
+		})
+		if len(h.Missing) > 0 {
+			out[len(out)-1].MissingLabel = v.T("search_missing")
+		}
+	}
+	return out
 }
 
 // relaxedOffer is a query with fewer words offered on a dead end, with
@@ -374,28 +391,32 @@ func (s *Server) apiSearch(c echo.Context) error {
 	}
 	v := s.newView(c, snap, s.lang(c), s.now())
 	type apiHit struct {
-		URL       string  `json:"url"`
-		Title     string  `json:"title"`
-		Kind      string  `json:"kind"`
-		Agency    string  `json:"agency"`
-		Category  string  `json:"category"`
-		Published string  `json:"published,omitempty"`
-		Snippet   string  `json:"snippet"`
-		Score     float64 `json:"score"`
+		URL       string   `json:"url"`
+		Title     string   `json:"title"`
+		Kind      string   `json:"kind"`
+		Agency    string   `json:"agency"`
+		Category  string   `json:"category"`
+		Published string   `json:"published,omitempty"`
+		Snippet   string   `json:"snippet"`
+		Score     float64  `json:"score"`
+		Missing   []string `json:"missing,omitempty"` // a partial match's missing words
 	}
 	type apiFacet struct {
 		Value string `json:"value"`
 		Label string `json:"label"`
 		Count int    `json:"count"`
 	}
-	hits := []apiHit{}
 	base := s.baseURL(c, snap)
-	for _, h := range res.Hits {
-		ah := apiHit{URL: base + h.URL, Title: h.Title, Kind: h.Kind, Agency: h.Agency, Category: h.Category, Snippet: h.Snippet, Score: h.Score}
-		if !h.Published.IsZero() {
-			ah.Published = h.Published.In(calendar.Location).Format(time.RFC3339)
+	apiHits := func(hs []search.Hit) []apiHit {
+		out := []apiHit{}
+		for _, h := range hs {
+			ah := apiHit{URL: base + h.URL, Title: h.Title, Kind: h.Kind, Agency: h.Agency, Category: h.Category, Snippet: h.Snippet, Score: h.Score, Missing: h.Missing}
+			if !h.Published.IsZero() {
+				ah.Published = h.Published.In(calendar.Location).Format(time.RFC3339)
+			}
+			out = append(out, ah)
 		}
-		hits = append(hits, ah)
+		return out
 	}
 	facets := map[string][]apiFacet{}
 	for _, key := range facetOrder {
@@ -433,7 +454,9 @@ func (s *Server) apiSearch(c echo.Context) error {
 		"page":        p.Page,
 		"total":       res.Total,
 		"took_ms":     float64(res.Took.Microseconds()) / 1000,
-		"hits":        hits,
+		"hits":        apiHits(res.Hits),
+		"partial":     apiHits(res.Partial),
+		"corrected":   res.Corrected,
 		"facets":      facets,
 		"corrections": res.Corrections,
 	})
