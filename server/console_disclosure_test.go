@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"testing"
 	"time"
 
@@ -399,6 +400,32 @@ func TestConsoleDisclosureErrors(t *testing.T) {
 	for _, p := range ps {
 		if !p.Guess {
 			t.Errorf("content check: %s", p)
+		}
+	}
+}
+
+// TestTagsField: the console's tag field gives back the tags it shows, a
+// tag with a comma included.
+func TestTagsField(t *testing.T) {
+	for _, tc := range []struct {
+		field string
+		tags  []string
+	}{
+		{"giải phóng mặt bằng, cao tốc", []string{"giải phóng mặt bằng", "cao tốc"}},
+		{"a; b\nc, , a", []string{"a", "b", "c"}},
+		{`"Nghị định 30, 31", ngân sách`, []string{"Nghị định 30, 31", "ngân sách"}},
+		{` "Quyết định ""số 1""" ; x`, []string{`Quyết định "số 1"`, "x"}},
+		{`Luật "Đất đai", 2024`, []string{`Luật "Đất đai"`, "2024"}},
+		{`"unclosed, still one`, []string{"unclosed, still one"}},
+		{"", nil},
+	} {
+		got := splitTags(tc.field)
+		if !slices.Equal(got, tc.tags) {
+			t.Errorf("splitTags(%q) = %q, want %q", tc.field, got, tc.tags)
+		}
+		// What the form shows for those tags reads back the same.
+		if back := splitTags(joinTags(got)); !slices.Equal(back, got) {
+			t.Errorf("joinTags(%q) = %q, read back as %q", got, joinTags(got), back)
 		}
 	}
 }

@@ -235,7 +235,7 @@ func (f *itemForm) fillNotice(d content.NoticeDraft) {
 	f.Fields = map[string]string{
 		"title": d.Title, "category": string(d.Category), "published": dateField(d.Published), "updated": dateField(d.Updated),
 		"number": d.Number, "signer": d.Signer, "signer_title": d.SignerTitle, "effective": dateField(d.Effective),
-		"expires": dateField(d.Expires), "summary": d.Summary, "tags": strings.Join(d.Tags, ", "),
+		"expires": dateField(d.Expires), "summary": d.Summary, "tags": joinTags(d.Tags),
 		"related": strings.Join(d.Related, "\n"), "body": d.Body,
 		"document_type": d.DocumentType, "period": d.Period, "approved": dateField(d.Approved),
 	}
@@ -261,7 +261,7 @@ func (f *itemForm) fillDataset(d content.DatasetDraft) {
 	f.Fields = map[string]string{
 		"title": d.Title, "category": string(d.Category), "published": dateField(d.Published), "updated": dateField(d.Updated),
 		"summary": d.Summary, "license": d.License, "source": d.Source, "frequency": d.Frequency,
-		"tags": strings.Join(d.Tags, ", "), "body": d.Body,
+		"tags": joinTags(d.Tags), "body": d.Body,
 		"document_type": d.DocumentType, "period": d.Period, "approved": dateField(d.Approved),
 		"period_start": dateField(d.PeriodStart), "period_end": dateField(d.PeriodEnd),
 	}
@@ -562,7 +562,55 @@ func parseFormDate(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// splitList splits tags (commas or semicolons) or related paths (lines).
+// joinTags writes tags for the form's tag field: separated by commas, a
+// tag that holds a comma, semicolon or quote in double quotes (its quotes
+// doubled), so that splitTags gives them back.
+func joinTags(tags []string) string {
+	out := make([]string, len(tags))
+	for i, t := range tags {
+		if strings.ContainsAny(t, ",;\"\n") {
+			t = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+		}
+		out[i] = t
+	}
+	return strings.Join(out, ", ")
+}
+
+// splitTags reads the form's tag field: tags separated by commas,
+// semicolons or lines; a tag in double quotes keeps its commas ("Nghị
+// định 30, 31"), and "" in it is a quote. Spaces around a tag and repeats
+// are dropped.
+func splitTags(s string) []string {
+	var out []string
+	var cur strings.Builder
+	quoted := false
+	flush := func() {
+		if t := strings.TrimSpace(cur.String()); t != "" && !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+		cur.Reset()
+	}
+	rs := []rune(s)
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch {
+		case quoted && r == '"' && i+1 < len(rs) && rs[i+1] == '"':
+			cur.WriteRune('"')
+			i++
+		case r == '"' && (quoted || strings.TrimSpace(cur.String()) == ""):
+			quoted = !quoted
+		case !quoted && strings.ContainsRune(",;\n", r):
+			flush()
+		default:
+			cur.WriteRune(r)
+		}
+	}
+	flush()
+	return out
+}
+
+// splitList splits s at any rune of seps (related paths at lines, sheet
+// names at commas), trimmed, without empties or repeats.
 func splitList(s string, seps string) []string {
 	var out []string
 	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(seps, r) }) {
@@ -655,7 +703,7 @@ func (s *Server) buildItem(ctx context.Context, f *itemForm, prov *units.Provinc
 			places = append(places, p)
 		}
 	}
-	tags := splitList(fv("tags"), ",;\n")
+	tags := splitTags(fv("tags"))
 	if len(tags) > 30 {
 		errs["tags"] = "Nhiều nhất 30 từ khóa."
 	}
