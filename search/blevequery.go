@@ -138,9 +138,10 @@ func buildQuery(p Parsed, filters map[string][]string) (query.Query, error) {
 // unitField is one way a unit matches: a text (the unit as typed, or one
 // of its alternatives) in one field, every syllable of it in that field.
 type unitField struct {
-	text string
-	fb   fieldBoost
-	syn  bool // an alternative, not the words typed
+	text  string
+	fb    fieldBoost
+	syn   bool // an alternative, not the words typed
+	exact bool // text is looked up in the exact fields only
 }
 
 // unitFields are the text-field alternatives of u: its own text and each
@@ -151,17 +152,27 @@ type unitField struct {
 //
 // In a strict unit (Parsed.strict) a text typed with accents is looked up
 // in the exact fields only (and in the document number, a code).
+//
+// An alternative is spelt as the thesaurus writes it, accents and all: in a
+// strict unit it is looked up in the exact fields only, otherwise in the
+// folded ones only. Either way it has one field of each kind to match in,
+// as the words typed do: a disjunction multiplies its score by the share
+// of its clauses that match, so an alternative matching both the exact and
+// the folded body would outweigh the words typed matching one.
 func unitFields(u unit) []unitField {
 	n := float64(1 + len(u.alts))
 	out := make([]unitField, 0, len(textFields)*(1+len(u.alts)))
 	add := func(text string, w float64, syn bool) {
-		exactOnly := exactOnly(u, text)
+		exact, folded := exactOnly(u, text), false
+		if syn {
+			exact, folded = u.strict, !u.strict
+		}
 		for _, fb := range textFields {
-			if exactOnly && fb.analyzer == AnalyzerFold && fb.field != fNumberT {
+			if exact && fb.analyzer == AnalyzerFold && fb.field != fNumberT || folded && fb.analyzer == AnalyzerExact {
 				continue
 			}
 			fb.boost *= n * w
-			out = append(out, unitField{text, fb, syn})
+			out = append(out, unitField{text, fb, syn, exact})
 		}
 	}
 	add(u.text(), 1, false)
@@ -174,9 +185,9 @@ func unitFields(u unit) []unitField {
 // ownField: whether a match in uf counts as one in the document's own
 // text. The folded fields suffice (whatever matches exactly also matches
 // folded, and half the fields is half the postings to walk), unless the
-// unit is strict, where an accented text has only its exact fields.
-func ownField(u unit, uf unitField) bool {
-	return uf.fb.analyzer == AnalyzerFold || exactOnly(u, uf.text)
+// text is looked up in its exact fields only.
+func ownField(uf unitField) bool {
+	return uf.fb.analyzer == AnalyzerFold || uf.exact
 }
 
 // exactOnly: whether text, in strict unit u, is looked up in the exact
@@ -198,11 +209,11 @@ func exactOnly(u unit, text string) bool {
 func contextFields(u unit) []unitField {
 	n := float64(1 + len(u.alts))
 	ctx := fieldBoost{fContextF, AnalyzerFold, boostContext * n, false}
-	out := []unitField{{u.text(), ctx, false}}
+	out := []unitField{{text: u.text(), fb: ctx}}
 	for _, a := range u.alts {
 		c := ctx
 		c.boost *= a.weight
-		out = append(out, unitField{strings.Join(a.toks, " "), c, true})
+		out = append(out, unitField{text: strings.Join(a.toks, " "), fb: c, syn: true})
 	}
 	return out
 }
@@ -220,7 +231,7 @@ func wordQueries(units []unit) (must []query.Query, entry query.Query) {
 		for _, uf := range ufs {
 			q := matchQ(uf.text, uf.fb, false)
 			alts = append(alts, q)
-			if ownField(u, uf) {
+			if ownField(uf) {
 				own = append(own, q)
 			}
 		}

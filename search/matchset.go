@@ -158,7 +158,7 @@ func (pl *plan) addWords(units []unit) {
 			ft := termsOf(uf.text, uf.fb)
 			a = append(a, ft)
 			sf = append(sf, scoreField{uf.fb.field, ft.terms, uf.fb.boost, uf.syn})
-			if ownField(u, uf) {
+			if ownField(uf) {
 				own = append(own, ft)
 			}
 		}
