@@ -24,7 +24,9 @@ func TestNoDeadEnds(t *testing.T) {
 		name, query string
 		want        []string
 	}{
-		{"unmatched word", "ngân sách xyzzy", []string{"Không có văn bản nào chứa", "xyzzy", "Thử tìm", "ngân sách"}},
+		{"unmatched word", "ngân sách xyzzy", []string{"Không có văn bản nào chứa", "xyzzy", "Thử tìm", "ngân sách",
+			"Kết quả thiếu một trong các từ bạn gõ", "Thiếu: xyzzy"}},
+		{"misspelt", "ngan sahc", []string{"Không có kết quả cho «ngan sahc». Đang hiện kết quả cho: ngan sach", "Dự toán"}},
 		{"words not together", "đền bù giải tỏa đường tránh", []string{"Không tìm thấy", "Thử tìm", "bỏ «đường tránh»", "Bồi thường"}},
 		{"other accents only", "sổ hồng xyzzy", []string{"xyzzy", "Thử tìm"}},
 		{"scattered", "Lao Bảo", []string{"rời rạc", "Thử tìm"}},
