@@ -5,11 +5,13 @@ package search
 // Every word of a query is required, so a query with one word too many
 // ("trợ giúp pháp lý miễn phí", "lãi suất cho vay tối đa") finds little or
 // nothing, although the texts that answer it have all its other words.
-// When the hits with every word do not fill the first page, the page goes
-// on with the documents that have all the words but one, in a list of
-// their own (Result.Partial), each saying which words it lacks
+// When the hits with every word do not fill the first page and are weak
+// (none, only with other accents, or with the words only scattered), the
+// page goes on with the documents that have all the words but one, in a
+// list of their own (Result.Partial), each saying which words it lacks
 // (Hit.Missing): they are never mixed with, nor ranked above, the hits
-// with every word.
+// with every word. A few hits that have the words together are an answer,
+// and a search for each word left out would cost more than the answer.
 
 import (
 	"context"

@@ -110,8 +110,8 @@ type Result struct {
 	// Partial are the documents with all the query's words but one (each
 	// names it in Hit.Missing), best first, at most a page of them: on the
 	// first page of a search by relevance whose hits with every word do
-	// not fill it (partial.go). They come after Hits and are not counted
-	// in Total.
+	// not fill it and are none, approximate or scattered (partial.go).
+	// They come after Hits and are not counted in Total.
 	Partial []Hit
 	// Corrected is the spelling correction whose hits the result holds
 	// when the query as typed has none ("bảo hiểm thất ngiệp" shows the
@@ -201,7 +201,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (res *Result, err error)
 		}
 	}
 	if size := cmp.Or(min(r.Size, MaxSize), DefaultSize); !r.NoAdvice && r.From == 0 && r.Sort != "date" && res.Corrected == "" &&
-		res.Total < uint64(size) && !slices.ContainsFunc(p.Terms, isDocNumber) {
+		res.Total < uint64(size) && (res.Total == 0 || res.Scattered || res.Approximate) && !slices.ContainsFunc(p.Terms, isDocNumber) {
 		q := strict
 		if res.Approximate {
 			q = p
