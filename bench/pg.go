@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/congkhai/congkhai/bench/corpus"
+	"github.com/congkhai/congkhai/bench/pgfts"
 )
 
 // The PostgreSQL baseline: what a team would otherwise build. Its own schema,
@@ -27,29 +28,14 @@ type pgBase struct {
 }
 
 func openPG(ctx context.Context, dsn string, conns int) (*pgBase, error) {
-	cfg, err := pgxpool.ParseConfig(dsn)
+	pool, err := pgfts.Open(ctx, dsn, conns, pgSchema)
 	if err != nil {
-		return nil, err
-	}
-	cfg.MaxConns = int32(conns)
-	cfg.ConnConfig.RuntimeParams["search_path"] = pgSchema + ",public"
-	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	pool, err := pgxpool.NewWithConfig(cctx, cfg)
-	if err != nil {
-		return nil, err
-	}
-	if err := pool.Ping(cctx); err != nil {
-		pool.Close()
 		return nil, err
 	}
 	return &pgBase{pool: pool}, nil
 }
 
-func (p *pgBase) close(ctx context.Context) {
-	_, _ = p.pool.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgSchema+" CASCADE")
-	p.pool.Close()
-}
+func (p *pgBase) close(ctx context.Context) { pgfts.Close(ctx, p.pool, pgSchema) }
 
 // quiesce cancels the searches still running in the server (a client that
 // gave up does not stop PostgreSQL's backend) and waits, at most 30 s, until
@@ -69,14 +55,7 @@ func (p *pgBase) quiesce(ctx context.Context) {
 
 // setup creates the schema; an error from CREATE EXTENSION is returned as is.
 func (p *pgBase) setup(ctx context.Context) error {
-	if _, err := p.pool.Exec(ctx, "CREATE EXTENSION IF NOT EXISTS unaccent"); err != nil {
-		return fmt.Errorf("CREATE EXTENSION unaccent failed: %w", err)
-	}
 	stmts := []string{
-		"DROP SCHEMA IF EXISTS " + pgSchema + " CASCADE",
-		"CREATE SCHEMA " + pgSchema,
-		"CREATE TEXT SEARCH CONFIGURATION " + pgSchema + ".vn (COPY = simple)",
-		"ALTER TEXT SEARCH CONFIGURATION " + pgSchema + ".vn ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple",
 		`CREATE TABLE ` + pgSchema + `.docs (
 			id bigint PRIMARY KEY,
 			url text NOT NULL,
@@ -93,12 +72,7 @@ func (p *pgBase) setup(ctx context.Context) error {
 				setweight(to_tsvector('` + pgSchema + `.vn', title || ' ' || number), 'A') ||
 				setweight(to_tsvector('` + pgSchema + `.vn', body || ' ' || extra), 'B')) STORED)`,
 	}
-	for _, s := range stmts {
-		if _, err := p.pool.Exec(ctx, s); err != nil {
-			return fmt.Errorf("%s: %w", strings.Fields(s)[0]+" "+strings.Fields(s)[1], err)
-		}
-	}
-	return nil
+	return pgfts.Setup(ctx, p.pool, pgSchema, stmts...)
 }
 
 // pgDocs streams the same documents the portal indexes: notices, datasets and rows.

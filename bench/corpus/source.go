@@ -159,13 +159,14 @@ func lawName(text string) string {
 			kind = "Bộ luật"
 		}
 		if name != "" {
-			return kind + " " + sentenceCase(name)
+			return kind + " " + SentenceCase(name)
 		}
 	}
 	return "Luật"
 }
 
-func sentenceCase(s string) string {
+// SentenceCase is s in lower case but its first letter.
+func SentenceCase(s string) string {
 	r := []rune(strings.ToLower(s))
 	if len(r) > 0 {
 		r[0] = unicode.ToUpper(r[0])
@@ -254,12 +255,12 @@ func syntheticArticles(seed uint64, n int) []Article {
 	}
 	out := make([]Article, n)
 	for i := range out {
-		h := sentenceCase(words(3, 9))
+		h := SentenceCase(words(3, 9))
 		var cl []string
 		for c := 0; c < 2+rng.IntN(6); c++ {
-			cl = append(cl, fmt.Sprintf("%d. %s.", c+1, sentenceCase(words(12, 40))))
+			cl = append(cl, fmt.Sprintf("%d. %s.", c+1, SentenceCase(words(12, 40))))
 		}
-		out[i] = Article{Heading: h, Clauses: cl, Law: "Luật " + sentenceCase(words(2, 4))}
+		out[i] = Article{Heading: h, Clauses: cl, Law: "Luật " + SentenceCase(words(2, 4))}
 	}
 	return out
 }
@@ -267,7 +268,7 @@ func syntheticArticles(seed uint64, n int) []Article {
 func syntheticUnits(seed uint64) []Unit {
 	rng := rand.New(rand.NewPCG(seed, 0x0417))
 	name := func() string {
-		return sentenceCase(syllables[rng.IntN(len(syllables))]) + " " + sentenceCase(syllables[rng.IntN(len(syllables))])
+		return SentenceCase(syllables[rng.IntN(len(syllables))]) + " " + SentenceCase(syllables[rng.IntN(len(syllables))])
 	}
 	var out []Unit
 	for p := 0; p < 5; p++ {

@@ -176,7 +176,7 @@ func parse(file, text string) (*Law, error) {
 			}
 			chapter = "Chương " + c[2]
 			if name != "" {
-				chapter += ". " + sentence(name)
+				chapter += ". " + corpus.SentenceCase(name)
 			}
 			continue
 		}
@@ -233,14 +233,6 @@ func isUpper(s string) bool {
 		}
 	}
 	return letters > 1
-}
-
-func sentence(s string) string {
-	r := []rune(strings.ToLower(s))
-	if len(r) > 0 {
-		r[0] = unicode.ToUpper(r[0])
-	}
-	return string(r)
 }
 
 // Markdown returns the notice file of an article.

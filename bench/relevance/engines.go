@@ -6,13 +6,13 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/congkhai/congkhai/bench/lawcorpus"
+	"github.com/congkhai/congkhai/bench/pgfts"
 	"github.com/congkhai/congkhai/portal"
 	"github.com/congkhai/congkhai/search"
 )
@@ -69,51 +69,26 @@ const pgSchema = "congkhai_relevance"
 type pgEngine struct{ pool *pgxpool.Pool }
 
 func openPG(ctx context.Context, dsn string) (*pgEngine, error) {
-	cfg, err := pgxpool.ParseConfig(dsn)
+	pool, err := pgfts.Open(ctx, dsn, 2, pgSchema)
 	if err != nil {
-		return nil, err
-	}
-	cfg.MaxConns = 2
-	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	pool, err := pgxpool.NewWithConfig(cctx, cfg)
-	if err != nil {
-		return nil, err
-	}
-	if err := pool.Ping(cctx); err != nil {
-		pool.Close()
 		return nil, err
 	}
 	return &pgEngine{pool: pool}, nil
 }
 
-func (p *pgEngine) close(ctx context.Context) {
-	_, _ = p.pool.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgSchema+" CASCADE")
-	p.pool.Close()
-}
+func (p *pgEngine) close(ctx context.Context) { pgfts.Close(ctx, p.pool, pgSchema) }
 
 // load creates the schema and copies every article in.
 func (p *pgEngine) load(ctx context.Context, laws []*lawcorpus.Law) error {
-	if _, err := p.pool.Exec(ctx, "CREATE EXTENSION IF NOT EXISTS unaccent"); err != nil {
-		return fmt.Errorf("CREATE EXTENSION unaccent: %w", err)
-	}
-	for _, s := range []string{
-		"DROP SCHEMA IF EXISTS " + pgSchema + " CASCADE",
-		"CREATE SCHEMA " + pgSchema,
-		"CREATE TEXT SEARCH CONFIGURATION " + pgSchema + ".vn (COPY = simple)",
-		"ALTER TEXT SEARCH CONFIGURATION " + pgSchema + ".vn ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple",
-		`CREATE TABLE ` + pgSchema + `.docs (
+	if err := pgfts.Setup(ctx, p.pool, pgSchema, `CREATE TABLE `+pgSchema+`.docs (
 			id text PRIMARY KEY,
 			title text NOT NULL,
 			number text NOT NULL,
 			body text NOT NULL,
 			tsv tsvector GENERATED ALWAYS AS (
-				setweight(to_tsvector('` + pgSchema + `.vn', title || ' ' || number), 'A') ||
-				setweight(to_tsvector('` + pgSchema + `.vn', body), 'B')) STORED)`,
-	} {
-		if _, err := p.pool.Exec(ctx, s); err != nil {
-			return fmt.Errorf("%s: %w", strings.Join(strings.Fields(s)[:2], " "), err)
-		}
+				setweight(to_tsvector('`+pgSchema+`.vn', title || ' ' || number), 'A') ||
+				setweight(to_tsvector('`+pgSchema+`.vn', body), 'B')) STORED)`); err != nil {
+		return err
 	}
 	var rows [][]any
 	for _, l := range laws {
