@@ -15,7 +15,10 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"slices"
+
+	"github.com/blevesearch/bleve/v2"
 )
 
 // maxPartialUnits: a query of more units than this gets no partial
@@ -45,7 +48,7 @@ func (ix *Index) partial(ctx context.Context, p Parsed, r Request, res *Result, 
 				q.Terms = append(q.Terms, k.toks...)
 			}
 		}
-		sub, err := ix.search(ctx, q, Request{Filters: r.Filters, Size: size + len(full), Highlight: r.Highlight})
+		sub, err := ix.search(ctx, q, Request{Filters: r.Filters, Size: size + len(full)})
 		if err != nil {
 			return err
 		}
@@ -68,5 +71,35 @@ func (ix *Index) partial(ctx context.Context, p Parsed, r Request, res *Result, 
 		return 0
 	})
 	res.Partial = out[:min(len(out), size)]
+	if r.Highlight && len(res.Partial) > 0 {
+		return ix.snippets(ctx, p, res.Partial)
+	}
+	return nil
+}
+
+// snippets highlights hits, found without their bodies, for p: the bodies
+// of the few kept are read by ID, rather than those of every search's.
+func (ix *Index) snippets(ctx context.Context, p Parsed, hits []Hit) error {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
+	req.Fields = []string{fBody}
+	sr, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			return fmt.Errorf("search: %w", cerr)
+		}
+		return wrapClosed("search", err)
+	}
+	bodies := make(map[string]string, len(sr.Hits))
+	for _, dm := range sr.Hits {
+		bodies[dm.ID], _ = dm.Fields[fBody].(string)
+	}
+	for i := range hits {
+		hits[i].Snippet = bodies[hits[i].ID]
+	}
+	ix.markHits(hits, markTerms(p))
 	return nil
 }

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -23,6 +24,8 @@ func TestPartial(t *testing.T) {
 			map[string]string{"du-toan": "xyzzy", "quyet-toan": "xyzzy"}},
 		{"each word lacking in turn", Request{Query: "bồi thường giải phóng mặt bằng miễn phí học sinh"},
 			map[string]string{"sach-giao-khoa": "bồi thường giải phóng mặt bằng"}},
+		{"highlighted", Request{Query: "sách giáo khoa xyzzy", Highlight: true},
+			map[string]string{"sach-giao-khoa": "xyzzy"}},
 		{"without accents", Request{Query: "du toan ngan sach xyzzy"},
 			map[string]string{"du-toan": "xyzzy"}},
 		{"few hits, the words scattered", Request{Query: "đất xã 2025"},
@@ -58,6 +61,11 @@ func TestPartial(t *testing.T) {
 			}
 			if tt.partial == nil && len(got) > 0 {
 				t.Errorf("partial %v, want none", got)
+			}
+			for _, h := range res.Partial {
+				if tt.r.Highlight && (h.Snippet == "" || !strings.Contains(h.TitleHTML+h.Snippet, "<mark>")) {
+					t.Errorf("partial %s: snippet %q, title %q; want highlights", h.ID, h.Snippet, h.TitleHTML)
+				}
 			}
 			for _, h := range res.Hits {
 				if len(h.Missing) > 0 {
