@@ -19,6 +19,7 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"slices"
 	"strings"
@@ -149,7 +150,7 @@ func runAt(toks [][]byte, i int, run []string) bool {
 // whose hits are none, approximate or scattered): each unit is searched
 // alone, and the query without the units that match nothing, or without
 // one unit at a time, is offered when it has hits.
-func (ix *Index) explain(ctx context.Context, p Parsed, r Request, res *Result) error {
+func (ix *Index) explain(ctx context.Context, p Parsed, r Request, res *Result, rs *relaxedSearches) error {
 	units := p.wordUnits()
 	if len(units) == 0 {
 		return nil
@@ -186,7 +187,7 @@ func (ix *Index) explain(ctx context.Context, p Parsed, r Request, res *Result) 
 		}
 		q := p
 		q.Terms = words(keep)
-		sub, err := count(q)
+		sub, err := rs.search(ctx, ix, q, r)
 		if err != nil || sub.Total == 0 {
 			return err
 		}
@@ -219,4 +220,38 @@ func (ix *Index) explain(ctx context.Context, p Parsed, r Request, res *Result) 
 	})
 	res.Relaxed = res.Relaxed[:min(len(res.Relaxed), maxRelaxed)]
 	return nil
+}
+
+// relaxedSearches are the searches of a query's words less some (dead-end
+// offers, partial matches), each run once with size hits and facets.
+type relaxedSearches struct {
+	size int
+	done map[string]*Result
+}
+
+// search is q's result within r's filters.
+func (rs *relaxedSearches) search(ctx context.Context, ix *Index, q Parsed, r Request) (*Result, error) {
+	key := rs.key(q)
+	if res, ok := rs.done[key]; ok {
+		return res, nil
+	}
+	res, err := ix.search(ctx, q, Request{Filters: r.Filters, Size: rs.size, Facets: true})
+	if err != nil {
+		return nil, err
+	}
+	if rs.done == nil {
+		rs.done = map[string]*Result{}
+	}
+	rs.done[key] = res
+	return res, nil
+}
+
+// searched is q's result when search has run it.
+func (rs *relaxedSearches) searched(q Parsed) (*Result, bool) {
+	res, ok := rs.done[rs.key(q)]
+	return res, ok
+}
+
+func (rs *relaxedSearches) key(q Parsed) string {
+	return fmt.Sprintf("%t %t %s", q.strict, q.loose, q.String())
 }

@@ -29,10 +29,16 @@ const maxPartialUnits = 6
 // relevance-sorted search, holds every hit (res.Total < size): for each
 // word unit in turn, the documents with all the others and not it, best
 // score first, at most size of them.
-func (ix *Index) partial(ctx context.Context, p Parsed, r Request, res *Result, size int) error {
+func (ix *Index) partial(ctx context.Context, p Parsed, r Request, res *Result, size int, rs *relaxedSearches) error {
 	units := p.wordUnits()
-	if len(units) < 2 || len(units) > maxPartialUnits {
-		return nil
+	// The words no document has, as explain found them for the same units
+	// (not for an approximate search's).
+	unmatched := res.Unmatched
+	if res.Approximate {
+		unmatched = nil
+	}
+	if len(units) < 2 || len(units) > maxPartialUnits || len(unmatched) > 1 {
+		return nil // two words no document has: nothing lacks only one
 	}
 	full := make(map[string]bool, len(res.Hits))
 	for _, h := range res.Hits {
@@ -41,6 +47,9 @@ func (ix *Index) partial(ctx context.Context, p Parsed, r Request, res *Result, 
 	var out []Hit
 	seen := map[string]bool{}
 	for i, u := range units {
+		if len(unmatched) == 1 && u.text() != unmatched[0] {
+			continue // the word no document has is still in the query
+		}
 		q := p
 		q.Terms = nil
 		for j, k := range units {
@@ -48,9 +57,12 @@ func (ix *Index) partial(ctx context.Context, p Parsed, r Request, res *Result, 
 				q.Terms = append(q.Terms, k.toks...)
 			}
 		}
-		sub, err := ix.search(ctx, q, Request{Filters: r.Filters, Size: size + len(full)})
-		if err != nil {
-			return err
+		sub, ok := rs.searched(q)
+		if !ok {
+			var err error
+			if sub, err = ix.search(ctx, q, Request{Filters: r.Filters, Size: size + len(full)}); err != nil {
+				return err
+			}
 		}
 		for _, h := range sub.Hits {
 			if full[h.ID] || seen[h.ID] {

@@ -186,12 +186,22 @@ func (ix *Index) Search(ctx context.Context, r Request) (res *Result, err error)
 	}
 	units := strict.wordUnits()
 	res.Scattered = r.From == 0 && scattered(p, units, res.Hits)
-	if !r.NoAdvice && len(p.Terms) > 0 && (res.Total == 0 || res.Approximate || res.Scattered) {
+	weak := res.Total == 0 || res.Approximate || res.Scattered
+	size := cmp.Or(min(r.Size, MaxSize), DefaultSize)
+	partial := !r.NoAdvice && weak && r.From == 0 && r.Sort != "date" && res.Total < uint64(size) &&
+		!slices.ContainsFunc(p.Terms, isDocNumber)
+	// The queries without one word that explain offers are those whose hits
+	// are the partial matches: each is searched once, for both.
+	rs := &relaxedSearches{size: 1}
+	if partial {
+		rs.size = size + len(res.Hits)
+	}
+	if !r.NoAdvice && len(p.Terms) > 0 && weak {
 		res.Corrections, err = ix.corrections(ctx, strict, r)
 		if err != nil {
 			return nil, err
 		}
-		if err := ix.explain(ctx, strict, r, res); err != nil {
+		if err := ix.explain(ctx, strict, r, res, rs); err != nil {
 			return nil, err
 		}
 		if res.Total == 0 && len(res.Corrections) > 0 {
@@ -200,13 +210,12 @@ func (ix *Index) Search(ctx context.Context, r Request) (res *Result, err error)
 			}
 		}
 	}
-	if size := cmp.Or(min(r.Size, MaxSize), DefaultSize); !r.NoAdvice && r.From == 0 && r.Sort != "date" && res.Corrected == "" &&
-		res.Total < uint64(size) && (res.Total == 0 || res.Scattered || res.Approximate) && !slices.ContainsFunc(p.Terms, isDocNumber) {
+	if partial && res.Corrected == "" {
 		q := strict
 		if res.Approximate {
 			q = p
 		}
-		if err := ix.partial(ctx, q, r, res, size); err != nil {
+		if err := ix.partial(ctx, q, r, res, size, rs); err != nil {
 			return nil, err
 		}
 	}
