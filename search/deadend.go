@@ -18,6 +18,7 @@ package search
 //     the categories where the rest occurs.
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"html"
@@ -209,15 +210,7 @@ func (ix *Index) explain(ctx context.Context, p Parsed, r Request, res *Result, 
 			return err
 		}
 	}
-	slices.SortStableFunc(res.Relaxed, func(a, b Relaxation) int {
-		switch {
-		case a.Total > b.Total:
-			return -1
-		case a.Total < b.Total:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(res.Relaxed, func(a, b Relaxation) int { return cmp.Compare(b.Total, a.Total) })
 	res.Relaxed = res.Relaxed[:min(len(res.Relaxed), maxRelaxed)]
 	return nil
 }

@@ -14,6 +14,7 @@ package search
 // and a search for each word left out would cost more than the answer.
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -73,15 +74,7 @@ func (ix *Index) partial(ctx context.Context, p Parsed, r Request, res *Result, 
 			out = append(out, h)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b Hit) int {
-		switch {
-		case a.Score > b.Score:
-			return -1
-		case a.Score < b.Score:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(out, func(a, b Hit) int { return cmp.Compare(b.Score, a.Score) })
 	res.Partial = out[:min(len(out), size)]
 	if r.Highlight && len(res.Partial) > 0 {
 		return ix.snippets(ctx, p, res.Partial)
