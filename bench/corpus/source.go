@@ -129,7 +129,7 @@ func splitLaw(text string) []Article {
 		var clauses []string
 		for _, line := range strings.Split(text[m[1]:end], "\n") {
 			line = strings.Join(strings.Fields(line), " ")
-			if line == "" || reChapter.MatchString(line) || isUpper(line) {
+			if line == "" || reChapter.MatchString(line) || IsUpper(line) {
 				continue
 			}
 			clauses = append(clauses, line)
@@ -174,8 +174,8 @@ func SentenceCase(s string) string {
 	return string(r)
 }
 
-// isUpper reports whether a line is a heading in capitals ("NHỮNG QUY ĐỊNH CHUNG").
-func isUpper(s string) bool {
+// IsUpper reports whether a line is a heading in capitals ("NHỮNG QUY ĐỊNH CHUNG").
+func IsUpper(s string) bool {
 	letters := 0
 	for _, r := range s {
 		if unicode.IsLower(r) {

@@ -170,7 +170,7 @@ func parse(file, text string) (*Law, error) {
 		if c := reChapter.FindStringSubmatch(line); c != nil {
 			// "Chương II" then its name in capitals on the next line.
 			name := strings.TrimSpace(strings.TrimLeft(line[len(c[0]):], ":.- "))
-			if name == "" && i+1 < len(lines) && isUpper(lines[i+1]) {
+			if name == "" && i+1 < len(lines) && corpus.IsUpper(lines[i+1]) {
 				i++
 				name = strings.Join(strings.Fields(lines[i]), " ")
 			}
@@ -180,7 +180,7 @@ func parse(file, text string) (*Law, error) {
 			}
 			continue
 		}
-		if reSection.MatchString(line) || (isUpper(line) && cur != nil) {
+		if reSection.MatchString(line) || (corpus.IsUpper(line) && cur != nil) {
 			continue
 		}
 		if a := reArticle.FindStringSubmatch(line); a != nil {
@@ -219,20 +219,6 @@ func parse(file, text string) (*Law, error) {
 		return nil, fmt.Errorf("no article")
 	}
 	return l, nil
-}
-
-// isUpper reports whether a line is a heading in capitals.
-func isUpper(s string) bool {
-	letters := 0
-	for _, r := range s {
-		if unicode.IsLower(r) {
-			return false
-		}
-		if unicode.IsLetter(r) {
-			letters++
-		}
-	}
-	return letters > 1
 }
 
 // Markdown returns the notice file of an article.
