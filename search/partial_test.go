@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -72,18 +73,11 @@ func TestPartial(t *testing.T) {
 					t.Errorf("hit %s says it lacks %q", h.ID, h.Missing)
 				}
 			}
-			if len(res.Partial) > cmpOr(tt.r.Size, DefaultSize) {
+			if len(res.Partial) > cmp.Or(tt.r.Size, DefaultSize) {
 				t.Errorf("%d partial matches, more than a page", len(res.Partial))
 			}
 		})
 	}
-}
-
-func cmpOr(a, b int) int {
-	if a != 0 {
-		return a
-	}
-	return b
 }
 
 // TestApproximateThesaurus: once the accents as typed find nothing, the

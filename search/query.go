@@ -232,11 +232,7 @@ func (ix *Index) corrected(ctx context.Context, p Parsed, r Request, res *Result
 	if err != nil || len(q.Terms) < len(p.Terms) {
 		return nil // nor one that drops words: Relaxed and Partial offer those
 	}
-	q.th = r.Thesaurus
-	if q.th == nil {
-		q.th = ix.opts.Thesaurus
-	}
-	q.strict = hasAccentedWords(q)
+	q.th, q.strict = p.th, hasAccentedWords(q)
 	sub, err := ix.search(ctx, q, r)
 	if err != nil || sub.Total == 0 {
 		return err

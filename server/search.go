@@ -155,11 +155,10 @@ type facetGroup struct {
 }
 
 type searchHit struct {
-	URL, Kind, KindLabel, Agency, Category string
-	Title, Snippet                         template.HTML
-	Published                              time.Time
-	Missing                                []string // the words a partial match lacks
-	MissingLabel                           string   // "Thiếu:", when Missing is not empty
+	URL, Kind, Agency, Category string
+	Title, Snippet              template.HTML
+	Published                   time.Time
+	Missing                     []string // the words a partial match lacks
 }
 
 // facetLabel turns a facet value into what a reader understands.
@@ -316,13 +315,10 @@ func searchHits(v *view, hs []search.Hit) []searchHit {
 			title = template.HTML(template.HTMLEscapeString(h.Title))
 		}
 		out = append(out, searchHit{
-			URL: h.URL, Kind: h.Kind, KindLabel: v.T("kind_" + h.Kind), Title: title, Snippet: template.HTML(h.Snippet),
+			URL: h.URL, Kind: h.Kind, Title: title, Snippet: template.HTML(h.Snippet),
 			Agency: facetLabel(v, search.FilterAgency, h.Agency), Category: facetLabel(v, search.FilterCategory, h.Category),
 			Published: h.Published, Missing: h.Missing,
 		})
-		if len(h.Missing) > 0 {
-			out[len(out)-1].MissingLabel = v.T("search_missing")
-		}
 	}
 	return out
 }
