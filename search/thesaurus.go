@@ -208,6 +208,9 @@ func (t *Thesaurus) units(tokens []string, loose bool) []unit {
 			continue
 		}
 		n, alts := t.termAt(tokens[i:], loose)
+		if n > 1 {
+			n, alts = t.overlapping(tokens[i:], n, alts, loose)
+		}
 		n = max(n, 1)
 		// The other placement of the tone mark ("hoà" for "hòa").
 		varied, moved := slices.Clone(tokens[i:i+n]), false
@@ -223,6 +226,64 @@ func (t *Thesaurus) units(tokens []string, loose bool) []unit {
 		i += n
 	}
 	return out
+}
+
+// maxOverlapAlts bounds the alternatives of two overlapping terms.
+const maxOverlapAlts = 12
+
+// overlapping joins the term of n tokens at the start of toks (with
+// alternatives alts) to a term that begins inside it and ends after it:
+// "cấp sổ đỏ" holds "cấp sổ" (cấp giấy chứng nhận) and "sổ đỏ" (giấy chứng
+// nhận quyền sử dụng đất), and taking the first alone would leave "đỏ" to
+// be matched as typed. The joined unit covers both; its alternatives are
+// the words before the second term with each of its alternatives, each
+// alternative of the first with the words after it, and each pair of
+// alternatives joined where the end of one is the start of the other ("cấp
+// giấy chứng nhận quyền sử dụng đất"). Without such a term it returns n and
+// alts unchanged.
+func (t *Thesaurus) overlapping(toks []string, n int, alts []altText, loose bool) (int, []altText) {
+	for j := 1; j < n; j++ {
+		m, balts := t.termAt(toks[j:], loose)
+		if j+m <= n {
+			continue
+		}
+		end := j + m
+		var out []altText
+		seen := map[string]bool{strings.Join(toks[:end], " "): true}
+		add := func(at []string) {
+			k := strings.Join(at, " ")
+			if seen[k] || len(out) >= maxOverlapAlts {
+				return
+			}
+			seen[k] = true
+			out = append(out, altText{at, min(1, altWeight*float64(end)/float64(len(at)))})
+		}
+		for _, a := range alts {
+			for _, b := range balts {
+				add(joinOverlap(a.toks, b.toks))
+			}
+		}
+		for _, b := range balts {
+			add(append(slices.Clone(toks[:j]), b.toks...))
+		}
+		for _, a := range alts {
+			add(append(slices.Clone(a.toks), toks[n:end]...))
+		}
+		return end, out
+	}
+	return n, alts
+}
+
+// joinOverlap joins a and b on the longest end of a that starts b ("cấp
+// giấy chứng nhận" and "giấy chứng nhận quyền sử dụng đất" make "cấp giấy
+// chứng nhận quyền sử dụng đất"), or one after the other.
+func joinOverlap(a, b []string) []string {
+	for k := min(len(a), len(b)); k > 0; k-- {
+		if slices.Equal(a[len(a)-k:], b[:k]) {
+			return append(slices.Clone(a), b[k:]...)
+		}
+	}
+	return append(slices.Clone(a), b...)
 }
 
 // termAt finds the longest term of t at the start of toks: the number of

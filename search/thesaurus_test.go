@@ -40,6 +40,8 @@ func TestThesaurusUnits(t *testing.T) {
 		{Terms: []string{"QSDĐ", "quyền sử dụng đất"}},
 		{Terms: []string{"BT-HT-TĐC", "bồi thường, hỗ trợ, tái định cư"}},
 		{Terms: []string{"Cẩm Quan", "Cẩm Xuyên"}, OneWay: true},
+		{Terms: []string{"cấp sổ", "cấp giấy chứng nhận"}},
+		{Terms: []string{"làm sổ", "cấp giấy chứng nhận"}},
 	})
 	for _, tt := range []struct {
 		query string
@@ -61,6 +63,10 @@ func TestThesaurusUnits(t *testing.T) {
 		{"hoà bình", []string{"hoà{hòa}", "bình"}},
 		{"ủy ban", []string{"ủy{uỷ}", "ban"}},
 		{"quyết", []string{"quyết"}},
+		// Overlapping terms make one unit: "cấp sổ" and "sổ đỏ".
+		{"cấp sổ đỏ lần đầu", []string{"cấp sổ đỏ{cấp giấy chứng nhận quyền sử dụng đất|cấp giấy chứng nhận đỏ}", "lần", "đầu"}},
+		{"làm sổ đỏ", []string{"làm sổ đỏ{cấp giấy chứng nhận quyền sử dụng đất|làm giấy chứng nhận quyền sử dụng đất|cấp giấy chứng nhận đỏ}"}},
+		{"cấp sổ", []string{"cấp sổ{cấp giấy chứng nhận}"}},
 	} {
 		if got := unitsOf(th, tt.query); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("units(%q) = %q, want %q", tt.query, got, tt.want)
@@ -193,6 +199,7 @@ func TestSynonymSearch(t *testing.T) {
 	t.Cleanup(func() { _ = ix.Close() })
 	docs := append(fixture[:len(fixture):len(fixture)],
 		Document{ID: "den-bu", Kind: "notice", URL: "/x/den-bu", Title: "Người dân hỏi về tiền đền bù đường tỉnh 295", Body: "Khi nào được nhận tiền đền bù?", Agency: "x", Category: "hoi-dap"},
+		Document{ID: "cap-gcn", Kind: "notice", URL: "/x/cap-gcn", Title: "Thủ tục cấp Giấy chứng nhận quyền sử dụng đất", Body: "Hồ sơ đề nghị cấp Giấy chứng nhận.", Agency: "x", Category: "thu-tuc"},
 		Document{ID: "gia-4500", Kind: "row", URL: "/x/r#1", Title: "Đường Nguyễn Du – 4.500", Body: "vt1: 4.500", Agency: "x", Category: "gia-dat"},
 	)
 	if err := ix.Apply(context.Background(), docs, nil); err != nil {
@@ -208,6 +215,8 @@ func TestSynonymSearch(t *testing.T) {
 		{query: "bồi thường 295", first: "boi-thuong", has: []string{"den-bu"}},
 		{query: "den bu", has: []string{"boi-thuong", "den-bu"}},
 		{query: "đền bù học bổng", not: []string{"boi-thuong", "den-bu"}}, // every word required
+		{query: "cấp sổ đỏ", first: "cap-gcn"},                            // "cấp sổ" and "sổ đỏ" overlap
+		{query: "làm sổ đỏ", first: "cap-gcn"},
 		{query: "4500", first: "gia-4500"},
 		{query: "4 500", first: "gia-4500"},
 	} {
