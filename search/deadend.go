@@ -157,9 +157,6 @@ func (ix *Index) explain(ctx context.Context, p Parsed, r Request, res *Result, 
 		return nil
 	}
 	units = units[:min(len(units), maxProbe)]
-	count := func(q Parsed) (*Result, error) {
-		return ix.search(ctx, q, Request{Filters: r.Filters, Size: 1, Facets: true})
-	}
 	words := func(us []unit) []string {
 		var out []string
 		for _, u := range us {
@@ -171,7 +168,7 @@ func (ix *Index) explain(ctx context.Context, p Parsed, r Request, res *Result, 
 	for _, u := range units {
 		q := p
 		q.Terms, q.Phrases, q.Excluded = u.toks, nil, nil
-		sub, err := count(q)
+		sub, err := ix.tally(ctx, q, r.Filters, false)
 		if err != nil {
 			return err
 		}
@@ -216,7 +213,8 @@ func (ix *Index) explain(ctx context.Context, p Parsed, r Request, res *Result, 
 }
 
 // relaxedSearches are the searches of a query's words less some (dead-end
-// offers, partial matches), each run once with size hits and facets.
+// offers, partial matches), each run once with facets and size hits: a
+// tally when size is 1 (the offers alone need no hits).
 type relaxedSearches struct {
 	size int
 	done map[string]*Result
@@ -228,7 +226,15 @@ func (rs *relaxedSearches) search(ctx context.Context, ix *Index, q Parsed, r Re
 	if res, ok := rs.done[key]; ok {
 		return res, nil
 	}
-	res, err := ix.search(ctx, q, Request{Filters: r.Filters, Size: rs.size, Facets: true})
+	// Without partial matches an offer needs no hits: its total and
+	// categories.
+	var res *Result
+	var err error
+	if rs.size <= 1 {
+		res, err = ix.tally(ctx, q, r.Filters, true)
+	} else {
+		res, err = ix.search(ctx, q, Request{Filters: r.Filters, Size: rs.size, Facets: true})
+	}
 	if err != nil {
 		return nil, err
 	}

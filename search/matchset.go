@@ -640,3 +640,58 @@ func topFacets(vals []FacetValue) []FacetValue {
 	}
 	return vals
 }
+
+// tally is what a search of p within filters finds without its hits: the
+// Total, and the facets when asked. Nothing is ranked or read: the dead
+// ends' probes, their offers' categories and the corrections' checks ask
+// no more. Without match sets it asks bleve for one hit.
+func (ix *Index) tally(ctx context.Context, p Parsed, filters map[string][]string, facets bool) (*Result, error) {
+	if !ix.opts.bleveOnly {
+		res, err := ix.matchSetTally(ctx, p, filters, facets)
+		switch {
+		case errors.Is(err, errInternals):
+			ix.fellBack(err)
+		case !errors.Is(err, errNoMatchSets):
+			return res, err
+		}
+	}
+	return ix.search(ctx, p, Request{Filters: filters, Size: 1, Facets: facets})
+}
+
+// matchSetTally evaluates p's match sets on a snapshot and counts them.
+func (ix *Index) matchSetTally(ctx context.Context, p Parsed, filters map[string][]string, facets bool) (*Result, error) {
+	for name := range filters {
+		if _, ok := filterFields[name]; !ok {
+			return nil, badQuery("unknown filter %q", name)
+		}
+	}
+	pl, err := makePlan(p, filters, false)
+	if err != nil {
+		return nil, err
+	}
+	snap, release, err := ix.snapshot()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	vs := snap.views()
+	ms := make([]*roaring.Bitmap, len(vs))
+	res := &Result{}
+	for i, v := range vs {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		if ms[i], err = v.matches(pl); err != nil {
+			return nil, err
+		}
+		res.Total += ms[i].GetCardinality()
+	}
+	if facets {
+		counts, err := ix.countFacets(vs, ms)
+		if err != nil {
+			return nil, err
+		}
+		res.Facets = facetResult(counts)
+	}
+	return res, nil
+}

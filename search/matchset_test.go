@@ -345,3 +345,36 @@ func TestDenseMatchCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestTally: a tally (the dead ends' counts and offers) finds the total and
+// facets of a search, from the match sets and from bleve alone.
+func TestTally(t *testing.T) {
+	ix := rankingIndex(t, Options{})
+	ctx := context.Background()
+	for _, r := range rankingQueries {
+		p, err := ParseQuery(r.Query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.th = ix.opts.Thesaurus
+		ix.opts.bleveOnly = true
+		ref, err := ix.search(ctx, p, Request{Filters: r.Filters, Size: 1, Facets: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, bleveOnly := range []bool{false, true} {
+			ix.opts.bleveOnly = bleveOnly
+			got, err := ix.tally(ctx, p, r.Filters, true)
+			if err != nil {
+				t.Fatalf("%q: %v", r.Query, err)
+			}
+			if got.Total != ref.Total || !reflect.DeepEqual(got.Facets, ref.Facets) {
+				t.Errorf("%q (bleve only %t): tally %d %v, search %d %v", r.Query, bleveOnly, got.Total, got.Facets, ref.Total, ref.Facets)
+			}
+		}
+		ix.opts.bleveOnly = false
+	}
+	if _, err := ix.tally(ctx, Parsed{Terms: []string{"đất"}}, map[string][]string{"nope": {"x"}}, false); !errors.Is(err, ErrBadQuery) {
+		t.Errorf("unknown filter: %v, want ErrBadQuery", err)
+	}
+}

@@ -154,12 +154,11 @@ func (ix *Index) corrections(ctx context.Context, p Parsed, r Request) ([]string
 		if s == orig || slices.Contains(out, s) {
 			continue
 		}
-		rr := Request{Filters: r.Filters, Size: 1}
-		res, err := ix.search(ctx, q, rr)
+		sub, err := ix.tally(ctx, q, r.Filters, false)
 		if err != nil {
 			return nil, err
 		}
-		if res.Total > 0 {
+		if sub.Total > 0 {
 			out = append(out, s)
 			if len(out) == maxCorrections {
 				break
