@@ -46,7 +46,11 @@ func index(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("remove index: %w", err)
 		}
 	}
-	pc := portal.Config{Log: log, IndexDir: dir, BuildOnly: true}
+	// The content cache too, under the key serve reads it by (the content
+	// folder): the first start after a build then reads every file's
+	// metadata from it instead of parsing every file again.
+	pc := portal.Config{Log: log, IndexDir: dir, BuildOnly: true, Dir: cfg.Content,
+		CacheFile: filepath.Join(cfg.Data, "content.cache")}
 	if cfg.Content == "" {
 		pc.Content = demo.FS()
 	} else {

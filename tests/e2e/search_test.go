@@ -56,9 +56,19 @@ func TestSearchEndToEnd(t *testing.T) {
 	}
 	p.Stop(t)
 
-	// Offline rebuild.
+	// Offline rebuild, which writes the content cache too (the one the
+	// portal wrote on stopping is removed first).
+	if err := os.Remove(filepath.Join(data, "content.cache")); err != nil {
+		t.Fatal(err)
+	}
 	out, err = exec.Command(binarytest.Binary(t), "index", "--rebuild", "--data", data, "--content", dir).CombinedOutput()
 	if err != nil || !regexp.MustCompile(`indexed \d+ documents`).Match(out) {
 		t.Fatalf("index --rebuild: %v\n%s", err, out)
+	}
+	// The start after it parses no file.
+	p = binarytest.Start(t, "--data", data, "--content", dir)
+	waitSynced(t, p)
+	if logs := p.Logs(); !strings.Contains(logs, "content cache read") || !regexp.MustCompile(`content loaded.* parsed=0 `).MatchString(logs) {
+		t.Errorf("start after index --rebuild parsed the content again:\n%s", logs)
 	}
 }
