@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"path"
 	"slices"
 	"strings"
@@ -32,7 +33,7 @@ func (r *recorder) reconcile(ctx context.Context) error {
 	items := r.candidates(snap, full, pending)
 	start, recorded := time.Now(), 0
 	for len(items) > 0 && ctx.Err() == nil {
-		n, rest, err := r.recordSome(ctx, snap, items)
+		n, rest, err := r.recordSome(ctx, snap, items, full)
 		if err != nil {
 			// Put them back for the next round.
 			r.pmu.Lock()
@@ -149,8 +150,10 @@ type local struct {
 }
 
 // recordSome compares items with the record until it has a batch to record,
-// records it, and returns how many it recorded and the items left.
-func (r *recorder) recordSome(ctx context.Context, snap *Snapshot, items []candidate) (int, []candidate, error) {
+// records it, and returns how many it recorded and the items left. Each
+// version is logged, at debug level when the whole folder is compared
+// (full).
+func (r *recorder) recordSome(ctx context.Context, snap *Snapshot, items []candidate, full bool) (int, []candidate, error) {
 	var nvs []publish.NewVersion
 	var locals []*local
 	bytes := 0
@@ -236,7 +239,13 @@ func (r *recorder) recordSome(ctx context.Context, snap *Snapshot, items []candi
 		v := rr.Version
 		if rr.Created {
 			recorded++
-			r.p.log.Info("publishing record: hand edit recorded", "path", v.Path, "version", v.Number, "action", string(v.Action))
+			// A whole folder (the first start) is summed up once by
+			// reconcile, not told file by file.
+			level := slog.LevelInfo
+			if full {
+				level = slog.LevelDebug
+			}
+			r.p.log.Log(ctx, level, "publishing record: hand edit recorded", "path", v.Path, "version", v.Number, "action", string(v.Action))
 		}
 		prev := r.items[v.Path]
 		if prev != nil && v.Number <= prev.Number {
