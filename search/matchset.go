@@ -422,23 +422,35 @@ func (q *candQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping
 	return &listSearcher{ids: ids}, nil
 }
 
+// matchSets evaluates pl on each view of vs: the documents it matches in
+// each, and how many in all.
+func matchSets(ctx context.Context, vs []*segView, pl *plan) ([]*roaring.Bitmap, uint64, error) {
+	ms := make([]*roaring.Bitmap, len(vs))
+	var total uint64
+	for i, v := range vs {
+		if err := ctx.Err(); err != nil {
+			return nil, 0, fmt.Errorf("search: %w", err)
+		}
+		m, err := v.matches(pl)
+		if err != nil {
+			return nil, 0, err
+		}
+		ms[i] = m
+		total += m.GetCardinality()
+	}
+	return ms, total, nil
+}
+
 // candidates evaluates pl on snap: total, facets and the sorted global numbers of
 // the documents bleve should rank.
 func (ix *Index) candidates(ctx context.Context, snap *snapshot, pl *plan, want int, facets bool) ([]uint64, outcome, error) {
 	vs := snap.views()
-	ms := make([]*roaring.Bitmap, len(vs))
 	var out outcome
-	for i, v := range vs {
-		if err := ctx.Err(); err != nil {
-			return nil, out, err
-		}
-		m, err := v.matches(pl)
-		if err != nil {
-			return nil, out, err
-		}
-		ms[i] = m
-		out.total += m.GetCardinality()
+	ms, total, err := matchSets(ctx, vs, pl)
+	if err != nil {
+		return nil, out, err
 	}
+	out.total = total
 	if facets {
 		out.facets = ix.startFacets(snap, ms) // while bleve ranks
 	}
@@ -648,10 +660,7 @@ func topFacets(vals []FacetValue) []FacetValue {
 func (ix *Index) tally(ctx context.Context, p Parsed, filters map[string][]string, facets bool) (*Result, error) {
 	if !ix.opts.bleveOnly {
 		res, err := ix.matchSetTally(ctx, p, filters, facets)
-		switch {
-		case errors.Is(err, errInternals):
-			ix.fellBack(err)
-		case !errors.Is(err, errNoMatchSets):
+		if !ix.fallsBack(err) {
 			return res, err
 		}
 	}
@@ -660,10 +669,8 @@ func (ix *Index) tally(ctx context.Context, p Parsed, filters map[string][]strin
 
 // matchSetTally evaluates p's match sets on a snapshot and counts them.
 func (ix *Index) matchSetTally(ctx context.Context, p Parsed, filters map[string][]string, facets bool) (*Result, error) {
-	for name := range filters {
-		if _, ok := filterFields[name]; !ok {
-			return nil, badQuery("unknown filter %q", name)
-		}
+	if err := checkFilters(filters); err != nil {
+		return nil, err
 	}
 	pl, err := makePlan(p, filters, false)
 	if err != nil {
@@ -675,17 +682,11 @@ func (ix *Index) matchSetTally(ctx context.Context, p Parsed, filters map[string
 	}
 	defer release()
 	vs := snap.views()
-	ms := make([]*roaring.Bitmap, len(vs))
-	res := &Result{}
-	for i, v := range vs {
-		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("search: %w", err)
-		}
-		if ms[i], err = v.matches(pl); err != nil {
-			return nil, err
-		}
-		res.Total += ms[i].GetCardinality()
+	ms, total, err := matchSets(ctx, vs, pl)
+	if err != nil {
+		return nil, err
 	}
+	res := &Result{Total: total}
 	if facets {
 		counts, err := ix.countFacets(vs, ms)
 		if err != nil {

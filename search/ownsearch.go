@@ -10,25 +10,16 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/RoaringBitmap/roaring/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 )
 
 // ownRankedSearch answers r on snap from its match sets with the own ranking.
 func (ix *Index) ownRankedSearch(ctx context.Context, snap *snapshot, vs []*segView, pl *plan, r Request) (*Result, error) {
-	ms := make([]*roaring.Bitmap, len(vs))
-	res := &Result{}
-	for i, v := range vs {
-		m, err := v.matches(pl)
-		if err != nil {
-			return nil, err
-		}
-		ms[i] = m
-		res.Total += m.GetCardinality()
+	ms, total, err := matchSets(ctx, vs, pl)
+	if err != nil {
+		return nil, err
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
+	res := &Result{Total: total}
 	var fj *facetJob
 	if r.Facets {
 		fj = ix.startFacets(snap, ms)

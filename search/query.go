@@ -241,6 +241,28 @@ func (ix *Index) corrected(ctx context.Context, p Parsed, r Request, res *Result
 	return nil
 }
 
+// checkFilters refuses a filter the index does not have.
+func checkFilters(filters map[string][]string) error {
+	for name := range filters {
+		if _, ok := filterFields[name]; !ok {
+			return badQuery("unknown filter %q", name)
+		}
+	}
+	return nil
+}
+
+// fallsBack reports whether err, from a search on the match sets, leaves
+// the answer to bleve: the query has no match sets, or bleve's internals
+// are not what they expect (counted and logged once). Otherwise err (nil
+// or not) goes with the match sets' answer.
+func (ix *Index) fallsBack(err error) bool {
+	if errors.Is(err, errInternals) {
+		ix.fellBack(err)
+		return true
+	}
+	return errors.Is(err, errNoMatchSets)
+}
+
 func (ix *Index) search(ctx context.Context, p Parsed, r Request) (*Result, error) {
 	if r.From < 0 || r.Size < 0 {
 		return nil, badQuery("negative from or size")
@@ -252,10 +274,8 @@ func (ix *Index) search(ctx context.Context, p Parsed, r Request) (*Result, erro
 	if r.From+r.Size > MaxWindow {
 		return nil, badQuery("page too deep (from+size > %d)", MaxWindow)
 	}
-	for name := range r.Filters {
-		if _, ok := filterFields[name]; !ok {
-			return nil, badQuery("unknown filter %q", name)
-		}
+	if err := checkFilters(r.Filters); err != nil {
+		return nil, err
 	}
 	q, err := buildQuery(p, r.Filters)
 	if err != nil {
@@ -266,10 +286,7 @@ func (ix *Index) search(ctx context.Context, p Parsed, r Request) (*Result, erro
 	}
 	if !ix.opts.bleveOnly {
 		res, err := ix.matchSetSearch(ctx, p, r, q)
-		switch {
-		case errors.Is(err, errInternals):
-			ix.fellBack(err)
-		case !errors.Is(err, errNoMatchSets):
+		if !ix.fallsBack(err) {
 			return res, err
 		}
 	}
