@@ -239,8 +239,8 @@ func (r *recorder) recordSome(ctx context.Context, snap *Snapshot, items []candi
 		v := rr.Version
 		if rr.Created {
 			recorded++
-			// A whole folder (the first start) is summed up once by
-			// reconcile, not told file by file.
+			// A comparison of the whole folder (each start) is summed
+			// up once by reconcile, not told file by file.
 			level := slog.LevelInfo
 			if full {
 				level = slog.LevelDebug
