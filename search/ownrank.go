@@ -111,17 +111,50 @@ type segScores struct {
 
 // Score arrays are as long as their segment (a million entries for a big
 // one): they are reused, and left all zero after use by clearing only the
-// entries that were set.
-var scorePool sync.Pool
+// entries that were set. They wait in scoreFree, not in a sync.Pool: a pool
+// is emptied by every GC, which a busy server runs several times a second,
+// and hands out arrays of any length, so a search over segments of several
+// sizes dropped most of them; the score arrays were a quarter of what
+// searches allocated.
+var scoreFree struct {
+	sync.Mutex
+	list []*segScores
+	held int // bytes of the arrays in list
+}
 
+// maxHeldScores bounds the bytes of score arrays kept between searches:
+// several searches' worth at 1.1 million documents (9 bytes a document).
+const maxHeldScores = 64 << 20
+
+func (sc *segScores) bytes() int { return 9 * cap(sc.total) }
+
+// getScores returns zeroed score arrays for a segment of n documents: the
+// shortest free ones that are long enough, or new ones.
 func getScores(n int) *segScores {
-	if sc, ok := scorePool.Get().(*segScores); ok && cap(sc.total) >= n {
+	scoreFree.Lock()
+	best := -1
+	for i, sc := range scoreFree.list {
+		if cap(sc.total) >= n && (best < 0 || cap(sc.total) < cap(scoreFree.list[best].total)) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		sc := scoreFree.list[best]
+		last := len(scoreFree.list) - 1
+		scoreFree.list[best] = scoreFree.list[last]
+		scoreFree.list[last] = nil
+		scoreFree.list = scoreFree.list[:last]
+		scoreFree.held -= sc.bytes()
+		scoreFree.Unlock()
 		sc.total, sc.tok, sc.seen = sc.total[:n], sc.tok[:n], sc.seen[:n]
 		return sc
 	}
+	scoreFree.Unlock()
 	return &segScores{total: make([]float32, n), tok: make([]float32, n), seen: make([]uint8, n)}
 }
 
+// putScores clears the entries that were set and keeps the arrays for the
+// next search, unless maxHeldScores are kept already.
 func putScores(sc *segScores) {
 	for _, d := range sc.pos {
 		sc.total[d] = 0
@@ -130,7 +163,13 @@ func putScores(sc *segScores) {
 		sc.tok[d], sc.seen[d] = 0, 0
 	}
 	sc.pos, sc.touch = sc.pos[:0], sc.touch[:0]
-	scorePool.Put(sc)
+	scoreFree.Lock()
+	defer scoreFree.Unlock()
+	if scoreFree.held+sc.bytes() > maxHeldScores {
+		return
+	}
+	scoreFree.list = append(scoreFree.list, sc)
+	scoreFree.held += sc.bytes()
 }
 
 func (sc *segScores) add(d uint32, x float32) {
