@@ -194,6 +194,7 @@ func Open(ctx context.Context, cfg Config) (*Portal, error) {
 	p.load(ctx, cached, nil)
 	if recState != nil {
 		<-recState
+		p.rec.share(p.Snapshot().Site)
 	}
 	if index != nil {
 		o := <-index

@@ -10,7 +10,9 @@ import (
 	"os"
 	"time"
 
+	"github.com/congkhai/congkhai/content"
 	"github.com/congkhai/congkhai/internal/atomicfile"
+	"github.com/congkhai/congkhai/publish"
 )
 
 // The state file (<data>/publish.state): the cursor and what the replica
@@ -48,18 +50,81 @@ func (r *recorder) loadState() {
 		return
 	}
 	items := make(map[string]*itemState, h.Items)
+	words := map[string]string{}
 	for range h.Items {
 		var st itemState
 		if err := dec.Decode(&st); err != nil {
 			r.p.log.Warn("publishing record state damaged: catching up from the record", "file", r.file, "err", err)
 			return
 		}
+		st.compact(words)
 		items[st.Path] = &st
 	}
 	r.mu.Lock()
 	r.cursor, r.items = h.Cursor, items
 	r.index.Store(buildIndex(items))
 	r.mu.Unlock()
+}
+
+// compact makes st's strings share memory where gob decoded copies: the
+// kind, action and reasons, which few values take, are interned in words,
+// and the path is a slice of its markdown file's name. The state of 100,000
+// items is held for as long as the portal runs, and every GC marks it.
+func (st *itemState) compact(words map[string]string) {
+	intern := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		if v, ok := words[s]; ok {
+			return v
+		}
+		words[s] = s
+		return s
+	}
+	st.Kind = publish.Kind(intern(string(st.Kind)))
+	st.Action = publish.Action(intern(string(st.Action)))
+	st.Reason, st.ModReason = intern(st.Reason), intern(st.ModReason)
+	for _, f := range st.Files {
+		if len(f.Name) > len(st.Path) && f.Name[:len(st.Path)] == st.Path && (f.Name[len(st.Path)] == '.' || f.Name[len(st.Path)] == '/') {
+			st.Path = f.Name[:len(st.Path)]
+			break
+		}
+	}
+}
+
+// share makes the state's paths, main file names and hashes the strings of
+// site's notices and datasets where they are equal (the file unchanged since
+// the record last saw it, as at most starts): they are otherwise two copies
+// of the same text, held as long as the portal runs. It runs once, when
+// both the state and the content are loaded and before the recorder starts.
+func (r *recorder) share(site *content.Site) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, st := range r.items {
+		var path, main, hash string
+		switch st.Kind {
+		case publish.Notice:
+			if n, ok := site.Notice(st.Path); ok {
+				path, main, hash = n.Path, n.Source, n.Hash
+			}
+		case publish.Dataset:
+			if d, ok := site.Dataset(st.Path); ok {
+				path, main, hash = d.Path, d.IndexSource, d.Hash
+			}
+		}
+		if path == "" {
+			continue
+		}
+		st.Path = path
+		for i := range st.Files {
+			if f := &st.Files[i]; f.Name == main {
+				f.Name = main
+				if f.Hash == hash {
+					f.Hash = hash
+				}
+			}
+		}
+	}
 }
 
 // dirty notes a change of the state for the next save.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/congkhai/congkhai/content"
 	"github.com/congkhai/congkhai/internal/pgtest"
@@ -511,6 +512,33 @@ func TestRestartFollowsFromState(t *testing.T) {
 	}
 	if !strings.Contains(a2.logsLocked.String(), "caught up") {
 		t.Errorf("logs:\n%s", a2.logsLocked.String())
+	}
+	// The state read from the file shares its strings with the content:
+	// one copy of each path, file name, hash, kind and reason.
+	same := func(a, b string) bool { return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b) }
+	a2.p.rec.mu.Lock()
+	defer a2.p.rec.mu.Unlock()
+	var first *itemState
+	for _, p := range []string{"so-tai-chinh/mot", "so-tai-chinh/hai", "so-tai-chinh/gia-dat"} {
+		st := a2.p.rec.items[p]
+		if st == nil {
+			t.Fatalf("%s: no state", p)
+		}
+		var path, main, hash string
+		if n, ok := a2.p.Snapshot().Site.Notice(p); ok {
+			path, main, hash = n.Path, n.Source, n.Hash
+		} else if d, ok := a2.p.Snapshot().Site.Dataset(p); ok {
+			path, main, hash = d.Path, d.IndexSource, d.Hash
+		}
+		f, ok := st.file(main)
+		if !ok || !same(st.Path, path) || !same(f.Name, main) || !same(f.Hash, hash) {
+			t.Errorf("%s: the state's path, file name or hash is a copy of the content's (%q %q %q)", p, st.Path, f.Name, f.Hash)
+		}
+		if first == nil {
+			first = st
+		} else if !same(st.Reason, first.Reason) || !same(string(st.Action), string(first.Action)) {
+			t.Errorf("%s: reason %q and action %q are copies", p, st.Reason, st.Action)
+		}
 	}
 }
 
