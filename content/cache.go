@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/congkhai/congkhai/calendar"
@@ -26,7 +24,7 @@ import (
 // that a newer binary does not serve an older binary's parse.
 const (
 	cacheMagic   = "congkhai content cache"
-	cacheVersion = 6 // tables read by package tables; notices and datasets with their disclosure fields, datasets with their kind; problems and guesses as messages in two languages (msg.Text)
+	cacheVersion = 7 // tables read by package tables; notices in their own encoding (cacheNotice) with their disclosure fields, datasets with their kind; problems and guesses as messages in two languages (msg.Text)
 )
 
 // ErrCacheUnusable is wrapped by ReadCache when r holds no cache it can use: another
@@ -49,7 +47,7 @@ type cacheMD struct {
 	ModTime     time.Time
 	Unsafe      bool
 	Agency      *Agency
-	Notice      *Notice
+	Notice      []byte // encodeNotice's
 	Dataset     *Dataset
 	ParentLine  int
 	Attachments []cacheAttachment
@@ -335,8 +333,11 @@ func (ra readerAt) ReadAt(p []byte, off int64) (int, error) {
 func toCacheMD(path string, pf *parsedFile) cacheMD {
 	e := cacheMD{
 		Path: path, Hash: pf.hash, Size: pf.size, ModTime: pf.modTime, Unsafe: pf.unsafe,
-		Agency: pf.agency, Notice: pf.notice, Dataset: pf.dataset, ParentLine: pf.parentLine,
+		Agency: pf.agency, Dataset: pf.dataset, ParentLine: pf.parentLine,
 		Columns: pf.columns, ColumnLines: pf.columnLines, Warnings: pf.warnings, Tables: pf.tables,
+	}
+	if pf.notice != nil {
+		e.Notice = encodeNotice(pf.notice)
 	}
 	for _, a := range pf.attachments {
 		e.Attachments = append(e.Attachments, cacheAttachment{Attachment: a.Attachment, File: a.file, Line: a.line})
@@ -350,7 +351,7 @@ func toCacheMD(path string, pf *parsedFile) cacheMD {
 func (e *cacheMD) parsedFile() *parsedFile {
 	pf := &parsedFile{
 		hash: e.Hash, size: e.Size, modTime: e.ModTime, unsafe: e.Unsafe,
-		agency: e.Agency, notice: e.Notice, dataset: e.Dataset, parentLine: e.ParentLine,
+		agency: e.Agency, dataset: e.Dataset, parentLine: e.ParentLine,
 		columns: e.Columns, columnLines: e.ColumnLines, warnings: e.Warnings, tables: e.Tables,
 	}
 	for _, a := range e.Attachments {
@@ -389,74 +390,23 @@ func decodeMDs(r io.Reader, in *interner) ([]string, []*parsedFile, error) {
 			return nil, nil, fmt.Errorf("%w: entry %d is not one file", ErrCacheUnusable, i)
 		}
 		pf := e.parsedFile()
+		if e.Notice != nil {
+			var err error
+			if pf.notice, err = decodeNotice(e.Notice, in); err != nil {
+				return nil, nil, fmt.Errorf("%w: %s: %v", ErrCacheUnusable, e.Path, err)
+			}
+		}
 		if pf.dataset != nil && pf.columns == nil {
 			pf.columns, pf.columnLines = declaredColumns{}, map[string]int{}
 		}
 		localTimes(pf)
-		if pf.notice != nil {
-			compactNotice(pf.notice, e.Path, pf.hash, in)
+		if n := pf.notice; n != nil && n.Hash == pf.hash {
+			pf.hash = n.Hash // one copy: the notice's
 		}
 		paths = append(paths, e.Path)
 		pfs = append(pfs, pf)
 	}
 	return paths, pfs, nil
-}
-
-// interner hands out one copy of each of the short strings that many notices
-// share (agency slugs, categories, signers, tags, place names). It is shared
-// by the goroutines that decode the cache: the strings are few, so nearly
-// every call only reads.
-type interner struct {
-	mu sync.RWMutex
-	m  map[string]string
-}
-
-func newInterner() *interner { return &interner{m: map[string]string{}} }
-
-func (in *interner) get(s string) string {
-	in.mu.RLock()
-	v, ok := in.m[s]
-	in.mu.RUnlock()
-	if ok {
-		return v
-	}
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	if v, ok := in.m[s]; ok {
-		return v
-	}
-	in.m[s] = s
-	return s
-}
-
-// compactNotice makes n's strings share memory where gob decoded copies: the
-// shared short strings are interned, the slug and path are slices of the
-// source file's path (the parsed map's key, file) and the hash is the parsed
-// file's. At 100,000 notices this is about a fifth of the content's heap.
-func compactNotice(n *Notice, file, hash string, in *interner) {
-	if n.Hash == hash {
-		n.Hash = hash
-	}
-	if n.Source == file {
-		n.Source = file
-	}
-	if strings.HasPrefix(n.Source, n.Path) {
-		n.Path = n.Source[:len(n.Path)]
-	}
-	if strings.HasSuffix(n.Path, n.Slug) {
-		n.Slug = n.Path[len(n.Path)-len(n.Slug):]
-	}
-	n.Agency = in.get(n.Agency)
-	n.Category = Category(in.get(string(n.Category)))
-	n.Signer = in.get(n.Signer)
-	n.SignerTitle = in.get(n.SignerTitle)
-	for i, t := range n.Tags {
-		n.Tags[i] = in.get(t)
-	}
-	for i := range n.Places {
-		p := &n.Places[i]
-		p.Province, p.District, p.Commune = in.get(p.Province), in.get(p.District), in.get(p.Commune)
-	}
 }
 
 func unusable(err error) error {

@@ -346,8 +346,9 @@ func TestCacheFromFile(t *testing.T) {
 	}
 }
 
-// Strings that notices share are one copy after a cache read (interned), and
-// a notice's path and slug are slices of its source file's path.
+// A notice read from the cache holds its own text (path, title, summary,
+// source, hash) in one block, the strings notices share (agency, signer) are
+// one copy for all, and its file's hash is the notice's.
 func TestCacheSharesStrings(t *testing.T) {
 	dir := t.TempDir()
 	files := baseSite()
@@ -362,13 +363,27 @@ func TestCacheSharesStrings(t *testing.T) {
 	byAgency := map[string]*Notice{}
 	shared := 0
 	for _, n := range again.Notices {
-		if !strings.HasPrefix(n.Source, n.Path) || unsafe.StringData(n.Source) != unsafe.StringData(n.Path) {
-			t.Errorf("%s: path is not a slice of its source %q", n.Path, n.Source)
+		var lo, hi uintptr
+		for i, s := range []string{n.Source, n.Path, n.Slug, n.Title, n.Summary, n.Hash} {
+			p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+			if i == 0 || p < lo {
+				lo = p
+			}
+			hi = max(hi, p+uintptr(len(s)))
+		}
+		if own := len(n.Source) + len(n.Title) + len(n.Summary) + len(n.Number) + len(n.Hash); hi-lo > uintptr(own) {
+			t.Errorf("%s: its own strings span %d bytes, more than their %d: not one block", n.Path, hi-lo, own)
+		}
+		if pf := again.parsed[n.Source]; pf == nil || unsafe.StringData(pf.hash) != unsafe.StringData(n.Hash) {
+			t.Errorf("%s: the file's hash is a second copy of the notice's", n.Path)
 		}
 		if m := byAgency[n.Agency]; m != nil {
 			shared++
 			if unsafe.StringData(m.Agency) != unsafe.StringData(n.Agency) {
 				t.Errorf("%s and %s: agency %q decoded twice", m.Path, n.Path, n.Agency)
+			}
+			if m.Category == n.Category && unsafe.StringData(string(m.Category)) != unsafe.StringData(string(n.Category)) {
+				t.Errorf("%s and %s: category %q decoded twice", m.Path, n.Path, n.Category)
 			}
 		}
 		byAgency[n.Agency] = n
