@@ -117,7 +117,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if autoLimit {
 		// ...but not past a soft limit: the heap of a large province (100,000
 		// notices) lives at about 250 MB, and 200% growth would take it to
-		// 750 MB. Set again once the content is loaded (setMemoryLimit).
+		// 750 MB. Set again once the content is loaded (governMemory).
 		debug.SetMemoryLimit(minMemoryLimit)
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
@@ -244,7 +244,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if autoLimit {
 		// It forces a collection to measure the live heap: not on the way to
 		// listening.
-		go setMemoryLimit(log)
+		go governMemory(runCtx, log, memoryEvery)
 	}
 
 	select {
@@ -296,22 +296,55 @@ func debugMux() *http.ServeMux {
 // (unless GOMEMLIMIT is set).
 const minMemoryLimit = 384 << 20
 
-// setMemoryLimit sets the soft memory limit to 1.5 times the heap that is
-// live once the content is loaded, and at least minMemoryLimit: the GC then
-// collects more often near the limit instead of letting GOGC=200 triple the
-// heap, and a site whose live heap is larger than the minimum is not made
-// to collect without pause. What the limit leaves of a machine's memory
-// holds the index's pages: at 100,000 notices (a live heap of about 230
-// MB) twice the heap left a 600 MB cgroup 80 MB of page cache, and
-// searches waited on the disk.
-func setMemoryLimit(log *slog.Logger) {
+// memoryLimit is the soft memory limit for a live heap of live bytes: 1.5
+// times it, and at least minMemoryLimit. The GC then collects more often
+// near the limit instead of letting GOGC=200 triple the heap, and a site
+// whose live heap is larger than the minimum is not made to collect without
+// pause. What the limit leaves of a machine's memory holds the index's
+// pages: at 100,000 notices (a live heap of about 260 MB under searches)
+// twice the heap left a 600 MB cgroup 80 MB of page cache, and searches
+// waited on the disk.
+func memoryLimit(live uint64) int64 {
+	return max(int64(minMemoryLimit), int64(live)*3/2)
+}
+
+// governMemory sets the soft memory limit for the heap that is live once
+// the content is loaded (forcing a collection to measure it), then every
+// interval for the heap the last collection found live, until ctx ends.
+// A limit measured once stays where the start left it while the site grows:
+// a live heap that comes near it makes the GC run without pause.
+func governMemory(ctx context.Context, log *slog.Logger, every time.Duration) {
 	runtime.GC()
-	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(sample)
-	limit := int64(minMemoryLimit)
-	if sample[0].Value.Kind() == metrics.KindUint64 {
-		limit = max(limit, int64(sample[0].Value.Uint64())*3/2)
-	}
+	limit := memoryLimit(liveHeap())
 	debug.SetMemoryLimit(limit)
 	log.Debug("memory limit", "mib", limit>>20)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		// A change under a twentieth is left alone: the limit does not
+		// follow every collection's noise.
+		if l := memoryLimit(liveHeap()); l > limit+limit/20 || l < limit-limit/20 {
+			limit = l
+			debug.SetMemoryLimit(limit)
+			log.Debug("memory limit", "mib", limit>>20)
+		}
+	}
+}
+
+// memoryEvery is how often governMemory looks at the live heap.
+const memoryEvery = 10 * time.Second
+
+// liveHeap is the heap the last collection found live, in bytes.
+func liveHeap() uint64 {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return sample[0].Value.Uint64()
 }
