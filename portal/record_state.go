@@ -97,9 +97,11 @@ func (st *itemState) compact(words map[string]string) {
 // the record last saw it, as at most starts): they are otherwise two copies
 // of the same text, held as long as the portal runs. It runs once, when
 // both the state and the content are loaded and before the recorder starts.
+// The map is made again: its keys would keep the copies.
 func (r *recorder) share(site *content.Site) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	items := make(map[string]*itemState, len(r.items))
 	for _, st := range r.items {
 		var path, main, hash string
 		switch st.Kind {
@@ -112,19 +114,20 @@ func (r *recorder) share(site *content.Site) {
 				path, main, hash = d.Path, d.IndexSource, d.Hash
 			}
 		}
-		if path == "" {
-			continue
-		}
-		st.Path = path
-		for i := range st.Files {
-			if f := &st.Files[i]; f.Name == main {
-				f.Name = main
-				if f.Hash == hash {
-					f.Hash = hash
+		if path != "" {
+			st.Path = path
+			for i := range st.Files {
+				if f := &st.Files[i]; f.Name == main {
+					f.Name = main
+					if f.Hash == hash {
+						f.Hash = hash
+					}
 				}
 			}
 		}
+		items[st.Path] = st
 	}
+	r.items = items
 }
 
 // dirty notes a change of the state for the next save.

@@ -534,6 +534,11 @@ func TestRestartFollowsFromState(t *testing.T) {
 		if !ok || !same(st.Path, path) || !same(f.Name, main) || !same(f.Hash, hash) {
 			t.Errorf("%s: the state's path, file name or hash is a copy of the content's (%q %q %q)", p, st.Path, f.Name, f.Hash)
 		}
+		for k := range a2.p.rec.items {
+			if k == p && !same(k, path) {
+				t.Errorf("%s: the state's key is a copy of the path", p)
+			}
+		}
 		if first == nil {
 			first = st
 		} else if !same(st.Reason, first.Reason) || !same(string(st.Action), string(first.Action)) {
