@@ -35,7 +35,10 @@ func TestGovernMemory(t *testing.T) {
 	debug.SetMemoryLimit(1 << 40)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); governMemory(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)), 5*time.Millisecond) }()
+	go func() {
+		defer close(done)
+		governMemory(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)), 5*time.Millisecond)
+	}()
 	deadline := time.Now().Add(10 * time.Second)
 	for debug.SetMemoryLimit(-1) != minMemoryLimit {
 		if time.Now().After(deadline) {
