@@ -31,6 +31,7 @@ package search
 import (
 	"container/heap"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"sync"
@@ -122,9 +123,11 @@ var scoreFree struct {
 	held int // bytes of the arrays in list
 }
 
-// maxHeldScores bounds the bytes of score arrays kept between searches:
-// several searches' worth at 1.1 million documents (9 bytes a document).
-const maxHeldScores = 64 << 20
+// heldScoresPerCPU bounds the bytes of score arrays kept between searches,
+// per CPU the Go runtime uses: more searches at once than CPUs do not go
+// faster, and what the list keeps is heap the GC cannot use. At 1.1 million
+// documents (9 bytes a document) it is a search and a half per CPU.
+const heldScoresPerCPU = 16 << 20
 
 func (sc *segScores) bytes() int { return 9 * cap(sc.total) }
 
@@ -154,7 +157,7 @@ func getScores(n int) *segScores {
 }
 
 // putScores clears the entries that were set and keeps the arrays for the
-// next search, unless maxHeldScores are kept already.
+// next search, unless heldScoresPerCPU per CPU are kept already.
 func putScores(sc *segScores) {
 	for _, d := range sc.pos {
 		sc.total[d] = 0
@@ -165,7 +168,7 @@ func putScores(sc *segScores) {
 	sc.pos, sc.touch = sc.pos[:0], sc.touch[:0]
 	scoreFree.Lock()
 	defer scoreFree.Unlock()
-	if scoreFree.held+sc.bytes() > maxHeldScores {
+	if scoreFree.held+sc.bytes() > heldScoresPerCPU*runtime.GOMAXPROCS(0) {
 		return
 	}
 	scoreFree.list = append(scoreFree.list, sc)
