@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/RoaringBitmap/roaring/v2"
 	"reflect"
 	"slices"
 	"strings"
@@ -376,5 +377,56 @@ func TestTally(t *testing.T) {
 	}
 	if _, err := ix.tally(ctx, Parsed{Terms: []string{"đất"}}, map[string][]string{"nope": {"x"}}, false); !errors.Is(err, ErrBadQuery) {
 		t.Errorf("unknown filter: %v, want ErrBadQuery", err)
+	}
+}
+
+// TestFacetCountPaths: a segment's facets, counted by intersecting a large
+// match set with each value's documents or by visiting the matches of a
+// small one, are what a count straight from the values' documents gives.
+func TestFacetCountPaths(t *testing.T) {
+	ix := rankingIndex(t, Options{})
+	snap, release, err := ix.snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	empty := func() map[string]map[string]int {
+		out := map[string]map[string]int{}
+		for _, name := range facetNames {
+			out[name] = map[string]int{}
+		}
+		return out
+	}
+	for _, v := range snap.views() {
+		sf, err := ix.fwd.get(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := uint32(sf.docs)
+		sets := map[string]*roaring.Bitmap{"all": roaring.New(), "every other": roaring.New(), "one in ten": roaring.New(), "one": roaring.BitmapOf(n / 2)}
+		sets["all"].AddRange(0, uint64(n))
+		for d := uint32(0); d < n; d++ {
+			if d%2 == 0 {
+				sets["every other"].Add(d)
+			}
+			if d%10 == 3 {
+				sets["one in ten"].Add(d)
+			}
+		}
+		for name, m := range sets {
+			want := empty()
+			for _, col := range sf.fields {
+				for k, bm := range col.bms {
+					if c := int(roaring.And(m, bm).GetCardinality()); c > 0 {
+						want[col.name][col.values[k]] = c
+					}
+				}
+			}
+			got := empty()
+			sf.count(m, got)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("segment of %d, %s:\n got %v\nwant %v", n, name, got, want)
+			}
+		}
 	}
 }
