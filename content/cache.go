@@ -24,7 +24,7 @@ import (
 // that a newer binary does not serve an older binary's parse.
 const (
 	cacheMagic   = "congkhai content cache"
-	cacheVersion = 7 // tables read by package tables; notices in their own encoding (cacheNotice) with their disclosure fields, datasets with their kind; problems and guesses as messages in two languages (msg.Text)
+	cacheVersion = 7 // tables read by package tables; notices in their own encoding (encodeNotice) with their disclosure fields, datasets with their kind; problems and guesses as messages in two languages (msg.Text)
 )
 
 // ErrCacheUnusable is wrapped by ReadCache when r holds no cache it can use: another
