@@ -38,13 +38,13 @@ func fillValue(t *testing.T, v reflect.Value, n *int) {
 			}
 		}
 	default:
-		t.Fatalf("fillValue: a field of kind %s: teach the test (and cacheNotice) about it", v.Kind())
+		t.Fatalf("fillValue: a field of kind %s: teach the test (and encodeNotice) about it", v.Kind())
 	}
 }
 
 // TestCacheNoticeRoundTrip: every exported field of a Notice comes back from
 // the cache's encoding as it went in; a field added to Notice and not to
-// cacheNotice fails here. Empty slices come back nil, as gob gives them.
+// encodeNotice fails here. Empty slices come back nil, as gob gives them.
 func TestCacheNoticeRoundTrip(t *testing.T) {
 	full := &Notice{}
 	n := 0
