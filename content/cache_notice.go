@@ -14,8 +14,8 @@ import (
 // and most of the objects every GC then marks. Decoded, the text that is the
 // notice's own (source path, title, summary, number, hash, attachments,
 // related paths) is one string and its fields are slices of it; the short
-// strings that notices share (agency, category, signer, places, tags, media
-// types) are interned, one copy for all.
+// strings that notices share (agency, category, signer, document type,
+// period, places, tags, media types) are interned, one copy for all.
 //
 // The encoding: the length of the notice's own text, that text, then the
 // fields in order, each own string as its length (its bytes are the next ones
@@ -201,11 +201,15 @@ func (d *noticeDecoder) uvarint() uint64 {
 }
 
 func (d *noticeDecoder) varint() int64 {
-	u := d.uvarint()
-	v := int64(u >> 1)
-	if u&1 != 0 {
-		v = ^v
+	if d.err != nil {
+		return 0
 	}
+	v, k := binary.Varint(d.b[d.i:])
+	if k <= 0 {
+		d.fail()
+		return 0
+	}
+	d.i += k
 	return v
 }
 

@@ -66,10 +66,10 @@ func (r *recorder) loadState() {
 	r.mu.Unlock()
 }
 
-// compact makes st's strings share memory where gob decoded copies: the
-// kind, action and reasons, which few values take, are interned in words,
-// and the path is a slice of its markdown file's name. The state of 100,000
-// items is held for as long as the portal runs, and every GC marks it.
+// compact makes st's kind, action and reasons, which few values take, one
+// copy each (interned in words) where gob decoded one per item: the state of
+// 100,000 items is held for as long as the portal runs. Paths, file names
+// and hashes are shared with the content later (share).
 func (st *itemState) compact(words map[string]string) {
 	intern := func(s string) string {
 		if s == "" {
@@ -84,12 +84,6 @@ func (st *itemState) compact(words map[string]string) {
 	st.Kind = publish.Kind(intern(string(st.Kind)))
 	st.Action = publish.Action(intern(string(st.Action)))
 	st.Reason, st.ModReason = intern(st.Reason), intern(st.ModReason)
-	for _, f := range st.Files {
-		if len(f.Name) > len(st.Path) && f.Name[:len(st.Path)] == st.Path && (f.Name[len(st.Path)] == '.' || f.Name[len(st.Path)] == '/') {
-			st.Path = f.Name[:len(st.Path)]
-			break
-		}
-	}
 }
 
 // share makes the state's paths, main file names and hashes the strings of

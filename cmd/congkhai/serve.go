@@ -301,7 +301,7 @@ const minMemoryLimit = 384 << 20
 // near the limit instead of letting GOGC=200 triple the heap, and a site
 // whose live heap is larger than the minimum is not made to collect without
 // pause. What the limit leaves of a machine's memory holds the index's
-// pages: at 100,000 notices (a live heap of about 260 MB under searches)
+// pages: at 100,000 notices (a live heap of about 230 MB after loading)
 // twice the heap left a 600 MB cgroup 80 MB of page cache, and searches
 // waited on the disk.
 func memoryLimit(live uint64) int64 {
