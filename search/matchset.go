@@ -291,9 +291,11 @@ func (s *segView) altBM(a alt) (*roaring.Bitmap, error) {
 // matches is the live match set of pl in s.
 //
 // The syllables are taken rarest first (by the postings of their fields in
-// this segment), and each one after the first is intersected field by field
-// with what is left: m ∧ (A ∨ B ∨ …) as (m ∧ A) ∨ (m ∧ B) ∨ …, so a common
-// syllable ("xã") never has the union of its long lists built.
+// this segment), and each one after the first is intersected with what is
+// left in place (roaring's AndAny: m ∧ (A ∨ B ∨ …), the union built only
+// for the containers m still has, in buffers it reuses), so a common
+// syllable ("xã") never has the union of its long lists built, and a search
+// does not allocate a bitmap per field and syllable.
 func (s *segView) matches(pl *plan) (*roaring.Bitmap, error) {
 	var m *roaring.Bitmap
 	if pl.all {
@@ -328,11 +330,7 @@ func (s *segView) matches(pl *plan) (*roaring.Bitmap, error) {
 		case len(a.bms) == 1:
 			m.And(a.bms[0])
 		default:
-			parts := make([]*roaring.Bitmap, len(a.bms))
-			for i, bm := range a.bms {
-				parts[i] = roaring.And(m, bm)
-			}
-			m = roaring.FastOr(parts...)
+			m.AndAny(a.bms...)
 		}
 		if m.IsEmpty() {
 			return m, nil

@@ -430,3 +430,56 @@ func TestFacetCountPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestAndAnyIsIntersectionOfUnion: matches intersects a syllable's field
+// lists in place with roaring's AndAny; it must give m ∧ (A ∨ B ∨ …) for
+// every kind of container (array, bitmap, run) over several 2^16 blocks, and
+// leave the lists as they were.
+func TestAndAnyIsIntersectionOfUnion(t *testing.T) {
+	const n = 5 << 16
+	gen := func(seed uint32, every uint32, runs bool) *roaring.Bitmap {
+		bm := roaring.New()
+		x := seed
+		for i := uint32(0); i < n; i++ {
+			x = x*1664525 + 1013904223
+			if x%every == 0 {
+				bm.Add(i)
+			}
+		}
+		if runs {
+			bm.AddRange(uint64(seed)*1000, uint64(seed)*1000+70000)
+			bm.RunOptimize()
+		}
+		return bm
+	}
+	cases := []struct {
+		name  string
+		m     *roaring.Bitmap
+		lists []*roaring.Bitmap
+	}{
+		{"sparse lists", gen(1, 3, false), []*roaring.Bitmap{gen(2, 500, false), gen(3, 700, false)}},
+		{"dense lists", gen(4, 2, false), []*roaring.Bitmap{gen(5, 3, false), gen(6, 4, false), gen(7, 50, false)}},
+		{"sparse m", gen(8, 900, false), []*roaring.Bitmap{gen(9, 2, false), gen(10, 5, false)}},
+		{"runs", gen(11, 7, true), []*roaring.Bitmap{gen(12, 9, true), gen(13, 600, false)}},
+		{"disjoint blocks", roaring.BitmapOf(1, 2, 3, 4<<16+1), []*roaring.Bitmap{roaring.BitmapOf(1<<16 + 5), roaring.BitmapOf(3, 3<<16)}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := make([]*roaring.Bitmap, len(c.lists))
+			for i, l := range c.lists {
+				before[i] = l.Clone()
+			}
+			want := roaring.And(c.m, roaring.FastOr(c.lists...))
+			got := c.m.Clone()
+			got.AndAny(c.lists...)
+			if !got.Equals(want) {
+				t.Errorf("AndAny: %d documents, want %d", got.GetCardinality(), want.GetCardinality())
+			}
+			for i, l := range c.lists {
+				if !l.Equals(before[i]) {
+					t.Errorf("list %d changed", i)
+				}
+			}
+		})
+	}
+}
