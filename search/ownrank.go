@@ -425,13 +425,20 @@ func (rk *ranker) titleBonus() error {
 		if sc == nil {
 			continue
 		}
-		all := rk.ms[i].Clone()
-		for _, ft := range alts {
+		// The first title list intersected with the matches, then the
+		// others in place: a title list is much shorter than the matches
+		// of a common syllable, whose copy this does not make.
+		all := rk.ms[i] // only read when there are no title lists
+		for k, ft := range alts {
 			bm, err := v.fieldTermsBM(ft)
 			if err != nil {
 				return err
 			}
-			all.And(bm)
+			if k == 0 {
+				all = roaring.And(rk.ms[i], bm)
+			} else {
+				all.And(bm)
+			}
 			if all.IsEmpty() {
 				break
 			}
