@@ -2,6 +2,7 @@ package search
 
 import (
 	"errors"
+	"slices"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -254,11 +255,11 @@ func (ix *Index) Warm() (err error) {
 	return nil
 }
 
+// countFacets counts the facet values of the match sets ms of vs. The
+// counts are the pool's (countsPool): facetResult, their one reader, puts
+// them back.
 func (ix *Index) countFacets(vs []*segView, ms []*roaring.Bitmap) (map[string]map[string]int, error) {
-	out := make(map[string]map[string]int, len(facetFields))
-	for name := range facetFields {
-		out[name] = map[string]int{}
-	}
+	out := countsPool.Get().(map[string]map[string]int)
 	for i, v := range vs {
 		if ms[i].IsEmpty() {
 			continue
@@ -273,14 +274,60 @@ func (ix *Index) countFacets(vs []*segView, ms []*roaring.Bitmap) (map[string]ma
 	return out, nil
 }
 
+// countsPool holds the facet counts between searches, emptied: a search
+// over many places or agencies grew its maps anew each time, a sixth of
+// what a search allocated.
+var countsPool = sync.Pool{New: func() any {
+	out := make(map[string]map[string]int, len(facetFields))
+	for name := range facetFields {
+		out[name] = map[string]int{}
+	}
+	return out
+}}
+
+// facetResult keeps the facetSize most frequent values of each facet of
+// counts (then by value), and puts counts back in countsPool.
 func facetResult(counts map[string]map[string]int) map[string][]FacetValue {
 	out := make(map[string][]FacetValue, len(counts))
 	for name, cs := range counts {
-		vals := make([]FacetValue, 0, len(cs))
-		for v, c := range cs {
-			vals = append(vals, FacetValue{Value: v, Count: c})
-		}
-		out[name] = topFacets(vals)
+		out[name] = topValues(cs)
+		clear(cs)
+	}
+	if counts != nil {
+		countsPool.Put(counts)
 	}
 	return out
+}
+
+// topValues is topFacets of every value of cs without building the list of
+// all of them: the best facetSize so far, sorted, each value taking its
+// place among them only when it beats the last.
+func topValues(cs map[string]int) []FacetValue {
+	top := make([]FacetValue, 0, min(len(cs), facetSize+1))
+	for v, c := range cs {
+		fv := FacetValue{Value: v, Count: c}
+		if len(top) == facetSize && !facetBefore(fv, top[facetSize-1]) {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(top, fv, func(a, b FacetValue) int {
+			if facetBefore(a, b) {
+				return -1
+			}
+			return 1
+		})
+		top = slices.Insert(top, i, fv)
+		if len(top) > facetSize {
+			top = top[:facetSize]
+		}
+	}
+	return top
+}
+
+// facetBefore: a comes before b in a facet's values (by count, most
+// frequent first, then by value).
+func facetBefore(a, b FacetValue) bool {
+	if a.Count != b.Count {
+		return a.Count > b.Count
+	}
+	return a.Value < b.Value
 }

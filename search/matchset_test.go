@@ -483,3 +483,26 @@ func TestAndAnyIsIntersectionOfUnion(t *testing.T) {
 		})
 	}
 }
+
+// TestTopValues: the facets' best values kept while counting are those of
+// sorting every value (topFacets), ties by value included.
+func TestTopValues(t *testing.T) {
+	for _, n := range []int{0, 1, facetSize - 1, facetSize, facetSize + 1, 500} {
+		for _, spread := range []int{1, 3, 1000} {
+			t.Run(fmt.Sprintf("%d values, counts 1–%d", n, spread), func(t *testing.T) {
+				cs := map[string]int{}
+				for i := range n {
+					cs[fmt.Sprintf("v%03d", (i*7919)%1000)] = 1 + (i*31)%spread
+				}
+				var all []FacetValue
+				for v, c := range cs {
+					all = append(all, FacetValue{Value: v, Count: c})
+				}
+				want := topFacets(all)
+				if got := topValues(cs); !slices.Equal(got, want) {
+					t.Errorf("got  %v\nwant %v", got, want)
+				}
+			})
+		}
+	}
+}
