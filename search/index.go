@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -183,13 +184,14 @@ type Index struct {
 	bi         bleve.Index
 	dir        string
 	opts       Options
-	suggest    map[string]bool // nil: every kind feeds Suggest
-	running    chan struct{}   // one token per search in flight (Options.MaxSearches)
-	fwd        facetCache      // facet forward index per segment
-	advised    advisor         // segments advised random access (advise.go)
-	internals  internals       // fallbacks to bleve's search (internals.go)
-	checked    CheckFigures    // the segments checked when the index opened
-	repaired   string          // why OpenOrRebuild rebuilt the index
+	suggest    map[string]bool            // nil: every kind feeds Suggest
+	running    chan struct{}              // one token per search in flight (Options.MaxSearches)
+	fwd        facetCache                 // facet forward index per segment
+	lender     atomic.Pointer[dictLender] // the current snapshot's term dictionaries (internals.go)
+	advised    advisor                    // segments advised random access (advise.go)
+	internals  internals                  // fallbacks to bleve's search (internals.go)
+	checked    CheckFigures               // the segments checked when the index opened
+	repaired   string                     // why OpenOrRebuild rebuilt the index
 	damage     struct {
 		mu     sync.Mutex
 		reason string // why the index is marked damaged (damage.go)

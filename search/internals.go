@@ -94,7 +94,8 @@ func (ix *Index) mismatch(err error) {
 
 // snapshot is a point-in-time view of the index's segments.
 type snapshot struct {
-	sn *scorch.IndexSnapshot
+	sn   *scorch.IndexSnapshot
+	lend *dictLender // nil when bleve handed the snapshot over
 }
 
 // snapshot returns the index's current snapshot and its release; the
@@ -116,9 +117,63 @@ func (ix *Index) snapshot() (*snapshot, func(), error) {
 		_ = rd.Close()
 		return nil, nil, internalsError("reader %T is not a scorch snapshot", rd)
 	}
-	s := &snapshot{sn: sn}
+	l := ix.lender.Load()
+	if l == nil || l.sn != sn {
+		l = &dictLender{sn: sn, free: map[dictKey][]segment.TermDictionary{}}
+		ix.lender.Store(l)
+	}
+	s := &snapshot{sn: sn, lend: l}
 	ix.advised.advise(s)
 	return s, func() { _ = rd.Close() }, nil
+}
+
+// dictLender lends the term dictionaries of one scorch snapshot's segments
+// to the views of the searches on it. A search opens a dictionary (zap's,
+// with its FST reader) for each segment and field it reads, tens of them,
+// a tenth of what it allocated; a dictionary is not safe for concurrent use,
+// so each is lent to one view at a time and given back (snapshot.giveBack)
+// when the search is done with its views. The index keeps the lender of
+// the snapshot searched last: one of an older snapshot is dropped with its
+// dictionaries, and those it lent are given back to it, not to another.
+type dictLender struct {
+	sn   *scorch.IndexSnapshot
+	mu   sync.Mutex
+	free map[dictKey][]segment.TermDictionary
+}
+
+// dictKey: a segment by its place in the snapshot, and a field.
+type dictKey struct {
+	seg   int
+	field string
+}
+
+func (l *dictLender) take(k dictKey) segment.TermDictionary {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ds := l.free[k]
+	if len(ds) == 0 {
+		return nil
+	}
+	d := ds[len(ds)-1]
+	l.free[k] = ds[:len(ds)-1]
+	return d
+}
+
+// giveBack returns the dictionaries the views opened to the lender; the
+// views must not be used after it.
+func giveBack(vs []*segView) {
+	for _, v := range vs {
+		if v.lend == nil || len(v.dicts) == 0 {
+			continue
+		}
+		v.lend.mu.Lock()
+		for field, d := range v.dicts {
+			k := dictKey{v.at, field}
+			v.lend.free[k] = append(v.lend.free[k], d)
+		}
+		v.lend.mu.Unlock()
+		clear(v.dicts)
+	}
 }
 
 // snapshotOf is the snapshot behind the reader bleve hands a query's
@@ -128,7 +183,7 @@ func snapshotOf(r index.IndexReader) (*snapshot, error) {
 	if !ok {
 		return nil, internalsError("reader %T is not a scorch snapshot", r)
 	}
-	return &snapshot{sn: sn}, nil
+	return &snapshot{sn: sn}, nil // no lender: bleve's searches hold no views past their query
 }
 
 // hold keeps the snapshot's segments mapped until the returned release:
@@ -142,15 +197,16 @@ func (s *snapshot) hold() (release func()) {
 // docCount is the number of live documents.
 func (s *snapshot) docCount() (uint64, error) { return s.sn.DocCount() }
 
-// views returns a view of each segment, in order. A view caches the
-// dictionaries it opens: each goroutine uses its own views.
+// views returns a view of each segment, in order. A view keeps the
+// dictionaries it opens or borrows (dictLender): each goroutine uses its
+// own views, and gives their dictionaries back when done with them.
 func (s *snapshot) views() []*segView {
 	segs := s.sn.Segments()
 	vs := make([]*segView, 0, len(segs))
 	var off uint64
 	for _, ss := range segs {
 		seg := ss.Segment()
-		vs = append(vs, &segView{seg: seg, id: ss.Id(), offset: off, deleted: ss.Deleted(), dicts: map[string]segment.TermDictionary{}})
+		vs = append(vs, &segView{seg: seg, id: ss.Id(), offset: off, deleted: ss.Deleted(), dicts: map[string]segment.TermDictionary{}, lend: s.lend, at: len(vs)})
 		off += seg.Count()
 	}
 	return vs
@@ -188,6 +244,8 @@ type segView struct {
 	offset  uint64 // global number of the segment's first document
 	deleted *roaring.Bitmap
 	dicts   map[string]segment.TermDictionary
+	lend    *dictLender // nil: the view opens its dictionaries
+	at      int         // the segment's place in the snapshot
 }
 
 // count is the number of documents in the segment, deleted ones included.
@@ -196,6 +254,12 @@ func (v *segView) count() uint64 { return v.seg.Count() }
 func (v *segView) dict(field string) (segment.TermDictionary, error) {
 	if d, ok := v.dicts[field]; ok {
 		return d, nil
+	}
+	if v.lend != nil {
+		if d := v.lend.take(dictKey{v.at, field}); d != nil {
+			v.dicts[field] = d
+			return d, nil
+		}
 	}
 	d, err := v.seg.Dictionary(field)
 	if err != nil {

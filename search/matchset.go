@@ -379,7 +379,9 @@ func (ix *Index) startFacets(snap *snapshot, ms []*roaring.Bitmap) *facetJob {
 			}
 		}()
 		ix.fault("facets")
-		j.facets, j.err = ix.countFacets(snap.views(), ms)
+		vs := snap.views()
+		defer giveBack(vs)
+		j.facets, j.err = ix.countFacets(vs, ms)
 	}()
 	return j
 }
@@ -576,9 +578,11 @@ func (ix *Index) matchSetSearch(ctx context.Context, p Parsed, r Request, q quer
 	cost, err := pl.cost(vs)
 	if err == nil && cost > uint64(ix.opts.CostLimit) {
 		res, err := ix.ownRankedSearch(ctx, snap, vs, pl, r)
+		giveBack(vs)
 		release()
 		return res, err
 	}
+	giveBack(vs)
 	release()
 	if err != nil {
 		return nil, err
@@ -680,6 +684,7 @@ func (ix *Index) matchSetTally(ctx context.Context, p Parsed, filters map[string
 	}
 	defer release()
 	vs := snap.views()
+	defer giveBack(vs)
 	ms, total, err := matchSets(ctx, vs, pl)
 	if err != nil {
 		return nil, err

@@ -506,3 +506,55 @@ func TestTopValues(t *testing.T) {
 		}
 	}
 }
+
+// TestDictionariesLent: the own ranking's searches borrow the term
+// dictionaries of the snapshot's segments and give them back, so a search
+// repeated opens none (the lender holds as many as after the first), and
+// searches at once, each with its own, answer as one alone does.
+func TestDictionariesLent(t *testing.T) {
+	ix := rankingIndex(t, Options{CostLimit: 1})
+	ctx := context.Background()
+	free := func() int {
+		l := ix.lender.Load()
+		if l == nil {
+			return 0
+		}
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		n := 0
+		for _, ds := range l.free {
+			n += len(ds)
+		}
+		return n
+	}
+	r := Request{Query: "người lao động", Facets: true, NoAdvice: true}
+	want, err := ix.Search(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := free()
+	if first == 0 {
+		t.Fatal("no dictionary given back after a search")
+	}
+	if _, err := ix.Search(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	if again := free(); again != first {
+		t.Errorf("%d dictionaries free after the same search again, want %d (borrowed, not opened)", again, first)
+	}
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			got, err := ix.Search(ctx, r)
+			if err == nil && (got.Total != want.Total || !reflect.DeepEqual(ids(got.Hits), ids(want.Hits)) || !reflect.DeepEqual(got.Facets, want.Facets)) {
+				err = fmt.Errorf("concurrent search: total %d, hits %v; alone %d, %v", got.Total, ids(got.Hits), want.Total, ids(want.Hits))
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
