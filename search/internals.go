@@ -246,6 +246,7 @@ type segView struct {
 	dicts   map[string]segment.TermDictionary
 	lend    *dictLender // nil: the view opens its dictionaries
 	at      int         // the segment's place in the snapshot
+	counted segment.PostingsList
 }
 
 // count is the number of documents in the segment, deleted ones included.
@@ -300,10 +301,11 @@ func (v *segView) liveCount(field string, term []byte) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	pl, err := d.PostingsList(term, v.deleted, nil)
+	pl, err := d.PostingsList(term, v.deleted, v.counted)
 	if err != nil {
 		return 0, err
 	}
+	v.counted = pl // only counted: the next count reuses it
 	return pl.Count(), nil
 }
 
