@@ -288,18 +288,23 @@ func (s *segView) altBM(a alt) (*roaring.Bitmap, error) {
 	return roaring.FastOr(bms...), nil
 }
 
-// matches is the live match set of pl in s.
+// matches is the live match set of pl in s. It may be one of the
+// segment's postings bitmaps (a query of one syllable in one field, in a
+// segment without deletions): never modify it.
 //
 // The syllables are taken rarest first (by the postings of their fields in
 // this segment), and each one after the first is intersected with what is
 // left in place (roaring's AndAny: m ∧ (A ∨ B ∨ …), the union built only
 // for the containers m still has, in buffers it reuses), so a common
 // syllable ("xã") never has the union of its long lists built, and a search
-// does not allocate a bitmap per field and syllable.
+// does not allocate a bitmap per field and syllable. The rarest list is not
+// copied: the first change makes the new set from it (an intersection is
+// no larger than it).
 func (s *segView) matches(pl *plan) (*roaring.Bitmap, error) {
 	var m *roaring.Bitmap
+	owned := false // m was made here, not borrowed from the segment
 	if pl.all {
-		m = roaring.New()
+		m, owned = roaring.New(), true
 		m.AddRange(0, s.count())
 	}
 	type altLists struct {
@@ -324,16 +329,28 @@ func (s *segView) matches(pl *plan) (*roaring.Bitmap, error) {
 	for _, a := range must {
 		switch {
 		case m == nil && len(a.bms) == 1:
-			m = a.bms[0].Clone()
+			m = a.bms[0]
 		case m == nil:
-			m = roaring.FastOr(a.bms...)
-		case len(a.bms) == 1:
+			m, owned = roaring.FastOr(a.bms...), true
+		case len(a.bms) == 1 && owned:
 			m.And(a.bms[0])
+		case len(a.bms) == 1:
+			m, owned = roaring.And(m, a.bms[0]), true
 		default:
+			if !owned {
+				m, owned = m.Clone(), true
+			}
 			m.AndAny(a.bms...)
 		}
 		if m.IsEmpty() {
 			return m, nil
+		}
+	}
+	without := func(bm *roaring.Bitmap) {
+		if owned {
+			m.AndNot(bm)
+		} else {
+			m, owned = roaring.AndNot(m, bm), true
 		}
 	}
 	for _, a := range pl.mustNot {
@@ -341,10 +358,10 @@ func (s *segView) matches(pl *plan) (*roaring.Bitmap, error) {
 		if err != nil {
 			return nil, err
 		}
-		m.AndNot(bm)
+		without(bm)
 	}
 	if s.deleted != nil {
-		m.AndNot(s.deleted)
+		without(s.deleted)
 	}
 	return m, nil
 }
@@ -423,7 +440,7 @@ func (q *candQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping
 }
 
 // matchSets evaluates pl on each view of vs: the documents it matches in
-// each, and how many in all.
+// each (read only: see matches), and how many in all.
 func matchSets(ctx context.Context, vs []*segView, pl *plan) ([]*roaring.Bitmap, uint64, error) {
 	ms := make([]*roaring.Bitmap, len(vs))
 	var total uint64
