@@ -130,9 +130,9 @@ func (ix *Index) snapshot() (*snapshot, func(), error) {
 // dictLender lends the term dictionaries of one scorch snapshot's segments
 // to the views of the searches on it. A search opens a dictionary (zap's,
 // with its FST reader) for each segment and field it reads, tens of them,
-// a tenth of what it allocated; a dictionary is not safe for concurrent use,
-// so each is lent to one view at a time and given back (snapshot.giveBack)
-// when the search is done with its views. The index keeps the lender of
+// a twentieth of what it allocated; a dictionary is not safe for
+// concurrent use, so each is lent to one view at a time and given back
+// (giveBack) when the search is done with its views. The index keeps the lender of
 // the snapshot searched last: one of an older snapshot is dropped with its
 // dictionaries, and those it lent are given back to it, not to another.
 type dictLender struct {
