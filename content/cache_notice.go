@@ -187,24 +187,15 @@ func (d *noticeDecoder) fail() {
 	d.i, d.at = len(d.b), len(d.own)
 }
 
-func (d *noticeDecoder) uvarint() uint64 {
-	if d.err != nil {
-		return 0
-	}
-	v, k := binary.Uvarint(d.b[d.i:])
-	if k <= 0 {
-		d.fail()
-		return 0
-	}
-	d.i += k
-	return v
-}
+func (d *noticeDecoder) uvarint() uint64 { return readVarint(d, binary.Uvarint) }
+func (d *noticeDecoder) varint() int64   { return readVarint(d, binary.Varint) }
 
-func (d *noticeDecoder) varint() int64 {
+// readVarint reads one varint with read (binary.Uvarint or binary.Varint).
+func readVarint[T uint64 | int64](d *noticeDecoder, read func([]byte) (T, int)) T {
 	if d.err != nil {
 		return 0
 	}
-	v, k := binary.Varint(d.b[d.i:])
+	v, k := read(d.b[d.i:])
 	if k <= 0 {
 		d.fail()
 		return 0

@@ -275,8 +275,8 @@ func (ix *Index) countFacets(vs []*segView, ms []*roaring.Bitmap) (map[string]ma
 }
 
 // countsPool holds the facet counts between searches, emptied: a search
-// over many places or agencies grew its maps anew each time, a sixth of
-// what a search allocated.
+// over many places or agencies grew its maps anew each time, about a
+// twentieth of what a search allocated.
 var countsPool = sync.Pool{New: func() any {
 	out := make(map[string]map[string]int, len(facetFields))
 	for name := range facetFields {
