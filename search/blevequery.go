@@ -96,8 +96,9 @@ func matchQ(text string, fb fieldBoost, phrase bool) query.Query {
 	return q
 }
 
-// buildQuery turns a parsed query and URL filters into a bleve query.
-func buildQuery(p Parsed, filters map[string][]string) (query.Query, error) {
+// buildQuery turns a parsed query and URL filters into a bleve query. Its
+// bonus phrases follow cands once set (candphrase.go); nil: never.
+func buildQuery(p Parsed, filters map[string][]string, cands *candidateList) (query.Query, error) {
 	units := p.wordUnits()
 	var tokens []string
 	for _, u := range units {
@@ -105,8 +106,8 @@ func buildQuery(p Parsed, filters map[string][]string) (query.Query, error) {
 	}
 	must, entry := wordQueries(units)
 	must = append(must, phraseQueries(p.Phrases)...)
-	should := bonusQueries(p.Terms, tokens, entry)
-	should = append(should, altPhraseQueries(units)...)
+	should := bonusQueries(p.Terms, tokens, entry, cands)
+	should = append(should, altPhraseQueries(units, cands)...)
 	mustNot := exclusionQueries(p)
 	filter, err := filterQuery(p.Filters, filters)
 	if err != nil {
@@ -286,7 +287,7 @@ func phraseQueries(phrases []string) []query.Query {
 // bonusQueries raise the documents with the query's syllables adjacent, a
 // table's entries (entry, from wordQueries) and a document number typed as
 // a whole.
-func bonusQueries(terms, tokens []string, entry query.Query) []query.Query {
+func bonusQueries(terms, tokens []string, entry query.Query, cands *candidateList) []query.Query {
 	var should []query.Query
 	// The words adjacent, in order.
 	if len(tokens) > 1 {
@@ -294,7 +295,7 @@ func bonusQueries(terms, tokens []string, entry query.Query) []query.Query {
 		for _, fb := range textFields {
 			if fb.positions {
 				fb.boost *= phraseBoost
-				should = append(should, matchQ(text, fb, true))
+				should = append(should, onCandidates(matchQ(text, fb, true), cands))
 			}
 		}
 	}
@@ -305,7 +306,7 @@ func bonusQueries(terms, tokens []string, entry query.Query) []query.Query {
 	if len(tokens) > 2 {
 		for i := 0; i+1 < len(tokens); i++ {
 			pair := tokens[i] + " " + tokens[i+1]
-			should = append(should, matchQ(pair, fieldBoost{fTitleF, AnalyzerFold, boostTitleF, true}, true))
+			should = append(should, onCandidates(matchQ(pair, fieldBoost{fTitleF, AnalyzerFold, boostTitleF, true}, true), cands))
 		}
 	}
 	if entry != nil {
@@ -328,7 +329,7 @@ func bonusQueries(terms, tokens []string, entry query.Query) []query.Query {
 // several words with its words adjacent, as the phrase bonus does for the
 // words typed: "sổ đỏ" favours a title with "giấy chứng nhận quyền sử
 // dụng đất" over one with those syllables scattered.
-func altPhraseQueries(units []unit) []query.Query {
+func altPhraseQueries(units []unit, cands *candidateList) []query.Query {
 	var should []query.Query
 	for _, u := range units {
 		for _, a := range u.alts {
@@ -336,7 +337,7 @@ func altPhraseQueries(units []unit) []query.Query {
 				continue
 			}
 			fb := fieldBoost{fTitleF, AnalyzerFold, boostTitleF * phraseBoost * a.weight, true}
-			should = append(should, matchQ(strings.Join(a.toks, " "), fb, true))
+			should = append(should, onCandidates(matchQ(strings.Join(a.toks, " "), fb, true), cands))
 		}
 	}
 	return should

@@ -421,6 +421,7 @@ type candQuery struct {
 	want   int // from+size
 	facets bool
 	out    *outcome
+	cands  *candidateList // given the candidates for q's bonus phrases (nil: none)
 	err    error
 }
 
@@ -436,6 +437,9 @@ func (q *candQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping
 		return nil, err
 	}
 	*q.out = out
+	if q.cands != nil {
+		*q.cands = candidateList{ids: ids, set: true}
+	}
 	return &listSearcher{ids: ids}, nil
 }
 
@@ -582,7 +586,7 @@ func (h *topHeap) Pop() any {
 
 // matchSetSearch answers r from its match sets, ranked by bleve or by the
 // own ranking; errNoMatchSets when the query has none.
-func (ix *Index) matchSetSearch(ctx context.Context, p Parsed, r Request, q query.Query) (*Result, error) {
+func (ix *Index) matchSetSearch(ctx context.Context, p Parsed, r Request, q query.Query, cands *candidateList) (*Result, error) {
 	pl, err := makePlan(p, r.Filters, r.Sort == "date")
 	if err != nil {
 		return nil, err
@@ -606,7 +610,7 @@ func (ix *Index) matchSetSearch(ctx context.Context, p Parsed, r Request, q quer
 	}
 	pl.dfs = nil // counted on this snapshot; bleve searches its own
 	out := &outcome{}
-	cq := &candQuery{ix: ix, pl: pl, want: r.From + r.Size, facets: r.Facets, out: out}
+	cq := &candQuery{ix: ix, pl: pl, want: r.From + r.Size, facets: r.Facets, out: out, cands: cands}
 	// The best fitTop matches are re-ordered by their titles' fit: bleve
 	// gives them from the first, and the page is cut from them after. A
 	// request for one hit is a count (corrections, dead ends): no order.

@@ -277,7 +277,11 @@ func (ix *Index) search(ctx context.Context, p Parsed, r Request) (*Result, erro
 	if err := checkFilters(r.Filters); err != nil {
 		return nil, err
 	}
-	q, err := buildQuery(p, r.Filters)
+	var cands *candidateList
+	if !ix.opts.bleveOnly {
+		cands = &candidateList{}
+	}
+	q, err := buildQuery(p, r.Filters, cands)
 	if err != nil {
 		return nil, err
 	}
@@ -285,10 +289,11 @@ func (ix *Index) search(ctx context.Context, p Parsed, r Request) (*Result, erro
 		return nil, badQuery("unknown sort %q (relevance or date)", r.Sort)
 	}
 	if !ix.opts.bleveOnly {
-		res, err := ix.matchSetSearch(ctx, p, r, q)
+		res, err := ix.matchSetSearch(ctx, p, r, q, cands)
 		if !ix.fallsBack(err) {
 			return res, err
 		}
+		*cands = candidateList{} // bleve's search reads every document
 	}
 	return ix.bleveSearch(ctx, p, r, q)
 }
