@@ -649,8 +649,13 @@ func measureMain(ctx context.Context, o options, m mode, res *Results, pt *Scale
 
 	// The portal's max sustainable rate, before PostgreSQL runs anything.
 	log.Printf("max sustainable search rate (load %.2f)", loadAvg())
+	// Each step numbers its requests from 0: the key comes from a count
+	// over all steps, or a step would repeat the keys of the one before it
+	// and be answered from the cache.
+	var sent atomic.Int64
 	best, steps := load.MaxRate(ctx, load.RealClock{}, 5, 5120, m.stepDur, 64, func(ctx context.Context, i int) error {
-		return get(ctx, uncachedURL(srv, mix[i%len(mix)].Text, 1_000_000+i))
+		n := int(sent.Add(1))
+		return get(ctx, uncachedURL(srv, mix[n%len(mix)].Text, 1_000_000+n))
 	}, sustainable)
 	res.Raw["portal_max_steps"] = steps
 
