@@ -57,6 +57,9 @@ var rankingQueries = []Request{
 	{Query: "12.000.000"},
 	{Query: "12000000 đồng"},
 	{Query: "ủy ban nhân dân"},
+	// A thesaurus unit of several syllables beside plain syllables.
+	{Query: "huyện sổ đỏ"},
+	{Query: "xa den bu giai phong mat bang"},
 }
 
 func rankingIndex(t *testing.T, opts Options) *Index {
