@@ -247,6 +247,7 @@ type segView struct {
 	lend    *dictLender // nil: the view opens its dictionaries
 	at      int         // the segment's place in the snapshot
 	counted segment.PostingsList
+	it      segment.PostingsIterator // reused by postings: only its bitmap is read
 }
 
 // count is the number of documents in the segment, deleted ones included.
@@ -281,10 +282,12 @@ func (v *segView) postings(field string, term []byte) (*roaring.Bitmap, error) {
 	if err != nil {
 		return nil, err
 	}
-	it := pl.Iterator(false, false, false, nil)
-	oi, ok := it.(segment.OptimizablePostingsIterator)
+	// The bitmap is the postings list's (read from the segment), not the
+	// iterator's: the next call reuses the iterator and leaves it alone.
+	v.it = pl.Iterator(false, false, false, v.it)
+	oi, ok := v.it.(segment.OptimizablePostingsIterator)
 	if !ok {
-		return nil, internalsError("postings iterator %T has no bitmap", it)
+		return nil, internalsError("postings iterator %T has no bitmap", v.it)
 	}
 	if n, ok := oi.DocNum1Hit(); ok {
 		return roaring.BitmapOf(uint32(n)), nil
@@ -292,8 +295,12 @@ func (v *segView) postings(field string, term []byte) (*roaring.Bitmap, error) {
 	if bm := oi.ActualBitmap(); bm != nil {
 		return bm, nil
 	}
-	return roaring.New(), nil
+	return noPostings, nil
 }
+
+// noPostings is the bitmap of a term that is not in a segment, shared:
+// what postings returns is only read.
+var noPostings = roaring.New()
 
 // liveCount is the number of live documents with term in field.
 func (v *segView) liveCount(field string, term []byte) (uint64, error) {

@@ -132,6 +132,11 @@ func bothOnce(t *testing.T, ix *Index, r Request) (ms, ref *Result) {
 // own ranking, which TestRankingAboveLimits compares.
 func TestMatchSetsExact(t *testing.T) {
 	ix := rankingIndex(t, Options{ExactLimit: 1 << 20, CostLimit: 1 << 40})
+	defer func() {
+		if !noPostings.IsEmpty() {
+			t.Errorf("the shared empty postings bitmap was changed: %v", noPostings)
+		}
+	}()
 	for _, r := range rankingQueries {
 		t.Run(fmt.Sprintf("%q%v/%s/%d", r.Query, r.Filters, r.Sort, r.From), func(t *testing.T) {
 			ms, ref := both(t, ix, r)
