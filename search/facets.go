@@ -30,6 +30,12 @@ type facetColumn struct {
 	// bms[k] are the documents with value k (views of the segment's
 	// postings: the segment outlives every search that reaches it here).
 	bms []*roaring.Bitmap
+	// bmCost is what counting by intersecting a match set with every bms
+	// costs, in documents visited: a value in an array or run container is
+	// tested one by one, a bitmap container (4,096 values or more) is a
+	// pass over 1,024 words. perDoc is the values a document has on
+	// average: what visiting a match costs.
+	bmCost, perDoc float64
 }
 
 // facetNames fixes the order of the columns.
@@ -95,34 +101,47 @@ func buildSegFacets(v *segView) (*segFacets, error) {
 				})
 			}
 		}
+		var values int
+		for _, bm := range bms {
+			st := bm.Stats()
+			col.bmCost += float64(st.ArrayContainerValues + st.RunContainerBytes/4 + 256*st.BitmapContainers)
+			values += int(st.Cardinality)
+		}
+		col.perDoc = float64(values) / float64(max(n, 1))
 		sf.fields = append(sf.fields, col)
 	}
 	return sf, nil
 }
 
-// bitmapCountShare: when a match set holds more than this share of a
-// segment's documents, facets are counted by intersecting it with each
-// value's documents (cost per value) rather than by visiting each match
-// (cost per match).
-const bitmapCountShare = 0.2
-
-// count adds the facet values of the documents of m to out.
+// count adds the facet values of the documents of m to out. Each column is
+// counted the cheaper way: by intersecting m with each value's documents
+// (cost per value: few dense values, such as the kinds or the years of a
+// large match set) or by visiting each match (cost per match: many sparse
+// values, such as the places, or a small match set).
 func (sf *segFacets) count(m *roaring.Bitmap, out map[string]map[string]int) {
-	if float64(m.GetCardinality()) > bitmapCountShare*float64(sf.docs) {
-		for _, col := range sf.fields {
+	tb := tallyPool.Get().(*tallyBuf)
+	defer tallyPool.Put(tb)
+	card := float64(m.GetCardinality())
+	visit := tb.visit[:0]
+	for i := range sf.fields {
+		col := &sf.fields[i]
+		if col.bmCost < card*max(col.perDoc, 1) {
 			o := out[col.name]
 			for k, bm := range col.bms {
 				if c := int(m.AndCardinality(bm)); c > 0 {
 					o[col.values[k]] += c
 				}
 			}
+			continue
 		}
+		visit = append(visit, col)
+	}
+	tb.visit = visit
+	if len(visit) == 0 {
 		return
 	}
-	tb := tallyPool.Get().(*tallyBuf)
-	defer tallyPool.Put(tb)
 	need := 0
-	for _, col := range sf.fields {
+	for _, col := range visit {
 		need += len(col.values) + 1
 	}
 	if cap(tb.flat) < need {
@@ -131,15 +150,14 @@ func (sf *segFacets) count(m *roaring.Bitmap, out map[string]map[string]int) {
 	flat := tb.flat[:need]
 	clear(flat)
 	tallies := tb.tallies[:0]
-	for _, col := range sf.fields {
+	for _, col := range visit {
 		tallies, flat = append(tallies, flat[:len(col.values)+1]), flat[len(col.values)+1:]
 	}
 	tb.tallies = tallies
 	buf := tb.buf[:]
 	it := m.ManyIterator()
 	for k := it.NextMany(buf); k > 0; k = it.NextMany(buf) {
-		for i := range sf.fields {
-			col := &sf.fields[i]
+		for i, col := range visit {
 			t := tallies[i]
 			if col.single != nil {
 				for _, d := range buf[:k] {
@@ -158,7 +176,7 @@ func (sf *segFacets) count(m *roaring.Bitmap, out map[string]map[string]int) {
 			}
 		}
 	}
-	for i, col := range sf.fields {
+	for i, col := range visit {
 		o := out[col.name]
 		for k, c := range tallies[i][1:] {
 			if c > 0 {
@@ -166,6 +184,7 @@ func (sf *segFacets) count(m *roaring.Bitmap, out map[string]map[string]int) {
 			}
 		}
 	}
+	clear(visit) // the pool does not keep a merged segment's columns alive
 }
 
 // tallyBuf is what count needs for one call; pooled, as a query counts
@@ -173,6 +192,7 @@ func (sf *segFacets) count(m *roaring.Bitmap, out map[string]map[string]int) {
 type tallyBuf struct {
 	flat    []int   // every column's tallies, one after the other
 	tallies [][]int // views of flat, one per column
+	visit   []*facetColumn
 	buf     [256]uint32
 }
 

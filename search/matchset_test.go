@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/RoaringBitmap/roaring/v2"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -388,9 +389,10 @@ func TestTally(t *testing.T) {
 	}
 }
 
-// TestFacetCountPaths: a segment's facets, counted by intersecting a large
-// match set with each value's documents or by visiting the matches of a
-// small one, are what a count straight from the values' documents gives.
+// TestFacetCountPaths: a segment's facets, counted column by column by
+// intersecting the match set with each value's documents or by visiting
+// the matches (as the costs choose, and each way forced), are what a count
+// straight from the values' documents gives.
 func TestFacetCountPaths(t *testing.T) {
 	ix := rankingIndex(t, Options{})
 	snap, release, err := ix.snapshot()
@@ -430,10 +432,20 @@ func TestFacetCountPaths(t *testing.T) {
 					}
 				}
 			}
-			got := empty()
-			sf.count(m, got)
-			if !reflect.DeepEqual(got, want) {
-				t.Errorf("segment of %d, %s:\n got %v\nwant %v", n, name, got, want)
+			// As the costs choose, and each column forced either way.
+			for _, cost := range []float64{-1, 0, math.Inf(1)} {
+				forced := *sf
+				forced.fields = slices.Clone(sf.fields)
+				for i := range forced.fields {
+					if cost >= 0 {
+						forced.fields[i].bmCost = cost
+					}
+				}
+				got := empty()
+				forced.count(m, got)
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("segment of %d, %s, cost %v:\n got %v\nwant %v", n, name, cost, got, want)
+				}
 			}
 		}
 	}
