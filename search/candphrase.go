@@ -29,8 +29,9 @@ import (
 // them.
 
 // candidateList is the sorted global numbers of the documents bleve ranks
-// in a search on the match sets, set by candQuery's searcher; unset, the
-// bonus phrases read every document (bleve's search alone).
+// in a search on the match sets, set by candQuery's searcher (bleve builds
+// a conjunction's searchers in order, candQuery's first); unset, the bonus
+// phrases read every document, as on bleve's search alone.
 type candidateList struct {
 	ids []uint64
 	set bool

@@ -148,7 +148,7 @@ func snippet(text string, ms []mark) string {
 func bestFragment(text string, ms []mark) (start, end int, ok bool) {
 	best := -1
 	maxbegin := 0
-	inside := 0 // marks before it end before the fragment's start
+	inside := 0 // the first mark that starts at or after the fragment
 outer:
 	for i, m := range ms {
 		s, e, used := m.start, m.start, 0

@@ -283,16 +283,19 @@ func (v *segView) postings(field string, term []byte) (*roaring.Bitmap, error) {
 		return nil, err
 	}
 	// The bitmap is the postings list's (read from the segment), not the
-	// iterator's: the next call reuses the iterator and leaves it alone.
-	v.it = pl.Iterator(false, false, false, v.it)
-	oi, ok := v.it.(segment.OptimizablePostingsIterator)
+	// iterator's: the next call reuses the iterator and leaves it alone. A
+	// list without postings gives zapx's shared empty iterator, not kept.
+	it := pl.Iterator(false, false, false, v.it)
+	oi, ok := it.(segment.OptimizablePostingsIterator)
 	if !ok {
-		return nil, internalsError("postings iterator %T has no bitmap", v.it)
+		return nil, internalsError("postings iterator %T has no bitmap", it)
 	}
 	if n, ok := oi.DocNum1Hit(); ok {
+		v.it = it
 		return roaring.BitmapOf(uint32(n)), nil
 	}
 	if bm := oi.ActualBitmap(); bm != nil {
+		v.it = it
 		return bm, nil
 	}
 	return noPostings, nil
