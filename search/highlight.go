@@ -88,31 +88,9 @@ func writeMarked(b *strings.Builder, text string, from, to int, ms []mark) {
 	writeEscaped(b, text[curr:to])
 }
 
-// writeEscaped writes s as html.EscapeString would.
-func writeEscaped(b *strings.Builder, s string) {
-	last := 0
-	for i := 0; i < len(s); i++ {
-		var esc string
-		switch s[i] {
-		case '<':
-			esc = "&lt;"
-		case '>':
-			esc = "&gt;"
-		case '&':
-			esc = "&amp;"
-		case '\'':
-			esc = "&#39;"
-		case '"':
-			esc = "&#34;"
-		default:
-			continue
-		}
-		b.WriteString(s[last:i])
-		b.WriteString(esc)
-		last = i + 1
-	}
-	b.WriteString(s[last:])
-}
+// writeEscaped writes s escaped (html.EscapeString returns s itself when
+// there is nothing to escape, which is most of a Vietnamese text).
+func writeEscaped(b *strings.Builder, s string) { b.WriteString(html.EscapeString(s)) }
 
 // snippet returns the best fragment of text around its marks, escaped, with
 // the marks marked; the start of the text when nothing in it matched.
