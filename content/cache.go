@@ -375,6 +375,7 @@ func decodeMDs(r io.Reader, in *interner) ([]string, []*parsedFile, error) {
 	}
 	paths := make([]string, 0, count)
 	pfs := make([]*parsedFile, 0, count)
+	var arena noticeArena
 	for i := 0; i < count; i++ {
 		var e cacheMD
 		if err := dec.Decode(&e); err != nil {
@@ -392,7 +393,7 @@ func decodeMDs(r io.Reader, in *interner) ([]string, []*parsedFile, error) {
 		pf := e.parsedFile()
 		if e.Notice != nil {
 			var err error
-			if pf.notice, err = decodeNotice(e.Notice, in); err != nil {
+			if pf.notice, err = decodeNotice(e.Notice, in, &arena); err != nil {
 				return nil, nil, fmt.Errorf("%w: %s: %v", ErrCacheUnusable, e.Path, err)
 			}
 		}

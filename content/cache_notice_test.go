@@ -1,6 +1,7 @@
 package content
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -59,25 +60,36 @@ func TestCacheNoticeRoundTrip(t *testing.T) {
 		{"times before 1970", &Notice{Effective: time.Unix(-86_400*365, 5)}},
 		{"path and slug not in the source", &Notice{Path: "a/b", Slug: "c", Source: "x/y.md"}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			b := encodeNotice(tt.n)
-			got, err := decodeNotice(b, newInterner())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, tt.n) {
-				t.Errorf("round trip:\n got %+v\nwant %+v", got, tt.n)
-			}
-			// Every cut of the bytes is an error, never a panic or a notice.
-			for i := range b {
-				if _, err := decodeNotice(b[:i], newInterner()); err == nil {
-					t.Fatalf("%d of %d bytes decoded without error", i, len(b))
+	// One by one, and from one arena shared by every decode: a notice
+	// decoded later (or a damaged one) leaves the earlier ones as they were.
+	for _, arena := range []*noticeArena{nil, {}} {
+		var kept []*Notice
+		for _, tt := range tests {
+			t.Run(fmt.Sprintf("%s/arena %t", tt.name, arena != nil), func(t *testing.T) {
+				b := encodeNotice(tt.n)
+				got, err := decodeNotice(b, newInterner(), arena)
+				if err != nil {
+					t.Fatal(err)
 				}
+				if !reflect.DeepEqual(got, tt.n) {
+					t.Errorf("round trip:\n got %+v\nwant %+v", got, tt.n)
+				}
+				kept = append(kept, got)
+				// Every cut of the bytes is an error, never a panic or a notice.
+				for i := range b {
+					if _, err := decodeNotice(b[:i], newInterner(), arena); err == nil {
+						t.Fatalf("%d of %d bytes decoded without error", i, len(b))
+					}
+				}
+				if _, err := decodeNotice(append(b, 0), newInterner(), arena); err == nil {
+					t.Error("a trailing byte decoded without error")
+				}
+			})
+		}
+		for i, got := range kept {
+			if !reflect.DeepEqual(got, tests[i].n) {
+				t.Errorf("%s, arena %t: changed by the decodes after it:\n got %+v\nwant %+v", tests[i].name, arena != nil, got, tests[i].n)
 			}
-			if _, err := decodeNotice(append(b, 0), newInterner()); err == nil {
-				t.Error("a trailing byte decoded without error")
-			}
-		})
+		}
 	}
 }
