@@ -348,8 +348,9 @@ func toCacheMD(path string, pf *parsedFile) cacheMD {
 	return e
 }
 
-func (e *cacheMD) parsedFile() *parsedFile {
-	pf := &parsedFile{
+// parsedFile fills pf (taken from a block the caller allocates) from e.
+func (e *cacheMD) parsedFile(pf *parsedFile) *parsedFile {
+	*pf = parsedFile{
 		hash: e.Hash, size: e.Size, modTime: e.ModTime, unsafe: e.Unsafe,
 		agency: e.Agency, dataset: e.Dataset, parentLine: e.ParentLine,
 		columns: e.Columns, columnLines: e.ColumnLines, warnings: e.Warnings, tables: e.Tables,
@@ -375,7 +376,10 @@ func decodeMDs(r io.Reader, in *interner) ([]string, []*parsedFile, error) {
 	}
 	paths := make([]string, 0, count)
 	pfs := make([]*parsedFile, 0, count)
+	// The entries' parsedFile and notices come from blocks (noticeArena):
+	// they are held while the portal runs, and the GC marks every object.
 	var arena noticeArena
+	var pfBlock []parsedFile
 	for i := 0; i < count; i++ {
 		var e cacheMD
 		if err := dec.Decode(&e); err != nil {
@@ -390,7 +394,11 @@ func decodeMDs(r io.Reader, in *interner) ([]string, []*parsedFile, error) {
 		if kinds != 1 || e.Path == "" {
 			return nil, nil, fmt.Errorf("%w: entry %d is not one file", ErrCacheUnusable, i)
 		}
-		pf := e.parsedFile()
+		if len(pfBlock) == cap(pfBlock) {
+			pfBlock = make([]parsedFile, 0, arenaBlock)
+		}
+		pfBlock = pfBlock[:len(pfBlock)+1]
+		pf := e.parsedFile(&pfBlock[len(pfBlock)-1])
 		if e.Notice != nil {
 			var err error
 			if pf.notice, err = decodeNotice(e.Notice, in, &arena); err != nil {

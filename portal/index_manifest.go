@@ -159,7 +159,7 @@ func replayManifestLog(m manifest, epoch uint64, b []byte) (int, error) {
 			if err != nil {
 				return 0, err
 			}
-			m[k] = e
+			m[string(k)] = e
 		}
 		n++
 	}
@@ -213,7 +213,11 @@ func decodeManifest(b []byte) (manifest, uint64, error) {
 		}
 		epoch, b = n, rest
 	}
-	for len(b) > 0 {
+	// The keys are cut from one copy of the text: a manifest of a million
+	// rows is held while the portal runs, and a string per key was a
+	// million objects for the GC to mark.
+	text := string(b)
+	for at := 0; len(b) > 0; {
 		line, rest, ok := bytes.Cut(b, []byte{'\n'})
 		if !ok {
 			return manifest{}, 0, errors.New("manifest: last line not ended")
@@ -223,13 +227,14 @@ func decodeManifest(b []byte) (manifest, uint64, error) {
 		if err != nil {
 			return manifest{}, 0, err
 		}
-		m[k] = e
+		m[text[at:at+len(k)]] = e
+		at += len(line) + 1
 	}
 	return m, epoch, nil
 }
 
 // decodeEntry reads one line "key\t#sum\trows" (or an older "key\thash\trows").
-func decodeEntry(line []byte) (string, manifestEntry, error) {
+func decodeEntry(line []byte) ([]byte, manifestEntry, error) {
 	k, v, ok1 := bytes.Cut(line, []byte{'\t'})
 	h, r, ok2 := bytes.Cut(v, []byte{'\t'})
 	rows, err := strconv.Atoi(string(r))
@@ -240,9 +245,9 @@ func decodeEntry(line []byte) (string, manifestEntry, error) {
 		err = errors.Join(err, serr)
 	}
 	if !ok1 || !ok2 || err != nil || rows < 0 || len(k) == 0 {
-		return "", manifestEntry{}, fmt.Errorf("manifest: bad line %q", line)
+		return nil, manifestEntry{}, fmt.Errorf("manifest: bad line %q", line)
 	}
-	return string(k), manifestEntry{Sum: sum, Rows: rows}, nil
+	return k, manifestEntry{Sum: sum, Rows: rows}, nil
 }
 
 // oldSum is the digest of a hash as older versions saved it ("" when dirty).

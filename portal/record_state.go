@@ -45,20 +45,27 @@ func (r *recorder) loadState() {
 	defer f.Close()
 	dec := gob.NewDecoder(bufio.NewReader(f))
 	var h stateHeader
-	if err := dec.Decode(&h); err != nil || h.Magic != stateMagic || h.Version != stateVersion || h.Key != r.key {
+	if err := dec.Decode(&h); err != nil || h.Magic != stateMagic || h.Version != stateVersion || h.Key != r.key || h.Items < 0 || h.Items > 1<<26 {
 		r.p.log.Warn("publishing record state not used: catching up from the record", "file", r.file, "err", err)
 		return
 	}
-	items := make(map[string]*itemState, h.Items)
+	items := make(map[string]*itemState, min(h.Items, 1<<20))
 	words := map[string]string{}
+	// The states come in blocks rather than an object each: they are held
+	// for as long as the portal runs, and the GC marks them.
+	var block []itemState
 	for range h.Items {
-		var st itemState
-		if err := dec.Decode(&st); err != nil {
+		if len(block) == cap(block) {
+			block = make([]itemState, 0, 4096)
+		}
+		block = block[:len(block)+1]
+		st := &block[len(block)-1]
+		if err := dec.Decode(st); err != nil {
 			r.p.log.Warn("publishing record state damaged: catching up from the record", "file", r.file, "err", err)
 			return
 		}
 		st.compact(words)
-		items[st.Path] = &st
+		items[st.Path] = st
 	}
 	r.mu.Lock()
 	r.cursor, r.items = h.Cursor, items
