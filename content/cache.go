@@ -394,11 +394,7 @@ func decodeMDs(r io.Reader, in *interner) ([]string, []*parsedFile, error) {
 		if kinds != 1 || e.Path == "" {
 			return nil, nil, fmt.Errorf("%w: entry %d is not one file", ErrCacheUnusable, i)
 		}
-		if len(pfBlock) == cap(pfBlock) {
-			pfBlock = make([]parsedFile, 0, arenaBlock)
-		}
-		pfBlock = pfBlock[:len(pfBlock)+1]
-		pf := e.parsedFile(&pfBlock[len(pfBlock)-1])
+		pf := e.parsedFile(&cut(&pfBlock, 1)[0])
 		if e.Notice != nil {
 			var err error
 			if pf.notice, err = decodeNotice(e.Notice, in, &arena); err != nil {

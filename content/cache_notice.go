@@ -309,35 +309,32 @@ func (a *noticeArena) notice() *Notice {
 	if a == nil {
 		return &Notice{}
 	}
-	if len(a.notices) == cap(a.notices) {
-		a.notices = make([]Notice, 0, arenaBlock)
-	}
-	a.notices = a.notices[:len(a.notices)+1]
-	return &a.notices[len(a.notices)-1]
+	return &cut(&a.notices, 1)[0]
 }
 
 func (a *noticeArena) places(k int) []Place {
 	if a == nil || k > arenaBlock/8 {
 		return make([]Place, k)
 	}
-	if cap(a.place)-len(a.place) < k {
-		a.place = make([]Place, 0, arenaBlock)
-	}
-	n := len(a.place)
-	a.place = a.place[:n+k]
-	return a.place[n : n+k : n+k]
+	return cut(&a.place, k)
 }
 
 func (a *noticeArena) strings(k int) []string {
 	if a == nil || k > arenaBlock/8 {
 		return make([]string, k)
 	}
-	if cap(a.strs)-len(a.strs) < k {
-		a.strs = make([]string, 0, arenaBlock)
+	return cut(&a.strs, k)
+}
+
+// cut hands out k zero elements of *block (k ≤ arenaBlock), cut to their
+// length, starting a new block when it has not that many left.
+func cut[T any](block *[]T, k int) []T {
+	if cap(*block)-len(*block) < k {
+		*block = make([]T, 0, arenaBlock)
 	}
-	n := len(a.strs)
-	a.strs = a.strs[:n+k]
-	return a.strs[n : n+k : n+k]
+	n := len(*block)
+	*block = (*block)[:n+k]
+	return (*block)[n : n+k : n+k]
 }
 
 // string is b as a string whose bytes are in the current text block.
