@@ -213,9 +213,10 @@ func decodeManifest(b []byte) (manifest, uint64, error) {
 		}
 		epoch, b = n, rest
 	}
-	// The keys are cut from one copy of the text: a manifest of a million
-	// rows is held while the portal runs, and a string per key was a
-	// million objects for the GC to mark.
+	// The keys are cut from one copy of the text: the manifest (a line per
+	// notice and dataset, 100,000 at 100,000 notices) is held while the
+	// portal runs, and a string per key was an object each for the GC to
+	// mark.
 	text := string(b)
 	for at := 0; len(b) > 0; {
 		line, rest, ok := bytes.Cut(b, []byte{'\n'})
