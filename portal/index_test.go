@@ -311,21 +311,14 @@ func TestIndexRebuiltWhenSegmentDamaged(t *testing.T) {
 	if err := p.Close(); err != nil {
 		t.Fatal(err)
 	}
-	// Every segment file is damaged (scorch may leave a merged-away one
-	// behind on close, which the index no longer reads), by a write the
-	// file's times show: the kernel's file clock advances by ticks of a
-	// few milliseconds, and a segment written in the same tick as its
-	// damage would look unchanged to the check, which is not what a disk
-	// failing later does.
+	// Every segment file is damaged: scorch may leave a merged-away one
+	// behind on close, which the index no longer reads (damaging only the
+	// glob's first file once went undetected in CI, most likely so).
 	segs, _ := filepath.Glob(filepath.Join(idx, "store", "*.zap"))
 	if len(segs) == 0 {
 		t.Fatal("no segment")
 	}
 	for _, seg := range segs {
-		before, err := os.Stat(seg)
-		if err != nil {
-			t.Fatal(err)
-		}
 		f, err := os.OpenFile(seg, os.O_RDWR, 0)
 		if err != nil {
 			t.Fatal(err)
@@ -337,18 +330,8 @@ func TestIndexRebuiltWhenSegmentDamaged(t *testing.T) {
 		for i := range b {
 			b[i] = ^b[i] // a few bytes overwritten
 		}
-		for try := 0; ; try++ {
-			if _, err := f.WriteAt(b, 100); err != nil {
-				t.Fatal(err)
-			}
-			after, err := os.Stat(seg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !after.ModTime().Equal(before.ModTime()) || try == 100 {
-				break
-			}
-			time.Sleep(5 * time.Millisecond)
+		if _, err := f.WriteAt(b, 100); err != nil {
+			t.Fatal(err)
 		}
 		f.Close()
 	}
