@@ -14,7 +14,6 @@ import (
 // the segment's own postings lists, and dropped when the segment is merged
 // away.
 type segFacets struct {
-	docs   int // documents in the segment, deleted ones included
 	fields []facetColumn
 }
 
@@ -43,7 +42,7 @@ var facetNames = []string{FilterAgency, FilterCategory, FilterYear, FilterPlace,
 
 func buildSegFacets(v *segView) (*segFacets, error) {
 	n := int(v.count())
-	sf := &segFacets{docs: n}
+	sf := &segFacets{}
 	for _, name := range facetNames {
 		field := facetFields[name]
 		col := facetColumn{name: name}

@@ -665,10 +665,13 @@ func (ix *Index) matchSetSearch(ctx context.Context, p Parsed, r Request, q quer
 // topFacets sorts by count (then value) and keeps facetSize values.
 func topFacets(vals []FacetValue) []FacetValue {
 	slices.SortFunc(vals, func(a, b FacetValue) int {
-		if a.Count != b.Count {
-			return b.Count - a.Count
+		if facetBefore(a, b) {
+			return -1
 		}
-		return strings.Compare(a.Value, b.Value)
+		if facetBefore(b, a) {
+			return 1
+		}
+		return 0
 	})
 	if len(vals) > facetSize {
 		vals = vals[:facetSize]

@@ -412,7 +412,7 @@ func TestFacetCountPaths(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n := uint32(sf.docs)
+		n := uint32(v.count())
 		sets := map[string]*roaring.Bitmap{"all": roaring.New(), "every other": roaring.New(), "one in ten": roaring.New(), "one": roaring.BitmapOf(n / 2)}
 		sets["all"].AddRange(0, uint64(n))
 		for d := uint32(0); d < n; d++ {
